@@ -1,0 +1,21 @@
+"""A loaded bank: its root, its name, its valid questions and every diagnostic found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .model import Question
+
+
+@dataclass
+class Bank:
+    root: Path
+    name: str
+    questions: list[Question] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity.value == "error" for d in self.diagnostics)

@@ -1,0 +1,38 @@
+"""Find the question files under the paths given on the command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# Folders that never hold questions; skipping them keeps walks fast in real repos.
+SKIP_DIRS = {".git", ".hg", ".svn", ".qbank_cache", "node_modules", "__pycache__", ".venv", "venv"}
+
+
+class DiscoveryError(Exception):
+    """A path named on the command line does not exist or cannot be read (exit 2)."""
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Question files under ``paths``, sorted, each once.
+
+    Explicitly named files are taken whatever their suffix; folders are walked for
+    ``*.yaml``/``*.yml`` (hidden folders and files skipped). Symlinked folders are not
+    followed, so a walk cannot loop or leave the tree.
+    """
+    found: set[Path] = set()
+    for root in paths:
+        if not root.exists() and not root.is_symlink():
+            raise DiscoveryError(f"{root}: no such file or folder")
+        if root.is_dir():
+            if not os.access(root, os.R_OK | os.X_OK):
+                raise DiscoveryError(f"{root}: folder cannot be read")
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+                for name in filenames:
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                        found.add(Path(dirpath, name))
+        else:
+            found.add(root)
+    return sorted(found, key=lambda p: p.as_posix())

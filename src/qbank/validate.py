@@ -1,0 +1,258 @@
+"""Schema and structural checks of one question document (codes QB003, QB101, QB105, QB006).
+
+The schema in ``schema/`` is the single source of truth; this module only turns its
+errors into messages a writer can act on, at the line of the offending node, and adds
+the checks a schema cannot locate well (which option is the second key, say).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from typing import Any, Iterator
+
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Diagnostic, error
+from .loader import Document
+from .schema import detailed_validator, fast_is_valid, known_keys
+
+_TYPE_NAMES = {"string": "text", "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
+               "integer": "a whole number", "number": "a number"}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "..."
+        return f'the text "{short}"'
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def field_name(path: tuple) -> str:
+    """A writer's name for a data path: `stem`, `options[2].rationale` (1-based)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def check_document(doc: Document) -> list[Diagnostic]:
+    """Every schema and structure problem in ``doc`` (the loader's own diagnostics aside)."""
+    data = doc.data
+    if data is None:
+        return [error(doc.path, 1, 1, "QB003",
+                      "the file is empty; a question needs `id`, `stem`, `options` and `explanation`")]
+    diags: list[Diagnostic] = []
+    if not fast_is_valid()(data):
+        diags.extend(_schema_errors(doc))
+    if isinstance(data, dict):
+        diags.extend(_key_count(doc, data))
+        diags.extend(_rationales(doc, data))
+    return diags
+
+
+def _schema_errors(doc: Document) -> Iterator[Diagnostic]:
+    seen: set[tuple] = set()
+    for err in detailed_validator().iter_errors(doc.data):
+        for path, message, at_key in _rewrite(err):
+            if message is None:
+                continue
+            line, col = doc.pos(path) if at_key else doc.value_at(path)
+            item = (line, col, message)
+            if item not in seen:
+                seen.add(item)
+                yield error(doc.path, line, col, "QB003", message)
+
+
+def _rewrite(err: ValidationError) -> Iterator[tuple[tuple, str | None, bool]]:
+    """(data path, message or None to drop, point at the key?) for one schema error."""
+    path = tuple(err.absolute_path)
+    name = field_name(path)
+    v, value = err.validator, err.instance
+    schema_path = tuple(err.absolute_schema_path)
+    # Reported by the dedicated checks below, at better places, with their own codes.
+    if v in ("contains", "minContains", "maxContains", "const") or "contains" in schema_path:
+        return
+    if "then" in schema_path or (path and path[-1] == "explanation" and v in ("pattern", "minLength")):
+        return
+    if len(path) == 3 and path[0] == "options" and path[2] == "rationale" and v in ("pattern", "minLength"):
+        return  # an empty rationale counts as a missing one (QB105) on distractors; handled there
+    if v == "additionalProperties":
+        allowed = known_keys(path + ("x",))
+        for key in sorted(set(value) - set(err.schema.get("properties", {}))):
+            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or \
+                difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+            where = f" in {name}" if path else ""
+            msg = f"unknown key '{key}'{where}"
+            msg += f"; did you mean '{hint[0]}'?" if hint else f"; allowed keys are {', '.join(allowed)}"
+            yield path + (key,), msg, True
+        return
+    if v == "required":
+        missing = re.findall(r"'([^']+)' is a required property", err.message)
+        for key in missing:
+            if path and path[0] == "options":
+                yield path, f"option {path[1] + 1} has no `{key}`; every option needs the text shown to the candidate", False
+            else:
+                yield path, f"missing required key `{key}`", False
+        return
+    if v == "type":
+        expected = err.validator_value
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        if path and path[-1] == "correct":
+            yield path, f"`{name}` must be true or false, not {describe(value)}; write `correct: true` on the key and leave it out elsewhere", True
+        elif not path:
+            yield path, f"a question file must be a mapping of keys (id, stem, options, explanation), not {describe(value)}", False
+        elif expected == "string" and isinstance(value, (int, float, bool)):
+            yield path, f"`{name}` must be text, not {describe(value)}; put it in quotes, e.g. \"{value}\"", True
+        else:
+            yield path, f"`{name}` must be {wanted}, not {describe(value)}", True
+        return
+    if v in ("pattern", "minLength"):
+        if path and path[-1] == "id":
+            yield path, (f"id {value!r} is not allowed: use lowercase letters, digits, '.', '_' and '-', "
+                         "starting with a letter or digit (e.g. lcsw-ethics-012)"), True
+        elif path and path[0] == "lint":
+            yield path, f"'{path[-1]}' is not a rule code; use codes like QB308", True
+        else:
+            yield path, f"`{name}` is empty; write the text or remove the key", True
+        return
+    if v == "enum":
+        options = ", ".join(str(o) for o in err.validator_value)
+        hint = [o for o in err.validator_value if isinstance(value, str) and str(o) == value.strip().lower()]
+        extra = f"; did you mean '{hint[0]}'?" if hint else ""
+        yield path, f"`{name}` must be one of {options}, not {describe(value)}{extra}", True
+        return
+    if v == "minItems":
+        yield path, f"`{name}` needs at least {err.validator_value} items; it has {len(value)}", True
+        return
+    if v == "maxItems":
+        yield path, f"`{name}` has {len(value)} items; at most {err.validator_value} are allowed", True
+        return
+    if v == "uniqueItems":
+        dup = next((x for i, x in enumerate(value) if x in value[:i]), None)
+        yield path, f"`{name}` lists {describe(dup)} more than once; keep one", True
+        return
+    if v == "maxLength":
+        yield path, f"`{name}` is longer than {err.validator_value} characters", True
+        return
+    if v == "propertyNames":
+        yield path, f"`{name}`: {err.message}; use rule codes like QB308", True
+        return
+    yield path, f"`{name}`: {err.message}", True
+
+
+def _key_count(doc: Document, data: dict) -> Iterator[Diagnostic]:
+    options = data.get("options")
+    if not isinstance(options, list) or not options:
+        return
+    keys = [i for i, o in enumerate(options) if isinstance(o, dict) and o.get("correct") is True]
+    if not keys:
+        line, col = doc.pos(("options",))
+        yield error(doc.path, line, col, "QB101",
+                    "no option is marked `correct: true`; mark the one correct answer")
+    for extra in keys[1:]:
+        line, col = doc.pos(("options", extra, "correct"))
+        yield error(doc.path, line, col, "QB101",
+                    f"option {extra + 1} is marked correct, but option {keys[0] + 1} already is; "
+                    "exactly one option may be the key")
+
+
+def _blank(value: Any) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
+def _rationales(doc: Document, data: dict) -> Iterator[Diagnostic]:
+    options = data.get("options")
+    if isinstance(options, list):
+        for i, opt in enumerate(options):
+            if not isinstance(opt, dict) or opt.get("correct") is True:
+                continue
+            if "rationale" not in opt or opt["rationale"] is None or (isinstance(opt["rationale"], str) and _blank(opt["rationale"])):
+                text = opt.get("text")
+                label = f' ("{text[:40]}")' if isinstance(text, str) else ""
+                line, col = doc.value_at(("options", i))
+                yield error(doc.path, line, col, "QB105",
+                            f"distractor {i + 1}{label} has no rationale; add `rationale:` explaining "
+                            "why this tempting answer is wrong")
+    if "explanation" in data and (data["explanation"] is None or (isinstance(data["explanation"], str) and _blank(data["explanation"]))):
+        line, col = doc.pos(("explanation",))
+        yield error(doc.path, line, col, "QB105",
+                    "the explanation is empty; say why the key is correct")
+
+
+# --- media -----------------------------------------------------------------------------
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_MARKDOWN_FIELDS = ("stem", "explanation")
+
+
+def markdown_fields(data: dict) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every Markdown field of a question."""
+    for key in _MARKDOWN_FIELDS:
+        if isinstance(data.get(key), str):
+            yield (key,), data[key]
+    for i, opt in enumerate(data.get("options") or ()):
+        if isinstance(opt, dict):
+            for key in ("text", "rationale"):
+                if isinstance(opt.get(key), str):
+                    yield ("options", i, key), opt[key]
+
+
+def image_refs(text: str) -> list[str]:
+    """Targets of the Markdown images in ``text``, as CommonMark reads them."""
+    if "![" not in text:  # cheap pre-check: most fields have no image
+        return []
+    from .render import markdown
+
+    refs: list[str] = []
+    stack = list(markdown().parse(text))
+    while stack:
+        tok = stack.pop()
+        if tok.type == "image":
+            refs.append(str(tok.attrs.get("src", "")))
+        stack.extend(tok.children or ())
+    return sorted(set(refs))
+
+
+def resolve_media(question_path: str, ref: str, bank_root: str) -> tuple[str | None, str | None]:
+    """(real path, None) for a packaged image, (None, why not) otherwise, or (None, None) for a URL.
+
+    The target is resolved with symlinks followed and must stay inside the bank root:
+    a reference that escapes it is refused and never read.
+    """
+    from urllib.parse import unquote
+
+    if _URL.match(ref) or ref.startswith("//"):
+        return None, None
+    target = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+    if not target:
+        return None, "image has an empty path"
+    if os.path.isabs(target):
+        return None, f"image path '{ref}' is absolute; write it relative to the question file"
+    root = os.path.realpath(bank_root)
+    real = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(question_path)), target))
+    if os.path.commonpath([root, real]) != root:
+        return None, f"image '{ref}' lies outside the bank folder; keep media inside the bank"
+    if not os.path.isfile(real):
+        return None, f"image '{ref}' does not exist (looked for {os.path.relpath(real)})"
+    return real, None
+
+
+def check_media(doc: Document, bank_root: str) -> Iterator[Diagnostic]:
+    if not isinstance(doc.data, dict):
+        return
+    for path, text in markdown_fields(doc.data):
+        for ref in image_refs(text):
+            _real, why = resolve_media(doc.path, ref, bank_root)
+            if why:
+                line, col = doc.value_at(path)
+                yield error(doc.path, line, col, "QB006", why)
