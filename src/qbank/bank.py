@@ -15,6 +15,7 @@ class Bank:
     name: str
     questions: list[Question] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0  # question files read, valid or not
 
     @property
     def has_errors(self) -> bool:

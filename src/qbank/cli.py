@@ -1,0 +1,164 @@
+"""The `qbank` command line. Thin: each command wires the pipeline to a reporter.
+
+Exit codes: 0 clean, 1 problems found (or files that would change), 2 usage error or an
+unreadable input path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import find_root
+from .diagnostics import Diagnostic, Severity
+from .discover import DiscoveryError
+from .report import FORMATS, render
+
+
+def default_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """The paths to check: those given, else the bank root configured by a qbank.toml at or
+    above the working folder, else ``bank/``."""
+    if paths:
+        return list(paths)
+    root, config_file = find_root([Path.cwd()])
+    if config_file is not None:
+        return [Path(os.path.relpath(root))]
+    if Path("bank").is_dir():
+        return [Path("bank")]
+    raise click.UsageError("no bank/ folder here and no qbank.toml above; name the files or folders to check")
+
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help="Output format: text for people, github for Actions annotations, "
+                                  "sarif for code scanning, json for tools.")
+output_option = click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Write the report to this file instead of standard output.")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Worker processes for large banks (default: all cores).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qbank")
+def main() -> None:
+    """Author, validate, lint and export multiple-choice question banks."""
+
+
+def _emit(diags: list[Diagnostic], fmt: str, files: int, output: Path | None) -> None:
+    report = render(diags, fmt, files)
+    if output is None:
+        click.echo(report, nl=False)
+        return
+    from .fsutil import atomic_write
+
+    try:
+        atomic_write(output, report.encode("utf-8"), keep_mode=False)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def _run(paths, *, lint, jobs, use_cache, cli_select=(), cli_ignore=()):
+    from .config import load_config
+    from .engine import run
+
+    paths = default_paths(paths)
+    config = load_config(paths)
+    if cli_select:
+        config.select = tuple(cli_select)
+    if cli_ignore:
+        config.ignore = tuple(config.ignore) + tuple(cli_ignore)
+    try:
+        return run(paths, lint=lint, jobs=jobs, use_cache=use_cache, config=config)
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command()
+@paths_argument
+@format_option
+@output_option
+@jobs_option
+def validate(paths, fmt, output_file, jobs):
+    """Check files against the question format: YAML syntax, encoding, schema, duplicate keys
+    and ids, exactly one key, a rationale on every distractor, media references."""
+    bank, _ = _run(paths, lint=False, jobs=jobs, use_cache=False)
+    _emit(bank.diagnostics, fmt, bank.files, output_file)
+    sys.exit(1 if bank.diagnostics else 0)
+
+
+def _codes(ctx, param, value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    import re
+
+    bad = [c for c in codes if not re.fullmatch(r"QB[0-9]{0,3}", c)]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)}: use rule codes or prefixes like QB3 or QB304")
+    return codes
+
+
+@main.command()
+@paths_argument
+@format_option
+@output_option
+@jobs_option
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too; infos never fail.")
+@click.option("--select", callback=_codes, help="Only these rule codes or prefixes (comma-separated).")
+@click.option("--ignore", callback=_codes, help="Also skip these rule codes or prefixes.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply fixes that may change meaning.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .qbank_cache/.")
+def lint(paths, fmt, output_file, jobs, strict, select, ignore, fix, unsafe_fixes, no_cache):
+    """Everything `validate` checks, plus item-writing and bank rules (see `qbank rules`)."""
+    bank, config = _run(paths, lint=True, jobs=jobs, use_cache=not no_cache, cli_select=select, cli_ignore=ignore)
+    if fix or unsafe_fixes:
+        fixed = _apply_fixes(bank.diagnostics, config, unsafe_fixes)
+        if fixed:
+            bank, config = _run(paths, lint=True, jobs=jobs, use_cache=not no_cache, cli_select=select, cli_ignore=ignore)
+            click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", err=fmt != "text")
+    _emit(bank.diagnostics, fmt, bank.files, output_file)
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    sys.exit(1 if any(d.severity in failing for d in bank.diagnostics) else 0)
+
+
+def _apply_fixes(diags: list[Diagnostic], config, unsafe: bool) -> int:
+    from .fix import apply_fixes
+    from .rules import all_rules
+
+    rules = all_rules()
+    allowed = {"safe", "unsafe"} if unsafe else {"safe"}
+    by_file: dict[str, set[str]] = {}
+    for d in diags:
+        rule = rules.get(d.code)
+        if rule is not None and rule.fix_safety in allowed:
+            by_file.setdefault(d.path, set()).add(d.code)
+    fixed = 0
+    for path, codes in sorted(by_file.items()):
+        outcome = apply_fixes(path, codes, config.options, unsafe)
+        fixed += len(getattr(outcome, "fixed", ()) or ())
+    return fixed
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(code, fmt):
+    """List every rule, or print the documentation of one (`qbank rules QB304`)."""
+    from .rules.docs import rule_table, rule_doc
+
+    if code:
+        doc = rule_doc(code.upper(), fmt)
+        if doc is None:
+            raise click.UsageError(f"no rule {code}; `qbank rules` lists them")
+        click.echo(doc)
+    else:
+        click.echo(rule_table(fmt))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

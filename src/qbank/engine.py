@@ -1,0 +1,325 @@
+"""The pipeline: discover -> load -> validate -> lint (per file, cached, in parallel) ->
+bank rules -> config and suppressions. Every command reads the bank through here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__, suppress
+from .bank import Bank
+from .config import Config, load_config
+from .diagnostics import Diagnostic, Severity, error
+from .discover import discover
+from .loader import load, read_file
+from .model import Question, question_from_data
+from .rules import all_rules, bank_rules, item_rules
+from .rules.base import BankItem, ItemContext, RuleOptions
+from .schema import schema_text
+from .validate import check_document, check_media, image_refs, markdown_fields
+
+CACHE_DIR = ".qbank_cache"
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+
+
+@dataclass
+class FileResult:
+    """What one file contributes to a run; everything but ``question`` is cached."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    qid: str | None = None
+    id_pos: tuple[int, int] = (1, 1)
+    summaries: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
+    has_media: bool = False
+    linted: bool = False
+    question: Question | None = None
+
+    def to_json(self) -> dict:
+        return {"d": [d.to_dict() for d in self.diagnostics], "id": self.qid, "ip": list(self.id_pos),
+                "s": self.summaries, "sup": [s.to_list() for s in self.suppressions], "l": self.linted}
+
+    @classmethod
+    def from_json(cls, path: str, v: dict) -> "FileResult":
+        return cls(path, [Diagnostic.from_dict(d) for d in v["d"]], v["id"], tuple(v["ip"]), v["s"],
+                   [suppress.Suppression.from_list(s) for s in v["sup"]], False, v["l"])
+
+
+@dataclass(frozen=True)
+class Job:
+    bank_root: str
+    lint: bool
+    options: RuleOptions
+    want_questions: bool
+
+
+def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
+    """Load, validate and (for lint) run every item rule on one file. Never raises."""
+    result = FileResult(path)
+    try:
+        _check_file(result, raw, job)
+    except Exception:  # a bug in qbank must still come out as a diagnostic
+        where = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
+        result.diagnostics.append(Diagnostic(
+            path, 1, 1, "QB000", "internal-error", Severity.ERROR,
+            f"qbank failed on this file ({where.name}:{where.lineno}); please report it with the file"))
+    return result
+
+
+def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
+    path = result.path
+    if raw is None:
+        raw, diag = read_file(path)
+        if diag:
+            result.diagnostics.append(diag)
+            return
+    doc, diags = load(path, raw)
+    result.diagnostics.extend(diags)
+    if doc is None:
+        return
+    text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
+    diags.extend(check_document(doc))
+    data = doc.data
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            result.qid = data["id"]
+            result.id_pos = doc.pos(("id",))
+        result.has_media = any("![" in text for _, text in markdown_fields(data))
+        if result.has_media:
+            diags.extend(check_media(doc, job.bank_root))
+    result.diagnostics = list(diags)
+    if any(d.severity is Severity.ERROR for d in diags):
+        return
+    question = question_from_data(data, path)
+    if job.want_questions:
+        result.question = question
+    if not job.lint:
+        return
+    result.linted = True
+    result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
+    ctx = ItemContext(doc, question, job.options)
+    for rule in item_rules():
+        result.diagnostics.extend(_guarded(rule.code, path, lambda: list(rule.check(ctx))))
+    for rule in bank_rules():
+        try:
+            result.summaries[rule.code] = rule.summarize(ctx)
+        except Exception:
+            result.diagnostics.append(_internal(path, rule.code))
+
+
+def _guarded(code: str, path: str, fn) -> list[Diagnostic]:
+    try:
+        return fn()
+    except Exception:
+        return [_internal(path, code)]
+
+
+def _internal(path: str, code: str) -> Diagnostic:
+    return Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
+                      f"rule {code} failed on this file; please report it with the file")
+
+
+# --- running many files --------------------------------------------------------------------
+
+def _check_chunk(args: tuple[list[tuple[str, bytes | None]], Job]) -> list[FileResult]:
+    items, job = args
+    return [check_file(path, raw, job) for path, raw in items]
+
+
+def check_files(items: list[tuple[str, bytes | None]], job: Job, jobs: int | None) -> list[FileResult]:
+    """Check files in order; in worker processes when there are many. The result order is
+    the input order whatever ``jobs`` is, so output never depends on parallelism."""
+    workers = min(jobs or os.cpu_count() or 1, 61)
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        return _check_chunk((items, job))
+    import multiprocessing
+
+    # Contiguous chunks, several per worker: balanced load, results concatenate in order.
+    n = max(1, min(len(items) // (workers * 4), 500))
+    chunks = [(items[i:i + n], job) for i in range(0, len(items), n)]
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    try:
+        with ctx.Pool(workers) as pool:
+            return [r for part in pool.imap(_check_chunk, chunks) for r in part]
+    except (OSError, RuntimeError):  # no processes to be had: do it here
+        return _check_chunk((items, job))
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+class Cache:
+    """Per-file results keyed by a hash of path and content, in one JSON file per
+    (qbank version, schema, rule options) in ``.qbank_cache/`` of the bank root.
+
+    Anything unreadable, corrupt or foreign is ignored and rebuilt: the cache can only
+    make a run faster, never change what it reports. JSON (not pickle) so a tampered cache
+    cannot run code.
+    """
+
+    def __init__(self, root: Path, config: Config) -> None:
+        tag = hashlib.blake2b(f"{__version__}\0{schema_text()}\0{config.fingerprint()}".encode(),
+                              digest_size=8).hexdigest()
+        self.file = root / CACHE_DIR / f"lint-{tag}.json"
+        self.tag = tag
+        self.entries: dict[str, dict] = {}
+        try:
+            with open(self.file, "rb") as fh:
+                blob = json.loads(fh.read())
+            if isinstance(blob, dict) and blob.get("tag") == tag and isinstance(blob.get("entries"), dict):
+                self.entries = blob["entries"]
+        except (OSError, ValueError, UnicodeDecodeError):
+            self.entries = {}
+
+    @staticmethod
+    def key(path: str, raw: bytes) -> str:
+        return hashlib.blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
+
+    def get(self, key: str, path: str) -> FileResult | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            return FileResult.from_json(path, entry)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+
+    def save(self, fresh: dict[str, dict]) -> None:
+        """Keep exactly the entries of this run (so the file never grows stale)."""
+        if fresh == self.entries:
+            return
+        from .fsutil import atomic_write
+
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            gitignore = self.file.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# created by qbank; safe to delete\n*\n")
+            for old in self.file.parent.glob("lint-*.json"):
+                if old != self.file:
+                    old.unlink(missing_ok=True)
+            atomic_write(self.file, json.dumps({"tag": self.tag, "entries": fresh},
+                                               separators=(",", ":")).encode(), keep_mode=False)
+        except OSError:
+            pass  # a read-only bank still lints; it just is not cached
+
+
+# --- the bank ------------------------------------------------------------------------------
+
+def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bool = True,
+        want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
+    """Check every question file under ``paths``; returns the bank and the config used."""
+    config = config or load_config(paths)
+    files = discover(paths)
+    shown = [str(p) for p in files]  # as the user named them: relative stays relative
+    job = Job(str(config.root), lint, config.options, want_questions)
+    cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+
+    results: list[FileResult | None] = [None] * len(shown)
+    todo: list[tuple[int, str, bytes | None]] = []
+    keys: list[str | None] = [None] * len(shown)
+    for i, path in enumerate(shown):
+        raw = None
+        if cache is not None:
+            raw, diag = read_file(path)
+            if diag:
+                results[i] = FileResult(path, [diag])
+                continue
+            keys[i] = Cache.key(path, raw)
+            hit = cache.get(keys[i], path)
+            if hit is not None and not hit.has_media and b"![" not in raw:
+                results[i] = hit
+                continue
+        todo.append((i, path, raw))
+    done = check_files([(p, raw) for _, p, raw in todo], job, jobs)
+    for (i, _, _), res in zip(todo, done):
+        results[i] = res
+    final: list[FileResult] = [r for r in results if r is not None]
+    if cache is not None:
+        cache.save({keys[i]: r.to_json() for i, r in enumerate(results)
+                    if keys[i] is not None and r is not None and not r.has_media
+                    and not any(d.code == "QB000" for d in r.diagnostics)})
+
+    diags: list[Diagnostic] = list(config.diagnostics)
+    diags.extend(_duplicate_ids(final))
+    per_file: dict[str, list[Diagnostic]] = {r.path: list(r.diagnostics) for r in final}
+    for d in diags:
+        per_file.setdefault(d.path, []).append(d)
+    diags = []
+    if lint:
+        for d in _run_bank_rules(final, config.options):
+            per_file.setdefault(d.path, []).append(d)
+    sups = {r.path: r.suppressions for r in final}
+    known = set(all_rules())
+    for path, file_diags in per_file.items():
+        rel = _relative(path, config.root)
+        selected = [_configured(d, config, rel) for d in file_diags]
+        selected = [d for d in selected if d is not None]
+        if lint:
+            selected = suppress.apply(path, selected, sups.get(path, []), known,
+                                      lambda code: config.enabled(code, rel))
+            selected = [d for d in selected if d.code != "QB007" or config.enabled("QB007", rel)]
+        diags.extend(selected)
+    diags.sort(key=Diagnostic.sort_key)
+    bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(final),
+                questions=[r.question for r in final if r.question is not None])
+    return bank, config
+
+
+def load_bank(paths: list[Path] | None = None, *, lint: bool = False, jobs: int | None = None,
+              use_cache: bool = True) -> Bank:
+    """Every valid question under ``paths`` (default ``bank/``), plus all diagnostics."""
+    bank, _ = run(list(paths or [Path("bank")]), lint=lint, jobs=jobs, use_cache=use_cache,
+                  want_questions=True)
+    return bank
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _configured(d: Diagnostic, config: Config, rel: str) -> Diagnostic | None:
+    """Apply select/ignore/per-file-ignores and severity overrides to lint findings;
+    file and schema errors always stand."""
+    if d.code < "QB102" or d.code == "QB105":
+        return d
+    if not config.enabled(d.code, rel):
+        return None
+    sev = config.severity.get(d.code)
+    return d.with_severity(sev) if sev and sev is not d.severity else d
+
+
+def _duplicate_ids(results: list[FileResult]) -> Iterable[Diagnostic]:
+    """QB005 at every file that shares an id, each naming the others."""
+    by_id: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.qid is not None:
+            by_id.setdefault(r.qid, []).append(r)
+    for qid, group in by_id.items():
+        if len(group) < 2:
+            continue
+        for r in group:
+            others = [o for o in group if o is not r]
+            names = ", ".join(f"{o.path}:{o.id_pos[0]}" for o in others)
+            d = error(r.path, *r.id_pos, "QB005", f"id '{qid}' is also used by {names}; ids must be unique in the bank")
+            yield Diagnostic(d.path, d.line, d.column, d.code, d.name, d.severity, d.message,
+                             related=tuple((o.path, *o.id_pos) for o in others))
+
+
+def _run_bank_rules(results: list[FileResult], options: RuleOptions) -> Iterable[Diagnostic]:
+    for rule in bank_rules():
+        items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], r.summaries[rule.code])
+                 for r in results if rule.code in r.summaries]
+        try:
+            yield from list(rule.check_bank(items, options))
+        except Exception:
+            first = items[0].path if items else "."
+            yield _internal(first, rule.code)

@@ -1,0 +1,115 @@
+"""Formatters: diagnostics in, text out. Kept apart from the checks (as in yamllint)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Callable
+
+from . import __version__
+from .diagnostics import Diagnostic, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def summary(diags: list[Diagnostic], files: int) -> str:
+    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
+    if not diags:
+        return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
+    parts = [f"{n} {s.value}{'s' if n != 1 and s is not Severity.INFO else ''}" for s, n in counts.items() if n]
+    fixable = sum(1 for d in diags if d.fixable)
+    tail = f" ({fixable} fixable with `qbank lint --fix`)" if fixable else ""
+    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}{tail}."
+
+
+def text(diags: list[Diagnostic], files: int = 0) -> str:
+    """`bank/x.yaml:14:5: QB101 key-count: message` per line, then a summary line.
+    Warnings and infos say so at the end of their line; errors are the default."""
+    lines = []
+    for d in diags:
+        level = "" if d.severity is Severity.ERROR else f" [{d.severity.value}]"
+        lines.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}{level}")
+    lines.append(summary(diags, files))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diags: list[Diagnostic], files: int = 0) -> str:
+    """A JSON list, one object per diagnostic, sorted by path, line, column:
+    {path, line, column, code, name, severity, message, fixable, related: [{path, line, column}]}."""
+    return json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github(diags: list[Diagnostic], files: int = 0) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's files."""
+    kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    out = []
+    for d in diags:
+        props = (f"file={_gh_escape(PurePath(d.path).as_posix(), True)},line={d.line},col={d.column},"
+                 f"title={_gh_escape(d.code, True)}")
+        out.append(f"::{kind[d.severity]} {props}::{_gh_escape(f'{d.name}: {d.message}')}")
+    out.append(summary(diags, files))
+    return "\n".join(out) + "\n"
+
+
+def sarif(diags: list[Diagnostic], files: int = 0) -> str:
+    """SARIF 2.1.0, as GitHub code scanning accepts it."""
+    from .rules import all_rules
+    from .diagnostics import FILE_RULES
+
+    rules = {code: (name, "error", "") for code, name in FILE_RULES.items()}
+    for code, rule in all_rules().items():
+        rules[code] = (rule.name, rule.severity.value, (rule.__doc__ or "").strip().split("\n")[0])
+    for d in diags:
+        rules.setdefault(d.code, (d.name, d.severity.value, ""))
+    level = {"error": "error", "warning": "warning", "info": "note"}
+    ids = sorted(rules)
+    index = {code: i for i, code in enumerate(ids)}
+    driver = {
+        "name": "qbank",
+        "version": __version__,
+        "informationUri": "https://github.com/qbank/qbank",
+        "rules": [{
+            "id": code,
+            "name": rules[code][0],
+            "shortDescription": {"text": rules[code][2] or rules[code][0]},
+            "defaultConfiguration": {"level": level[rules[code][1]]},
+        } for code in ids],
+    }
+    results = []
+    for d in diags:
+        uri = PurePath(d.path).as_posix()
+        result = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": level[d.severity.value],
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": uri, **({} if PurePath(d.path).is_absolute() else {"uriBaseId": "%SRCROOT%"})},
+                "region": {"startLine": d.line, "startColumn": d.column},
+            }}],
+        }
+        if d.related:
+            result["relatedLocations"] = [{"id": i, "physicalLocation": {
+                "artifactLocation": {"uri": PurePath(p).as_posix()},
+                "region": {"startLine": ln, "startColumn": c}}} for i, (p, ln, c) in enumerate(d.related)]
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"}],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS: dict[str, Callable[[list[Diagnostic], int], str]] = {
+    "text": text, "json": as_json, "github": github, "sarif": sarif,
+}
+
+
+def render(diags: list[Diagnostic], fmt: str = "text", files: int = 0) -> str:
+    return RENDERERS[fmt](diags, files)
