@@ -200,7 +200,8 @@ def markdown_fields(data: dict) -> Iterator[tuple[tuple, str]]:
     for key in _MARKDOWN_FIELDS:
         if isinstance(data.get(key), str):
             yield (key,), data[key]
-    for i, opt in enumerate(data.get("options") or ()):
+    options = data.get("options")
+    for i, opt in enumerate(options if isinstance(options, list) else ()):
         if isinstance(opt, dict):
             for key in ("text", "rationale"):
                 if isinstance(opt.get(key), str):

@@ -1,0 +1,54 @@
+"""Exit codes, defaults and the installed command used from anywhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import GOOD, REPO, write
+
+
+def test_exit_codes(cli, bank):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    assert cli("validate", bank).exit_code == 0
+    assert cli("validate", bank, "--format", "xml").exit_code == 2
+    assert cli("validate", bank / "missing").exit_code == 2
+    write(bank, "bad.yaml", "id: [\n")
+    assert cli("validate", bank).exit_code == 1
+
+
+def test_default_path_is_bank_folder(cli, bank, monkeypatch):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    monkeypatch.chdir(bank.parent)
+    result = cli("validate")
+    assert result.exit_code == 0 and "1 file checked" in result.output
+
+
+def test_no_bank_here_is_a_usage_error(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate").exit_code == 2
+
+
+def test_installed_command_works_from_another_folder(tmp_path):
+    """The console script finds its schema inside the installed package, not in the repo."""
+    exe = shutil.which("qbank", path=str(Path(sys.executable).parent)) or shutil.which("qbank")
+    assert exe, "the qbank console script is not installed"
+    write(tmp_path / "mybank", "q.yaml", GOOD.format(id="q1"))
+    proc = subprocess.run([exe, "validate", "mybank"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": ""})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All checks passed" in proc.stdout
+
+
+def test_bundled_schema_is_the_repository_schema():
+    from qbank.schema import schema_text
+
+    assert schema_text() == (REPO / "schema" / "question.schema.json").read_text("utf-8")
+
+
+def test_bundled_bank_validates(cli):
+    result = cli("validate", REPO / "bank")
+    assert result.exit_code == 0, result.output
