@@ -1,0 +1,143 @@
+"""`qbank lint`: configuration, suppressions with reasons, exit codes, cache and workers."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import GOOD, write
+
+ALL_ABOVE = GOOD.replace(
+    "  - text: Eligibility for a medication referral\n    rationale: Premature before the worker understands what changed for the client.\n",
+    "  - text: All of the above\n    rationale: Only one of these is the first thing to explore.\n")
+
+
+def codes(cli, *args):
+    result = cli("lint", *args, "--format", "json", "--no-cache")
+    return result.exit_code, [(d["code"], d["line"], d["severity"]) for d in json.loads(result.output)]
+
+
+def test_all_of_the_above_is_an_error_at_its_option(cli, bank):
+    write(bank, "q.yaml", ALL_ABOVE.format(id="q1"))
+    exit_code, found = codes(cli, bank)
+    assert exit_code == 1 and ("QB301", 13, "error") in found
+
+
+def test_comment_suppression_with_reason(cli, bank):
+    text = ALL_ABOVE.format(id="q1").replace(
+        "  - text: All of the above\n", "  # qbank: disable=QB301 legacy item kept for score comparability\n  - text: All of the above\n")
+    write(bank, "q.yaml", text)
+    exit_code, found = codes(cli, bank)
+    assert "QB301" not in [c for c, _, _ in found] and exit_code == 0
+
+
+def test_trailing_comment_suppression(cli, bank):
+    text = ALL_ABOVE.format(id="q1").replace(
+        "  - text: All of the above\n", "  - text: All of the above  # qbank: disable=QB301 kept on purpose\n")
+    write(bank, "q.yaml", text)
+    assert "QB301" not in [c for c, _, _ in codes(cli, bank)[1]]
+
+
+def test_suppression_without_reason_is_reported(cli, bank):
+    text = ALL_ABOVE.format(id="q1").replace("  - text: All of the above\n",
+                                             "  # qbank: disable=QB301\n  - text: All of the above\n")
+    write(bank, "q.yaml", text)
+    _, found = codes(cli, bank)
+    assert ("QB007", 13, "warning") in found and "QB301" not in [c for c, _, _ in found]
+
+
+def test_unused_suppressions_are_reported(cli, bank):
+    text = GOOD.format(id="q1") + "lint:\n  ignore:\n    QB304: the key is long on purpose\n"
+    text = text.replace("options:\n", "# qbank: disable=QB302 no such option here\noptions:\n")
+    write(bank, "q.yaml", text)
+    _, found = codes(cli, bank)
+    assert sorted(c for c, _, _ in found) == ["QB007", "QB007"]
+
+
+def test_item_level_ignore(cli, bank):
+    text = ALL_ABOVE.format(id="q1") + "lint:\n  ignore:\n    QB301: reproduces a published item verbatim\n"
+    write(bank, "q.yaml", text)
+    exit_code, found = codes(cli, bank)
+    assert exit_code == 0 and "QB301" not in [c for c, _, _ in found]
+
+
+def test_config_ignore_select_severity_and_per_file(cli, bank):
+    write(bank, "q.yaml", ALL_ABOVE.format(id="q1"))
+    write(bank, "drafts/d.yaml", ALL_ABOVE.format(id="q2"))
+    (bank / "qbank.toml").write_text('[lint]\nignore = ["QB301"]\n')
+    assert "QB301" not in [c for c, _, _ in codes(cli, bank)[1]]
+    (bank / "qbank.toml").write_text('[lint]\nselect = ["QB2"]\n')
+    assert all(c.startswith("QB2") for c, _, _ in codes(cli, bank)[1])
+    (bank / "qbank.toml").write_text('[lint.severity]\nQB301 = "warning"\n[lint.per-file-ignores]\n"drafts/**" = ["QB301"]\n')
+    exit_code, found = codes(cli, bank)
+    assert [(c, s) for c, _, s in found if c == "QB301"] == [("QB301", "warning")]
+    assert exit_code == 0
+    assert cli("lint", bank, "--strict", "--no-cache").exit_code == 1
+
+
+def test_cli_select_and_ignore(cli, bank):
+    write(bank, "q.yaml", ALL_ABOVE.format(id="q1"))
+    assert codes(cli, bank, "--ignore", "QB301")[0] == 0
+    assert all(c == "QB301" for c, _, _ in codes(cli, bank, "--select", "QB301")[1])
+    assert cli("lint", bank, "--select", "XYZ").exit_code == 2
+
+
+def test_config_errors_are_diagnostics(cli, bank):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    (bank / "qbank.toml").write_text('name = "Bank"\n[lint]\nselct = ["QB3"]\nignore = "QB301"\n')
+    exit_code, found = codes(cli, bank)
+    assert exit_code == 1 and ("QB008", 3, "error") in found and ("QB008", 4, "error") in found
+    (bank / "qbank.toml").write_text('[lint\n')
+    exit_code, found = codes(cli, bank)
+    assert exit_code == 1 and found[0][0] == "QB008"
+
+
+def _defective_bank(bank, n=240):
+    for i in range(n):
+        text = GOOD.format(id=f"q{i:03d}").replace("34-year-old", f"{20 + i % 60}-year-old").replace(
+            "new job", f"new job number {i} in a different town {i * 7}")
+        if i % 17 == 0:
+            text = text.replace("    correct: true\n", "")
+        if i % 23 == 0:
+            text = ALL_ABOVE.format(id=f"q{i:03d}")
+        if i % 31 == 0:
+            text = text.replace("explanation:", "explaination:")
+        write(bank, f"t{i % 5}/q{i:03d}.yaml", text)
+    write(bank, "dup.yaml", GOOD.format(id="q001"))
+
+
+def test_same_diagnostics_with_or_without_cache_and_any_jobs(cli, bank):
+    _defective_bank(bank)
+    baseline = cli("lint", bank, "--format", "json", "--no-cache", "--jobs", "1").output
+    assert json.loads(baseline)
+    assert cli("lint", bank, "--format", "json", "--no-cache", "--jobs", "2").output == baseline
+    cold = cli("lint", bank, "--format", "json").output
+    assert (bank / ".qbank_cache").is_dir()
+    warm = cli("lint", bank, "--format", "json", "--jobs", "2").output
+    assert cold == warm == baseline
+
+
+def test_cache_follows_edits(cli, bank):
+    _defective_bank(bank, 12)
+    first = json.loads(cli("lint", bank, "--format", "json").output)
+    path = bank / "t0" / "q000.yaml"
+    path.write_text(GOOD.format(id="q000"))
+    second = json.loads(cli("lint", bank, "--format", "json").output)
+    assert first != second
+    assert second == json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
+
+
+def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
+    _defective_bank(bank, 12)
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    cli("lint", bank)
+    for f in (bank / ".qbank_cache").glob("*.json"):
+        f.write_text('{"tag": "x", "entries": {"abc": 1}}' if "lint" in f.name else "garbage")
+    assert cli("lint", bank, "--format", "json").output == expected
+    for f in (bank / ".qbank_cache").glob("*.json"):
+        blob = json.loads(f.read_text())
+        for key in blob["entries"]:
+            blob["entries"][key] = {"d": "nonsense"}
+        f.write_text(json.dumps(blob))
+    assert cli("lint", bank, "--format", "json").output == expected
+    (bank / ".qbank_cache" / "lint-bad.json").write_bytes(b"\xff\x00")
+    assert cli("lint", bank, "--format", "json").output == expected
