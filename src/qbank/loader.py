@@ -20,7 +20,7 @@ import yaml
 from yaml.resolver import BaseResolver
 
 try:  # the C parser is ~10x faster; the pure-Python one gives the same nodes
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
     from yaml.parser import Parser as _BaseParser
     from yaml.composer import Composer
