@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from . import __version__, suppress
 from .bank import Bank
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Severity, error
-from .discover import discover
+from .discover import discover_paths
 from .loader import load, read_file
 from .model import Question, question_from_data
 from .rules import all_rules, bank_rules, item_rules
@@ -157,9 +158,12 @@ class Cache:
     """Per-file results keyed by a hash of path and content, in one JSON file per
     (qbank version, schema, rule options) in ``.qbank_cache/`` of the bank root.
 
-    Anything unreadable, corrupt or foreign is ignored and rebuilt: the cache can only
-    make a run faster, never change what it reports. JSON (not pickle) so a tampered cache
-    cannot run code.
+    A file whose size and modification time (ns) are those recorded, and that was not
+    modified in the second before the cache was written (git's "racily clean" rule), is
+    taken as unchanged without reading it; anything else is read and hashed. Anything
+    unreadable, corrupt or foreign is ignored and rebuilt: the cache can only make a run
+    faster, never change what it reports. JSON, not pickle, so a tampered cache cannot
+    run code.
     """
 
     def __init__(self, root: Path, config: Config) -> None:
@@ -168,17 +172,28 @@ class Cache:
         self.file = root / CACHE_DIR / f"lint-{tag}.json"
         self.tag = tag
         self.entries: dict[str, dict] = {}
+        self.stats: dict[str, list] = {}
+        self.written_ns = 0
         try:
             with open(self.file, "rb") as fh:
                 blob = json.loads(fh.read())
-            if isinstance(blob, dict) and blob.get("tag") == tag and isinstance(blob.get("entries"), dict):
-                self.entries = blob["entries"]
+            if (isinstance(blob, dict) and blob.get("tag") == tag and isinstance(blob.get("entries"), dict)
+                    and isinstance(blob.get("stats"), dict) and isinstance(blob.get("written"), int)):
+                self.entries, self.stats, self.written_ns = blob["entries"], blob["stats"], blob["written"]
         except (OSError, ValueError, UnicodeDecodeError):
-            self.entries = {}
+            pass
 
     @staticmethod
     def key(path: str, raw: bytes) -> str:
         return hashlib.blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
+
+    def unchanged_key(self, path: str, st: os.stat_result) -> str | None:
+        """The content key recorded for ``path`` if its stat says it has not changed."""
+        rec = self.stats.get(path)
+        if (isinstance(rec, list) and len(rec) == 3 and rec[0] == st.st_size and rec[1] == st.st_mtime_ns
+                and st.st_mtime_ns < self.written_ns - 1_000_000_000):
+            return rec[2]
+        return None
 
     def get(self, key: str, path: str) -> FileResult | None:
         entry = self.entries.get(key)
@@ -189,9 +204,9 @@ class Cache:
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
 
-    def save(self, fresh: dict[str, dict]) -> None:
+    def save(self, fresh: dict[str, dict], stats: dict[str, list]) -> None:
         """Keep exactly the entries of this run (so the file never grows stale)."""
-        if fresh == self.entries:
+        if fresh == self.entries and stats == self.stats:
             return
         from .fsutil import atomic_write
 
@@ -203,8 +218,8 @@ class Cache:
             for old in self.file.parent.glob("lint-*.json"):
                 if old != self.file:
                     old.unlink(missing_ok=True)
-            atomic_write(self.file, json.dumps({"tag": self.tag, "entries": fresh},
-                                               separators=(",", ":")).encode(), keep_mode=False)
+            blob = {"tag": self.tag, "written": time.time_ns(), "stats": stats, "entries": fresh}
+            atomic_write(self.file, json.dumps(blob, separators=(",", ":")).encode(), keep_mode=False)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
 
@@ -215,24 +230,32 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used."""
     config = config or load_config(paths)
-    files = discover(paths)
-    shown = [str(p) for p in files]  # as the user named them: relative stays relative
+    shown = discover_paths(paths)  # as the user named them: relative stays relative
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
 
     results: list[FileResult | None] = [None] * len(shown)
     todo: list[tuple[int, str, bytes | None]] = []
     keys: list[str | None] = [None] * len(shown)
+    stats: dict[str, list] = {}
     for i, path in enumerate(shown):
         raw = None
         if cache is not None:
-            raw, diag = read_file(path)
-            if diag:
-                results[i] = FileResult(path, [diag])
-                continue
-            keys[i] = Cache.key(path, raw)
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            keys[i] = cache.unchanged_key(path, st) if st is not None else None
+            if keys[i] is None:
+                raw, diag = read_file(path)
+                if diag:
+                    results[i] = FileResult(path, [diag])
+                    continue
+                keys[i] = Cache.key(path, raw)
+            if st is not None:
+                stats[path] = [st.st_size, st.st_mtime_ns, keys[i]]
             hit = cache.get(keys[i], path)
-            if hit is not None and not hit.has_media and b"![" not in raw:
+            if hit is not None:
                 results[i] = hit
                 continue
         todo.append((i, path, raw))
@@ -241,9 +264,11 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         results[i] = res
     final: list[FileResult] = [r for r in results if r is not None]
     if cache is not None:
-        cache.save({keys[i]: r.to_json() for i, r in enumerate(results)
-                    if keys[i] is not None and r is not None and not r.has_media
-                    and not any(d.code == "QB000" for d in r.diagnostics)})
+        # Files with images are re-checked every run: their media can change on their own.
+        fresh = {keys[i]: r.to_json() for i, r in enumerate(results)
+                 if keys[i] is not None and r is not None and not r.has_media
+                 and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
+        cache.save(fresh, {p: v for p, v in stats.items() if v[2] in fresh})
 
     diags: list[Diagnostic] = list(config.diagnostics)
     diags.extend(_duplicate_ids(final))
@@ -257,6 +282,8 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     sups = {r.path: r.suppressions for r in final}
     known = set(all_rules())
     for path, file_diags in per_file.items():
+        if not file_diags and not sups.get(path):
+            continue
         rel = _relative(path, config.root)
         selected = [_configured(d, config, rel) for d in file_diags]
         selected = [d for d in selected if d is not None]
@@ -280,10 +307,11 @@ def load_bank(paths: list[Path] | None = None, *, lint: bool = False, jobs: int 
 
 
 def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    """``path`` relative to the bank root, with forward slashes (for per-file-ignores)."""
+    full = os.path.abspath(path)
+    prefix = str(root).rstrip(os.sep) + os.sep
+    rel = full[len(prefix):] if full.startswith(prefix) else path
+    return rel.replace(os.sep, "/")
 
 
 def _configured(d: Diagnostic, config: Config, rel: str) -> Diagnostic | None:

@@ -7,7 +7,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
 
 
 @lru_cache(maxsize=1)
@@ -21,8 +20,11 @@ def schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def detailed_validator() -> jsonschema.Draft202012Validator:
-    """python-jsonschema: slow, but its errors carry paths we turn into messages."""
+def detailed_validator():
+    """python-jsonschema: slow (and slow to import), but its errors carry paths we turn
+    into messages; only documents that fail the fast check get here."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema())
 
 

@@ -12,8 +12,6 @@ import os
 import re
 from typing import Any, Iterator
 
-from jsonschema.exceptions import ValidationError
-
 from .diagnostics import Diagnostic, error
 from .loader import Document
 from .schema import detailed_validator, fast_is_valid, known_keys
@@ -73,7 +71,7 @@ def _schema_errors(doc: Document) -> Iterator[Diagnostic]:
                 yield error(doc.path, line, col, "QB003", message)
 
 
-def _rewrite(err: ValidationError) -> Iterator[tuple[tuple, str | None, bool]]:
+def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
     """(data path, message or None to drop, point at the key?) for one schema error."""
     path = tuple(err.absolute_path)
     name = field_name(path)

@@ -1,0 +1,96 @@
+"""Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1.
+
+`run_export` selects questions, renders each Markdown text once, builds every requested
+format in memory and writes each file atomically into the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..bank import Bank
+from ..fsutil import atomic_write
+from . import anki, csv_export, qti12, qti21
+from .common import ExportError, ExportJob, OutputError, Tick, no_tick, render_all, select, slug
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str                       # appended to the bank slug: `.apkg`, `.qti21.zip`
+    build: Callable[[ExportJob], bytes]
+    description: str
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("anki", ".apkg", anki.export, "Anki package (genanki)"),
+    Format("csv", ".csv", csv_export.plain, "spreadsheet for reviewers"),
+    Format("anki-csv", ".anki.csv", csv_export.anki, "Anki text import with GUIDs"),
+    Format("qti12", ".qti12.zip", qti12.export, "Canvas-style QTI 1.2 package"),
+    Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
+)}
+
+__all__ = ["FORMATS", "Format", "ExportError", "OutputError", "run_export", "prepare_out_dir", "output_path"]
+
+
+def output_path(out_dir: Path, bank_name: str, fmt: str) -> Path:
+    return Path(out_dir) / f"{slug(bank_name)}{FORMATS[fmt].suffix}"
+
+
+def prepare_out_dir(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and prove a file can be written there, before any
+    work is done: a bad output path fails fast and leaves nothing behind."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; name a folder for the exports")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"{out}: a file stands where a folder is needed on that path") from None
+    except NotADirectoryError:
+        raise OutputError(f"{out}: a file stands where a folder is needed on that path") from None
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the folder ({exc.strerror or exc})") from exc
+    try:  # os.access is not enough: root ignores permission bits, not immutable folders
+        fd, probe = tempfile.mkstemp(prefix=".qbank-probe-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write files in this folder ({exc.strerror or exc})") from exc
+    return out
+
+
+def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
+               tag: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
+               tick: Tick = no_tick) -> list[Path]:
+    """Export the selected questions of ``bank`` in each of ``formats`` (keys of FORMATS)
+    into ``out_dir``; returns the files written, in the order of ``formats``.
+
+    Raises OutputError for an unusable output folder (nothing is written then) and
+    ExportError for content that cannot be packaged (an unreadable image).
+    """
+    wanted = list(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown export format(s): {', '.join(unknown)}")
+    bank_name = (name or bank.name).strip() or "bank"
+    out = prepare_out_dir(Path(out_dir))
+    questions = select(bank.questions, tag, topic)
+    rendered, media = render_all(questions, bank.root, tick)
+    built: list[tuple[Path, bytes]] = []
+    for fmt in wanted:
+        target = output_path(out, bank_name, fmt)
+        job = ExportJob(bank_name, rendered, media, target, tick)
+        built.append((target, FORMATS[fmt].build(job)))
+    for target, data in built:
+        try:
+            atomic_write(target, data, keep_mode=False)
+        except IsADirectoryError as exc:
+            raise OutputError(f"{target}: a folder stands where the export file goes") from exc
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
+    return [target for target, _ in built]

@@ -1,0 +1,296 @@
+"""Anki export: one .apkg (genanki) whose notes update in place when re-imported.
+
+Update rules that shape this module (checked with the official anki library):
+- Anki finds an existing note by GUID only, so the GUID comes from the bank name and the
+  question id, never from the content: editing a question updates its note.
+- The note type is matched by id: ``MODEL_ID`` must never change, nor its field list.
+- An incoming note replaces the stored one only if its modification time is newer, and
+  Anki keeps whole seconds. genanki stamps every note with the write time, so an edit
+  exported within the same second as the previous export would be skipped. Here a note
+  keeps the modification time it had in the previous export at the same path while its
+  content is unchanged, and a changed note gets a time strictly newer than anything in
+  that previous file (see ``Stamps``).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import sqlite3
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from .common import ExportJob, RenderedQuestion, media_used, read_media, stable_int, zip_bytes
+
+MODEL_ID = 1_572_643_019          # fixed forever: Anki matches note types by id
+MODEL_NAME = "qbank multiple choice"
+FIELDS = ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]
+DECK_ID_LOW, ID_SPAN = 1_000_000_000_000, 2 ** 39   # ids look like Anki's millisecond ids
+
+FRONT = """\
+<div class="qb">
+<div class="qb-stem" dir="auto">{{Question}}</div>
+{{Options}}
+</div>"""
+
+BACK = """\
+{{FrontSide}}
+<hr id="answer">
+<div class="qb qb-back">
+<div class="qb-label">Answer</div>
+{{Answer}}
+{{#Explanation}}<div class="qb-label">Explanation</div>
+<div class="qb-explanation" dir="auto">{{Explanation}}</div>{{/Explanation}}
+{{#Rationales}}<div class="qb-label">Why each option</div>
+{{Rationales}}{{/Rationales}}
+{{#Source}}<div class="qb-source" dir="auto">{{Source}}</div>{{/Source}}
+</div>"""
+
+CSS = """\
+.card {
+  --qb-fg: #1f2328; --qb-bg: #ffffff; --qb-muted: #59636e; --qb-line: #d1d9e0;
+  --qb-soft: #f6f8fa; --qb-key-bg: #dafbe1; --qb-key-line: #1a7f37; --qb-link: #0969da;
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue",
+    Arial, "Noto Sans Arabic", "Noto Sans Hebrew", sans-serif;
+  font-size: 18px; line-height: 1.5; text-align: start; color: var(--qb-fg); background: var(--qb-bg);
+}
+.nightMode .card, .card.nightMode, .night_mode .card, .card.night_mode {
+  --qb-fg: #e6edf3; --qb-bg: #1e1e1e; --qb-muted: #9198a1; --qb-line: #3d444d;
+  --qb-soft: #2a2d31; --qb-key-bg: #12361f; --qb-key-line: #3fb950; --qb-link: #4493f8;
+}
+.qb { max-width: 40em; margin: 0 auto; padding: 0 .75em; }
+.qb p { margin: .35em 0; }
+.qb a { color: var(--qb-link); }
+.qb img { max-width: 100%; height: auto; }
+.qb pre { white-space: pre-wrap; overflow-x: auto; background: var(--qb-soft); padding: .6em .8em;
+  border-radius: 6px; font-size: .85em; direction: ltr; text-align: left; }
+.qb code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+.qb table { border-collapse: collapse; margin: .5em 0; }
+.qb th, .qb td { border: 1px solid var(--qb-line); padding: .2em .5em; }
+.qb-options, .qb-rationales { list-style: none; padding: 0; margin: .8em 0; }
+.qb-options li, .qb-key, .qb-rationales li { display: flex; gap: .6em; align-items: baseline;
+  padding: .45em .7em; margin: .4em 0; border: 1px solid var(--qb-line); border-radius: 8px; }
+.qb-letter { font-weight: 700; min-width: 1.3em; flex: none; }
+.qb-text { flex: 1; min-width: 0; }
+.qb-key { background: var(--qb-key-bg); border-color: var(--qb-key-line); }
+.qb-rationales li.qb-correct { border-color: var(--qb-key-line); }
+.qb-label { margin: 1.1em 0 .2em; font-size: .75em; font-weight: 600; letter-spacing: .06em;
+  text-transform: uppercase; color: var(--qb-muted); }
+.qb-source { margin-top: 1.4em; font-size: .75em; color: var(--qb-muted); }
+@media (max-width: 480px) { .card { font-size: 16px; } .qb { padding: 0 .25em; } }
+"""
+
+MODEL = genanki.Model(
+    MODEL_ID, MODEL_NAME,
+    fields=[{"name": name} for name in FIELDS],
+    templates=[{"name": "Question", "qfmt": FRONT, "afmt": BACK}],
+    css=CSS, sort_field_index=0,
+)
+
+
+# --- names --------------------------------------------------------------------------------
+
+def note_guid(bank_name: str, question_id: str) -> str:
+    """The note's identity for Anki: bank name and question id, never the content."""
+    return genanki.guid_for(bank_name, question_id)
+
+
+def deck_name(bank_name: str, topic: str | None) -> str:
+    """`Bank name::Topic`; questions without a topic go to the bank deck."""
+    topic = (topic or "").strip()
+    return f"{bank_name}::{topic}" if topic else bank_name
+
+
+def deck_id(name: str) -> int:
+    return stable_int("deck", name, low=DECK_ID_LOW, span=ID_SPAN)
+
+
+def safe_tag(text: str) -> str:
+    """A tag Anki keeps as one: no spaces (they separate tags) and no double quotes."""
+    return re.sub(r'[\s"\u3000]+', "_", text.strip()).strip("_")
+
+
+def note_tags(rq: RenderedQuestion) -> list[str]:
+    q = rq.question
+    tags = [safe_tag(t) for t in q.tags]
+    if q.difficulty:
+        tags.append(f"difficulty::{safe_tag(q.difficulty)}")
+    if q.topic and q.topic.strip():
+        tags.append(f"topic::{safe_tag(q.topic)}")
+    return sorted({t for t in tags if t})
+
+
+# --- fields -------------------------------------------------------------------------------
+
+def _choice(letter: str, body: str) -> str:
+    return f'<span class="qb-letter">{letter}</span><div class="qb-text" dir="auto">{body}</div>'
+
+
+def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
+    """The seven field values, HTML. Images already point at the packaged names."""
+    q = rq.question
+    options = "".join(f"<li>{_choice(rq.letter(i), text)}</li>" for i, text in enumerate(rq.options))
+    key = rq.key_index
+    answer = f'<div class="qb-key">{_choice(rq.key_letter, rq.options[key])}</div>'
+    rationales = "".join(
+        f'<li class="{"qb-correct" if i == key else "qb-distractor"}">{_choice(rq.letter(i), r)}</li>'
+        for i, r in enumerate(rq.rationales) if r)
+    source = html.escape(bank_name + (f" · {rq.relative_path}" if rq.relative_path else ""), quote=False)
+    if q.references:
+        source += "<br>" + "; ".join(html.escape(r, quote=False) for r in q.references)
+    return [
+        html.escape(q.id, quote=False),
+        rq.stem,
+        f'<ol class="qb-options">{options}</ol>',
+        answer,
+        rq.explanation,
+        f'<ul class="qb-rationales">{rationales}</ul>' if rationales else "",
+        source,
+    ]
+
+
+# --- modification times -------------------------------------------------------------------
+
+@dataclass
+class Stamps:
+    """Modification times that make every re-import behave.
+
+    ``previous`` maps GUID -> (mod, fields, tags) from the last export written to the same
+    path. An unchanged note keeps its old time (re-importing changes nothing, and edits a
+    learner made in Anki since are not overwritten); a changed or new note gets ``now``,
+    which is strictly newer than every time in the previous file even when both exports
+    fall within the same second.
+    """
+
+    previous: dict[str, tuple[int, str, str]]
+    previous_model: tuple[int, str] | None
+    now: int
+
+    @classmethod
+    def for_target(cls, target: Path, clock: float | None = None) -> "Stamps":
+        notes, model = read_previous(target)
+        newest = max([m for m, _, _ in notes.values()] + ([model[0]] if model else []), default=0)
+        now = int(time.time() if clock is None else clock)
+        return cls(notes, model, max(now, newest + 1))
+
+    def note(self, guid: str, fields: str, tags: str) -> int:
+        old = self.previous.get(guid)
+        if old is not None and old[1] == fields and old[2] == tags:
+            return old[0]
+        return self.now
+
+    def model(self, signature: str) -> int:
+        if self.previous_model is not None and self.previous_model[1] == signature:
+            return self.previous_model[0]
+        return self.now
+
+
+def model_signature(model_json: dict) -> str:
+    """What of a note type Anki would update: name, fields, templates, CSS."""
+    return json.dumps([model_json.get("name"), [f.get("name") for f in model_json.get("flds", [])],
+                       [(t.get("name"), t.get("qfmt"), t.get("afmt")) for t in model_json.get("tmpls", [])],
+                       model_json.get("css")], ensure_ascii=False)
+
+
+def read_previous(target: Path) -> tuple[dict[str, tuple[int, str, str]], tuple[int, str] | None]:
+    """GUID -> (mod, fields, tags) and our note type's (mod, signature) from an earlier
+    export at ``target``; nothing if there is none or it cannot be read."""
+    try:
+        with zipfile.ZipFile(target) as zf:
+            blob = zf.read("collection.anki2")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return {}, None
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(blob)
+        notes = {guid: (int(mod), flds, tags) for guid, mod, flds, tags
+                 in conn.execute("SELECT guid, mod, flds, tags FROM notes WHERE mid = ?", (MODEL_ID,))}
+        (models_json,) = conn.execute("SELECT models FROM col").fetchone()
+        ours = json.loads(models_json).get(str(MODEL_ID))
+        model = (int(ours["mod"]), model_signature(ours)) if isinstance(ours, dict) else None
+        return notes, model
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return {}, None
+    finally:
+        conn.close()
+
+
+# --- notes and package --------------------------------------------------------------------
+
+class QuestionNote(genanki.Note):
+    """A genanki note with ids and modification time chosen by us, not by the clock:
+    the same bank gives the same note and card ids in every export."""
+
+    def __init__(self, *, note_id: int, card_id: int, mod: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.note_id = note_id
+        self.card_id = card_id
+        self.mod = mod
+
+    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen) -> None:
+        # Our fields are HTML we rendered ourselves, so genanki's per-field HTML check is skipped.
+        self._check_number_model_fields_matches_num_fields()
+        cursor.execute("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", (
+            self.note_id, self.guid, self.model.model_id, self.mod, -1, self._format_tags(),
+            self._format_fields(), self.sort_field, 0, 0, ""))
+        for card in self.cards:
+            card.write_to_db(cursor, self.mod, deck_id, self.note_id, iter([self.card_id + card.ord]), self.due)
+
+
+class _Ids:
+    """Stable ids from a GUID, bumped past any already taken in this export."""
+
+    def __init__(self) -> None:
+        self.taken: set[int] = set()
+
+    def pick(self, *parts: str, width: int = 1) -> int:
+        value = stable_int(*parts, low=DECK_ID_LOW, span=ID_SPAN)
+        while any(value + k in self.taken for k in range(width)):
+            value += width
+        self.taken.update(value + k for k in range(width))
+        return value
+
+
+def build_package(job: ExportJob, stamps: Stamps) -> tuple[genanki.Package, list]:
+    decks: dict[str, genanki.Deck] = {}
+    ids = _Ids()
+    for rq in job.questions:
+        local = rq.localized("")
+        name = deck_name(job.bank_name, rq.question.topic)
+        deck = decks.get(name)
+        if deck is None:
+            deck = decks[name] = genanki.Deck(deck_id(name), name)
+        guid = note_guid(job.bank_name, rq.id)
+        fields = note_fields(local, job.bank_name)
+        tags = note_tags(rq)
+        mod = stamps.note(guid, "\x1f".join(fields), " " + " ".join(tags) + " ")
+        deck.add_note(QuestionNote(model=MODEL, fields=fields, tags=tags, guid=guid, mod=mod,
+                                   note_id=ids.pick("note", guid), card_id=ids.pick("card", guid)))
+        job.tick(1)
+    if not decks:  # an empty selection still gives a valid, importable package
+        decks[job.bank_name] = genanki.Deck(deck_id(job.bank_name), job.bank_name)
+    return genanki.Package([decks[n] for n in sorted(decks)]), media_used(job.questions, job.media)
+
+
+def export(job: ExportJob) -> bytes:
+    """The .apkg file's bytes."""
+    stamps = Stamps.for_target(job.target)
+    package, media = build_package(job, stamps)
+    model_mod = stamps.model(model_signature(MODEL.to_json(0, 0)))
+    conn = sqlite3.connect(":memory:")
+    try:
+        package.write_to_db(conn.cursor(), model_mod, itertools.count(DECK_ID_LOW))
+        conn.commit()
+        collection = conn.serialize()
+    finally:
+        conn.close()
+    entries = {"collection.anki2": collection,
+               "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
+    entries.update({str(i): read_media(m) for i, m in enumerate(media)})
+    return zip_bytes(entries)

@@ -1,0 +1,117 @@
+"""`qbank export`: load and validate the bank, then write the chosen formats.
+
+Exit codes: 0 written; 1 the bank has errors (diagnostics printed) or cannot be
+exported; 2 usage errors, unreadable inputs and unusable output paths.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from . import ExportError, OutputError, run_export
+from .common import Tick, no_tick
+
+PROGRESS_MIN_QUESTIONS = 500   # below this an export takes well under a second
+
+
+def _formats(anki: bool, csv: tuple[str, ...], qti12: bool, qti21: bool, all_formats: bool) -> list[str]:
+    if all_formats:
+        return ["anki", "csv", "anki-csv", "qti12", "qti21"]
+    chosen = []
+    if anki:
+        chosen.append("anki")
+    for flavour in dict.fromkeys(csv):
+        chosen.append("csv" if flavour == "plain" else "anki-csv")
+    if qti12:
+        chosen.append("qti12")
+    if qti21:
+        chosen.append("qti21")
+    return chosen
+
+
+def _print_diagnostics(diags) -> None:
+    try:
+        from ..report import render
+
+        click.echo(render(diags, fmt="text"), err=True, nl=False)
+    except ImportError:  # the reporter is optional for this command
+        for d in diags:
+            click.echo(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}", err=True)
+
+
+def show_progress() -> bool:
+    """A bar only for a person watching: stderr is a terminal and this is not CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Tick]:
+    if total < PROGRESS_MIN_QUESTIONS or not show_progress():
+        yield no_tick
+        return
+    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@click.command("export")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--anki", is_flag=True, help="Anki package (.apkg); re-importing updates the notes in place.")
+@click.option("--csv", "csv", type=click.Choice(["plain", "anki"]), is_flag=False, flag_value="plain",
+              multiple=True, metavar="[plain|anki]",
+              help="CSV: `plain` (default) for reviewers and spreadsheets, `anki` for Anki's text import "
+                   "with the .apkg's GUIDs. Repeat for both.")
+@click.option("--qti12", is_flag=True, help="Canvas-style QTI 1.2 package (.qti12.zip).")
+@click.option("--qti21", is_flag=True, help="IMS QTI 2.1 content package (.qti21.zip).")
+@click.option("--all", "all_formats", is_flag=True, help="Every format above (both CSV flavours).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
+              help="Folder for the exported files (created if missing).")
+@click.option("--tag", "tags", multiple=True, metavar="T", help="Only questions with this tag (repeat: any of them).")
+@click.option("--topic", "topics", multiple=True, metavar="X",
+              help="Only questions in this topic, case-insensitive (repeat: any of them).")
+@click.option("--name", help="Bank name for decks, titles, file names and Anki GUIDs (default: the bank's).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for loading large banks (default: all cores).")
+def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name, jobs):
+    """Export the bank to Anki, CSV and QTI files in --out (default exports/), one file per
+    format, named after the bank. The bank is validated first; errors stop the export."""
+    formats = _formats(anki, csv, qti12, qti21, all_formats)
+    if not formats:
+        raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21 or --all")
+    from ..cli import default_paths
+    from ..discover import DiscoveryError
+    from ..engine import load_bank
+
+    try:
+        bank = load_bank(default_paths(paths), lint=False, jobs=jobs, use_cache=False)
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if bank.diagnostics:
+        _print_diagnostics(bank.diagnostics)
+    if bank.has_errors:
+        click.echo("qbank export: the bank has errors; fix them and export again (nothing was written)", err=True)
+        sys.exit(1)
+    from .common import select
+
+    count = len(select(bank.questions, tags or None, topics or None))
+    if count == 0:
+        wanted = ", ".join([f"--tag {t}" for t in tags] + [f"--topic {t}" for t in topics])
+        reason = f"no question matches {wanted}" if wanted else "the bank has no questions"
+        click.echo(f"qbank export: {reason}; nothing was written", err=True)
+        sys.exit(1)
+    try:
+        with progress(count * (1 + len(formats))) as tick:
+            written = run_export(bank, formats, out, name=name, tag=tags or None, topic=topics or None, tick=tick)
+    except OutputError as exc:
+        click.echo(f"qbank export: {exc}", err=True)
+        sys.exit(2)
+    except ExportError as exc:
+        click.echo(f"qbank export: {exc}; nothing was written", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(str(path))

@@ -1,0 +1,282 @@
+"""What every exporter shares: question selection, rendering each Markdown text once,
+packaged media with collision-free names, stable identifiers and a deterministic zip."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..model import LETTERS, Question
+from ..render import to_html
+from ..validate import resolve_media
+
+
+class ExportError(Exception):
+    """The bank cannot be exported as asked (an image that cannot be read, say): exit 1."""
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (a file where a folder should be, read-only): exit 2."""
+
+
+Tick = Callable[[int], None]
+
+
+def no_tick(_n: int) -> None:
+    """The progress callback when nobody is watching."""
+
+
+# --- selection ----------------------------------------------------------------------------
+
+def _as_set(value: str | Iterable[str] | None) -> set[str]:
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return {value}
+    return set(value)
+
+
+def select(questions: Iterable[Question], tag: str | Iterable[str] | None = None,
+           topic: str | Iterable[str] | None = None) -> list[Question]:
+    """Questions carrying any of the ``tag``s and in any of the ``topic``s (each filter
+    applies only when given). Topics compare case-insensitively, tags exactly."""
+    tags = _as_set(tag)
+    topics = {t.strip().casefold() for t in _as_set(topic)}
+    chosen = []
+    for q in questions:
+        if tags and not tags.intersection(q.tags):
+            continue
+        if topics and (q.topic or "").strip().casefold() not in topics:
+            continue
+        chosen.append(q)
+    return chosen
+
+
+# --- names and identifiers ----------------------------------------------------------------
+
+def slug(name: str) -> str:
+    """A file-name-safe form of the bank name: `LCSW Practice` -> `lcsw-practice`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return out or "bank"
+
+
+def item_ident(question_id: str) -> str:
+    """An XML identifier (NCName) for a question: ids may start with a digit, NCNames may not.
+    Question ids are `[a-z0-9][a-z0-9._-]*`, so the prefix keeps them unique and valid."""
+    return f"q-{question_id}"
+
+
+def stable_int(*parts: str, low: int, span: int) -> int:
+    """A number in [low, low + span) that depends only on ``parts``."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return low + int.from_bytes(digest[:8], "big") % span
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can carry: control characters (legal in YAML escapes) are dropped."""
+    return _XML_BAD.sub("", text)
+
+
+# --- media --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MediaFile:
+    name: str     # packaged name, flat and unique: `3f2a1b9c-chart.png`
+    source: str   # real path inside the bank root
+
+
+def media_name(relative_path: str) -> str:
+    """A flat packaged name for a bank-relative path that cannot collide with another
+    path's: two `chart.png` in different folders get different hash prefixes."""
+    posix = relative_path.replace(os.sep, "/")
+    digest = hashlib.sha256(posix.encode("utf-8")).hexdigest()[:10]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", posix.rsplit("/", 1)[-1]).lstrip(".") or "file"
+    return f"{digest}-{base}"
+
+
+_IMG_SRC = re.compile(r'(<img src=")([^"]*)(")')
+
+
+def _img_srcs(fragment: str) -> list[str]:
+    if "<img" not in fragment:
+        return []
+    return [html.unescape(m.group(2)) for m in _IMG_SRC.finditer(fragment)]
+
+
+def relocate_images(fragment: str, names: dict[str, str], prefix: str) -> str:
+    """``fragment`` with every packaged image's src replaced by ``prefix + packaged name``.
+    Only `<img src="...">` written by the Markdown renderer can be in the HTML: raw HTML
+    in the source was escaped, so this never touches text the author wrote."""
+    if "<img" not in fragment or not names:
+        return fragment
+
+    def swap(m: re.Match) -> str:
+        packaged = names.get(html.unescape(m.group(2)))
+        return m.group(0) if packaged is None else f"{m.group(1)}{html.escape(prefix + packaged)}{m.group(3)}"
+
+    return _IMG_SRC.sub(swap, fragment)
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    """A question with every Markdown text rendered to HTML once. Image sources are still
+    the author's references; ``localized(prefix)`` points them at the packaged files."""
+
+    question: Question
+    stem: str
+    options: tuple[str, ...]
+    explanation: str
+    rationales: tuple[str | None, ...]
+    relative_path: str                      # the question file, relative to the bank root
+    images: dict[str, str] = field(default_factory=dict)   # reference -> packaged name
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def key_index(self) -> int:
+        return self.question.key_index
+
+    @property
+    def key_letter(self) -> str:
+        return self.question.key_letter
+
+    def letter(self, index: int) -> str:
+        return LETTERS[index]
+
+    def localized(self, prefix: str) -> "RenderedQuestion":
+        """The same question with image sources rewritten to ``prefix`` + packaged name."""
+        if not self.images:
+            return self
+
+        def move(fragment: str) -> str:
+            return relocate_images(fragment, self.images, prefix)
+
+        return replace(self, stem=move(self.stem), options=tuple(move(o) for o in self.options),
+                       explanation=move(self.explanation),
+                       rationales=tuple(None if r is None else move(r) for r in self.rationales))
+
+
+class Renderer:
+    """Renders questions for export, each distinct Markdown text once, and collects the
+    images they use under packaged names."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._real_root = os.path.realpath(self.root)
+        self._html: dict[str, str] = {}
+        self.media: dict[str, MediaFile] = {}   # packaged name -> file
+
+    def html(self, text: str) -> str:
+        out = self._html.get(text)
+        if out is None:
+            out = self._html[text] = to_html(text)
+        return out
+
+    def render(self, q: Question) -> RenderedQuestion:
+        stem = self.html(q.stem)
+        options = tuple(self.html(o.text) for o in q.options)
+        explanation = self.html(q.explanation)
+        rationales = tuple(self.html(o.rationale) if o.rationale and o.rationale.strip() else None
+                           for o in q.options)
+        images: dict[str, str] = {}
+        for fragment in (stem, explanation, *options, *(r for r in rationales if r)):
+            for ref in _img_srcs(fragment):
+                if ref not in images:
+                    packaged = self._package(q, ref)
+                    if packaged is not None:
+                        images[ref] = packaged
+        return RenderedQuestion(q, stem, options, explanation, rationales, self._relative(q.path), images)
+
+    def _relative(self, path: str) -> str:
+        if not path:
+            return ""
+        try:
+            rel = os.path.relpath(os.path.realpath(path), self._real_root)
+        except ValueError:  # another drive on Windows
+            return Path(path).name
+        return Path(rel).as_posix() if not rel.startswith("..") else Path(path).name
+
+    def _package(self, q: Question, ref: str) -> str | None:
+        real, why = resolve_media(q.path, ref, str(self.root))
+        if why:
+            raise ExportError(f"{q.path}: {why}")
+        if real is None:  # a URL: left as written
+            return None
+        name = media_name(os.path.relpath(real, self._real_root))
+        self.media.setdefault(name, MediaFile(name, real))
+        return name
+
+
+def render_all(questions: list[Question], root: Path, tick: Tick = no_tick) -> tuple[list[RenderedQuestion], dict[str, MediaFile]]:
+    renderer = Renderer(root)
+    rendered = []
+    for q in questions:
+        rendered.append(renderer.render(q))
+        tick(1)
+    return rendered, dict(sorted(renderer.media.items()))
+
+
+def media_used(rendered: Iterable[RenderedQuestion], media: dict[str, MediaFile]) -> list[MediaFile]:
+    names = {n for rq in rendered for n in rq.images.values()}
+    return [media[n] for n in sorted(names)]
+
+
+def read_media(file: MediaFile) -> bytes:
+    try:
+        with open(file.source, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ExportError(f"cannot read image {file.source}: {exc.strerror or exc}") from exc
+
+
+# --- the export being built ---------------------------------------------------------------
+
+@dataclass
+class ExportJob:
+    """Everything an exporter needs: the bank's name, the rendered questions (sorted by
+    path, as the bank lists them), the media they use and where the file will go."""
+
+    bank_name: str
+    questions: list[RenderedQuestion]
+    media: dict[str, MediaFile]
+    target: Path
+    tick: Tick = no_tick
+
+    @property
+    def slug(self) -> str:
+        return slug(self.bank_name)
+
+
+# --- deterministic zip --------------------------------------------------------------------
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bytes(entries: dict[str, bytes], *, compress: bool = True) -> bytes:
+    """A zip of ``entries`` that depends on nothing but their names and bytes: sorted
+    entries, fixed timestamps, fixed permissions, fixed creator system."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            info.create_system = 3                      # Unix, whatever the host
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            zf.writestr(info, entries[name], compresslevel=6 if compress else None)
+    return buf.getvalue()

@@ -1,0 +1,160 @@
+"""Canvas-style QTI 1.2 content package: one assessment, multiple-choice items, the key
+scored 100, a feedback block per choice (its rationale) and a general one (the explanation).
+
+Layout of the zip (what Canvas itself exports and imports):
+    imsmanifest.xml                       IMS CP 1.1 manifest
+    <assessment id>/<assessment id>.xml   questestinterop document
+    <assessment id>/assessment_meta.xml   Canvas quiz settings
+    web_resources/media/<packaged name>   images, referenced as $IMS-CC-FILEBASE$/media/...
+HTML travels as escaped text in `mattext texttype="text/html"`, as Canvas writes it.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .common import ExportJob, RenderedQuestion, item_ident, media_used, read_media, xml_safe, zip_bytes
+
+QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
+CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
+CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
+CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+MEDIA_DIR = "web_resources/media/"
+MEDIA_PREFIX = "$IMS-CC-FILEBASE$/media/"
+RESPONSE = "response1"
+GENERAL_FEEDBACK = "general_fb"
+
+
+def assessment_ident(job: ExportJob) -> str:
+    return f"a-{job.slug}"
+
+
+def choice_ident(rq: RenderedQuestion, index: int) -> str:
+    """Canvas treats answer idents as ids across the quiz: prefix them with the item's."""
+    return f"{item_ident(rq.id)}-{rq.letter(index)}"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+    el = etree.SubElement(parent, f"{{{QTI_NS}}}{tag}", {k: v for k, v in attrib.items()})
+    if text is not None:
+        el.text = xml_safe(text)
+    return el
+
+
+def _html(parent: etree._Element, fragment: str) -> None:
+    material = _sub(parent, "material")
+    _sub(material, "mattext", fragment, texttype="text/html")
+
+
+def _meta(parent: etree._Element, label: str, entry: str) -> None:
+    field = _sub(parent, "qtimetadatafield")
+    _sub(field, "fieldlabel", label)
+    _sub(field, "fieldentry", entry)
+
+
+def item(section: etree._Element, rq: RenderedQuestion) -> None:
+    ident = item_ident(rq.id)
+    choices = [choice_ident(rq, i) for i in range(len(rq.options))]
+    el = _sub(section, "item", ident=ident, title=rq.id)
+    meta = _sub(_sub(el, "itemmetadata"), "qtimetadata")
+    _meta(meta, "question_type", "multiple_choice_question")
+    _meta(meta, "points_possible", "1.0")
+    _meta(meta, "original_answer_ids", ",".join(choices))
+
+    presentation = _sub(el, "presentation")
+    _html(presentation, rq.stem)
+    lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single")
+    render = _sub(lid, "render_choice")
+    for ident_, text in zip(choices, rq.options):
+        _html(_sub(render, "response_label", ident=ident_), text)
+
+    proc = _sub(el, "resprocessing")
+    _sub(_sub(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    general = _sub(proc, "respcondition", **{"continue": "Yes"})
+    _sub(_sub(general, "conditionvar"), "other")
+    _sub(general, "displayfeedback", feedbacktype="Response", linkrefid=GENERAL_FEEDBACK)
+    for ident_, rationale in zip(choices, rq.rationales):
+        if rationale:
+            cond = _sub(proc, "respcondition", **{"continue": "Yes"})
+            _sub(_sub(cond, "conditionvar"), "varequal", ident_, respident=RESPONSE)
+            _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident_}_fb")
+    score = _sub(proc, "respcondition", **{"continue": "No"})
+    _sub(_sub(score, "conditionvar"), "varequal", choices[rq.key_index], respident=RESPONSE)
+    _sub(score, "setvar", "100", action="Set", varname="SCORE")
+
+    _html(_sub(_sub(el, "itemfeedback", ident=GENERAL_FEEDBACK), "flow_mat"), rq.explanation)
+    for ident_, rationale in zip(choices, rq.rationales):
+        if rationale:
+            _html(_sub(_sub(el, "itemfeedback", ident=f"{ident_}_fb"), "flow_mat"), rationale)
+
+
+def assessment_xml(job: ExportJob) -> bytes:
+    root = etree.Element(f"{{{QTI_NS}}}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{QTI_NS} {QTI_XSD}")
+    assessment = _sub(root, "assessment", ident=assessment_ident(job), title=xml_safe(job.bank_name))
+    meta = _sub(assessment, "qtimetadata")
+    _meta(meta, "cc_maxattempts", "1")
+    section = _sub(assessment, "section", ident="root_section")
+    for rq in job.questions:
+        item(section, rq.localized(MEDIA_PREFIX))
+        job.tick(1)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def meta_xml(job: ExportJob) -> bytes:
+    """Canvas's quiz settings; other LMSs ignore this file."""
+    root = etree.Element(f"{{{CANVAS_NS}}}quiz", nsmap={None: CANVAS_NS, "xsi": XSI},
+                         identifier=assessment_ident(job))
+    root.set(f"{{{XSI}}}schemaLocation", f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd")
+    for tag, value in (("title", xml_safe(job.bank_name)), ("description", ""), ("shuffle_answers", "false"),
+                       ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"),
+                       ("points_possible", f"{float(len(job.questions))}"), ("show_correct_answers", "true"),
+                       ("allowed_attempts", "1"), ("one_question_at_a_time", "false")):
+        etree.SubElement(root, f"{{{CANVAS_NS}}}{tag}").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def manifest_xml(job: ExportJob, assessment_file: str, meta_file: str, media: list[str]) -> bytes:
+    aid = assessment_ident(job)
+    root = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "xsi": XSI}, identifier=f"m-{job.slug}")
+    root.set(f"{{{XSI}}}schemaLocation", f"{CP_NS} {CP_XSD}")
+
+    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+        el = etree.SubElement(parent, f"{{{CP_NS}}}{tag}", attrib)
+        if text is not None:
+            el.text = text
+        return el
+
+    meta = sub(root, "metadata")
+    sub(meta, "schema", "IMS Content")
+    sub(meta, "schemaversion", "1.1.3")
+    sub(root, "organizations")
+    resources = sub(root, "resources")
+    qti = sub(resources, "resource", identifier=aid, type="imsqti_xmlv1p2", href=assessment_file)
+    sub(qti, "file", href=assessment_file)
+    sub(qti, "dependency", identifierref=f"{aid}-meta")
+    for i, _ in enumerate(media):
+        sub(qti, "dependency", identifierref=f"{aid}-media-{i + 1}")
+    settings = sub(resources, "resource", identifier=f"{aid}-meta",
+                   type="associatedcontent/imscc_xmlv1p1/learning-application-resource", href=meta_file)
+    sub(settings, "file", href=meta_file)
+    for i, path in enumerate(media):
+        res = sub(resources, "resource", identifier=f"{aid}-media-{i + 1}", type="webcontent", href=path)
+        sub(res, "file", href=path)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def export(job: ExportJob) -> bytes:
+    aid = assessment_ident(job)
+    assessment_file, meta_file = f"{aid}/{aid}.xml", f"{aid}/assessment_meta.xml"
+    media = media_used(job.questions, job.media)
+    media_paths = [MEDIA_DIR + m.name for m in media]
+    entries = {
+        "imsmanifest.xml": manifest_xml(job, assessment_file, meta_file, media_paths),
+        assessment_file: assessment_xml(job),
+        meta_file: meta_xml(job),
+    }
+    entries.update({MEDIA_DIR + m.name: read_media(m) for m in media})
+    return zip_bytes(entries)

@@ -1,0 +1,281 @@
+"""Rules about the set of options as a whole: how many, duplicates, overlaps (QB102-QB104)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from .base import ItemContext, Rule
+from .text import Quantity, content_stems, facts, quote
+
+
+class OptionCount(Rule):
+    """Too few or too many options.
+
+    What it flags:
+        An item with fewer than 3 or more than 5 options (set `min_options` and
+        `max_options` in qbank.toml to change the range). Two options is a true/false item.
+    Why:
+        Three to five plausible options measure best; more add writing effort and
+        implausible filler, fewer make guessing pay (Haladyna et al. 2002, H#18;
+        Tarrant et al. 2006).
+    Fails:
+        ```yaml
+        id: ethics-dual-role-001
+        stem: |
+          A social worker in a small rural town is asked by a current client to join the
+          client's book club. What should the social worker do FIRST?
+        options:
+          - text: Explain the boundary concern and decline the invitation
+            correct: true
+            rationale: Declining while explaining protects the relationship and the client.
+          - text: Accept the invitation because the town offers few social outlets
+            rationale: A small town makes some overlap likely, but this one is avoidable.
+        explanation: |
+          Dual relationships that can be avoided should be. The worker explains the risk of a
+          social relationship to the therapeutic work and declines, which keeps the client's
+          interests first while respecting the invitation.
+        ```
+    Passes:
+        ```yaml
+        id: ethics-dual-role-001
+        stem: |
+          A social worker in a small rural town is asked by a current client to join the
+          client's book club. What should the social worker do FIRST?
+        options:
+          - text: Explain the boundary concern and decline the invitation
+            correct: true
+            rationale: Declining while explaining protects the relationship and the client.
+          - text: Accept the invitation because the town offers few social outlets
+            rationale: A small town makes some overlap likely, but this one is avoidable.
+          - text: Transfer the client to a colleague in another town
+            rationale: Ending the work over an invitation punishes the client for asking.
+          - text: Ask the supervisor whether book clubs count as dual relationships
+            rationale: Consultation can help later, but the worker can answer this now.
+        explanation: |
+          Dual relationships that can be avoided should be. The worker explains the risk of a
+          social relationship to the therapeutic work and declines, which keeps the client's
+          interests first while respecting the invitation.
+        ```
+    Fix:
+        Add plausible distractors (or merge weak ones) until the item has 3-5 options.
+    """
+
+    code = "QB102"
+    name = "option-count"
+    severity = Severity.WARNING
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        n = len(ctx.question.options)
+        lo, hi = ctx.options.min_options, ctx.options.max_options
+        if n < lo:
+            extra = " (2 options is a true/false item)" if n == 2 else ""
+            yield self.diagnostic(ctx, ("options",),
+                                  f"the item has {n} options{extra}; add plausible distractors "
+                                  f"to reach at least {lo}")
+        elif n > hi:
+            yield self.diagnostic(ctx, ("options",),
+                                  f"the item has {n} options; keep the {hi} most plausible "
+                                  f"(at most {hi})")
+
+
+class DuplicateOption(Rule):
+    """Two options say the same thing.
+
+    What it flags:
+        Two options that are equal once Unicode forms, case, whitespace, Markdown emphasis
+        and trailing punctuation are folded ("Refer to a psychiatrist." and
+        "refer to a  psychiatrist"). Reported at the later option.
+    Why:
+        A repeated option is a wasted slot and, if it repeats the key, a second key
+        (Haladyna et al. 2002, H#22).
+    Fails:
+        ```yaml
+        id: assessment-suicide-002
+        stem: |
+          During an intake, a client says she has been thinking that her family would be better
+          off without her. What should the social worker do NEXT?
+        options:
+          - text: Ask directly whether she is thinking about killing herself
+            correct: true
+            rationale: Asking directly is how risk is assessed; it does not plant the idea.
+          - text: Refer her to a psychiatrist for a medication evaluation
+            rationale: A referral may follow, but risk has to be assessed before she leaves.
+          - text: Refer her to a psychiatrist for a medication evaluation.
+            rationale: This repeats the referral option and still skips the risk assessment.
+          - text: Reassure her that many people feel this way at times
+            rationale: Reassurance dismisses the statement and leaves the risk unknown.
+        explanation: |
+          A statement that others would be better off without her is a warning sign. The next
+          step is to ask about suicidal thoughts directly and clearly; asking does not increase
+          risk and is the start of a safety assessment.
+        ```
+    Passes:
+        ```yaml
+        id: assessment-suicide-002
+        stem: |
+          During an intake, a client says she has been thinking that her family would be better
+          off without her. What should the social worker do NEXT?
+        options:
+          - text: Ask directly whether she is thinking about killing herself
+            correct: true
+            rationale: Asking directly is how risk is assessed; it does not plant the idea.
+          - text: Refer her to a psychiatrist for a medication evaluation
+            rationale: A referral may follow, but risk has to be assessed before she leaves.
+          - text: Schedule a follow-up appointment for later this week
+            rationale: Waiting a week leaves possible imminent risk unassessed today.
+          - text: Reassure her that many people feel this way at times
+            rationale: Reassurance dismisses the statement and leaves the risk unknown.
+        explanation: |
+          A statement that others would be better off without her is a warning sign. The next
+          step is to ask about suicidal thoughts directly and clearly; asking does not increase
+          risk and is the start of a safety assessment.
+        ```
+    Fix:
+        Replace the repeated option with a different plausible distractor.
+    """
+
+    code = "QB103"
+    name = "duplicate-option"
+    severity = Severity.ERROR
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        seen: dict[str, int] = {}
+        for i, norm in enumerate(facts(ctx).option_norm):
+            if not norm:
+                continue
+            if norm in seen:
+                j = seen[norm]
+                yield self.diagnostic(ctx, ("options", i, "text"),
+                                      f"option {i + 1} repeats option {j + 1} "
+                                      f"({quote(ctx.question.options[j].text)}); replace it with a "
+                                      "different plausible distractor")
+            else:
+                seen[norm] = i
+
+
+def _intervals_overlap(a: Quantity, b: Quantity) -> bool:
+    lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
+    if lo < hi:
+        return True
+    if lo > hi:
+        return False
+    # They touch at one point: an overlap only if both include it ("18-25" and "25-40").
+    a_has = (a.lo < lo or not a.lo_open) and (a.hi > lo or not a.hi_open)
+    b_has = (b.lo < lo or not b.lo_open) and (b.hi > lo or not b.hi_open)
+    return a_has and b_has
+
+
+NEAR_IDENTICAL = 0.8
+
+
+class OverlappingOptions(Rule):
+    """Options that overlap: one inside another, near-identical, or overlapping ranges.
+
+    What it flags:
+        - an option whose whole wording appears inside another option ("Denial" and
+          "Denial and projection");
+        - two options whose content words overlap by 80% or more (Jaccard), i.e. they differ
+          by a word or two or only in word order;
+        - numeric options whose ranges overlap ("18-25" and "25-40" both contain 25; "less
+          than 18" and "18-25" do not).
+    Why:
+        Overlapping options can both be right, or let the testwise rule one in or out
+        together (Haladyna et al. 2002, H#22 and H#28e).
+    Fails:
+        ```yaml
+        id: hbse-adolescence-003
+        stem: |
+          A 15-year-old tells the school social worker that he spends most of his time with a
+          new group of friends and argues with his parents about curfew. At what age range
+          does this kind of peer orientation typically peak?
+        options:
+          - text: 8-11 years
+            rationale: Middle childhood peers matter, but parents still set most norms.
+          - text: 11-14 years
+            rationale: Early adolescence starts the shift, but conformity has not peaked.
+          - text: 14-17 years
+            correct: true
+            rationale: Peer conformity peaks in middle adolescence, around 14 to 17.
+          - text: 17-21 years
+            rationale: Late adolescents rely more on their own judgment than on peers.
+        explanation: |
+          Peer orientation and conformity rise through early adolescence and peak in middle
+          adolescence, roughly ages 14 to 17, before declining as identity consolidates in
+          late adolescence.
+        ```
+    Passes:
+        ```yaml
+        id: hbse-adolescence-003
+        stem: |
+          A 15-year-old tells the school social worker that he spends most of his time with a
+          new group of friends and argues with his parents about curfew. At what age range
+          does this kind of peer orientation typically peak?
+        options:
+          - text: 8-10 years
+            rationale: Middle childhood peers matter, but parents still set most norms.
+          - text: 11-13 years
+            rationale: Early adolescence starts the shift, but conformity has not peaked.
+          - text: 14-17 years
+            correct: true
+            rationale: Peer conformity peaks in middle adolescence, around 14 to 17.
+          - text: 18-21 years
+            rationale: Late adolescents rely more on their own judgment than on peers.
+        explanation: |
+          Peer orientation and conformity rise through early adolescence and peak in middle
+          adolescence, roughly ages 14 to 17, before declining as identity consolidates in
+          late adolescence.
+        ```
+    Fix:
+        Make the options mutually exclusive: non-overlapping ranges, or distinct ideas that
+        do not contain one another.
+    """
+
+    code = "QB104"
+    name = "overlapping-options"
+    severity = Severity.WARNING
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        f = facts(ctx)
+        opts = ctx.question.options
+        n = len(opts)
+        norms = f.option_norm
+        spaced = [f" {' '.join(w)} " for w in f.option_words]
+        quantities = f.quantities
+        content = [content_stems(w) for w in f.option_words]
+        flagged: set[int] = set()
+        for j in range(n):
+            for i in range(j):
+                if not norms[i] or not norms[j] or norms[i] == norms[j]:
+                    continue  # empty, or an exact duplicate (QB103)
+                qi, qj = quantities[i], quantities[j]
+                if qi is not None and qj is not None:
+                    if qi.unit == qj.unit and (qi.is_range or qj.is_range) and _intervals_overlap(qi, qj):
+                        yield self.diagnostic(ctx, ("options", j, "text"),
+                                              f"option {j + 1} ({quote(opts[j].text)}) overlaps option "
+                                              f"{i + 1} ({quote(opts[i].text)}); make the ranges "
+                                              "mutually exclusive")
+                        flagged.add(j)
+                    continue
+                if j in flagged:
+                    continue
+                msg = self._wording_overlap(i, j, spaced, content, opts)
+                if msg:
+                    flagged.add(j)
+                    yield self.diagnostic(ctx, ("options", j, "text"), msg)
+
+    @staticmethod
+    def _wording_overlap(i: int, j: int, spaced: list[str], content: list[set[str]], opts) -> str | None:
+        a, b = spaced[i], spaced[j]
+        short, long_, si, li = (a, b, i, j) if len(a) <= len(b) else (b, a, j, i)
+        if content[si] and short.strip() and short in long_:
+            return (f"option {si + 1} ({quote(opts[si].text)}) is contained in option {li + 1} "
+                    f"({quote(opts[li].text)}); make each option a distinct, independent choice")
+        ci, cj = content[i], content[j]
+        union = ci | cj
+        if len(union) >= 3 and len(ci & cj) / len(union) >= NEAR_IDENTICAL:
+            pct = round(100 * len(ci & cj) / len(union))
+            return (f"option {j + 1} and option {i + 1} share {pct}% of their content words "
+                    f"({quote(opts[j].text)} / {quote(opts[i].text)}); make them differ in more "
+                    "than a word or two")
+        return None

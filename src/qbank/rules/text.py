@@ -1,0 +1,394 @@
+"""Plain-text helpers shared by the lint rules: Markdown masking, the lead-in, words,
+a light stemmer, stopwords, normalisation, numeric options and per-item facts.
+
+Everything here is on the hot path (every rule, every item, every save), so regexes are
+compiled once, Markdown is handled by a few offset-preserving substitutions rather than a
+parser, and the per-item facts are computed lazily and at most once per item.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+# --- Markdown ------------------------------------------------------------------------------
+
+# Parts of Markdown whose characters are not prose: fenced and indented-by-fence code, code
+# spans, images, link destinations, autolinks and HTML tags. `mask` blanks them with spaces
+# (newlines kept), so offsets into the masked text are offsets into the original.
+_MASK = re.compile(
+    r"(?P<fence>^[ \t]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}(?P=f)[`~]*[ \t]*$|\Z))"
+    r"|(?P<code>(?P<b>`+)[^`].*?(?<!`)(?P=b)(?!`))"
+    r"|(?P<img>!\[[^\]\n]*\]\([^)\n]*\))"
+    r"|(?P<dest>(?<=\])\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\))"
+    r"|(?P<auto><(?:https?://|mailto:)[^>\s]*>)"
+    r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)",
+    re.M | re.S,
+)
+_MASK_TRIGGERS = ("`", "](", "<", "~~~")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(m: re.Match) -> str:
+    return _NOT_NEWLINE.sub(" ", m.group(0))
+
+
+def mask(text: str) -> str:
+    """``text`` with code, images, URLs and HTML replaced by spaces, same length."""
+    if not any(t in text for t in _MASK_TRIGGERS):
+        return text
+    return _MASK.sub(_blank, text)
+
+
+_LINK_TEXT = re.compile(r"\[([^\]\n]*)\]")
+_EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])|~~|\\(?=[^\w\s])|^[ \t]*(?:#{1,6}|>)[ \t]+", re.M)
+_SPACES = re.compile(r"\s+")
+_PLAIN_TRIGGERS = ("*", "_", "~~", "\\", "#", ">", "[")
+
+
+def plain(text: str) -> str:
+    """Prose of a Markdown field: masked, link brackets and emphasis markers removed,
+    whitespace collapsed to single spaces."""
+    out = mask(text)
+    if any(t in out for t in _PLAIN_TRIGGERS):
+        out = _EMPHASIS.sub("", out)
+        if "[" in out:
+            out = _LINK_TEXT.sub(r"\1", out)
+    return " ".join(out.split())
+
+
+# --- words ---------------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")          # letters, inner apostrophes
+TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")             # words and numbers ("2.5", "1,000")
+
+_PUNCT_TABLE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’«»–—…•·"})
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words (letters only) of plain text."""
+    return WORD.findall(text.lower())
+
+
+def normalize(text: str) -> str:
+    """Text folded for equality tests: NFKC, Markdown prose only, casefolded, quotes and
+    dashes unified, whitespace collapsed, trailing punctuation dropped."""
+    t = unicodedata.normalize("NFKC", plain(text)).casefold()
+    t = t.translate(_QUOTE_FOLD)
+    t = " ".join(t.split())
+    return t.rstrip(" .;:,!?")
+
+
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "‐": "-"})
+
+
+def word_key(text: str) -> str:
+    """Words and numbers only, lowercase, single-spaced: "the dose (10 mg)." -> "the dose 10 mg"."""
+    t = unicodedata.normalize("NFKC", plain(text)).casefold().translate(_QUOTE_FOLD)
+    return " ".join(TOKEN.findall(t))
+
+
+# --- stemming and stopwords ----------------------------------------------------------------
+
+_SUFFIXES = ("izations", "ization", "isations", "isation", "ations", "ation", "nesses", "ness",
+             "ments", "ment", "ities", "ity", "ings", "ing", "ives", "ive", "ions", "ion",
+             "ers", "er", "ors", "or", "ies", "ied", "ed", "es", "al", "s")
+_STEMS: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem, so supervise/supervisor/supervision/supervising all give
+    "supervis" and family/families give "famili". Memoised: vocabularies are small."""
+    s = _STEMS.get(word)
+    if s is not None:
+        return s
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace("'", "")
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            w = w[: -len(suf)] + ("i" if suf in ("ies", "ied") else "")
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    elif len(w) > 4 and w.endswith("y"):
+        w = w[:-1] + "i"
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "lsaeiou":
+        w = w[:-1]
+    if len(_STEMS) > 200_000:
+        _STEMS.clear()
+    _STEMS[word] = w
+    return w
+
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can cannot could did do does doing done down during each either
+else even ever every few for from further had has have having he her here hers herself him himself
+his how however i if in into is isn't it it's its itself just let me more most much must my myself
+no nor not now of off on once only or other others otherwise our ours ourselves out over own per
+rather same she should so some such than that the their theirs them themselves then there these
+they this those though through thus to too under until up upon us very via was we were what when
+whenever where whether which while who whom whose why will with within without would yet you your
+yours yourself yourselves one two three four five first second third next best least likely
+""".split())
+
+# Words that every item in a helping-professions bank uses: repeating them is no cue.
+DOMAIN_STOPWORDS = frozenset("""
+client clients client's patient patients patient's social worker workers worker's therapist
+therapists therapist's counselor counselors counselor's clinician clinicians clinician's
+practitioner practitioners nurse nurses nurse's provider providers following which what most
+likely appropriate important initial initially action actions step steps response respond
+responses should would could best first next least option options answer answers question
+statement statements true false correct incorrect describe describes described explain explains
+indicate indicates indicated mean means situation case person people individual individuals
+session sessions year years old year-old work working time during based according regarding
+concern concerned concerns help helps helping need needs needed want wants wanted make makes
+making take takes taking says said tells told reports reported state states stated
+""".split())
+
+CONTENT_MIN_LETTERS = 4
+
+
+def content_stems(text_words: Iterable[str], stoplist: frozenset[str] = frozenset()) -> set[str]:
+    """Stems of the content words (>= 4 letters, not stopwords) among lowercase ``text_words``."""
+    out: set[str] = set()
+    for w in text_words:
+        if len(w) >= CONTENT_MIN_LETTERS and w not in STOPWORDS and w not in DOMAIN_STOPWORDS \
+                and w not in stoplist:
+            out.add(stem(w))
+    return out
+
+
+# --- the lead-in ---------------------------------------------------------------------------
+
+_TRAILING_MARKUP = " \t\r\n*_\"'”’)]"
+# A sentence boundary, searched in the *reversed* text before the lead-in's final mark:
+# whitespace, optional closing quotes/brackets/emphasis, then . ! or ?; or a blank line.
+_BOUNDARY_REV = re.compile(r"\s+[\"'”’)\]*_]*[.!?](?!\.)|\n[ \t]*\n")
+_ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs e.g i.e eg ie approx prof jr sr no fig cf al".split())
+
+
+def lead_in_span(masked_stem: str) -> tuple[int, int]:
+    """(start, end) of the lead-in, the stem's last sentence, in ``masked_stem``."""
+    end = len(masked_stem.rstrip(_TRAILING_MARKUP))
+    if end == 0:
+        return 0, 0
+    end_full = len(masked_stem.rstrip())
+    rev = masked_stem[end - 2::-1] if end >= 2 else ""
+    pos = 0
+    while True:
+        m = _BOUNDARY_REV.search(rev, pos)
+        if m is None:
+            start = 0
+            break
+        start = end - 1 - m.start()
+        # The boundary's period belongs to the previous sentence; skip abbreviations ("Dr.").
+        mark_at = end - 1 - m.end()
+        if masked_stem[mark_at] == ".":
+            before = masked_stem[:mark_at].rsplit(None, 1)
+            prev = before[-1].lower().lstrip("(\"'“") if before else ""
+            if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+                pos = m.end()
+                continue
+        break
+    while start < end and masked_stem[start].isspace():
+        start += 1
+    return start, end_full
+
+
+# --- numbers in options --------------------------------------------------------------------
+
+_NUM = r"[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+−]?\.\d+"
+_UNIT = r"%|(?!(?:to|and|or)\b)[a-zµμ°][a-zµμ°/.]*(?:\s(?!(?:to|and|or)\b)[a-z][a-z/.]*)?"
+_QUANTITY = re.compile(
+    rf"^(?P<pre>less than|fewer than|under|below|more than|greater than|over|above|at least|"
+    rf"at most|up to|no more than|no less than|between|from|approximately|about|around|~|<=|>=|[<>≤≥])?"
+    rf"\s*(?P<cur>[$£€])?\s*(?P<a>{_NUM})\s*(?P<ua>{_UNIT})?"
+    rf"(?:\s*(?:-|–|—|to|and)\s*[$£€]?\s*(?P<b>{_NUM})\s*(?P<ub>{_UNIT})?)?"
+    rf"\s*(?P<post>\+|or (?:more|less|fewer|greater|higher|lower|above|below|older|younger|longer|over|under))?$",
+)
+_LOWER_PRE = {"less than": True, "fewer than": True, "under": True, "below": True, "<": True,
+              "up to": False, "at most": False, "no more than": False, "<=": False, "≤": False}
+_UPPER_PRE = {"more than": True, "greater than": True, "over": True, "above": True, ">": True,
+              "at least": False, "no less than": False, ">=": False, "≥": False}
+_LOWER_POST = ("or less", "or fewer", "or lower", "or below", "or younger", "or under")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A numeric option as an interval: "18-25 years" is [18, 25] in "year"."""
+
+    lo: float
+    hi: float
+    lo_open: bool
+    hi_open: bool
+    unit: str
+    is_range: bool
+
+    def sort_key(self) -> tuple[float, float]:
+        return (self.lo, self.hi)
+
+
+def _number(s: str) -> float:
+    return float(s.replace(",", "").replace("−", "-"))
+
+
+def _unit(u: str | None) -> str:
+    u = (u or "").strip().rstrip(".")
+    if u == "%":
+        return u
+    return " ".join(w[:-1] if len(w) > 2 and w.endswith("s") else w for w in u.split())
+
+
+def quantity(text: str) -> Quantity | None:
+    """The option read as a number, range or bound ("less than 5%"), else None."""
+    t = plain(text).lower().rstrip(" .")
+    if not t or not any(c.isdigit() for c in t):
+        return None
+    m = _QUANTITY.match(t)
+    if m is None:
+        return None
+    try:
+        a = _number(m.group("a"))
+        b = _number(m.group("b")) if m.group("b") else None
+    except ValueError:
+        return None
+    ua, ub = _unit(m.group("ua")), _unit(m.group("ub"))
+    if b is not None and ua and ub and ua != ub:
+        return None
+    unit = (m.group("cur") or "") + (ub or ua)
+    pre, post = m.group("pre"), m.group("post")
+    if b is not None:
+        if pre not in (None, "between", "from"):
+            return None
+        return Quantity(min(a, b), max(a, b), False, False, unit, True)
+    if pre in _LOWER_PRE or (post and post in _LOWER_POST):
+        return Quantity(-math.inf, a, True, _LOWER_PRE.get(pre, False), unit, True)
+    if pre in _UPPER_PRE or post:
+        return Quantity(a, math.inf, _UPPER_PRE.get(pre, False), True, unit, True)
+    return Quantity(a, a, False, False, unit, False)
+
+
+# --- per-item facts ------------------------------------------------------------------------
+
+class ItemFacts:
+    """Derived text of one question, computed on first use and shared by every rule."""
+
+    def __init__(self, question: Any) -> None:
+        self.q = question
+
+    @cached_property
+    def stem_masked(self) -> str:
+        return mask(self.q.stem)
+
+    @cached_property
+    def lead_span(self) -> tuple[int, int]:
+        return lead_in_span(self.stem_masked)
+
+    @cached_property
+    def lead_in(self) -> str:
+        """The lead-in as prose (Markdown emphasis removed, whitespace collapsed)."""
+        s, e = self.lead_span
+        return plain(self.stem_masked[s:e])
+
+    @cached_property
+    def stem_plain(self) -> str:
+        return plain(self.q.stem)
+
+    @cached_property
+    def stem_words(self) -> list[str]:
+        return words(self.stem_plain)
+
+    @cached_property
+    def option_plain(self) -> list[str]:
+        return [plain(o.text) for o in self.q.options]
+
+    @cached_property
+    def option_words(self) -> list[list[str]]:
+        return [words(t) for t in self.option_plain]
+
+    @cached_property
+    def option_norm(self) -> list[str]:
+        return [normalize(o.text) for o in self.q.options]
+
+    @cached_property
+    def option_word_counts(self) -> list[int]:
+        return [len(t.split()) for t in self.option_plain]
+
+    @cached_property
+    def option_lengths(self) -> list[int]:
+        return [len(t) for t in self.option_plain]
+
+    @cached_property
+    def quantities(self) -> list[Quantity | None]:
+        return [quantity(o.text) for o in self.q.options]
+
+
+def facts(ctx: Any) -> ItemFacts:
+    """The shared :class:`ItemFacts` of an ItemContext (made once per context)."""
+    f = ctx.__dict__.get("_qb_facts")
+    if f is None or f.q is not ctx.question:
+        f = ItemFacts(ctx.question)
+        ctx.__dict__["_qb_facts"] = f
+    return f
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """``text`` shortened for a message, in double quotes."""
+    t = " ".join(text.split())
+    return f'"{t if len(t) <= limit else t[: limit - 1].rstrip() + "…"}"'
+
+
+def ordinal_list(indexes: Iterable[int]) -> str:
+    """1-based option numbers as "1, 3 and 4"."""
+    nums = [str(i + 1) for i in indexes]
+    return nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
+
+
+# --- editing strings without changing their YAML style -------------------------------------
+
+def apply_edits(old: Any, edits: list[tuple[int, int, str]]) -> Any:
+    """``old`` with each (start, end, replacement) applied, keeping its ruamel.yaml scalar type
+    (literal, folded, quoted) and, for folded text, the places where its lines were folded."""
+    from .base import keep_style
+
+    if not edits:
+        return old
+    edits = sorted(edits)
+    parts: list[str] = []
+    last = 0
+    for s, e, rep in edits:
+        parts.append(old[last:s])
+        parts.append(rep)
+        last = e
+    parts.append(old[last:])
+    new = keep_style(old, "".join(parts))
+    fold = getattr(old, "fold_pos", None)
+    if fold and new is not old and hasattr(new, "fold_pos"):
+        moved = []
+        for p in fold:
+            shift = 0
+            inside = False
+            for s, e, rep in edits:
+                if e <= p:
+                    shift += len(rep) - (e - s)
+                elif s <= p < e:
+                    inside = True
+            q = p + shift
+            if not inside and 0 <= q < len(new) and new[q] == " ":
+                moved.append(q)
+        new.fold_pos = moved
+    for attr in ("anchor",):
+        try:
+            a = getattr(old, attr, None)
+            if a is not None and getattr(a, "value", None):
+                new.yaml_set_anchor(a.value, always_dump=getattr(a, "always_dump", False))
+        except Exception:  # pragma: no cover - anchors on scalars are rare; keep the text fix
+            pass
+    return new
