@@ -41,6 +41,7 @@ class FileResult:
     has_media: bool = False
     linted: bool = False
     question: Question | None = None
+    key: str | None = None  # cache key of the content that was checked
 
     def to_json(self) -> dict:
         return {"d": [d.to_dict() for d in self.diagnostics], "id": self.qid, "ip": list(self.id_pos),
@@ -80,6 +81,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         if diag:
             result.diagnostics.append(diag)
             return
+    result.key = Cache.key(path, raw)
     doc, diags = load(path, raw)
     result.diagnostics.extend(diags)
     if doc is None:
@@ -128,12 +130,12 @@ def _internal(path: str, code: str) -> Diagnostic:
 
 # --- running many files --------------------------------------------------------------------
 
-def _check_chunk(args: tuple[list[tuple[str, bytes | None]], Job]) -> list[FileResult]:
-    items, job = args
-    return [check_file(path, raw, job) for path, raw in items]
+def _check_chunk(args: tuple[list[str], Job]) -> list[FileResult]:
+    paths, job = args
+    return [check_file(path, None, job) for path in paths]
 
 
-def check_files(items: list[tuple[str, bytes | None]], job: Job, jobs: int | None) -> list[FileResult]:
+def check_files(items: list[str], job: Job, jobs: int | None) -> list[FileResult]:
     """Check files in order; in worker processes when there are many. The result order is
     the input order whatever ``jobs`` is, so output never depends on parallelism."""
     workers = min(jobs or os.cpu_count() or 1, 61)
@@ -235,40 +237,39 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
 
     results: list[FileResult | None] = [None] * len(shown)
-    todo: list[tuple[int, str, bytes | None]] = []
+    todo: list[tuple[int, str]] = []
     keys: list[str | None] = [None] * len(shown)
     stats: dict[str, list] = {}
     for i, path in enumerate(shown):
-        raw = None
         if cache is not None:
             try:
                 st = os.stat(path)
+                stats[path] = [st.st_size, st.st_mtime_ns]
+                keys[i] = cache.unchanged_key(path, st)
             except OSError:
-                st = None
-            keys[i] = cache.unchanged_key(path, st) if st is not None else None
-            if keys[i] is None:
-                raw, diag = read_file(path)
-                if diag:
-                    results[i] = FileResult(path, [diag])
-                    continue
-                keys[i] = Cache.key(path, raw)
-            if st is not None:
-                stats[path] = [st.st_size, st.st_mtime_ns, keys[i]]
-            hit = cache.get(keys[i], path)
+                pass
+            if keys[i] is None and cache.entries:
+                # Changed by its stat: read and hash here, in case only the stat changed.
+                raw, _ = read_file(path)
+                keys[i] = Cache.key(path, raw) if raw is not None else None
+            hit = cache.get(keys[i], path) if keys[i] is not None else None
             if hit is not None:
                 results[i] = hit
                 continue
-        todo.append((i, path, raw))
-    done = check_files([(p, raw) for _, p, raw in todo], job, jobs)
-    for (i, _, _), res in zip(todo, done):
+        # Workers read the file themselves, so raw text never piles up in this process.
+        todo.append((i, path))
+    done = check_files([p for _, p in todo], job, jobs)
+    for (i, _), res in zip(todo, done):
         results[i] = res
+        keys[i] = res.key
     final: list[FileResult] = [r for r in results if r is not None]
     if cache is not None:
         # Files with images are re-checked every run: their media can change on their own.
         fresh = {keys[i]: r.to_json() for i, r in enumerate(results)
                  if keys[i] is not None and r is not None and not r.has_media
                  and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
-        cache.save(fresh, {p: v for p, v in stats.items() if v[2] in fresh})
+        cache.save(fresh, {p: [*stats[p], keys[i]] for i, p in enumerate(shown)
+                           if p in stats and keys[i] in fresh})
 
     diags: list[Diagnostic] = list(config.diagnostics)
     diags.extend(_duplicate_ids(final))

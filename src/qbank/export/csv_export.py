@@ -72,7 +72,9 @@ def anki(job: ExportJob) -> bytes:
     buf = io.StringIO(newline="")
     buf.write("\n".join(lines) + "\n")
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
-    for rq in job.questions:
+    # Parent decks first: Anki's CSV import creates `Bank+` when a row names a deck that
+    # the same import already created implicitly as the parent of `Bank::Topic`.
+    for rq in sorted(job.questions, key=lambda rq: deck_name(job.bank_name, rq.question.topic)):
         fields = note_fields(rq.localized(""), job.bank_name)
         writer.writerow(fields + [deck_name(job.bank_name, rq.question.topic), " ".join(note_tags(rq)),
                                   note_guid(job.bank_name, rq.id)])
