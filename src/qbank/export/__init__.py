@@ -66,12 +66,13 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
                tag: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
-               tick: Tick = no_tick) -> list[Path]:
+               tick: Tick = no_tick, now: float | None = None) -> list[Path]:
     """Export the selected questions of ``bank`` in each of ``formats`` (keys of FORMATS)
     into ``out_dir``; returns the files written, in the order of ``formats``.
 
     Raises OutputError for an unusable output folder (nothing is written then) and
-    ExportError for content that cannot be packaged (an unreadable image).
+    ExportError for content that cannot be packaged (an unreadable image). ``now`` fixes
+    the export time (Anki modification times); by default it is the clock.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -84,7 +85,7 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     built: list[tuple[Path, bytes]] = []
     for fmt in wanted:
         target = output_path(out, bank_name, fmt)
-        job = ExportJob(bank_name, rendered, media, target, tick)
+        job = ExportJob(bank_name, rendered, media, target, tick, now)
         built.append((target, FORMATS[fmt].build(job)))
     for target, data in built:
         try:

@@ -280,7 +280,7 @@ def build_package(job: ExportJob, stamps: Stamps) -> tuple[genanki.Package, list
 
 def export(job: ExportJob) -> bytes:
     """The .apkg file's bytes."""
-    stamps = Stamps.for_target(job.target)
+    stamps = Stamps.for_target(job.target, job.now)
     package, media = build_package(job, stamps)
     model_mod = stamps.model(model_signature(MODEL.to_json(0, 0)))
     conn = sqlite3.connect(":memory:")

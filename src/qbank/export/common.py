@@ -257,6 +257,7 @@ class ExportJob:
     media: dict[str, MediaFile]
     target: Path
     tick: Tick = no_tick
+    now: float | None = None   # export time for Anki modification times; None = the clock
 
     @property
     def slug(self) -> str:
