@@ -42,7 +42,25 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1), default=N
                            help="Worker processes for large banks (default: all cores).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands that live beside their pipeline (export, fmt) are imported only when run,
+    so `qbank lint` does not pay for genanki and lxml at start-up."""
+
+    lazy = {"export": "qbank.export.command:export", "fmt": "qbank.rewrite:fmt"}
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qbank")
 def main() -> None:
     """Author, validate, lint and export multiple-choice question banks."""
