@@ -1,0 +1,218 @@
+"""The .apkg export, checked by importing it with the official anki library."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import genanki
+
+from qbank.export.anki import FIELDS, MODEL_ID, deck_name, note_guid
+from qbank.export.common import Renderer
+from test_export_common import BANKS, TRICKY, collection, copy_bank, export_one, import_apkg, load, notes_by_id
+
+
+def package_notes(path: Path) -> dict[str, tuple]:
+    """GUID -> (note id, card ids, deck ids, fields, mod) read straight from the .apkg."""
+    with zipfile.ZipFile(path) as zf:
+        blob = zf.read("collection.anki2")
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(blob)
+    out = {}
+    for nid, guid, flds, mod in conn.execute("SELECT id, guid, flds, mod FROM notes"):
+        cards = conn.execute("SELECT id, did FROM cards WHERE nid = ? ORDER BY id", (nid,)).fetchall()
+        out[guid] = (nid, tuple(c for c, _ in cards), tuple(d for _, d in cards), flds, mod)
+    models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    conn.close()
+    return out | {"__models__": tuple(sorted(models))}
+
+
+def test_the_note_type_id_never_changes():
+    # Anki matches note types by id: changing this constant would orphan every learner's notes.
+    assert MODEL_ID == 1_572_643_019
+    assert FIELDS[:7] == ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]
+
+
+@BANKS
+def test_a_fresh_import_gives_one_note_per_question_in_its_deck(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    apkg = export_one(bank, "anki", tmp_path / "out")
+    with collection(tmp_path / "anki") as col:
+        counts = import_apkg(col, apkg)
+        print(f"\n{bank_dir.name}: fresh import {counts}")
+        assert counts["new"] == len(bank.questions) and counts["updated"] == counts["conflicting"] == 0
+        assert col.note_count() == col.card_count() == len(bank.questions)
+        notes = notes_by_id(col)
+        assert set(notes) == {q.id for q in bank.questions}
+        renderer = Renderer(bank.root)
+        for q in bank.questions:
+            note = notes[q.id]
+            rq = renderer.render(q).localized("")
+            assert note.guid == genanki.guid_for(bank.name, q.id)
+            assert note.note_type()["id"] == MODEL_ID
+            card = note.cards()[0]
+            assert col.decks.name(card.did) == deck_name(bank.name, q.topic)
+            assert note["Question"] == rq.stem
+            assert note["Explanation"] == rq.explanation
+            assert f'<span class="qb-letter">{q.key_letter}</span>' in note["Answer"]
+            assert rq.options[q.key_index] in note["Answer"]
+            for i, option in enumerate(rq.options):
+                assert option in note["Options"]
+                if rq.rationales[i]:
+                    assert rq.rationales[i] in note["Rationales"]
+            expected_tags = {t.replace(" ", "_") for t in q.tags}
+            expected_tags |= {f"difficulty::{q.difficulty}"} if q.difficulty else set()
+            expected_tags |= {f"topic::{q.topic.replace(' ', '_')}"} if q.topic else set()
+            assert set(note.tags) == expected_tags
+            front, back = card.question(), card.answer()
+            for side in (front, back):
+                assert "template has a problem" not in side and "templates/errors" not in side
+            assert rq.stem in front and "qb-letter" in front
+            assert rq.explanation in back and note["Answer"] in back
+
+
+def test_questions_without_a_topic_go_to_the_bank_deck(tmp_path):
+    bank = load(TRICKY)
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, export_one(bank, "anki", tmp_path / "out"))
+        notes = notes_by_id(col)
+        assert col.decks.name(notes["tricky-rtl-001"].cards()[0].did) == "Tricky Bank"
+        assert col.decks.name(notes["tricky-chart-a"].cards()[0].did) == "Tricky Bank::Charts"
+
+
+def test_script_tags_in_a_question_show_as_text(tmp_path):
+    bank = load(TRICKY)
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, export_one(bank, "anki", tmp_path / "out"))
+        note = notes_by_id(col)["tricky-code-001"]
+        assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in note["Question"]
+        assert "<script" not in "".join(note.fields)
+        assert "<script" not in note.cards()[0].question().replace("<script>", "", 0)
+
+
+@BANKS
+def test_importing_the_same_export_again_adds_nothing(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    apkg = export_one(bank, "anki", tmp_path / "out")
+    with collection(tmp_path / "anki") as col:
+        first = import_apkg(col, apkg)
+        again = import_apkg(col, apkg)
+        print(f"\n{bank_dir.name}: first {first}, same file again {again}")
+        assert again["new"] == again["updated"] == again["conflicting"] == 0
+        assert again["duplicate"] == len(bank.questions)
+        assert col.note_count() == len(bank.questions)
+
+
+def _edit_and_reexport(bank_dir: Path, tmp_path: Path, now: float | None) -> None:
+    work = copy_bank(bank_dir, tmp_path)
+    bank = load(work)
+    target = bank.questions[0]
+    out = tmp_path / "out"
+    with collection(tmp_path / "anki") as col:
+        first = import_apkg(col, export_one(bank, "anki", out, now=now))
+        path = Path(target.path)
+        text = path.read_text("utf-8")
+        assert "explanation: |" in text or "explanation:" in text
+        path.write_text(text.replace("explanation: |\n", "explanation: |\n  EDITED in place.\n", 1)
+                        if "explanation: |\n" in text else
+                        text.replace("explanation: ", "explanation: EDITED in place. ", 1), "utf-8")
+        edited = load(work)
+        second = import_apkg(col, export_one(edited, "anki", out, now=now))
+        print(f"\n{bank_dir.name} (now={now}): first {first}, after editing {target.id} {second}")
+        assert second["new"] == 0 and second["updated"] == 1 and second["conflicting"] == 0
+        assert second["duplicate"] == len(bank.questions) - 1
+        assert col.note_count() == len(bank.questions)
+        assert "EDITED in place." in notes_by_id(col)[target.id]["Explanation"]
+
+
+@BANKS
+def test_an_edit_exported_in_the_same_second_updates_the_note_and_adds_none(bank_dir, tmp_path):
+    _edit_and_reexport(bank_dir, tmp_path, now=1_800_000_000.0)  # both exports stamped the same second
+
+
+def test_an_edit_exported_right_after_with_the_real_clock_updates_the_note(tmp_path):
+    start = int(time.time())
+    _edit_and_reexport(TRICKY, tmp_path, now=None)
+    assert int(time.time()) - start < 60
+
+
+def test_guid_comes_from_bank_name_and_id_only(tmp_path):
+    work = copy_bank(TRICKY, tmp_path)
+    before = package_notes(export_one(load(work), "anki", tmp_path / "a"))
+    for path in work.rglob("*.yaml"):
+        path.write_text(path.read_text("utf-8").replace("stem: |\n", "stem: |\n  Changed.\n"), "utf-8")
+    after = package_notes(export_one(load(work), "anki", tmp_path / "b"))
+    assert set(before) == set(after)
+    assert {g for g in before if g != "__models__"} == {note_guid("Tricky Bank", q.id) for q in load(work).questions}
+    renamed = package_notes(export_one(load(work), "anki", tmp_path / "c", name="Other Name"))
+    assert set(renamed) - {"__models__"} != set(after) - {"__models__"}
+
+
+@BANKS
+def test_two_exports_have_the_same_guids_ids_and_fields(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    one = package_notes(export_one(bank, "anki", tmp_path / "a", now=1_700_000_000.0))
+    two = package_notes(export_one(bank, "anki", tmp_path / "b", now=1_800_000_000.0))
+    strip = lambda notes: {g: v[:4] if g != "__models__" else v for g, v in notes.items()}  # noqa: E731
+    assert strip(one) == strip(two)
+    ids = [v[0] for g, v in one.items() if g != "__models__"]
+    assert len(set(ids)) == len(ids)
+
+
+def test_unchanged_notes_keep_their_time_and_changed_ones_get_a_newer_one(tmp_path):
+    work = copy_bank(TRICKY, tmp_path)
+    out = tmp_path / "out"
+    first = package_notes(export_one(load(work), "anki", out, now=1_800_000_000.0))
+    path = work / "languages" / "rtl-and-emoji.yaml"
+    path.write_text(path.read_text("utf-8").replace("Which language", "Which script"), "utf-8")
+    second = package_notes(export_one(load(work), "anki", out, now=1_800_000_000.0))
+    changed = note_guid("Tricky Bank", "tricky-rtl-001")
+    for guid, values in second.items():
+        if guid == "__models__":
+            continue
+        if guid == changed:
+            assert values[4] > first[guid][4]
+        else:
+            assert values[4] == first[guid][4]
+
+
+def test_every_image_is_packaged_once_under_a_unique_name_and_the_fields_use_it(tmp_path):
+    bank = load(TRICKY)
+    apkg = export_one(bank, "anki", tmp_path / "out")
+    with zipfile.ZipFile(apkg) as zf:
+        media = json.loads(zf.read("media"))
+        packaged = {name: zf.read(index) for index, name in media.items()}
+    assert len(packaged) == 2 and all(name.endswith("-chart.png") for name in packaged)
+    assert set(packaged.values()) == {(TRICKY / "algebra/media/chart.png").read_bytes(),
+                                      (TRICKY / "statistics/media/chart.png").read_bytes()}
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, apkg)
+        folder = Path(col.media.dir())
+        for name, data in packaged.items():
+            assert (folder / name).read_bytes() == data
+        check = col.media.check()
+        assert list(check.missing) == [] and list(check.unused) == []
+        notes = notes_by_id(col)
+        both = notes["tricky-chart-b"]["Question"]
+        assert all(f'src="{name}"' in both for name in packaged)
+        a_only = notes["tricky-chart-a"]["Question"]
+        assert sum(f'src="{name}"' in a_only for name in packaged) == 1
+
+
+def test_the_css_reads_in_night_mode_and_on_phones(tmp_path):
+    bank = load(TRICKY)
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, export_one(bank, "anki", tmp_path / "out"))
+        css = col.models.get(MODEL_ID)["css"]
+    assert ".nightMode .card" in css and ".night_mode" in css
+    assert "@media (max-width" in css and "max-width: 100%" in css
+
+
+def test_an_apkg_is_a_zip_with_a_collection_and_a_media_map(tmp_path):
+    apkg = export_one(load(TRICKY), "anki", tmp_path / "out")
+    with zipfile.ZipFile(io.BytesIO(apkg.read_bytes())) as zf:
+        assert {"collection.anki2", "media"} <= set(zf.namelist())

@@ -1,0 +1,147 @@
+"""What every export shares: selection, rendering once, media names, identifiers, zips.
+
+Also the helpers the other test_export_* files use (banks to export, Anki imports)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from qbank.bank import Bank
+from qbank.engine import load_bank
+from qbank.export import run_export
+from qbank.export.common import Renderer, item_ident, media_name, select, slug, zip_bytes
+from qbank.render import to_html
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "bank"
+TRICKY = REPO / "tests" / "fixtures" / "tricky"
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
+
+
+def load(path: Path) -> Bank:
+    """A bank that must be valid: the exports are only ever run on those."""
+    bank = load_bank([path], use_cache=False)
+    errors = [d for d in bank.diagnostics if d.severity.value == "error"]
+    assert not errors, f"{path} has errors: {errors[:3]}"
+    assert bank.questions, f"{path} has no questions to export"
+    return bank
+
+
+def copy_bank(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / src.name
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".qbank_cache"))
+    return dst
+
+
+# Every export test runs on the bundled bank and on the tricky fixture.
+BANKS = pytest.mark.parametrize("bank_dir", [BUNDLED, TRICKY], ids=["bundled", "tricky"])
+
+
+def export_one(bank: Bank, fmt: str, out: Path, **kwargs) -> Path:
+    (path,) = run_export(bank, [fmt], out, **kwargs)
+    return path
+
+
+# --- Anki collections (the official anki library, headless) ------------------------------
+
+@contextmanager
+def collection(folder: Path):
+    from anki.collection import Collection
+
+    folder.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        yield col
+    finally:
+        col.close()
+
+
+def _counts(log) -> dict[str, int]:
+    return {k: len(getattr(log, k)) for k in ("new", "updated", "duplicate", "conflicting",
+                                              "first_field_match", "missing_notetype")}
+
+
+def import_apkg(col, path: Path) -> dict[str, int]:
+    from anki.collection import ImportAnkiPackageRequest
+
+    options = col._backend.get_import_anki_package_presets()
+    return _counts(col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=options)).log)
+
+
+def import_csv(col, path: Path) -> dict[str, int]:
+    from anki.collection import ImportCsvRequest
+
+    metadata = col.get_csv_metadata(str(path), None)
+    return _counts(col.import_csv(ImportCsvRequest(path=str(path), metadata=metadata)).log)
+
+
+def notes_by_id(col) -> dict[str, object]:
+    """The imported notes keyed by their ID field (the question id)."""
+    return {col.get_note(nid)["ID"]: col.get_note(nid) for nid in col.find_notes("")}
+
+
+# --- tests of the shared parts ------------------------------------------------------------
+
+def test_two_images_with_the_same_name_in_different_folders_get_different_packaged_names():
+    a, b = media_name("algebra/media/chart.png"), media_name("statistics/media/chart.png")
+    assert a != b and a.endswith("-chart.png") and b.endswith("-chart.png")
+    assert media_name("algebra/media/chart.png") == a  # stable across runs
+    assert "/" not in a and " " not in media_name("my folder/my chart.png")
+
+
+def test_each_markdown_text_is_rendered_once_even_when_repeated():
+    bank = load(TRICKY)
+    renderer = Renderer(bank.root)
+    rendered = [renderer.render(q) for q in bank.questions]
+    texts = {t for q in bank.questions for t in (q.stem, q.explanation, *(o.text for o in q.options),
+                                                   *(o.rationale for o in q.options if o.rationale))}
+    assert set(renderer._html) == texts
+    first = rendered[0]
+    assert first.stem == to_html(bank.questions[0].stem)
+
+
+def test_image_references_point_at_packaged_files_inside_the_bank():
+    bank = load(TRICKY)
+    renderer = Renderer(bank.root)
+    chart_b = next(renderer.render(q) for q in bank.questions if q.id == "tricky-chart-b")
+    assert set(chart_b.images) == {"media/chart.png", "../algebra/media/chart.png"}
+    assert len(set(chart_b.images.values())) == 2
+    moved = chart_b.localized("pkg/")
+    srcs = re.findall(r'<img src="([^"]*)"', moved.stem + moved.explanation)
+    assert sorted(set(srcs)) == sorted("pkg/" + n for n in chart_b.images.values())
+    assert {Path(m.source).read_bytes() for m in renderer.media.values()} == {
+        (TRICKY / "algebra/media/chart.png").read_bytes(), (TRICKY / "statistics/media/chart.png").read_bytes()}
+
+
+def test_selection_by_tag_and_topic():
+    qs = load(TRICKY).questions
+    assert {q.id for q in select(qs, tag="images")} == {"tricky-chart-a", "tricky-chart-b"}
+    assert {q.id for q in select(qs, topic="spreadsheets & CODE")} == {"tricky-code-001", "0-leading-digit"}
+    assert {q.id for q in select(qs, tag=["rtl", "formulas"])} == {"tricky-rtl-001", "tricky-code-001"}
+    assert select(qs, tag="images", topic="Spreadsheets & code") == []
+    assert select(qs) == qs
+
+
+def test_identifiers_are_valid_xml_names_even_for_ids_starting_with_a_digit():
+    assert NCNAME.match(item_ident("0-leading-digit"))
+    assert item_ident("a.b_c-1") != item_ident("a.b_c-2")
+    assert slug("LCSW Practice") == "lcsw-practice"
+    assert slug("Prüfung: Teil 2") == "prufung-teil-2"
+    assert slug("مرحبا") == "bank"
+
+
+def test_zip_depends_only_on_names_and_bytes():
+    one = zip_bytes({"b.txt": b"2", "a.txt": b"1"})
+    two = zip_bytes({"a.txt": b"1", "b.txt": b"2"})
+    assert one == two
+    with zipfile.ZipFile(io.BytesIO(one)) as zf:
+        assert zf.namelist() == ["a.txt", "b.txt"]
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {(i.external_attr >> 16) & 0o777 for i in zf.infolist()} == {0o644}
