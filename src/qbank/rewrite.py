@@ -1,0 +1,791 @@
+"""Rewrite question files without losing anything the author wrote: `qbank fmt` and the
+machinery `qbank lint --fix` shares with it.
+
+Values are edited on a ruamel.yaml round-trip tree (quotes and block styles preserved);
+comments and blank lines are handled here, not by ruamel.yaml. Before a rewrite each
+comment is given an owner: a comment on its own line belongs to the key or list item that
+follows it, a comment at the end of a line to the last key or item that starts on or
+before that line, and comments above the first key (or below the last) to the document.
+Owners are tracked by object identity, so a comment travels with its key when keys are
+reordered and with its option when options are sorted. The tree is dumped without comments
+and they are put back at their owners.
+
+Every rewrite is checked before anything is written: the output is re-read with the fast
+loader (:func:`qbank.loader.parse`) and must give exactly the expected data (types
+included), and every comment must be found again, with the same owner. Otherwise the
+file is refused (QB009) and left untouched. Files the loader reports errors for
+(QB001-QB004) are never rewritten.
+
+The canonical layout written by `qbank fmt`:
+
+- top-level keys in the order id, stem, options, explanation, topic, tags, difficulty,
+  references, lint, then any other keys in their original order; option keys in the
+  order text, correct, rationale, then others;
+- two-space mapping indentation; list items indented two spaces under their key, with
+  their content four spaces in (``options:\\n  - text: ...\\n    correct: true``);
+- every list and mapping in block style (``tags: [a, b]`` becomes a block list);
+- stem, explanation and option text and rationale that span lines or are longer than 80
+  characters as literal block scalars (``|``), unless the text cannot be written that way
+  exactly (trailing spaces on a line, a first line starting with a space or blank,
+  tabs or control characters, two or more trailing newlines): then the existing style
+  is kept. Folded scalars (``>``) stay folded, since their line breaks are the author's;
+- every other single-line string plain, or single-quoted (double-quoted when it needs
+  escapes) if plain would change its meaning;
+- comments indented like the key or list item they belong to, end-of-line comments two
+  spaces after the value; runs of blank lines collapsed to one, none at the start of a
+  block or the end of the file; no ``---`` marker;
+- UTF-8 without a byte-order mark, LF line endings (a BOM and CRLF are read fine).
+  `--fix` instead keeps the file's BOM, line endings, indentation, key order, string
+  styles and blank lines, so its diff shows only the fix.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import io
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Hashable, Iterable
+
+import click
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import Comment, CommentedBase, CommentedMap, CommentedSeq
+from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.error import YAMLError as RuamelError
+from ruamel.yaml.scalarbool import ScalarBoolean
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from .diagnostics import Diagnostic, Severity
+from .loader import decode, parse, read_file
+
+REFUSED_CODE, REFUSED_NAME = "QB009", "rewrite-refused"
+
+TOP_ORDER = ("id", "stem", "options", "explanation", "topic", "tags", "difficulty", "references", "lint")
+OPTION_ORDER = ("text", "correct", "rationale")
+TOP_BLOCK_FIELDS = frozenset({"stem", "explanation"})
+OPTION_BLOCK_FIELDS = frozenset({"text", "rationale"})
+LONG = 80                      # a string longer than this goes in a block scalar
+CANONICAL_INDENT = (2, 4, 2)   # ruamel.yaml (mapping, sequence, offset)
+_WIDTH = 1 << 30               # never re-wrap text
+
+
+class RewriteRefused(Exception):
+    """The file is not rewritten; ``diagnostics`` say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def refused(path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    return Diagnostic(path, line, column, REFUSED_CODE, REFUSED_NAME, Severity.ERROR, message)
+
+
+def _refuse(path: str, message: str, line: int = 1, column: int = 1) -> RewriteRefused:
+    return RewriteRefused([refused(path, message, line, column)])
+
+
+# --- ruamel.yaml round trip ------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _yaml(indent: tuple[int, int, int]) -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = _WIDTH
+    y.allow_unicode = True
+    mapping, sequence, offset = indent
+    y.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return y
+
+
+def load_rt(text: str) -> Any:
+    """A ruamel.yaml round-trip tree of ``text`` (YAML 1.2, quotes preserved)."""
+    return _yaml(CANONICAL_INDENT).load(text)
+
+
+def dump_rt(tree: Any, indent: tuple[int, int, int] = CANONICAL_INDENT) -> str:
+    """``tree`` as YAML text; text is never re-wrapped."""
+    out = io.StringIO()
+    _yaml(indent).dump(tree, out)
+    return out.getvalue()
+
+
+def plain(value: Any) -> Any:
+    """ruamel.yaml round-trip data as plain dict/list/str/int/float/bool/None."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"key {key!r} is not text")
+            out[str(key)] = plain(item)
+        return out
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (bool, ScalarBoolean)):
+        return bool(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal data with equal types (``1``, ``1.0`` and ``true`` differ; NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def _strip_comments(node: Any) -> None:
+    """Drop every comment ruamel.yaml attached to the tree (they are re-inserted by owner)."""
+    if isinstance(node, CommentedBase):
+        setattr(node, Comment.attrib, Comment())
+    elif isinstance(node, (LiteralScalarString, FoldedScalarString)):
+        node.comment = None
+    if isinstance(node, dict):
+        for v in node.values():
+            _strip_comments(v)
+    elif isinstance(node, list):
+        for v in node:
+            _strip_comments(v)
+
+
+# --- where things are: tokens, nodes, comments ------------------------------------------------
+
+Handle = Hashable  # identifies a key or list item across a rewrite (by object identity)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a key or list item stands in a text (0-based lines)."""
+
+    handle: Handle
+    line: int       # its first line
+    indent: int     # column for comments on their own line above it (the dash of an item)
+    eol_line: int   # the line an end-of-line comment belongs on
+    first: bool     # first entry of its mapping or list
+
+
+@dataclass(frozen=True)
+class Trivium:
+    """A comment (``text`` starts with '#') or a blank line (``text == ""``)."""
+
+    line: int
+    text: str
+    own_line: bool = True
+    column: int = 0
+    gap: int = 2    # spaces between the value and an end-of-line comment
+
+
+@dataclass
+class Trivia:
+    """Comments and blank lines by owner."""
+
+    header: list[Trivium] = field(default_factory=list)
+    trailer: list[Trivium] = field(default_factory=list)
+    leading: dict[Handle, list[Trivium]] = field(default_factory=dict)
+    eol: dict[Handle, list[Trivium]] = field(default_factory=dict)
+
+    def comments(self) -> dict[tuple, list[str]]:
+        """Comment texts by owner, blank lines left out (what a rewrite must keep)."""
+        out: dict[tuple, list[str]] = {}
+        for key, items in [(("header",), self.header), (("trailer",), self.trailer),
+                           *((("lead", h), v) for h, v in self.leading.items()),
+                           *((("eol", h), v) for h, v in self.eol.items())]:
+            texts = [t.text for t in items if t.text]
+            if texts:
+                out[key] = texts
+        return out
+
+
+_BLOCK_HEADER = re.compile(r"[|>]([1-9]?)([+-]?)([1-9]?)[ \t]*(#.*)?$")
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium], set[int]]:
+    """The tokens of ``text``, its comments and blank lines outside scalars, and the lines
+    that continue a multi-line scalar (whose spaces are text)."""
+    tokens = list(yaml.scan(text, Loader=yaml.CSafeLoader))
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+
+    def offset(mark) -> int:
+        return starts[mark.line] + mark.column if mark.line < len(starts) else len(text)
+
+    found: list[Trivium] = []
+    content: set[int] = set()   # lines inside scalars (blank ones there are text, not layout)
+    pos = 0
+    for tok in tokens:
+        begin = offset(tok.start_mark)
+        if begin > pos:
+            found.extend(_gap_comments(text, pos, begin, lines, starts))
+        pos = max(pos, offset(tok.end_mark))
+        if isinstance(tok, yaml.ScalarToken):
+            content.update(_scalar_lines(tok, lines))
+            if tok.style in ("|", ">"):
+                head = lines[tok.start_mark.line][tok.start_mark.column:]
+                m = _BLOCK_HEADER.match(head)
+                if m and m.group(4):
+                    col = tok.start_mark.column + m.start(4)
+                    found.append(_eol(lines, tok.start_mark.line, col, m.group(4)))
+    if pos < len(text):
+        found.extend(_gap_comments(text, pos, len(text), lines, starts))
+    for i, ln in enumerate(lines[:-1]):  # the last "line" is what follows the final newline
+        if not ln.strip(" \t") and i not in content:
+            found.append(Trivium(i, ""))
+    found.sort(key=lambda t: (t.line, t.column))
+    return tokens, found, content
+
+
+def _eol(lines: list[str], line: int, col: int, text: str) -> Trivium:
+    before = lines[line][:col]
+    own = not before.strip()
+    gap = len(before) - len(before.rstrip(" \t"))
+    return Trivium(line, text.rstrip(), own_line=own, column=col, gap=max(gap, 1))
+
+
+def _gap_comments(text: str, begin: int, end: int, lines: list[str], starts: list[int]) -> Iterable[Trivium]:
+    """Comments between two tokens (only whitespace and comments can be there)."""
+    i = text.find("#", begin, end)
+    while i != -1:
+        line = bisect.bisect_right(starts, i) - 1
+        stop = text.find("\n", i)
+        stop = len(text) if stop == -1 else stop
+        yield _eol(lines, line, i - starts[line], text[i:stop])
+        i = text.find("#", stop, end)
+
+
+def _scalar_lines(tok: yaml.ScalarToken, lines: list[str]) -> range | list[int]:
+    """Lines that belong to a multi-line scalar's text."""
+    first, last = tok.start_mark.line, tok.end_mark.line
+    if tok.end_mark.column == 0:
+        last -= 1
+    if last <= first:
+        return []
+    if tok.style not in ("|", ">"):
+        return range(first + 1, last + 1)
+    m = _BLOCK_HEADER.match(lines[first][tok.start_mark.column:])
+    if m and m.group(2) != "+":  # clipped/stripped: trailing blank lines are layout
+        while last > first and not lines[last].strip(" \t"):
+            last -= 1
+    return range(first + 1, last + 1)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=yaml.CSafeLoader)
+
+
+def _dashes(tokens: list[yaml.Token]) -> list[tuple[int, int]]:
+    """(line, column) of every block-list dash, in order."""
+    return [(t.start_mark.line, t.start_mark.column) for t in tokens if isinstance(t, yaml.BlockEntryToken)]
+
+
+def _layout(root: yaml.Node | None, tree: Any, dashes: list[tuple[int, int]], path: str) -> list[Place]:
+    """Every key and block-list item of ``tree`` in document order, with its place in the
+    text that ``root`` (the composed node tree of that text) was read from; an item
+    starts at its dash."""
+    places: list[Place] = []
+
+    def mismatch() -> RewriteRefused:
+        return _refuse(path, "internal: the YAML reader and the rewriter see a different structure; "
+                             "the file was left unchanged")
+
+    def eol_line(value: yaml.Node, own_line: int) -> int:
+        if isinstance(value, yaml.ScalarNode):
+            if value.style in ("|", ">"):
+                return value.start_mark.line
+            return value.end_mark.line
+        if value.flow_style:
+            return value.end_mark.line
+        return own_line
+
+    def walk(node: yaml.Node, obj: Any) -> None:
+        if isinstance(node, yaml.MappingNode):
+            if not isinstance(obj, dict) or len(node.value) != len(obj):
+                raise mismatch()
+            if node.flow_style:
+                return
+            for i, ((kn, vn), (k, v)) in enumerate(zip(node.value, obj.items())):
+                if not isinstance(kn, yaml.ScalarNode) or kn.value != str(k):
+                    raise mismatch()
+                line = kn.start_mark.line
+                places.append(Place(("key", id(obj), k), line, kn.start_mark.column, eol_line(vn, line), i == 0))
+                walk(vn, v)
+        elif isinstance(node, yaml.SequenceNode):
+            if not isinstance(obj, list) or len(node.value) != len(obj):
+                raise mismatch()
+            if node.flow_style:
+                return
+            for i, (item_node, item) in enumerate(zip(node.value, obj)):
+                start = (item_node.start_mark.line, item_node.start_mark.column)
+                d = bisect.bisect_left(dashes, start) - 1
+                if d < 0:
+                    raise mismatch()
+                line, indent = dashes[d]
+                handle = ("item", id(item)) if isinstance(item, (dict, list)) else ("index", id(obj), i)
+                places.append(Place(handle, line, indent, eol_line(item_node, line), i == 0))
+                walk(item_node, item)
+
+    if root is not None:
+        walk(root, tree)
+    return places
+
+
+def _assign(found: list[Trivium], places: list[Place]) -> Trivia:
+    """Give every comment and blank line an owner (see the module docstring)."""
+    trivia = Trivia()
+    starts = [p.line for p in places]
+    for t in found:
+        if t.own_line:
+            i = bisect.bisect_right(starts, t.line)  # first place starting below it
+            if i == len(places):
+                trivia.trailer.append(t)
+            elif i == 0:
+                trivia.header.append(t)
+            else:
+                trivia.leading.setdefault(places[i].handle, []).append(t)
+        else:
+            i = bisect.bisect_right(starts, t.line) - 1  # last place starting on or above it
+            if i < 0:  # e.g. `--- # comment`: keep it with the document
+                trivia.header.append(Trivium(t.line, t.text))
+            else:
+                trivia.eol.setdefault(places[i].handle, []).append(t)
+    return trivia
+
+
+def _expected(trivia: Trivia, places: list[Place]) -> Trivia:
+    """Where ``trivia`` will be found once written at ``places``: comments above the first
+    key are document comments, comments above a line where several entries start (a list
+    item and its first key) belong to the first of them, and a comment at the end of such
+    a line to the last."""
+    out = Trivia(list(trivia.header), list(trivia.trailer), {}, {})
+    at = {p.handle: p for p in places}
+    starts = [p.line for p in places]
+    for handle, eols in trivia.eol.items():
+        p = at.get(handle)
+        owner = places[bisect.bisect_right(starts, p.eol_line) - 1].handle if p else handle
+        out.eol.setdefault(owner, []).extend(eols)
+    first_on_line: dict[int, Handle] = {}
+    for n, p in enumerate(places):
+        lead = trivia.leading.get(p.handle, [])
+        if n == 0:
+            out.header.extend(lead)
+        elif lead:
+            owner = first_on_line.setdefault(p.line, p.handle)
+            if owner == places[0].handle:
+                out.header.extend(lead)
+            else:
+                out.leading.setdefault(owner, []).extend(lead)
+        first_on_line.setdefault(p.line, p.handle)
+    return out
+
+
+# --- putting comments back -------------------------------------------------------------------
+
+def _keep_chomped_ends(root: yaml.Node | None, lines: list[str]) -> set[int]:
+    """Lines that directly follow a `|+`/`>+` block scalar: a blank line there would be text."""
+    out: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):
+                m = _BLOCK_HEADER.match(lines[node.start_mark.line][node.start_mark.column:])
+                if m and m.group(2) == "+":
+                    end = node.end_mark
+                    out.add(end.line if end.column == 0 else end.line + 1)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        else:
+            stack.extend(node.value)
+    return out
+
+
+def _block(items: list[Trivium], indent: int, *, collapse: bool, strip_start: bool, strip_end: bool = False) -> list[str]:
+    out: list[str] = []
+    for t in items:
+        if not t.text:
+            if (strip_start and not out) or (collapse and out and out[-1] == ""):
+                continue
+            out.append("")
+        else:
+            out.append(" " * indent + t.text)
+    if strip_end:
+        while out and out[-1] == "":
+            out.pop()
+    return out
+
+
+def _insert(text: str, places: list[Place], trivia: Trivia, keep_ends: set[int], text_lines: set[int], *,
+            canonical: bool, path: str) -> str:
+    """``text`` (comment-free) with ``trivia`` put back at ``places``; trailing spaces are
+    dropped except on lines that continue a multi-line scalar."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    before: dict[int, list[str]] = {}
+    after: dict[int, Trivium] = {}
+    at = {p.handle: p for p in places}
+    for handle in list(trivia.leading) + list(trivia.eol):
+        if handle not in at:
+            raise _refuse(path, "a fix removed a part of the question that has a comment; fix it by hand")
+    for p in places:
+        lead = trivia.leading.get(p.handle)
+        if lead:
+            block = _block(lead, p.indent, collapse=canonical, strip_start=p.first or p.line in keep_ends)
+            before.setdefault(p.line, []).extend(block)
+        eol = trivia.eol.get(p.handle)
+        if eol:
+            if len(eol) > 1 or p.eol_line in after:
+                raise _refuse(path, "two end-of-line comments would share one line; "
+                                    "move one onto its own line", eol[-1].line + 1, eol[-1].column + 1)
+            after[p.eol_line] = eol[0]
+    out = _block(trivia.header, 0, collapse=canonical, strip_start=True)
+    for i, line in enumerate(lines):
+        out.extend(before.get(i, ()))
+        if i not in text_lines:
+            line = line.rstrip(" ")
+        c = after.get(i)
+        if c is not None:
+            if canonical:
+                line = f"{line}  {c.text}"
+            else:  # --fix: keep the author's alignment when the line still fits before it
+                line = line.ljust(c.column) + c.text if len(line) < c.column - c.gap + 1 \
+                    else line + " " * c.gap + c.text
+        out.append(line)
+    out.extend(_block(trivia.trailer, 0, collapse=canonical, strip_start=canonical or len(lines) in keep_ends,
+                      strip_end=True))
+    return "\n".join(out) + "\n"
+
+
+# --- the rewrite pipeline --------------------------------------------------------------------
+
+def _guess_indent(root: yaml.Node | None, lines: list[str]) -> tuple[int, int, int]:
+    """The (mapping, sequence, offset) indentation a file already uses, for --fix."""
+    mapping = sequence = offset = None
+    stack = [root] if root is not None else []
+    while stack and (mapping is None or sequence is None):
+        node = stack.pop(0)
+        if not isinstance(node, yaml.MappingNode) or node.flow_style:
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            continue
+        for kn, vn in node.value:
+            kcol = kn.start_mark.column
+            if isinstance(vn, yaml.MappingNode) and not vn.flow_style and vn.value and mapping is None:
+                mapping = vn.value[0][0].start_mark.column - kcol
+            if isinstance(vn, yaml.SequenceNode) and not vn.flow_style and vn.value and sequence is None:
+                item = vn.value[0].start_mark
+                before = lines[item.line][:item.column].rstrip()
+                if before.endswith("-"):
+                    offset = len(before) - 1 - kcol
+                    sequence = item.column - kcol
+            stack.append(vn)
+    mapping = mapping if mapping and 1 < mapping <= 8 else 2
+    if sequence is None or offset is None or offset < 0 or sequence < offset + 2 or sequence > 10:
+        sequence, offset = 4, 2
+    return mapping, sequence, offset
+
+
+def _prepare(text: str, path: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    m = _ODD_BREAKS.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise _refuse(path, f"the file contains the character U+{ord(m.group()):04X}, which YAML readers "
+                            "disagree about (a line break or not); replace it, then rewrite", line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class Rewrite:
+    """A checked rewrite: the new text and the data it was checked against."""
+
+    text: str
+    data: Any
+    result: Any = None
+
+
+def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path: str = "<text>",
+            expect_same_data: bool) -> Rewrite | None:
+    """Apply ``transform`` to the round-trip tree of ``text`` and return the checked new text,
+    or None for a document with nothing to rewrite (empty). ``canonical`` selects the fmt
+    layout; otherwise the file's own indentation and blank lines are kept. Raises
+    :class:`RewriteRefused` rather than return text that reads differently."""
+    text = _prepare(text, path)
+    doc, diags = parse(path, text)
+    if diags or doc is None:
+        raise RewriteRefused(diags or [refused(path, "the file could not be read")])
+    if doc.data is None:
+        return None
+    if not isinstance(doc.data, dict):
+        raise _refuse(path, "the file is not a question (a mapping of keys such as `id` and `stem`); "
+                            "left unchanged")
+    lines = text.split("\n")
+    tokens, found, _ = _scan(text, lines)
+    for tok in tokens:
+        if isinstance(tok, (yaml.AnchorToken, yaml.AliasToken)):
+            m = tok.start_mark
+            raise _refuse(path, "anchors and aliases (&name, *name) are not rewritten; "
+                                "write the values out in full", m.line + 1, m.column + 1)
+    try:
+        tree = load_rt(text)
+        before = plain(tree)
+    except (RuamelError, TypeError, ValueError) as exc:
+        raise _refuse(path, f"the rewriter cannot read this file ({str(exc).splitlines()[0]}); left unchanged")
+    if not same(before, doc.data):
+        raise _refuse(path, "the rewriter reads this file differently from qbank (a YAML directive, "
+                            "a date or a number written in an unusual way?); left unchanged")
+    root = _compose(text)
+    trivia = _assign(found, _layout(root, tree, _dashes(tokens), path))
+    indent = CANONICAL_INDENT if canonical else _guess_indent(root, lines)
+    _strip_comments(tree)
+    result = transform(tree)
+    target = doc.data if expect_same_data else None
+    try:
+        if target is None:
+            target = plain(tree)
+        bare = dump_rt(tree, indent)
+    except Exception as exc:  # a transform left something YAML cannot hold
+        raise _refuse(path, f"internal: the rewritten question cannot be written as YAML ({exc}); left unchanged")
+    bare_lines = bare.split("\n")
+    bare_root = _compose(bare)
+    bare_tokens, _, text_lines = _scan(bare, bare_lines)
+    out_places = _layout(bare_root, tree, _dashes(bare_tokens), path)
+    expected = _expected(trivia, out_places)
+    new = _insert(bare, out_places, expected, _keep_chomped_ends(bare_root, bare_lines), text_lines,
+                  canonical=canonical, path=path)
+    _verify(new, tree, target, expected, path)
+    return Rewrite(new, target, result)
+
+
+def _verify(new: str, tree: Any, target: Any, expected: Trivia, path: str) -> None:
+    """Refuse unless ``new`` reads back as ``target`` with every comment where it belongs."""
+    doc, diags = parse(path, new)
+    if diags or doc is None or not same(doc.data, target):
+        raise _refuse(path, "internal: the rewritten file would not read back as the same question; "
+                            "the file was left unchanged (please report it)")
+    lines = new.split("\n")
+    tokens, found, _ = _scan(new, lines)
+    got = _assign(found, _layout(_compose(new), tree, _dashes(tokens), path))
+    if got.comments() != expected.comments():
+        raise _refuse(path, "comments could not be kept in place; the file was left unchanged "
+                            "(please report it)")
+
+
+# --- fmt -------------------------------------------------------------------------------------
+
+def _literal_ok(s: str) -> bool:
+    """Can ``s`` be written as a literal block scalar that reads back exactly?"""
+    if not s or s[0] in " \n" or s.endswith("\n\n"):
+        return False
+    for ch in s:
+        if ch == "\n" or " " <= ch <= "~":
+            continue
+        if ch in "\x85\u2028\u2029\ufeff" or not ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
+                                                  or "\U00010000" <= ch <= "\U0010ffff"):
+            return False
+    return not any(ln.endswith(" ") for ln in s.split("\n"))
+
+
+def _restyle(value: Any, block_field: bool) -> Any:
+    if not isinstance(value, str):
+        return value
+    if block_field and ("\n" in value or len(value) > LONG):
+        if isinstance(value, FoldedScalarString) or not _literal_ok(value):
+            return value
+        return value if isinstance(value, LiteralScalarString) else LiteralScalarString(str(value))
+    if "\n" in value:
+        return value
+    return str(value)
+
+
+def _reorder(mapping: CommentedMap, order: tuple[str, ...]) -> None:
+    keys = list(mapping)
+    wanted = [k for k in order if k in mapping] + [k for k in keys if k not in order]
+    if wanted != keys:
+        for k in wanted:
+            mapping.move_to_end(k)
+
+
+def _set(container: Any, key: Any, value: Any) -> None:
+    """``container[key] = value`` without ruamel.yaml carrying the old string style over."""
+    if isinstance(container, CommentedMap):
+        ordereddict.__setitem__(container, key, value)
+    elif isinstance(container, list):
+        list.__setitem__(container, key, value)
+    else:
+        container[key] = value
+
+
+def _canonical_strings(node: Any, block_fields: frozenset[str] = frozenset()) -> None:
+    """Restyle every string under ``node``; keys in ``block_fields`` hold Markdown text."""
+    if isinstance(node, dict):
+        for k in list(node):
+            _set(node, k, _restyle(node[k], k in block_fields))
+            _canonical_strings(node[k])
+    elif isinstance(node, list):
+        for i in range(len(node)):
+            _set(node, i, _restyle(node[i], False))
+            _canonical_strings(node[i])
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        node.fa.set_block_style()
+
+
+def canonicalize(tree: Any) -> None:
+    """Put a question's round-trip tree into the canonical layout (module docstring)."""
+    if not isinstance(tree, CommentedMap):
+        return
+    _reorder(tree, TOP_ORDER)
+    for k in list(tree):
+        _set(tree, k, _restyle(tree[k], k in TOP_BLOCK_FIELDS))
+        if k == "options" and isinstance(tree[k], list):
+            options = tree[k]
+            options.fa.set_block_style()
+            for i, opt in enumerate(options):
+                if isinstance(opt, CommentedMap):
+                    _reorder(opt, OPTION_ORDER)
+                    _canonical_strings(opt, OPTION_BLOCK_FIELDS)
+                else:
+                    _set(options, i, _restyle(opt, False))
+                    _canonical_strings(opt)
+        else:
+            _canonical_strings(tree[k])
+    tree.fa.set_block_style()
+
+
+def format_text(text: str, path: str = "<text>") -> str:
+    """``text`` in the canonical layout, checked to read back as the same question with every
+    comment kept. Raises :class:`RewriteRefused` (with diagnostics) instead of guessing."""
+    done = rewrite(text, canonicalize, canonical=True, path=path, expect_same_data=True)
+    return text if done is None else done.text
+
+
+@dataclass
+class FmtResult:
+    """What `fmt` did (or would do) to one file."""
+
+    path: str
+    changed: bool = False        # the canonical text differs from the file
+    written: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    before: str | None = None    # the file's text (for --diff)
+    after: str | None = None     # the canonical text
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def format_file(path: str | Path, check: bool) -> FmtResult:
+    """Rewrite ``path`` in the canonical layout (atomically), or with ``check`` only say
+    whether that would change it. Problems come back as diagnostics; nothing raises."""
+    from .fsutil import atomic_write
+
+    name = str(path)
+    result = FmtResult(name)
+    raw, diag = read_file(name)
+    if diag is None:
+        text, diag = decode(name, raw)
+    if diag is not None:
+        result.diagnostics.append(diag)
+        return result
+    result.before = text
+    try:
+        new = format_text(text, name)
+    except RewriteRefused as exc:
+        result.diagnostics.extend(exc.diagnostics)
+        return result
+    except Exception as exc:  # pragma: no cover - a bug must not lose the other files
+        result.diagnostics.append(Diagnostic(name, 1, 1, "QB000", "internal-error", Severity.ERROR,
+                                             f"fmt failed on this file ({type(exc).__name__}); it was left "
+                                             "unchanged; please report it with the file"))
+        return result
+    data = new.encode("utf-8")
+    result.after = new
+    result.changed = data != raw
+    if result.changed and not check:
+        try:
+            atomic_write(name, data)
+        except OSError as exc:
+            result.diagnostics.append(refused(name, f"cannot write the file: {exc.strerror or exc}"))
+            return result
+        result.written = True
+    return result
+
+
+def diagnostic_line(d: Diagnostic) -> str:
+    return f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}"
+
+
+def unified_diff(result: FmtResult) -> str:
+    return "".join(difflib.unified_diff((result.before or "").splitlines(keepends=True),
+                                        (result.after or "").splitlines(keepends=True),
+                                        fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", is_flag=True, help="Write nothing; print what would change as a unified diff (exit 1 if any).")
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite question files in one canonical layout, keeping every comment and value.
+
+    Key order id, stem, options, explanation, topic, tags, difficulty, references, lint;
+    long or multi-line text as `|` block scalars; block lists; 2-space indentation.
+    Files that do not parse, or would read differently afterwards, are reported and left
+    unchanged. Exit 0 when done (or nothing would change), 1 when files would change
+    (--check/--diff) or were refused, 2 for paths that do not exist.
+    """
+    from .cli import default_paths
+    from .discover import DiscoveryError, discover
+
+    try:
+        files = discover(default_paths(paths))
+    except DiscoveryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    dry = check or diff
+    changed = refused_files = 0
+    for file in files:
+        result = format_file(file, check=dry)
+        for d in result.diagnostics:
+            click.echo(diagnostic_line(d))
+        if result.diagnostics:
+            refused_files += 1
+        elif result.changed:
+            changed += 1
+            if diff:
+                click.echo(unified_diff(result), nl=False)
+            elif check:
+                click.echo(f"Would reformat: {result.path}")
+    unchanged = len(files) - changed - refused_files
+    if dry:
+        parts = [f"{_plural(changed, 'file')} would be reformatted", f"{unchanged} already formatted"]
+    else:
+        parts = [f"{_plural(changed, 'file')} reformatted", f"{unchanged} left unchanged"]
+    if refused_files:
+        parts.append(f"{refused_files} refused (see above)")
+    click.echo(", ".join(parts) + ".", err=diff)
+    sys.exit(1 if refused_files or (dry and changed) else 0)
