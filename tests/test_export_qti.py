@@ -1,0 +1,315 @@
+"""QTI 1.2 and 2.1 packages: valid against the official IMS schemas, and read back to the bank.
+
+The schemas live outside the repository, in ../shared/schemas/qti/ (QBANK_QTI_SCHEMAS
+overrides). Without them these tests FAIL, loudly: a QTI export that is not checked
+against the schemas is not tested at all.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import io
+import os
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lhtml
+
+from qbank.export import qti12, qti21
+from qbank.export.common import Renderer, item_ident
+from test_export_common import BANKS, NCNAME, TRICKY, export_one, load
+
+SCHEMAS = Path(os.environ.get("QBANK_QTI_SCHEMAS") or Path(__file__).resolve().parents[2] / "shared" / "schemas" / "qti")
+QTI21_XSD = SCHEMAS / "qti-sdk" / "qtiv2p1" / "imsqti_v2p1.xsd"
+CP_XSD = SCHEMAS / "qti-sdk" / "imscp_v1p1.xsd"
+QTI12_DTD = SCHEMAS / "pyslet" / "ims_qtiasiv1p2p1.dtd"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        pytest.fail(f"\n{'!' * 78}\nQTI SCHEMA MISSING: {path}\nThe QTI exports cannot be validated. Put the IMS schemas "
+                    f"in ../shared/schemas/qti/ or point QBANK_QTI_SCHEMAS at them.\n{'!' * 78}", pytrace=False)
+    return path
+
+
+def _unresolved_imports(xsd: Path, seen: set[Path] | None = None) -> list[str]:
+    """Every xs:import/xs:include under ``xsd`` whose file is missing (libxml2 only warns)."""
+    seen = set() if seen is None else seen
+    xsd = xsd.resolve()
+    if xsd in seen:
+        return []
+    seen.add(xsd)
+    missing = []
+    for el in etree.parse(str(xsd)).iter(f"{XS}import", f"{XS}include", f"{XS}redefine"):
+        location = el.get("schemaLocation")
+        if not location:
+            continue
+        target = (xsd.parent / location)
+        if re.match(r"^[a-z]+://", location) or not target.is_file():
+            missing.append(f"{xsd.name} -> {location}")
+        else:
+            missing.extend(_unresolved_imports(target, seen))
+    return missing
+
+
+@lru_cache(maxsize=None)
+def schema(path: Path) -> etree.XMLSchema:
+    _require(path)
+    missing = _unresolved_imports(path)
+    if missing:
+        pytest.fail(f"schema imports that cannot be resolved offline: {missing}", pytrace=False)
+    try:
+        built = etree.XMLSchema(etree.parse(str(path)))
+    except etree.XMLSchemaParseError as exc:
+        pytest.fail(f"{path} does not load: {exc} {[str(e) for e in exc.error_log][:3]}", pytrace=False)
+    skipped = [str(e) for e in built.error_log if "import" in str(e).lower() or e.type_name.startswith("IO")]
+    if skipped:
+        pytest.fail(f"{path}: libxml2 skipped schema imports: {skipped}", pytrace=False)
+    return built
+
+
+@lru_cache(maxsize=None)
+def dtd() -> etree.DTD:
+    return etree.DTD(str(_require(QTI12_DTD)))
+
+
+def assert_valid(xml: bytes, against: etree.XMLSchema, name: str) -> etree._Element:
+    doc = etree.fromstring(xml)
+    if not against.validate(doc):
+        pytest.fail(f"{name} is not valid: " + "; ".join(str(e) for e in against.error_log[:5]))
+    return doc
+
+
+def without_namespaces(xml: bytes) -> etree._ElementTree:
+    """A copy of a QTI 1.2 document as the namespace-less DTD describes it."""
+    doc = etree.fromstring(xml)
+    for el in doc.iter():
+        if isinstance(el.tag, str):
+            el.tag = etree.QName(el).localname
+            for attr in [a for a in el.attrib if a.startswith("{")]:
+                del el.attrib[attr]
+    etree.cleanup_namespaces(doc)
+    return etree.ElementTree(doc)
+
+
+def entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def text_of(fragment: str) -> str:
+    """The words of an HTML fragment, whitespace collapsed: what a reader sees."""
+    if not fragment.strip():
+        return ""
+    return " ".join(lhtml.fragment_fromstring(fragment, create_parent="div").text_content().split())
+
+
+def words(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def test_the_schemas_are_there_and_every_import_resolves():
+    for path in (QTI21_XSD, CP_XSD):
+        assert schema(path) is not None
+    assert dtd() is not None
+
+
+def test_a_schema_with_a_missing_import_is_refused(tmp_path):
+    broken = tmp_path / "broken.xsd"
+    broken.write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+                      '<xs:import namespace="urn:x" schemaLocation="nowhere.xsd"/></xs:schema>')
+    assert _unresolved_imports(broken) == ["broken.xsd -> nowhere.xsd"]
+
+
+# --- QTI 2.1 ------------------------------------------------------------------------------
+
+QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+
+
+@BANKS
+def test_qti21_package_is_valid_against_the_official_schemas(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    files = entries(export_one(bank, "qti21", tmp_path / "out"))
+    manifest = assert_valid(files["imsmanifest.xml"], schema(CP_XSD), "imsmanifest.xml")
+    xml_files = [n for n in files if n.endswith(".xml") and n != "imsmanifest.xml"]
+    assert len([n for n in xml_files if n.startswith("items/")]) == len(bank.questions)
+    for name in xml_files:
+        assert_valid(files[name], schema(QTI21_XSD), name)
+    listed = {f.get("href") for f in manifest.iter(f"{CP}file")}
+    assert listed == set(files) - {"imsmanifest.xml"}, "every file in the zip is in the manifest, and only those"
+    types = {r.get("type") for r in manifest.iter(f"{CP}resource")}
+    assert types == {"imsqti_item_xmlv2p1", "imsqti_test_xmlv2p1"}
+    ids = {r.get("identifier") for r in manifest.iter(f"{CP}resource")}
+    assert {d.get("identifierref") for d in manifest.iter(f"{CP}dependency")} <= ids
+
+
+@BANKS
+def test_qti21_reads_back_as_the_bank(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    files = entries(export_one(bank, "qti21", tmp_path / "out"))
+    test = etree.fromstring(files["assessment.xml"])
+    refs = [r.get("href") for r in test.iter(f"{QTI}assessmentItemRef")]
+    assert refs == [f"items/{item_ident(q.id)}.xml" for q in bank.questions]
+    renderer = Renderer(bank.root)
+    for q, href in zip(bank.questions, refs):
+        rq = renderer.render(q)
+        item = etree.fromstring(files[href])
+        assert item.get("identifier") == item_ident(q.id) and NCNAME.match(item.get("identifier"))
+        body = item.find(f"{QTI}itemBody")
+        assert words(body.find(f"{QTI}div")) == text_of(rq.stem)
+        interaction = body.find(f"{QTI}choiceInteraction")
+        assert interaction.get("maxChoices") == "1"
+        choices = interaction.findall(f"{QTI}simpleChoice")
+        assert [words(c) for c in choices] == [text_of(o) for o in rq.options]
+        key = item.find(f"{QTI}responseDeclaration/{QTI}correctResponse/{QTI}value").text
+        assert choices[q.key_index].get("identifier") == key
+        assert score(item, key) == 1.0
+        assert all(score(item, c.get("identifier")) == 0.0 for c in choices if c.get("identifier") != key)
+        feedback = {f.get("identifier"): f for f in item.findall(f"{QTI}modalFeedback")}
+        for i, choice in enumerate(choices):
+            shown = feedback[chosen_feedback(item, choice.get("identifier"))]
+            expected = (text_of(rq.rationales[i]) + " " if rq.rationales[i] else "") + text_of(rq.explanation)
+            assert words(shown) == expected.strip()
+
+
+def score(item: etree._Element, response: str) -> float:
+    """Run the item's responseProcessing for one chosen identifier (the subset it uses)."""
+    correct = item.find(f"{QTI}responseDeclaration/{QTI}correctResponse/{QTI}value").text
+    value = float(item.find(f"{QTI}outcomeDeclaration[@identifier='SCORE']/{QTI}defaultValue/{QTI}value").text)
+    condition = item.find(f"{QTI}responseProcessing/{QTI}responseCondition")
+    branch = condition.find(f"{QTI}responseIf")
+    match = branch.find(f"{QTI}match")
+    assert [c.tag for c in match] == [f"{QTI}variable", f"{QTI}correct"]
+    chosen = branch if response == correct else condition.find(f"{QTI}responseElse")
+    for setter in chosen.findall(f"{QTI}setOutcomeValue"):
+        if setter.get("identifier") == "SCORE":
+            value = float(setter.find(f"{QTI}baseValue").text)
+    return value
+
+
+def chosen_feedback(item: etree._Element, response: str) -> str:
+    """The FEEDBACK outcome after processing: the responseProcessing copies RESPONSE into it."""
+    setter = item.find(f"{QTI}responseProcessing/{QTI}setOutcomeValue[@identifier='FEEDBACK']")
+    assert setter.find(f"{QTI}variable").get("identifier") == "RESPONSE"
+    return response
+
+
+def test_qti21_images_are_packaged_and_referenced(tmp_path):
+    files = entries(export_one(load(TRICKY), "qti21", tmp_path / "out"))
+    media = sorted(n for n in files if n.startswith("media/"))
+    assert len(media) == 2 and all(n.endswith("-chart.png") for n in media)
+    item = etree.fromstring(files[f"items/{item_ident('tricky-chart-b')}.xml"])
+    srcs = {img.get("src") for img in item.iter(f"{QTI}img")}
+    assert srcs == {"../" + n for n in media}
+    assert all(img.get("alt") for img in item.iter(f"{QTI}img"))
+
+
+def test_qti21_keeps_script_as_text(tmp_path):
+    files = entries(export_one(load(TRICKY), "qti21", tmp_path / "out"))
+    item = etree.fromstring(files[f"items/{item_ident('tricky-code-001')}.xml"])
+    assert not any(isinstance(e.tag, str) and etree.QName(e).localname in ("script", "b") for e in item.iter())
+    assert '<script>alert("pwned")</script>' in words(item.find(f"{QTI}itemBody"))
+    assert item.find(f".//{QTI}pre/{QTI}code") is not None
+
+
+# --- QTI 1.2 ------------------------------------------------------------------------------
+
+def qti12_files(path: Path) -> tuple[dict[str, bytes], str]:
+    files = entries(path)
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    (resource,) = [r for r in manifest.iter(f"{CP}resource") if r.get("type") == "imsqti_xmlv1p2"]
+    return files, resource.get("href")
+
+
+@BANKS
+def test_qti12_package_is_valid_against_the_dtd_and_cp_schema(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    files, assessment = qti12_files(export_one(bank, "qti12", tmp_path / "out"))
+    manifest = assert_valid(files["imsmanifest.xml"], schema(CP_XSD), "imsmanifest.xml")
+    doc = without_namespaces(files[assessment])
+    if not dtd().validate(doc):
+        pytest.fail("QTI 1.2 assessment is not valid: " + "; ".join(str(e) for e in dtd().error_log[:5]))
+    assert {f.get("href") for f in manifest.iter(f"{CP}file")} == set(files) - {"imsmanifest.xml"}
+    items = doc.getroot().findall(".//item")
+    assert len(items) == len(bank.questions)
+    assert len(doc.getroot().findall("assessment")) == 1
+    for item in items:
+        meta = {f.findtext("fieldlabel"): f.findtext("fieldentry") for f in item.iter("qtimetadatafield")}
+        assert meta["question_type"] == "multiple_choice_question"
+
+
+@BANKS
+def test_qti12_reads_back_as_the_bank(bank_dir, tmp_path):
+    bank = load(bank_dir)
+    files, assessment = qti12_files(export_one(bank, "qti12", tmp_path / "out"))
+    root = without_namespaces(files[assessment]).getroot()
+    items = root.findall(".//item")
+    renderer = Renderer(bank.root)
+    for q, item in zip(bank.questions, items):
+        rq = renderer.render(q).localized(qti12.MEDIA_PREFIX)
+        assert item.get("ident") == item_ident(q.id)
+        assert item.find("presentation/material/mattext").text == rq.stem
+        labels = item.findall("presentation/response_lid/render_choice/response_label")
+        assert [lab.find("material/mattext").text for lab in labels] == list(rq.options)
+        conditions = item.findall("resprocessing/respcondition")
+        (scoring,) = [c for c in conditions if c.find("setvar") is not None]
+        assert scoring.find("setvar").text == "100" and scoring.get("continue") == "No"
+        assert scoring.find("conditionvar/varequal").text == labels[q.key_index].get("ident")
+        feedback = {f.get("ident"): f.find("flow_mat/material/mattext").text for f in item.findall("itemfeedback")}
+        assert feedback["general_fb"] == rq.explanation
+        for label, rationale in zip(labels, rq.rationales):
+            assert feedback.get(f"{label.get('ident')}_fb") == rationale
+        shown = {c.find("conditionvar/varequal").text: c.find("displayfeedback").get("linkrefid")
+                 for c in conditions if c.find("displayfeedback") is not None and c.find("conditionvar/varequal") is not None}
+        assert shown == {lab.get("ident"): f"{lab.get('ident')}_fb" for lab, r in zip(labels, rq.rationales) if r}
+
+
+def test_qti12_carries_html_as_escaped_text_and_packages_images(tmp_path):
+    path = export_one(load(TRICKY), "qti12", tmp_path / "out")
+    files, assessment = qti12_files(path)
+    raw = files[assessment].decode("utf-8")
+    # The rendered HTML escapes the tag and XML escapes that again, so an LMS that reads the
+    # mattext as HTML shows `<script>` as text: neither the raw tag nor a once-escaped one appear.
+    assert "&amp;lt;script&amp;gt;" in raw
+    assert "<script" not in raw and "&lt;script" not in raw
+    media = sorted(n for n in files if n.startswith("web_resources/media/"))
+    assert len(media) == 2
+    for name in media:
+        assert htmlmod.escape(qti12.MEDIA_PREFIX + name.rsplit("/", 1)[1]) in htmlmod.unescape(raw)
+
+
+# --- both -------------------------------------------------------------------------------
+
+@BANKS
+@pytest.mark.parametrize("fmt", ["qti12", "qti21"])
+def test_the_same_bank_gives_byte_identical_packages(bank_dir, fmt, tmp_path):
+    one = export_one(load(bank_dir), fmt, tmp_path / "a").read_bytes()
+    two = export_one(load(bank_dir), fmt, tmp_path / "b").read_bytes()
+    assert one == two
+    with zipfile.ZipFile(io.BytesIO(one)) as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.parametrize("fmt", ["qti12", "qti21"])
+def test_control_characters_and_emoji_still_give_well_formed_xml(fmt, tmp_path):
+    from qbank.bank import Bank
+    from qbank.model import Option, Question
+
+    q = Question("ctl-1", "Bell \x07 and 🙂 — what?", (Option("a\x0b", True), Option("b", False, "no \x1b")),
+                 "Because.", path=str(tmp_path / "ctl.yaml"))
+    bank = Bank(root=tmp_path, name="Ctl", questions=[q])
+    files = entries(export_one(bank, fmt, tmp_path / "out"))
+    for name, data in files.items():
+        if name.endswith(".xml"):
+            doc = etree.fromstring(data)
+            assert "\x07" not in "".join(doc.itertext())
+    if fmt == "qti21":
+        assert_valid(files[f"items/{item_ident('ctl-1')}.xml"], schema(QTI21_XSD), "item")
