@@ -45,6 +45,15 @@ def _print_diagnostics(diags) -> None:
             click.echo(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}", err=True)
 
 
+def refuse_if_errors(bank) -> None:
+    """Print every diagnostic; stop with exit 1 when any is an error. Warnings never block."""
+    if bank.diagnostics:
+        _print_diagnostics(bank.diagnostics)
+    if bank.has_errors:
+        click.echo("qbank export: the bank has errors; fix them and export again (nothing was written)", err=True)
+        sys.exit(1)
+
+
 def show_progress() -> bool:
     """A bar only for a person watching: stderr is a terminal and this is not CI."""
     return sys.stderr.isatty() and not os.environ.get("CI")
@@ -91,11 +100,7 @@ def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name,
         bank = load_bank(default_paths(paths), lint=False, jobs=jobs, use_cache=False)
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from exc
-    if bank.diagnostics:
-        _print_diagnostics(bank.diagnostics)
-    if bank.has_errors:
-        click.echo("qbank export: the bank has errors; fix them and export again (nothing was written)", err=True)
-        sys.exit(1)
+    refuse_if_errors(bank)
     from .common import select
 
     count = len(select(bank.questions, tags or None, topics or None))
