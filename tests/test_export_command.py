@@ -20,12 +20,13 @@ from click.testing import CliRunner
 from conftest import GOOD, write
 from qbank.bank import Bank
 from qbank.diagnostics import Diagnostic, Severity
-from qbank.export.command import export, refuse_if_errors
+from qbank.cli import main
+from qbank.export.command import refuse_if_errors
 from test_export_common import TRICKY, copy_bank
 
 ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.csv", "tricky-bank.qti12.zip",
              "tricky-bank.qti21.zip"]
-RUN_EXPORT = "import sys; from qbank.export.command import export; export(sys.argv[1:])"
+RUN_EXPORT = "import sys; from qbank.cli import main; main(['export', *sys.argv[1:]])"
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def work(tmp_path, monkeypatch) -> Path:
 
 
 def run(*args):
-    return CliRunner().invoke(export, [str(a) for a in args], catch_exceptions=False)
+    return CliRunner().invoke(main, ["export", *(str(a) for a in args)], catch_exceptions=False)
 
 
 def leftovers(folder: Path) -> list[str]:
