@@ -93,8 +93,8 @@ class DuplicateOption(Rule):
         ```yaml
         id: assessment-suicide-002
         stem: |
-          During an intake, a client says she has been thinking that her family would be better
-          off without her. What should the social worker do NEXT?
+          During an intake, a client says she has been wondering whether her family would be
+          better off without her. What should the social worker do NEXT?
         options:
           - text: Ask directly whether she is thinking about killing herself
             correct: true
@@ -114,8 +114,8 @@ class DuplicateOption(Rule):
         ```yaml
         id: assessment-suicide-002
         stem: |
-          During an intake, a client says she has been thinking that her family would be better
-          off without her. What should the social worker do NEXT?
+          During an intake, a client says she has been wondering whether her family would be
+          better off without her. What should the social worker do NEXT?
         options:
           - text: Ask directly whether she is thinking about killing herself
             correct: true

@@ -37,11 +37,16 @@ def _blank(m: re.Match) -> str:
     return _NOT_NEWLINE.sub(" ", m.group(0))
 
 
-def mask(text: str) -> str:
-    """``text`` with code, images, URLs and HTML replaced by spaces, same length."""
+def _opaque(m: re.Match) -> str:
+    return _NOT_NEWLINE.sub("\x01", m.group(0))
+
+
+def mask(text: str, opaque: bool = False) -> str:
+    """``text`` with code, images, URLs and HTML replaced by spaces (or, with ``opaque``, by
+    U+0001, which no prose pattern matches), same length and same line breaks."""
     if not any(t in text for t in _MASK_TRIGGERS):
         return text
-    return _MASK.sub(_blank, text)
+    return _MASK.sub(_opaque if opaque else _blank, text)
 
 
 _LINK_TEXT = re.compile(r"\[([^\]\n]*)\]")

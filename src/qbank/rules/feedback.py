@@ -1,0 +1,271 @@
+"""Rules about the feedback a learner sees: explanation and rationales (QB401-QB403)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from .base import ItemContext, Rule
+from .text import TOKEN, content_stems, facts, normalize, plain, quote, stem, words
+
+EXPLANATION_MIN_WORDS = 20
+RATIONALE_MIN_WORDS = 8
+
+
+class WeakExplanation(Rule):
+    """The explanation is too short or never mentions the key.
+
+    What it flags:
+        An explanation under 20 words, or one that mentions none of the key's content words
+        (or, for a numeric key, its number). Word forms count as the same word.
+    Why:
+        Learners read the explanation to understand why the key is right; one that does not
+        talk about the key teaches nothing (house rule).
+    Fails:
+        ```yaml
+        id: practice-motivation-020
+        stem: |
+          A client who drinks heavily says he knows alcohol is hurting his marriage but that it
+          is the only way he can relax after work. Which response fits motivational
+          interviewing BEST?
+        options:
+          - text: Reflect both his worry about the marriage and his need to unwind
+            correct: true
+            rationale: A double-sided reflection surfaces the ambivalence he is already voicing.
+          - text: Warn him that continued drinking will end the marriage
+            rationale: Warnings invite him to defend the drinking side of his ambivalence.
+          - text: Recommend that he attend a detoxification program this week
+            rationale: Jumping to a plan skips the work of building his own motivation.
+          - text: Ask why he has not stopped drinking already
+            rationale: A "why" question sounds accusing and tends to provoke defensiveness.
+        explanation: This is the motivational interviewing answer.
+        ```
+    Passes:
+        ```yaml
+        id: practice-motivation-020
+        stem: |
+          A client who drinks heavily says he knows alcohol is hurting his marriage but that it
+          is the only way he can relax after work. Which response fits motivational
+          interviewing BEST?
+        options:
+          - text: Reflect both his worry about the marriage and his need to unwind
+            correct: true
+            rationale: A double-sided reflection surfaces the ambivalence he is already voicing.
+          - text: Warn him that continued drinking will end the marriage
+            rationale: Warnings invite him to defend the drinking side of his ambivalence.
+          - text: Recommend that he attend a detoxification program this week
+            rationale: Jumping to a plan skips the work of building his own motivation.
+          - text: Ask why he has not stopped drinking already
+            rationale: A "why" question sounds accusing and tends to provoke defensiveness.
+        explanation: |
+          A double-sided reflection names both sides of his ambivalence, the harm to the
+          marriage and the relief drinking brings, so he hears his own reasons for change
+          without being pushed.
+        ```
+    Fix:
+        Explain, in at least 20 words, why the key is right in terms of its content.
+    """
+
+    code = "QB401"
+    name = "weak-explanation"
+    severity = Severity.WARNING
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        text = plain(ctx.question.explanation)
+        n = len(text.split())
+        if n < EXPLANATION_MIN_WORDS:
+            yield self.diagnostic(ctx, ("explanation",),
+                                  f"the explanation has {n} words; say why the key is right in at least "
+                                  f"{EXPLANATION_MIN_WORDS}")
+            return
+        f = facts(ctx)
+        k = ctx.question.key_index
+        key_stems = content_stems(f.option_words[k])
+        key_numbers = {t for t in TOKEN.findall(f.option_plain[k]) if t[0].isdigit()}
+        if not key_stems and not key_numbers:
+            return
+        if key_stems and _mentions(key_stems, words(text)):
+            return
+        if key_numbers and any(t in key_numbers for t in TOKEN.findall(text)):
+            return
+        yield self.diagnostic(ctx, ("explanation",),
+                              f"the explanation never mentions the key ({quote(ctx.question.key.text)}); "
+                              "say why that answer is right in terms of its content")
+
+
+def _mentions(key_stems: set[str], text_words: list[str]) -> bool:
+    """Does any word of the text match a key stem? Stems match when equal or when they share
+    their first five letters ("silent"/"silence"), so paraphrases in other word forms count."""
+    prefixes = {s[:5] for s in key_stems if len(s) >= 5}
+    for w in text_words:
+        if len(w) < 4:
+            continue
+        s = stem(w)
+        if s in key_stems or (len(s) >= 5 and s[:5] in prefixes):
+            return True
+    return False
+
+
+class RationaleTooShort(Rule):
+    """A rationale is too short, or repeats another rationale of the item.
+
+    What it flags:
+        A rationale (on a distractor, or on the key when it has one) under 8 words, or one
+        identical to another rationale of the same item.
+    Why:
+        A rationale should say why this particular tempting answer is wrong; "Incorrect." or a
+        copy of another rationale does not (house rule).
+    Fails:
+        ```yaml
+        id: practice-documentation-021
+        stem: |
+          A social worker in a hospital writes a progress note after a family meeting about
+          discharge planning. Which entry BEST meets documentation standards?
+        options:
+          - text: Home health visits will begin Monday, as agreed
+            correct: true
+            rationale: It records an observable decision with a date, in neutral language.
+          - text: The daughter seemed manipulative during the meeting
+            rationale: Not objective.
+          - text: The meeting went well overall
+            rationale: Vague summaries record no decision that others can act on.
+          - text: The patient's son is probably in denial about her prognosis
+            rationale: Speculative labels are opinions, not observations, and can harm the family.
+        explanation: |
+          Good documentation is factual, specific and free of judgmental labels: recording that
+          home health visits begin Monday states what was decided and when, so the team can act.
+        ```
+    Passes:
+        ```yaml
+        id: practice-documentation-021
+        stem: |
+          A social worker in a hospital writes a progress note after a family meeting about
+          discharge planning. Which entry BEST meets documentation standards?
+        options:
+          - text: Home health visits will begin Monday, as agreed
+            correct: true
+            rationale: It records an observable decision with a date, in neutral language.
+          - text: The daughter seemed manipulative during the meeting
+            rationale: A judgmental label replaces the behavior that was actually observed.
+          - text: The meeting went well overall
+            rationale: Vague summaries record no decision that others can act on.
+          - text: The patient's son is probably in denial about her prognosis
+            rationale: Speculative labels are opinions, not observations, and can harm the family.
+        explanation: |
+          Good documentation is factual, specific and free of judgmental labels: recording that
+          home health visits begin Monday states what was decided and when, so the team can act.
+        ```
+    Fix:
+        Write a rationale of at least 8 words specific to that option.
+    """
+
+    code = "QB402"
+    name = "rationale-too-short"
+    severity = Severity.WARNING
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        seen: dict[str, int] = {}
+        for i, opt in enumerate(ctx.question.options):
+            if not opt.rationale:
+                continue
+            n = len(plain(opt.rationale).split())
+            path = ("options", i, "rationale")
+            if n < RATIONALE_MIN_WORDS:
+                yield self.diagnostic(ctx, path,
+                                      f"the rationale of option {i + 1} has {n} word{'s' if n != 1 else ''}; "
+                                      f"say in at least {RATIONALE_MIN_WORDS} why this option is "
+                                      f"{'right' if opt.correct else 'wrong'}")
+                continue
+            norm = normalize(opt.rationale)
+            if norm in seen:
+                yield self.diagnostic(ctx, path,
+                                      f"the rationale of option {i + 1} repeats that of option "
+                                      f"{seen[norm] + 1}; say why this option in particular is "
+                                      f"{'right' if opt.correct else 'wrong'}")
+            else:
+                seen[norm] = i
+
+
+_OPT = r"(?i:options?|choices?|answers?|alternatives?|responses?|letters?)"
+_LETTER_REF = re.compile(
+    rf"\b{_OPT}\s+\(?[A-H]\)?(?![\w'’-])"
+    rf"|\b{_OPT}\s+\(?[1-9]\)?(?![\w'’.,-])"
+    r"|(?:^|(?<=[.!?;:]\s))\(?[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?i:is|are|was|were|would be)\s+"
+    r"(?i:(?:not\s+|also\s+|both\s+)?(?:correct|incorrect|wrong|right|true|false|the\s+(?:best|correct|right|key)))"
+    r"|\b(?i:the\s+(?:correct\s+|right\s+|best\s+)?(?:answer|key|option|choice)\s+is)\s+\(?[A-H]\)?(?![\w'’-])"
+    r"|\b(?i:the\s+(?:first|second|third|fourth|fifth|last)\s+(?:option|choice|answer|alternative))\b"
+)
+
+
+class LetterReference(Rule):
+    """Feedback that names options by letter or position.
+
+    What it flags:
+        An explanation or rationale that refers to options by letter or position: "B is
+        correct", "option C", "A and D are wrong", "the answer is B", "the second option".
+    Why:
+        Exports and exam delivery shuffle options, so "B" will point at a different option
+        (shuffling safety).
+    Fails:
+        ```yaml
+        id: ethics-competence-022
+        stem: |
+          A social worker trained in adult outpatient counseling is asked by her agency to
+          start an eating-disorder group for adolescents next month. What should she do FIRST?
+        options:
+          - text: Build competence through coursework and supervision beforehand
+            correct: true
+            rationale: The standard is to practice within competence or build it before starting.
+          - text: Run the group and learn the approach as it goes
+            rationale: Learning on clients without supervision exposes them to avoidable harm.
+          - text: Decline and tell the agency the group is not her job
+            rationale: Refusing outright ignores that competence can be developed in time.
+          - text: Ask the adolescents' parents to consent to her inexperience
+            rationale: Consent does not make practice outside competence acceptable.
+        explanation: |
+          B and D are wrong because the Code expects social workers to provide services only
+          within their competence; option A builds that competence through training and
+          supervision before the group starts.
+        ```
+    Passes:
+        ```yaml
+        id: ethics-competence-022
+        stem: |
+          A social worker trained in adult outpatient counseling is asked by her agency to
+          start an eating-disorder group for adolescents next month. What should she do FIRST?
+        options:
+          - text: Build competence through coursework and supervision beforehand
+            correct: true
+            rationale: The standard is to practice within competence or build it before starting.
+          - text: Run the group and learn the approach as it goes
+            rationale: Learning on clients without supervision exposes them to avoidable harm.
+          - text: Decline and tell the agency the group is not her job
+            rationale: Refusing outright ignores that competence can be developed in time.
+          - text: Ask the adolescents' parents to consent to her inexperience
+            rationale: Consent does not make practice outside competence acceptable.
+        explanation: |
+          The Code expects social workers to provide services only within their competence;
+          getting training and supervision builds that competence before the group starts,
+          while running it untrained or relying on consent does not.
+        ```
+    Fix:
+        Refer to options by their content ("running the group untrained"), never by letter.
+    """
+
+    code = "QB403"
+    name = "letter-reference"
+    severity = Severity.WARNING
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        fields = [(("explanation",), ctx.question.explanation)]
+        fields += [(("options", i, "rationale"), o.rationale) for i, o in enumerate(ctx.question.options)
+                   if o.rationale]
+        for path, text in fields:
+            m = _LETTER_REF.search(plain(text))
+            if m:
+                where = "the explanation" if path[0] == "explanation" else f"the rationale of option {path[1] + 1}"
+                yield self.diagnostic(ctx, path,
+                                      f"{where} refers to an option by letter or position "
+                                      f"({quote(m.group(0))}); options are shuffled on export, so name "
+                                      "the option by its content")

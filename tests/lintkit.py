@@ -1,0 +1,142 @@
+"""Run lint rules on YAML text without the engine: load -> validate -> model -> rules.
+
+Used by the rule tests so they exercise exactly what a rule sees in a real run, and by
+the docstring tests that execute every rule's Fails/Passes examples.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+import textwrap
+from typing import Iterable
+
+from qbank.diagnostics import Diagnostic, Severity
+from qbank.loader import load
+from qbank.model import question_from_data
+from qbank.rules import all_rules
+from qbank.rules.base import BankItem, BankRule, ItemContext, Rule, RuleOptions
+from qbank.validate import check_document
+
+SECTIONS = ("What it flags:", "Why:", "Fails:", "Passes:", "Fix:")
+_YAML_BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.M | re.S)
+
+
+class InvalidQuestion(AssertionError):
+    """The YAML given to a lint helper is not a valid question (the test itself is wrong)."""
+
+
+def context(text: str, path: str = "q.yaml", options: RuleOptions | None = None) -> ItemContext:
+    """An ItemContext for one question, as the engine would build it; raises if the YAML
+    does not load or validate, so a test never lints an invalid item by accident."""
+    doc, diags = load(path, textwrap.dedent(text).encode("utf-8"))
+    if doc is None:
+        raise InvalidQuestion(f"{path} does not load: {[d.message for d in diags]}")
+    diags = diags + check_document(doc)
+    errors = [d for d in diags if d.severity is Severity.ERROR]
+    if errors:
+        raise InvalidQuestion(f"{path} is not a valid question: {[f'{d.code} {d.message}' for d in errors]}")
+    return ItemContext(doc, question_from_data(doc.data, path), options or RuleOptions())
+
+
+def rule(code: str) -> Rule:
+    return all_rules()[code]
+
+
+def lint(text: str, codes: Iterable[str] | None = None, options: RuleOptions | None = None,
+         path: str = "q.yaml") -> list[Diagnostic]:
+    """Diagnostics of the item rules (all, or ``codes``) on one question."""
+    ctx = context(text, path, options)
+    wanted = set(codes) if codes is not None else None
+    out: list[Diagnostic] = []
+    for code, r in all_rules().items():
+        if r.scope != "item" or (wanted is not None and code not in wanted):
+            continue
+        out.extend(r.check(ctx))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def split_documents(text: str) -> list[str]:
+    """Questions separated by `---` lines (as in bank rule examples)."""
+    parts = re.split(r"^---[ \t]*$", textwrap.dedent(text), flags=re.M)
+    return [p.strip("\n") + "\n" for p in parts if p.strip()]
+
+
+def lint_bank(texts: list[str] | str, codes: Iterable[str] | None = None,
+              options: RuleOptions | None = None, paths: list[str] | None = None) -> list[Diagnostic]:
+    """Diagnostics of the bank rules (all, or ``codes``) over several questions, in path order.
+    Summaries go through a JSON round trip, as they do through the engine's cache."""
+    import json
+
+    if isinstance(texts, str):
+        texts = split_documents(texts)
+    paths = paths or [f"bank/q{i:05d}.yaml" for i in range(len(texts))]
+    options = options or RuleOptions()
+    contexts = [context(t, p, options) for t, p in zip(texts, paths)]
+    wanted = set(codes) if codes is not None else None
+    out: list[Diagnostic] = []
+    for code, r in all_rules().items():
+        if not isinstance(r, BankRule) or (wanted is not None and code not in wanted):
+            continue
+        items = []
+        for ctx in contexts:
+            line, col = ctx.doc.pos(("id",))
+            items.append(BankItem(ctx.path, line, col, json.loads(json.dumps(r.summarize(ctx)))))
+        out.extend(r.check_bank(items, options))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def codes_of(diags: Iterable[Diagnostic], min_severity: Severity = Severity.INFO) -> list[str]:
+    return sorted({d.code for d in diags if d.severity.rank >= min_severity.rank})
+
+
+# --- docstrings ------------------------------------------------------------------------------
+
+def doc_sections(r: Rule) -> dict[str, str]:
+    """The docstring of a rule split into its sections (plus "summary")."""
+    doc = inspect.cleandoc(r.__doc__ or "")
+    out = {"summary": doc.split("\n", 1)[0]}
+    current = None
+    lines: list[str] = []
+    for line in doc.splitlines()[1:]:
+        if line in SECTIONS:
+            if current:
+                out[current] = textwrap.dedent("\n".join(lines)).strip("\n")
+            current, lines = line[:-1], []
+        elif current:
+            lines.append(line)
+    if current:
+        out[current] = textwrap.dedent("\n".join(lines)).strip("\n")
+    return out
+
+
+def example(r: Rule, section: str) -> str:
+    """The YAML of a rule's Fails or Passes example."""
+    body = doc_sections(r)[section]
+    m = _YAML_BLOCK.search(body + "\n")
+    if not m:
+        raise AssertionError(f"{r.code} {section}: no ```yaml block")
+    return m.group(1)
+
+
+# --- fixes -----------------------------------------------------------------------------------
+
+def roundtrip_yaml():
+    from ruamel.yaml import YAML
+
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def fix_text(text: str, code: str, options: RuleOptions | None = None) -> tuple[str, bool]:
+    """Apply one rule's fix to YAML text through a ruamel.yaml round trip."""
+    y = roundtrip_yaml()
+    data = y.load(textwrap.dedent(text))
+    changed = rule(code).fix(data, options or RuleOptions())
+    out = io.StringIO()
+    y.dump(data, out)
+    return out.getvalue(), changed
