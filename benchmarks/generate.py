@@ -431,7 +431,7 @@ AREA_ACTIONS: dict[str, list[str]] = {
 AREA_LEADINS: dict[str, list[str]] = {
     "human-development": _lines("""
         What should the social worker do FIRST?
-        What is the social worker's BEST initial response?
+        What is the social worker's BEST response at intake?
         Which action by the social worker is MOST appropriate at this point?
         How should the social worker proceed NEXT?
         Which step BEST reflects culturally responsive practice here?
@@ -786,8 +786,12 @@ class _Ctx:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_CUE_WORDS = re.compile(r"\b(?:always|never|all|none|only|must|usually|may|might|often|"
-                        r"sometimes|generally|typically|likely|possibly|could)\b", re.I)
+# Absolute terms and hedges (QB306/QB307 cues); clean items keep them out of options.
+_CUE_WORDS = re.compile(r"\b(?:always|never|all|none|only|must|every|everyone|everything|everybody|nobody|"
+                        r"entirely|completely|totally|absolutely|invariably|guarantee[ds]?|certainly|"
+                        r"solely|exclusively|impossible|forever|usually|may|might|often|sometimes|"
+                        r"generally|typically|frequently|possibly|perhaps|probably|occasionally|"
+                        r"commonly|tends?|likely|could)\b", re.I)
 _STOP = set(_lines("""
     that
     this
@@ -811,11 +815,27 @@ _STOP = set(_lines("""
 """))
 
 
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ities", "ity", "ings", "ing", "ions", "ion",
+             "ives", "ive", "ers", "er", "ors", "or", "ies", "ied", "ed", "es", "al", "ly", "s")
+
+
 def _stem_word(w: str) -> str:
-    w = w.casefold()
-    for suf in ("ing", "ed", "es", "s", "ly"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            return w[: -len(suf)]
+    """A rough stem so that refer/referred/referral or assess/assessment count as one word.
+
+    Deliberately eager: a clean-item check that over-matches only costs a resample.
+    """
+    w = w.casefold().replace("’", "'").removesuffix("'s")
+    for _ in range(4):  # to a fixed point, so assess and assessment meet
+        before = w
+        for suf in _SUFFIXES:
+            if w.endswith(suf) and len(w) - len(suf) >= 4:
+                w = w[: -len(suf)]
+                break
+        w = w.rstrip("ey") if len(w) > 4 else w
+        if len(w) > 4 and w[-1] == w[-2]:
+            w = w[:-1]
+        if w == before:
+            break
     return w
 
 
@@ -840,10 +860,16 @@ def _options_look_clean(stem: str, texts: list[str], key: int) -> bool:
             if union and len(words[i] & words[j]) / len(union) >= 0.5:
                 return False
     # clang cue: a stem word echoed by the key and by no distractor
-    stem_words = _content_words(stem)
-    key_words = _content_words(texts[key]) & stem_words
-    other = set().union(*(_content_words(t) for i, t in enumerate(texts) if i != key))
-    return not (key_words - other)
+    content = [_content_words(t) for t in texts]
+    key_words = content[key] & _content_words(stem)
+    other = set().union(*(c for i, c in enumerate(content) if i != key))
+    if key_words - other:
+        return False
+    # convergence cue: the key shares the most words with the other options
+    shared = [[len(content[i] & content[j]) for j in range(len(texts)) if j != i] for i in range(len(texts))]
+    key_total = sum(shared[key])
+    return not (all(shared[key]) and key_total >= 3
+                and key_total > max(sum(s) for i, s in enumerate(shared) if i != key))
 
 
 class _KeyPositions:
@@ -1013,15 +1039,30 @@ def _code_item(rng: random.Random, k: int, key: int, sub: str) -> tuple[str, lis
         ]))
         shape = f"Up to {limit} pairs, one per `{column}`"
     right = f"{shape}, with {agg_desc}" + (f" when above {threshold}" if having else "")
-    wrong = [
-        f"A single grand total for `{table}` that ignores the date condition entirely",
-        f"Every record of `{table}` dated before {month_name} {year}, in no particular order",
-        f"The {limit} smallest groups, listed from lowest to highest with their values",
-        f"An error, because `{column}` cannot appear in both the grouping and the output",
-        f"One value per client identifier instead of one value per `{column}`",
-        f"Each distinct `{column}` including those at or below {threshold}" if having
-        else f"Groups whose result exceeds {threshold}, with the rest dropped",
-    ]
+    # several phrasings of each misreading, so no distractor text recurs across the bank
+    wrong = [rng.choice(variants) for variants in [
+        [f"A single grand total for `{table}` that ignores the date condition altogether",
+         f"One overall figure for the whole `{table}` table, dates disregarded",
+         f"The sum over all of `{table}` with no date restriction applied"],
+        [f"The records of `{table}` dated before {month_name} {year}, in no particular order",
+         f"Raw `{table}` entries older than {month_name} {year}, unsorted",
+         f"Individual lines from `{table}` prior to {month_name} {year}"],
+        [f"The {limit} smallest groups, listed from lowest to highest with their values",
+         f"The bottom {limit} groups in ascending order of their result",
+         f"{limit} groups chosen at random from those that pass the filter"],
+        [f"An error, because `{column}` cannot appear in both the grouping and the output",
+         f"A syntax error caused by listing `{column}` twice",
+         f"Nothing, since grouping by `{column}` removes the rows it needs"],
+        [f"One value per client identifier instead of one value per `{column}`",
+         f"A breakdown by staff member rather than by `{column}`",
+         f"Monthly subtotals that leave out `{column}`"],
+        [f"Each distinct `{column}` including those at or below {threshold}",
+         f"Each `{column}` group, small ones below {threshold} included",
+         f"The groups at or below {threshold}, with larger ones dropped"] if having else
+        [f"Groups whose result exceeds {threshold}, with the rest dropped",
+         f"Groups above {threshold}, as if the code had a filter",
+         f"The `{column}` groups with a result under {threshold}"],
+    ]]
     wrong = rng.sample(wrong, k - 1)
     texts = wrong[:key] + [right] + wrong[key:]
     sentences = [rng.choice(CODE_INTROS).format(setting=rng.choice(SETTINGS)[0], table=table,
@@ -1336,8 +1377,6 @@ def _make_item(rng: random.Random, seq: int, folder: str, area: str, topic: str,
         tags=tags, difficulty=rng.choice(["easy", "medium", "medium", "hard", None]),
         references=rng.sample(REFERENCES, rng.randint(1, 2)) if kind == "sw" and rng.random() < 0.4 else [],
     )
-    if rng.random() < 0.01:  # an author who silenced a rule on purpose, with a reason
-        item.lint = {"ignore": {"QB305": "option lengths reviewed by the committee"}}
     return item
 
 
@@ -1373,13 +1412,13 @@ def generate(out_dir: str | os.PathLike, count: int, defects: float = 0.05, seed
             item = _make_item(rng, seq, folder, area, topic, kind, keys, clean=defect is None)
             tries += 1
         style = _style(rng)
-        if style.curly:
-            item.stem = _smart_quotes(item.stem) if "```" not in item.stem else item.stem
+        if style.curly and kind != "code":  # code spans keep straight quotes
+            item.stem = _smart_quotes(item.stem)
+            item.explanation = _smart_quotes(item.explanation)
             for opt in item.options:
-                if "rationale" in opt and "`" not in opt["rationale"]:
+                opt["text"] = _smart_quotes(opt["text"])
+                if "rationale" in opt:
                     opt["rationale"] = _smart_quotes(opt["rationale"])
-            if "`" not in item.explanation:
-                item.explanation = _smart_quotes(item.explanation)
         if style.wrap:
             item.stem, item.explanation = _wrap_markdown(item.stem), _wrap_markdown(item.explanation)
         file_name = f"{item.id}.yaml"
