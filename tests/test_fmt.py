@@ -215,6 +215,12 @@ def test_anchors_and_yaml_11_directives_are_refused_rather_than_guessed():
     assert "differently" in old.value.diagnostics[0].message
 
 
+def test_a_yaml_11_file_does_not_leak_its_directive_into_the_next_file():
+    with pytest.raises(RewriteRefused):
+        format_text("%YAML 1.1\n---\nid: q-1\ntopic: yes\n")
+    assert format_text("id: q-2\ntopic: T\n") == "id: q-2\ntopic: T\n"
+
+
 # --- files and the command --------------------------------------------------------------------
 
 def test_fmt_rewrites_files_in_place_and_reports_a_summary(bank, cli):

@@ -48,7 +48,6 @@ import math
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
 
@@ -93,8 +92,9 @@ def _refuse(path: str, message: str, line: int = 1, column: int = 1) -> RewriteR
 
 # --- ruamel.yaml round trip ------------------------------------------------------------------
 
-@lru_cache(maxsize=8)
 def _yaml(indent: tuple[int, int, int]) -> YAML:
+    """A fresh instance each time: ruamel.yaml keeps state from the last document it read
+    (a `%YAML 1.1` directive would otherwise be written into every later file)."""
     y = YAML(typ="rt")
     y.preserve_quotes = True
     y.width = _WIDTH
@@ -369,17 +369,19 @@ def _assign(found: list[Trivium], places: list[Place]) -> Trivia:
     return trivia
 
 
-def _expected(trivia: Trivia, places: list[Place]) -> Trivia:
+def _expected(trivia: Trivia, places: list[Place], path: str) -> Trivia:
     """Where ``trivia`` will be found once written at ``places``: comments above the first
     key are document comments, comments above a line where several entries start (a list
     item and its first key) belong to the first of them, and a comment at the end of such
     a line to the last."""
     out = Trivia(list(trivia.header), list(trivia.trailer), {}, {})
     at = {p.handle: p for p in places}
+    if any(h not in at for h in (*trivia.leading, *trivia.eol)):
+        raise _refuse(path, "a fix removed or replaced a part of the question that has a comment; "
+                            "fix this file by hand")
     starts = [p.line for p in places]
     for handle, eols in trivia.eol.items():
-        p = at.get(handle)
-        owner = places[bisect.bisect_right(starts, p.eol_line) - 1].handle if p else handle
+        owner = places[bisect.bisect_right(starts, at[handle].eol_line) - 1].handle
         out.eol.setdefault(owner, []).extend(eols)
     first_on_line: dict[int, Handle] = {}
     for n, p in enumerate(places):
@@ -442,10 +444,6 @@ def _insert(text: str, places: list[Place], trivia: Trivia, keep_ends: set[int],
         lines.pop()
     before: dict[int, list[str]] = {}
     after: dict[int, Trivium] = {}
-    at = {p.handle: p for p in places}
-    for handle in list(trivia.leading) + list(trivia.eol):
-        if handle not in at:
-            raise _refuse(path, "a fix removed a part of the question that has a comment; fix it by hand")
     for p in places:
         lead = trivia.leading.get(p.handle)
         if lead:
@@ -559,10 +557,24 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
     indent = CANONICAL_INDENT if canonical else _guess_indent(root, lines)
     _strip_comments(tree)
     result = transform(tree)
-    target = doc.data if expect_same_data else None
     try:
-        if target is None:
-            target = plain(tree)
+        target = doc.data if expect_same_data else plain(tree)
+    except TypeError as exc:
+        raise _refuse(path, f"internal: the rewritten question has a {exc}; left unchanged")
+    try:
+        new = _emit(tree, trivia, indent, target, canonical=canonical, path=path)
+    except RewriteRefused:
+        if indent == CANONICAL_INDENT:
+            raise
+        # ruamel.yaml misplaces some block scalars under unusual indentation: use the standard one
+        new = _emit(tree, trivia, CANONICAL_INDENT, target, canonical=canonical, path=path)
+    return Rewrite(new, target, result)
+
+
+def _emit(tree: Any, trivia: Trivia, indent: tuple[int, int, int], target: Any, *, canonical: bool,
+          path: str) -> str:
+    """``tree`` as text with ``trivia`` put back, checked to read back as ``target``."""
+    try:
         bare = dump_rt(tree, indent)
     except Exception as exc:  # a transform left something YAML cannot hold
         raise _refuse(path, f"internal: the rewritten question cannot be written as YAML ({exc}); left unchanged")
@@ -570,11 +582,11 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
     bare_root = _compose(bare)
     bare_tokens, _, text_lines = _scan(bare, bare_lines)
     out_places = _layout(bare_root, tree, _dashes(bare_tokens), path)
-    expected = _expected(trivia, out_places)
+    expected = _expected(trivia, out_places, path)
     new = _insert(bare, out_places, expected, _keep_chomped_ends(bare_root, bare_lines), text_lines,
                   canonical=canonical, path=path)
     _verify(new, tree, target, expected, path)
-    return Rewrite(new, target, result)
+    return new
 
 
 def _verify(new: str, tree: Any, target: Any, expected: Trivia, path: str) -> None:
