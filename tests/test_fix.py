@@ -284,6 +284,20 @@ def test_sorting_numeric_options_moves_each_option_whole_with_its_comments():
     assert comment_texts(out) == comment_texts(NUMERIC)
 
 
+def test_a_typography_fix_in_a_literal_block_keeps_it_a_literal_block():
+    assert all_rules()["QB501"].fix_safety == "safe"
+    text = ("id: q-1\nstem: |  # the vignette\n  A client  reports trouble sleeping. \n"
+            "  What should the social worker explore FIRST?\n"
+            "options:\n  - text: Recent changes in routine\n    correct: true\n"
+            "  - text: Family history\n    rationale: Useful later, but not tied to the recent onset.\n"
+            "explanation: |\n  The problem began with the new job.\n")
+    out, fixed = fix_text(text, {"QB501"}, OPTIONS, False)
+    assert fixed == ("QB501",)
+    assert changed_lines(text, out) == [("  A client  reports trouble sleeping. ", "  A client reports trouble sleeping.")]
+    assert fast_data(out)["stem"] == ("A client reports trouble sleeping.\n"
+                                      "What should the social worker explore FIRST?\n")
+
+
 def test_capitalising_the_lead_in_qualifier_keeps_the_literal_block_and_the_rest():
     text = ("id: q-1  # keep\nstem: |\n  A client was mandated to attend.\n  What should the social worker do first?\n"
             "options:\n  - text: Explore the mandate\n    correct: true\n  - text: Reschedule\n"
