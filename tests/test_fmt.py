@@ -305,6 +305,32 @@ def test_a_failing_disk_mid_write_is_reported_and_the_original_kept(bank, monkey
     assert sorted(p.name for p in bank.iterdir()) == ["messy.yaml"]
 
 
+def test_a_file_saved_by_an_editor_during_fmt_is_not_overwritten(bank, monkeypatch):
+    import qbank.rewrite as rewrite
+
+    messy = write(bank, "messy.yaml", MESSY)
+    real = rewrite.format_text
+
+    def editor_saves_meanwhile(text, path):
+        out = real(text, path)
+        messy.write_text(MESSY + "# added by the editor\n", encoding="utf-8")
+        return out
+
+    monkeypatch.setattr(rewrite, "format_text", editor_saves_meanwhile)
+    result = format_file(messy, check=False)
+    assert not result.written and "changed while" in result.diagnostics[0].message
+    assert messy.read_text(encoding="utf-8").endswith("# added by the editor\n")
+
+
+def test_a_symlinked_question_is_formatted_through_the_link(bank):
+    real = write(bank / "real", "q.yaml", MESSY)
+    link = bank / "q.yaml"
+    link.symlink_to(real)
+    assert format_file(link, check=False).written
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == format_text(MESSY)
+
+
 def test_fmt_keeps_the_file_mode(bank):
     messy = write(bank, "messy.yaml", MESSY)
     messy.chmod(0o640)

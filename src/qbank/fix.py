@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .diagnostics import Diagnostic, Severity
-from .fsutil import atomic_write
-from .loader import decode, load, read_file
-from .rewrite import RewriteRefused, refused, rewrite, same
+from .diagnostics import Diagnostic
+from .loader import load
+from .rewrite import RewriteRefused, internal_error, read_source, refused, rewrite, same, write_back
 from .rules.base import Rule, RuleOptions
 
 MAX_ROUNDS = 5  # one fix can enable another (sorting after a typography fix); never loop forever
@@ -79,10 +78,8 @@ def fix_text(text: str, codes: Iterable[str], options: RuleOptions, unsafe: bool
     try:
         done = rewrite(text, _run_fixes(chosen, options), canonical=False, path=path, expect_same_data=False)
     except _FixFailed as failed:
-        raise RewriteRefused([Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
-                                         f"the fix for {failed.code} failed on this file "
-                                         f"({type(failed.exc).__name__}); it was left unchanged; "
-                                         "please report it with the file")]) from failed
+        raise RewriteRefused([internal_error(path, f"the fix for {failed.code} failed on this file "
+                                                   f"({type(failed.exc).__name__})")]) from failed
     if done is None or not done.result:
         return text, ()
     return done.text, tuple(sorted(done.result))
@@ -94,16 +91,18 @@ def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe:
     anything changed. Never raises for a bad file: problems come back as diagnostics."""
     name = str(path)
     outcome = FixOutcome(name)
-    raw, diag = read_file(name)
-    if diag is None:
-        text, diag = decode(name, raw)
-    if diag is not None:
-        outcome.diagnostics.append(diag)
+    source = read_source(name)
+    if isinstance(source, Diagnostic):
+        outcome.diagnostics.append(source)
         return outcome
+    raw, text, read_stat = source
     try:
         new, fixed = fix_text(text, codes, options, unsafe, path=name, rules=rules)
     except RewriteRefused as exc:
         outcome.diagnostics.extend(exc.diagnostics)
+        return outcome
+    except Exception as exc:  # a bug must not cost the author a file or stop the other files
+        outcome.diagnostics.append(internal_error(name, f"--fix failed on this file ({type(exc).__name__})"))
         return outcome
     if not fixed:
         return outcome
@@ -114,10 +113,9 @@ def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe:
         outcome.diagnostics.append(refused(name, "internal: the fixed file would not read back as intended; "
                                                  "it was left unchanged (please report it)"))
         return outcome
-    try:
-        atomic_write(name, data)
-    except OSError as exc:
-        outcome.diagnostics.append(refused(name, f"cannot write the file: {exc.strerror or exc}"))
+    problem = write_back(name, data, read_stat)
+    if problem is not None:
+        outcome.diagnostics.append(problem)
         return outcome
     outcome.fixed, outcome.written = fixed, True
     return outcome

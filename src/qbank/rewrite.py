@@ -45,6 +45,7 @@ import bisect
 import difflib
 import io
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -707,41 +708,69 @@ class FmtResult:
         return not self.diagnostics
 
 
-def format_file(path: str | Path, check: bool) -> FmtResult:
-    """Rewrite ``path`` in the canonical layout (atomically), or with ``check`` only say
-    whether that would change it. Problems come back as diagnostics; nothing raises."""
-    from .fsutil import atomic_write
-
-    name = str(path)
-    result = FmtResult(name)
+def read_source(name: str) -> tuple[bytes, str, os.stat_result | None] | Diagnostic:
+    """A file's bytes, its text and its stat before reading, or a QB002 diagnostic."""
+    try:
+        st: os.stat_result | None = os.stat(name)
+    except OSError:
+        st = None  # read_file says why
     raw, diag = read_file(name)
     if diag is None:
         text, diag = decode(name, raw)
-    if diag is not None:
-        result.diagnostics.append(diag)
+    return diag if diag is not None else (raw, text, st)
+
+
+def write_back(name: str, data: bytes, read_stat: os.stat_result | None) -> Diagnostic | None:
+    """Atomically replace the file ``name`` (the file a symlink points to, keeping the link)
+    with ``data``, unless it changed since it was read; a diagnostic if not written."""
+    from .fsutil import atomic_write
+
+    target = os.path.realpath(name)
+    try:
+        now = os.stat(target)
+        if read_stat is None or (now.st_mtime_ns, now.st_size) != (read_stat.st_mtime_ns, read_stat.st_size):
+            return refused(name, "the file changed while it was being rewritten; it was not overwritten, "
+                                 "run the command again")
+        atomic_write(target, data)
+    except OSError as exc:
+        return refused(name, f"cannot write the file: {exc.strerror or exc}")
+    return None
+
+
+def format_file(path: str | Path, check: bool) -> FmtResult:
+    """Rewrite ``path`` in the canonical layout (atomically), or with ``check`` only say
+    whether that would change it. Problems come back as diagnostics; nothing raises."""
+    name = str(path)
+    result = FmtResult(name)
+    source = read_source(name)
+    if isinstance(source, Diagnostic):
+        result.diagnostics.append(source)
         return result
+    raw, text, read_stat = source
     result.before = text
     try:
         new = format_text(text, name)
     except RewriteRefused as exc:
         result.diagnostics.extend(exc.diagnostics)
         return result
-    except Exception as exc:  # pragma: no cover - a bug must not lose the other files
-        result.diagnostics.append(Diagnostic(name, 1, 1, "QB000", "internal-error", Severity.ERROR,
-                                             f"fmt failed on this file ({type(exc).__name__}); it was left "
-                                             "unchanged; please report it with the file"))
+    except Exception as exc:  # a bug must not cost the author a file or stop the other files
+        result.diagnostics.append(internal_error(name, f"fmt failed on this file ({type(exc).__name__})"))
         return result
     data = new.encode("utf-8")
     result.after = new
     result.changed = data != raw
     if result.changed and not check:
-        try:
-            atomic_write(name, data)
-        except OSError as exc:
-            result.diagnostics.append(refused(name, f"cannot write the file: {exc.strerror or exc}"))
+        problem = write_back(name, data, read_stat)
+        if problem is not None:
+            result.diagnostics.append(problem)
             return result
         result.written = True
     return result
+
+
+def internal_error(path: str, what: str) -> Diagnostic:
+    return Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
+                      f"{what}; it was left unchanged; please report it with the file")
 
 
 def diagnostic_line(d: Diagnostic) -> str:
