@@ -17,7 +17,9 @@ benchmark measures the cost of a realistic bank rather than of a flood of findin
 Same arguments give byte-identical files: everything comes from one
 ``random.Random(seed)`` and nothing iterates a set or dict whose order could vary.
 A summary (arguments, defect per file) is written last to ``OUT_DIR/.qbank-bench.json``,
-a hidden file that bank discovery skips; its presence marks a complete bank.
+a hidden file that bank discovery skips; its presence marks a complete bank. A
+comment-only ``qbank.toml`` makes OUT_DIR its own bank root (default settings), so a
+qbank.toml in an enclosing folder never applies and the cache stays inside the bank.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 
 GENERATOR_VERSION = 1
 MANIFEST = ".qbank-bench.json"
+CONFIG_NAME = "qbank.toml"
 FILES_PER_FOLDER = 100
 SCHEMA_URL = "https://qbank.dev/schema/question.schema.json"
 
@@ -1437,6 +1440,8 @@ def generate(out_dir: str | os.PathLike, count: int, defects: float = 0.05, seed
         # Scratch data, regenerated on demand: plain writes (fsync per file would
         # dominate); the manifest written last is what marks the bank complete.
         (out / rel).write_text(render(item, style), encoding="utf-8", newline="\n")
+    (out / CONFIG_NAME).write_text("# Generated benchmark bank: this file makes the folder its own bank root.\n",
+                                   encoding="utf-8")
     manifest = {
         "generator_version": GENERATOR_VERSION,
         "args": {"count": count, "defects": defects, "seed": seed},

@@ -1,0 +1,543 @@
+"""Time qbank against its peers on one generated bank, in one run.
+
+    python benchmarks/run.py [--count 10000] [--reps 3] [--big 100000] [--skip-peers] [--jobs N]
+
+Generates (or reuses) a bank under benchmarks/_work/, then times each command as a
+fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint cold
+(.qbank_cache/ deleted first), qbank lint warm (cache filled, then one file edited),
+qbank export per format, check-jsonschema with schema/question.schema.json on the same
+files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
+table, the ratios against the targets, and writes benchmarks/_work/results.json.
+With --big N it also lints an N-question bank cold to check per-question scaling and
+peak memory. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "_work"
+SCHEMA = REPO / "schema" / "question.schema.json"
+BIN = Path(sys.executable).parent  # every tool comes from the same environment as this Python
+OK_CODES = (0, 1)                  # 1 = findings; anything else is a crash
+EXPORT_FORMATS = ("anki", "csv", "qti12", "qti21")
+# Defects that make `qbank export` refuse the bank; export rows use the other files.
+EXPORT_BLOCKERS = ("unknown-key", "missing-rationale", "two-keys", "correct-string", "duplicate-id")
+ARG_BYTES = 512_000                # batch size for long file lists (ARG_MAX is often 2 MB)
+MEMORY_LIMIT = 1_000_000_000       # 1 GB
+
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+
+class CommandCrashed(Exception):
+    """A timed command exited with a code other than 0/1 or printed a Python traceback."""
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc; children of every thread)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return out
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _tree_rss(pid: int) -> int:
+    total = 0
+    for p in _descendants(pid):
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+class _PeakSampler(threading.Thread):
+    """Samples the summed RSS of a process tree (main process plus workers) every 50 ms.
+
+    getrusage gives the exact peak of the largest single process; this sum is what the
+    machine has to hold at once when workers run in parallel.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        if not os.path.isdir("/proc"):
+            return
+        while not self.done.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self.done.wait(0.05)
+
+
+@dataclass
+class Sample:
+    seconds: float
+    returncodes: list[int]
+    max_rss: int      # bytes, largest single process (exact, from wait4)
+    tree_peak: int    # bytes, summed process tree (sampled)
+
+
+def run_timed(name: str, cmds: list[list[str]], cwd: Path, ok_codes: tuple[int, ...] = OK_CODES) -> Sample:
+    """Run ``cmds`` one after another (batches of one logical command) and time them."""
+    seconds, codes, max_rss, tree_peak = 0.0, [], 0, 0
+    env = dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1")
+    with tempfile.TemporaryDirectory(dir=WORK, prefix="log-") as logs:
+        for i, cmd in enumerate(cmds):
+            out_path, err_path = Path(logs, f"{i}.out"), Path(logs, f"{i}.err")
+            with open(out_path, "wb") as out, open(err_path, "wb") as err:
+                start = time.perf_counter()
+                proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+                sampler = _PeakSampler(proc.pid)
+                sampler.start()
+                _, status, usage = os.wait4(proc.pid, 0)
+                seconds += time.perf_counter() - start
+                sampler.done.set()
+                sampler.join()
+            proc.returncode = code = os.waitstatus_to_exitcode(status)
+            codes.append(code)
+            # ru_maxrss is KiB on Linux; it covers the child and the descendants it waited for
+            max_rss = max(max_rss, usage.ru_maxrss * 1024)
+            tree_peak = max(tree_peak, sampler.peak, usage.ru_maxrss * 1024)
+            stderr = err_path.read_text(encoding="utf-8", errors="replace")
+            if code not in ok_codes or "Traceback (most recent call last)" in stderr:
+                tail = "\n".join(stderr.strip().splitlines()[-25:])
+                stdout_tail = "\n".join(out_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:])
+                raise CommandCrashed(f"{name}: exit code {code}\n  command: {' '.join(cmd[:8])}"
+                                     f"{' ...' if len(cmd) > 8 else ''}\n  cwd: {cwd}\n--- stderr (tail) ---\n{tail}"
+                                     f"\n--- stdout (tail) ---\n{stdout_tail}")
+    return Sample(seconds, codes, max_rss, tree_peak)
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    questions: int
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""      # "not available: ..." when the command could not be run
+    command: str = ""
+
+    @property
+    def available(self) -> bool:
+        return bool(self.samples)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(s.seconds for s in self.samples) if self.samples else None
+
+    def to_json(self) -> dict:
+        med = self.median
+        return {
+            "key": self.key, "label": self.label, "command": self.command, "questions": self.questions,
+            "available": self.available, "note": self.note,
+            "median_s": med, "per_question_ms": None if med is None else med / self.questions * 1000,
+            "min_s": min((s.seconds for s in self.samples), default=None),
+            "max_s": max((s.seconds for s in self.samples), default=None),
+            "peak_rss_mb": max((s.max_rss for s in self.samples), default=0) / 1e6 or None,
+            "peak_tree_rss_mb": max((s.tree_peak for s in self.samples), default=0) / 1e6 or None,
+            "exit_codes": sorted({c for s in self.samples for c in s.returncodes}),
+            "runs_s": [round(s.seconds, 4) for s in self.samples],
+        }
+
+
+def repeat(row: Row, reps: int, cmds: list[list[str]], cwd: Path, before: Callable[[int], None] | None = None,
+           ok_codes: tuple[int, ...] = OK_CODES) -> Row:
+    row.command = " ".join(cmds[0][:6]) + (" ..." if len(cmds[0]) > 6 or len(cmds) > 1 else "")
+    for i in range(reps):
+        if before:
+            before(i)
+        sample = run_timed(row.label, cmds, cwd, ok_codes)
+        row.samples.append(sample)
+        print(f"  {row.label:<40} run {i + 1}/{reps}: {sample.seconds:8.2f} s", flush=True)
+    return row
+
+
+# --------------------------------------------------------------------------- tools
+
+
+@dataclass
+class QbankCli:
+    """What the installed qbank offers (it is being built; missing parts are reported)."""
+
+    exe: Path
+    commands: dict[str, str]        # command -> its --help text
+    problem: str = ""
+
+    def has(self, command: str, option: str | None = None) -> bool:
+        text = self.commands.get(command)
+        return text is not None and (option is None or re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) is not None)
+
+
+def probe_qbank() -> QbankCli:
+    exe = BIN / "qbank"
+    if not exe.exists():
+        return QbankCli(exe, {}, f"{exe} does not exist")
+    try:
+        top = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    except OSError as exc:
+        return QbankCli(exe, {}, f"qbank cannot run: {exc}")
+    if top.returncode != 0:
+        return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
+    commands: dict[str, str] = {}
+    for name in ("validate", "lint", "export"):
+        sub = subprocess.run([str(exe), name, "--help"], capture_output=True, text=True, timeout=60)
+        if sub.returncode == 0:
+            commands[name] = sub.stdout
+    return QbankCli(exe, commands)
+
+
+def tool(name: str) -> Path | None:
+    path = BIN / name
+    return path if path.exists() else None
+
+
+def batched(prefix: list[str], files: list[str]) -> list[list[str]]:
+    """``prefix + files`` split into commands whose argument lists stay well under ARG_MAX."""
+    cmds, current, size = [], [], 0
+    for f in files:
+        if current and size + len(f) + 1 > ARG_BYTES:
+            cmds.append(prefix + current)
+            current, size = [], 0
+        current.append(f)
+        size += len(f) + 1
+    if current or not cmds:
+        cmds.append(prefix + current)
+    return cmds
+
+
+# --------------------------------------------------------------------------- banks
+
+
+def _generator_hash() -> str:
+    return hashlib.blake2b((HERE / "generate.py").read_bytes(), digest_size=4).hexdigest()
+
+
+def ensure_bank(count: int, defects: float, seed: int) -> Path:
+    """The generated bank for these arguments, reused while generate.py is unchanged."""
+    prefix = f"bank-n{count}-d{defects:g}-s{seed}-"
+    path = WORK / (prefix + _generator_hash())
+    manifest = generate.read_manifest(path)
+    if manifest and manifest.get("args") == {"count": count, "defects": defects, "seed": seed}:
+        print(f"reusing {path.relative_to(REPO)}")
+        return path
+    for stale in WORK.glob(prefix + "*"):  # an older generator's bank with the same arguments
+        if stale.is_dir() and stale != path:
+            shutil.rmtree(stale)
+    t = time.perf_counter()
+    print(f"generating {count} questions into {path.relative_to(REPO)} ...", flush=True)
+    generate.generate(path, count, defects, seed)
+    print(f"  done in {time.perf_counter() - t:.1f} s")
+    return path
+
+
+def exportable_view(bank: Path) -> tuple[Path, int]:
+    """A folder of hard links to the bank's files minus those `qbank export` refuses
+    (schema errors, duplicate ids), so export and the genanki baseline see the same valid
+    questions of the same bank. Returns (folder, number of questions)."""
+    manifest = generate.read_manifest(bank) or {"defects": {}}
+    blocked = {rel for rel, kind in manifest["defects"].items() if kind in EXPORT_BLOCKERS}
+    view = bank.with_name(bank.name + "-exportable")
+    stamp = view / ".complete"
+    files = sorted(p.relative_to(bank).as_posix() for p in bank.rglob("*.yaml"))
+    keep = [rel for rel in files if rel not in blocked]
+    if stamp.exists():
+        return view, len(keep)
+    if view.exists():
+        shutil.rmtree(view)
+    for rel in keep + [generate.CONFIG_NAME]:
+        target = view / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(bank / rel, target)
+        except OSError:  # no hard links here (some file systems): copy instead
+            shutil.copy2(bank / rel, target)
+    stamp.write_text("", encoding="utf-8")
+    return view, len(keep)
+
+
+def drop_cache(root: Path) -> None:
+    shutil.rmtree(root / ".qbank_cache", ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, reps: int,
+                jobs: int | None) -> list[Row]:
+    rows: list[Row] = []
+    job_args = [] if jobs is None else ["--jobs", str(jobs)]
+
+    def missing(key: str, label: str, n: int, why: str) -> Row:
+        print(f"  {label:<40} not available: {why}")
+        return Row(key, label, n, note=f"not available: {why}")
+
+    def opts(command: str) -> list[str]:
+        return job_args if cli.has(command, "--jobs") else []
+
+    base = str(cli.exe)
+    if cli.has("validate"):
+        rows.append(repeat(Row("validate", "qbank validate (cold)", count), reps,
+                           [[base, "validate", *opts("validate"), "."]], bank, lambda i: drop_cache(bank)))
+    else:
+        rows.append(missing("validate", "qbank validate (cold)", count, cli.problem or "no `validate` command"))
+
+    if cli.has("lint"):
+        lint = [[base, "lint", *opts("lint"), "."]]
+        rows.append(repeat(Row("lint-cold", "qbank lint (cold)", count), reps, lint, bank,
+                           lambda i: drop_cache(bank)))
+        # warm: fill the cache once, then each run follows an edit of one file
+        edited = sorted(bank.rglob("*.yaml"))[count // 2]
+        original = edited.read_bytes()
+        drop_cache(bank)
+        run_timed("qbank lint (filling the cache)", lint, bank)
+
+        def edit(i: int) -> None:
+            edited.write_bytes(original + f"# edited by the benchmark, run {i + 1}\n".encode())
+
+        try:
+            rows.append(repeat(Row("lint-warm", "qbank lint (warm, 1 file edited)", count), reps, lint, bank, edit))
+        finally:
+            edited.write_bytes(original)  # the bank stays byte-identical to what was generated
+    else:
+        for key, label in (("lint-cold", "qbank lint (cold)"), ("lint-warm", "qbank lint (warm, 1 file edited)")):
+            rows.append(missing(key, label, count, cli.problem or "no `lint` command"))
+
+    for fmt in EXPORT_FORMATS:
+        key, label = f"export-{fmt}", f"qbank export --{fmt}"
+        if not cli.has("export", f"--{fmt}"):
+            rows.append(missing(key, label, n_view, cli.problem or f"no `export --{fmt}`"))
+            continue
+        flag = [f"--{fmt}"]
+        choice = re.search(rf"--{fmt} \[([\w|]+)\]", cli.commands["export"])
+        if choice:  # an option that takes a value (e.g. --csv [plain|anki]): the first one
+            flag.append(choice.group(1).split("|")[0])
+        out_dir = Path(tempfile.mkdtemp(dir=WORK, prefix=f"export-{fmt}-"))
+
+        def fresh(i: int, out_dir: Path = out_dir) -> None:
+            drop_cache(view)
+            shutil.rmtree(out_dir, ignore_errors=True)
+            out_dir.mkdir()
+
+        try:
+            rows.append(repeat(Row(key, label, n_view), reps,
+                               [[base, "export", *flag, "--out", str(out_dir), *opts("export"), "."]], view, fresh,
+                               ok_codes=(0,)))
+            if not any(out_dir.iterdir()):
+                raise CommandCrashed(f"{label}: exited 0 but wrote nothing to {out_dir}")
+        finally:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    return rows
+
+
+def bench_peers(bank: Path, view: Path, count: int, n_view: int, reps: int) -> list[Row]:
+    rows: list[Row] = []
+    files = sorted(p.relative_to(bank).as_posix() for p in bank.rglob("*.yaml"))
+    cj = tool("check-jsonschema")
+    if cj:
+        rows.append(repeat(Row("check-jsonschema", "check-jsonschema (same schema)", count), reps,
+                           batched([str(cj), "--schemafile", str(SCHEMA)], files), bank,
+                           lambda i: drop_cache(bank)))
+    else:
+        rows.append(Row("check-jsonschema", "check-jsonschema (same schema)", count,
+                        note="not available: install with pip install -e '.[bench]'"))
+    yl = tool("yamllint")
+    if yl:
+        rows.append(repeat(Row("yamllint", "yamllint -d relaxed", count), reps,
+                           [[str(yl), "-d", "relaxed", "."]], bank, lambda i: drop_cache(bank)))
+    else:
+        rows.append(Row("yamllint", "yamllint -d relaxed", count,
+                        note="not available: install with pip install -e '.[bench]'"))
+    out = WORK / "genanki-baseline.apkg"
+    rows.append(repeat(Row("genanki", "genanki baseline (bare script)", n_view), reps,
+                       [[sys.executable, str(HERE / "genanki_baseline.py"), ".", str(out)]], view,
+                       lambda i: out.unlink(missing_ok=True), ok_codes=(0,)))
+    out.unlink(missing_ok=True)
+    return rows
+
+
+@dataclass
+class Ratio:
+    label: str
+    value: float | None
+    target: float | None      # value must be <= target
+    note: str = ""
+
+    @property
+    def mark(self) -> str:
+        if self.value is None:
+            return "n/a"
+        if self.target is None:
+            return "info"
+        return "PASS" if self.value <= self.target else "FAIL"
+
+    def to_json(self) -> dict:
+        return {"label": self.label, "value": self.value, "target_max": self.target, "result": self.mark,
+                "note": self.note}
+
+
+def ratio(rows: dict[str, Row], num: str, den: str, label: str, target: float | None) -> Ratio:
+    a, b = rows.get(num), rows.get(den)
+    if a is None or b is None or a.median is None or b.median is None:
+        missing = [k for k, r in ((num, a), (den, b)) if r is None or r.median is None]
+        return Ratio(label, None, target, "missing: " + ", ".join(missing))
+    # per question, since export rows cover only the exportable files
+    return Ratio(label, (a.median / a.questions) / (b.median / b.questions), target)
+
+
+def bench_big(cli: QbankCli, big: int, defects: float, seed: int, reps: int, jobs: int | None,
+              small_lint: Row | None) -> tuple[Row, list[Ratio]]:
+    label = f"qbank lint (cold) at {big:,}"
+    if not cli.has("lint"):
+        row = Row("big-lint-cold", label, big, note="not available: " + (cli.problem or "no `lint` command"))
+        return row, [Ratio(f"cold lint per question, {big:,} vs smaller bank", None, 1.3, row.note),
+                     Ratio(f"peak memory of cold lint at {big:,} (GB)", None, MEMORY_LIMIT / 1e9, row.note)]
+    bank = ensure_bank(big, defects, seed)
+    job_args = [] if jobs is None or not cli.has("lint", "--jobs") else ["--jobs", str(jobs)]
+    row = repeat(Row("big-lint-cold", label, big), reps, [[str(cli.exe), "lint", *job_args, "."]], bank,
+                 lambda i: drop_cache(bank))
+    scaling = Ratio(f"cold lint per question, {big:,} vs {small_lint.questions:,}" if small_lint else
+                    "cold lint per question scaling", None, 1.3)
+    if small_lint and small_lint.median is not None:
+        scaling.value = (row.median / big) / (small_lint.median / small_lint.questions)
+    peak = max(s.tree_peak for s in row.samples)
+    memory = Ratio(f"peak memory of cold lint at {big:,}, process tree (GB)", peak / 1e9, MEMORY_LIMIT / 1e9)
+    return row, [scaling, memory]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def print_table(rows: list[Row]) -> None:
+    print()
+    print(f"{'command':<42}{'median s':>10}{'per q ms':>10}{'min..max s':>18}{'peak MB':>10}  exit")
+    print("-" * 96)
+    for r in rows:
+        j = r.to_json()
+        if not r.available:
+            print(f"{r.label:<42}{'':>10}{'':>10}{'':>18}{'':>10}  {r.note}")
+            continue
+        span = f"{j['min_s']:.2f}..{j['max_s']:.2f}"
+        peak = j["peak_tree_rss_mb"]
+        print(f"{r.label:<42}{j['median_s']:>10.2f}{j['per_question_ms']:>10.3f}{span:>18}{peak:>10.0f}  "
+              f"{','.join(map(str, j['exit_codes']))}")
+
+
+def print_ratios(ratios: list[Ratio]) -> None:
+    print()
+    print(f"{'ratio':<58}{'value':>10}{'target':>10}  result")
+    print("-" * 88)
+    for r in ratios:
+        value = "" if r.value is None else f"{r.value:.3f}"
+        target = "" if r.target is None else f"<= {r.target:g}"
+        print(f"{r.label:<58}{value:>10}{target:>10}  {r.mark}{'  (' + r.note + ')' if r.note else ''}")
+
+
+def write_results(data: dict) -> Path:
+    path = WORK / "results.json"
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--count", type=int, default=10_000, help="questions in the benchmark bank (default 10000)")
+    p.add_argument("--reps", type=int, default=3, help="timed runs per command; the median is reported (default 3)")
+    p.add_argument("--big", type=int, default=0, metavar="N",
+                   help="also lint an N-question bank cold (scaling and peak memory; slow, e.g. 100000)")
+    p.add_argument("--skip-peers", action="store_true", help="time only qbank (no check-jsonschema, yamllint, genanki)")
+    p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to qbank (default: qbank's own default)")
+    p.add_argument("--defects", type=float, default=0.05, help="share of defective items in the bank (default 0.05)")
+    p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    args = p.parse_args(argv)
+    if args.count < 1 or args.reps < 1 or args.big < 0 or (args.jobs is not None and args.jobs < 1):
+        p.error("--count, --reps and --jobs must be at least 1, --big at least 0")
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    cli = probe_qbank()
+    if cli.problem:
+        print(f"qbank is not usable: {cli.problem}")
+    bank = ensure_bank(args.count, args.defects, args.seed)
+    view, n_view = exportable_view(bank)
+    results: dict = {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
+        "args": vars(args),
+        "bank": {"path": str(bank.relative_to(REPO)), "questions": args.count,
+                 "exportable_questions": n_view, "defects": args.defects, "seed": args.seed},
+        "rows": [], "ratios": [],
+    }
+    rows: list[Row] = []
+    try:
+        print(f"\nbank: {args.count:,} questions ({n_view:,} exportable), {args.reps} runs per command")
+        rows += bench_qbank(cli, bank, view, args.count, n_view, args.reps, args.jobs)
+        if not args.skip_peers:
+            rows += bench_peers(bank, view, args.count, n_view, args.reps)
+        by_key = {r.key: r for r in rows}
+        ratios = [
+            ratio(by_key, "lint-cold", "check-jsonschema", "cold lint / check-jsonschema", 0.2),
+            ratio(by_key, "lint-warm", "lint-cold", "warm lint (1 file edited) / cold lint", 0.05),
+            ratio(by_key, "export-anki", "genanki", "export --anki / genanki baseline (per question)", 3.0),
+            ratio(by_key, "validate", "check-jsonschema", "validate / check-jsonschema", None),
+            ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
+        ]
+        if args.big:
+            big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,
+                                            by_key.get("lint-cold"))
+            rows.append(big_row)
+            ratios += big_ratios
+    except CommandCrashed as exc:
+        results["rows"] = [r.to_json() for r in rows]
+        results["crashed"] = str(exc)
+        write_results(results)
+        print("\n" + "!" * 80 + f"\nBENCHMARK ABORTED: a command crashed\n{exc}\n" + "!" * 80, file=sys.stderr)
+        return 1
+    results["rows"] = [r.to_json() for r in rows]
+    results["ratios"] = [r.to_json() for r in ratios]
+    print_table(rows)
+    print_ratios(ratios)
+    path = write_results(results)
+    print(f"\nresults written to {path.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
