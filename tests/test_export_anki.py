@@ -216,3 +216,16 @@ def test_an_apkg_is_a_zip_with_a_collection_and_a_media_map(tmp_path):
     apkg = export_one(load(TRICKY), "anki", tmp_path / "out")
     with zipfile.ZipFile(io.BytesIO(apkg.read_bytes())) as zf:
         assert {"collection.anki2", "media"} <= set(zf.namelist())
+
+
+def test_a_foreign_or_corrupt_file_at_the_target_is_simply_replaced(tmp_path):
+    bank = load(TRICKY)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "tricky-bank.apkg"
+    target.write_bytes(b"PK\x03\x04 not really a zip")
+    assert export_one(bank, "anki", out, now=1_800_000_000.0) == target
+    notes = package_notes(target)
+    assert {v[4] for g, v in notes.items() if g != "__models__"} == {1_800_000_000}
+    with collection(tmp_path / "anki") as col:
+        assert import_apkg(col, target)["new"] == len(bank.questions)

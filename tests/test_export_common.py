@@ -145,3 +145,30 @@ def test_zip_depends_only_on_names_and_bytes():
         assert zf.namelist() == ["a.txt", "b.txt"]
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert {(i.external_attr >> 16) & 0o777 for i in zf.infolist()} == {0o644}
+
+
+# --- the plain-text fast path renders exactly like the Markdown renderer --------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qbank.export.common import plain_html  # noqa: E402
+
+_PIECES = st.sampled_from(["a", "Zé", "שלום", "مرحبا", "1", "2.", "3)", " ", "  ", "    ", "\n", "\n\n", "-", "+",
+                           "#", ">", "=", "===", "---", '"', "'", "(", "“", ":", ",", "?", "😀", "\u00a0", "\u2003", "\u3000", "*", "_",
+                           "`", "<", "&", "|", "~", "\\", "!", "[", "\t", "$", "%", "/", ";"])
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_plain_text_fast_path_matches_commonmark(text):
+    fast = plain_html(text)
+    assert fast is None or fast == to_html(text)
+
+
+@BANKS
+def test_plain_text_fast_path_matches_commonmark_on_every_bank_text(bank_dir):
+    for q in load(bank_dir).questions:
+        for text in (q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)):
+            fast = plain_html(text)
+            assert fast is None or fast == to_html(text), text
