@@ -629,14 +629,18 @@ class StemKeyWordRepeat(Rule):
                 key_words.setdefault(stem(w), w)
         if not key_words:
             return
-        stem_stems = content_stems(f.stem_words, stop)
+        # Stem only the stem words that could match a key word (same first 4 letters).
+        prefixes = {w[:4] for w in key_words.values()} | {s[:4] for s in key_words}
+        stem_stems = {stem(w) for w in set(f.stem_words)
+                      if w[:4] in prefixes and len(w) >= 4 and w not in STOPWORDS
+                      and w not in DOMAIN_STOPWORDS and w not in stop}
         shared = [s for s in key_words if s in stem_stems]
         if not shared:
             return
         others: set[str] = set()
         for i, ws in enumerate(f.option_words):
             if i != k:
-                others |= content_stems(ws, stop)
+                others |= content_stems(ws, stop) if stop else f.option_content[i]
         cues = [key_words[s] for s in shared if s not in others]
         if cues:
             listed = ", ".join(f'"{w}"' for w in cues)
@@ -711,7 +715,7 @@ class ConvergenceKey(Rule):
         n = len(f.option_words)
         if n < 3:
             return
-        sets = [content_stems(ws) for ws in f.option_words]
+        sets = f.option_content
         k = ctx.question.key_index
         scores = []
         for i in range(n):

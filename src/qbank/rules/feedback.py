@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from .base import ItemContext, Rule
-from .text import TOKEN, content_stems, facts, normalize, plain, quote, stem, words
+from .text import TOKEN, facts, quote, stem, words
 
 EXPLANATION_MIN_WORDS = 20
 RATIONALE_MIN_WORDS = 8
@@ -72,16 +72,16 @@ class WeakExplanation(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
-        text = plain(ctx.question.explanation)
+        f = facts(ctx)
+        text = f.plain_of(("explanation",), ctx.question.explanation)
         n = len(text.split())
         if n < EXPLANATION_MIN_WORDS:
             yield self.diagnostic(ctx, ("explanation",),
                                   f"the explanation has {n} words; say why the key is right in at least "
                                   f"{EXPLANATION_MIN_WORDS}")
             return
-        f = facts(ctx)
         k = ctx.question.key_index
-        key_stems = content_stems(f.option_words[k])
+        key_stems = f.option_content[k]
         key_numbers = {t for t in TOKEN.findall(f.option_plain[k]) if t[0].isdigit()}
         if not key_stems and not key_numbers:
             return
@@ -98,8 +98,9 @@ def _mentions(key_stems: set[str], text_words: list[str]) -> bool:
     """Does any word of the text match a key stem? Stems match when equal or when they share
     their first five letters ("silent"/"silence"), so paraphrases in other word forms count."""
     prefixes = {s[:5] for s in key_stems if len(s) >= 5}
-    for w in text_words:
-        if len(w) < 4:
+    first4 = {s[:4] for s in key_stems}
+    for w in set(text_words):
+        if len(w) < 4 or w[:4] not in first4:
             continue
         s = stem(w)
         if s in key_stems or (len(s) >= 5 and s[:5] in prefixes):
@@ -169,15 +170,16 @@ class RationaleTooShort(Rule):
         for i, opt in enumerate(ctx.question.options):
             if not opt.rationale:
                 continue
-            n = len(plain(opt.rationale).split())
             path = ("options", i, "rationale")
+            parts = opt.rationale.split()
+            n = len(parts)
             if n < RATIONALE_MIN_WORDS:
                 yield self.diagnostic(ctx, path,
                                       f"the rationale of option {i + 1} has {n} word{'s' if n != 1 else ''}; "
                                       f"say in at least {RATIONALE_MIN_WORDS} why this option is "
                                       f"{'right' if opt.correct else 'wrong'}")
                 continue
-            norm = normalize(opt.rationale)
+            norm = " ".join(parts).casefold()
             if norm in seen:
                 yield self.diagnostic(ctx, path,
                                       f"the rationale of option {i + 1} repeats that of option "
@@ -196,6 +198,12 @@ _LETTER_REF = re.compile(
     r"|\b(?i:the\s+(?:correct\s+|right\s+|best\s+)?(?:answer|key|option|choice)\s+is)\s+\(?[A-H]\)?(?![\w'’-])"
     r"|\b(?i:the\s+(?:first|second|third|fourth|fifth|last)\s+(?:option|choice|answer|alternative))\b"
 )
+
+
+# Every letter reference contains a standalone capital A-H or an option/choice/... word or
+# an ordinal: a cheap first pass over all feedback of an item.
+_OPTION_WORDS = ("option", "choice", "answer", "alternative", "response", "letter")
+_SENTENCE_LETTER = re.compile(r"[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?:is|are|was|were|would)\s")
 
 
 class LetterReference(Rule):
@@ -258,11 +266,17 @@ class LetterReference(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
-        fields = [(("explanation",), ctx.question.explanation)]
-        fields += [(("options", i, "rationale"), o.rationale) for i, o in enumerate(ctx.question.options)
-                   if o.rationale]
-        for path, text in fields:
-            m = _LETTER_REF.search(plain(text))
+        f = facts(ctx)
+        fields = [(p, t) for p, t in f.fields if p[-1] in ("explanation", "rationale")]
+        # Cheap first pass over all feedback at once: every reference has an option word or
+        # a capital A-H followed by "is/are/was/were/would".
+        joined = "\n\x00\n".join(t for _, t in fields)
+        low = joined.lower()
+        if not any(w in low for w in _OPTION_WORDS) and not _SENTENCE_LETTER.search(joined):
+            return
+        for path, raw in fields:
+            text = f.plain_of(path, raw)
+            m = _LETTER_REF.search(text)
             if m:
                 where = "the explanation" if path[0] == "explanation" else f"the rationale of option {path[1] + 1}"
                 yield self.diagnostic(ctx, path,

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from .base import ItemContext, Rule
-from .text import Quantity, content_stems, facts, quote
+from .text import Quantity, facts, quote
 
 
 class OptionCount(Rule):
@@ -240,9 +240,10 @@ class OverlappingOptions(Rule):
         opts = ctx.question.options
         n = len(opts)
         norms = f.option_norm
-        spaced = [f" {' '.join(w)} " for w in f.option_words]
+        spaced = [f" {' '.join(t)} " for t in f.option_tokens]
         quantities = f.quantities
-        content = [content_stems(w) for w in f.option_words]
+        content = [c | {t for t in toks if t[0].isdigit()}
+                   for c, toks in zip(f.option_content, f.option_tokens)]
         flagged: set[int] = set()
         for j in range(n):
             for i in range(j):

@@ -89,7 +89,9 @@ class StemNotClosedQuestion(Rule):
 
 
 def _open_stem_problem(masked: str, lead_in: str) -> str | None:
-    blank = _BLANK.search(_RULE_LINE.sub("", masked) if "\n" in masked else masked)
+    blank = None
+    if "___" in masked or "(" in masked and _BLANK.search(masked) or "[" in masked and _BLANK.search(masked):
+        blank = _BLANK.search(_RULE_LINE.sub("", masked) if "\n" in masked else masked)
     if blank:
         return (f"the stem has a blank ({quote(blank.group(0))}); ask a complete question ending "
                 "in '?' instead of a fill-in-the-blank")
@@ -221,6 +223,20 @@ def lead_in_words(stem: str, masked: str | None = None) -> list[Word]:
     return out
 
 
+_NEGATIVE_HINT = re.compile(r"(?i:not|except|least|incorrect|false)")
+_QUALIFIER_HINT = re.compile(r"(?i:first|next|best|most|initial)")
+
+
+def _cached_lead_words(f) -> list[Word]:
+    ws = f.memo.get("lead_words")
+    if ws is None:
+        stem = f.q.stem
+        ws = f.memo["lead_words"] = [
+            Word(t, a, b, a > 0 and b < len(stem) and stem[a - 1] in "*_" and stem[b] in "*_")
+            for t, a, b in f.lead_words]
+    return ws
+
+
 def _after(stem: str, w: Word) -> str:
     return stem[w.end: w.end + 1]
 
@@ -320,7 +336,10 @@ class NegativeLeadIn(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         stem = ctx.question.stem
-        for w, lowercase in _negatives(stem, lead_in_words(stem, facts(ctx).stem_masked)):
+        f = facts(ctx)
+        if not _NEGATIVE_HINT.search(f.lead_in):
+            return
+        for w, lowercase in _negatives(stem, _cached_lead_words(f)):
             if lowercase:
                 yield self.diagnostic(ctx, ("stem",),
                                       f"the lead-in uses the negative \"{w.text}\" in lowercase; write "
@@ -480,7 +499,10 @@ class QualifierNotCapitalized(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         stem = ctx.question.stem
-        for w in _qualifiers(stem, lead_in_words(stem, facts(ctx).stem_masked)):
+        f = facts(ctx)
+        if not _QUALIFIER_HINT.search(f.lead_in):
+            return
+        for w in _qualifiers(stem, _cached_lead_words(f)):
             yield self.diagnostic(ctx, ("stem",),
                                   f"the qualifier \"{w.text}\" in the lead-in decides the answer; "
                                   f"write it as {w.text.upper()}")

@@ -29,7 +29,6 @@ _MASK = re.compile(
     r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)",
     re.M | re.S,
 )
-_MASK_TRIGGERS = ("`", "](", "<", "~~~")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
@@ -44,7 +43,7 @@ def _opaque(m: re.Match) -> str:
 def mask(text: str, opaque: bool = False) -> str:
     """``text`` with code, images, URLs and HTML replaced by spaces (or, with ``opaque``, by
     U+0001, which no prose pattern matches), same length and same line breaks."""
-    if not any(t in text for t in _MASK_TRIGGERS):
+    if "`" not in text and "<" not in text and "](" not in text and "~~~" not in text:
         return text
     return _MASK.sub(_opaque if opaque else _blank, text)
 
@@ -52,14 +51,14 @@ def mask(text: str, opaque: bool = False) -> str:
 _LINK_TEXT = re.compile(r"\[([^\]\n]*)\]")
 _EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])|~~|\\(?=[^\w\s])|^[ \t]*(?:#{1,6}|>)[ \t]+", re.M)
 _SPACES = re.compile(r"\s+")
-_PLAIN_TRIGGERS = ("*", "_", "~~", "\\", "#", ">", "[")
+_PLAIN_TRIGGER = re.compile(r"[*_~\\#>\[]")
 
 
 def plain(text: str) -> str:
     """Prose of a Markdown field: masked, link brackets and emphasis markers removed,
     whitespace collapsed to single spaces."""
     out = mask(text)
-    if any(t in out for t in _PLAIN_TRIGGERS):
+    if _PLAIN_TRIGGER.search(out):
         out = _EMPHASIS.sub("", out)
         if "[" in out:
             out = _LINK_TEXT.sub(r"\1", out)
@@ -74,16 +73,30 @@ TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*")             # words and numbe
 _PUNCT_TABLE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’«»–—…•·"})
 
 
+_ASCII_NONWORD = str.maketrans({c: " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~0123456789\t\n\r"} | {"'": None})
+
+
 def words(text: str) -> list[str]:
-    """Lowercase words (letters only) of plain text."""
-    return WORD.findall(text.lower())
+    """Lowercase words (letters only) of plain text; apostrophes dropped ("client's" ->
+    "clients", "don't" -> "dont"), hyphens split ("year-old" -> "year", "old")."""
+    low = text.lower()
+    if low.isascii():  # the common case: translate + split is ~3x faster than a regex
+        return low.translate(_ASCII_NONWORD).split()
+    return WORD.findall(low.replace("'", "").replace("’", ""))
+
+
+_NORM_TRIGGER = re.compile(r"[`*~\[\\]")
+_NORM_MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|[`*~]+|\\(?=[^\w\s])")
 
 
 def normalize(text: str) -> str:
-    """Text folded for equality tests: NFKC, Markdown prose only, casefolded, quotes and
-    dashes unified, whitespace collapsed, trailing punctuation dropped."""
-    t = unicodedata.normalize("NFKC", plain(text)).casefold()
-    t = t.translate(_QUOTE_FOLD)
+    """Text folded for equality tests: NFKC, Markdown markup (not code content) removed,
+    casefolded, quotes and dashes unified, whitespace collapsed, trailing punctuation
+    dropped. "`len(x)`" and "len(x)." are equal; "`len(x)`" and "`x.size()`" are not."""
+    t = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if _NORM_TRIGGER.search(t):
+        t = _NORM_MARKUP.sub(lambda m: m.group(1) or "", t)
+    t = t.casefold().translate(_QUOTE_FOLD)
     t = " ".join(t.split())
     return t.rstrip(" .;:,!?")
 
@@ -91,9 +104,14 @@ def normalize(text: str) -> str:
 _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "‐": "-"})
 
 
-def word_key(text: str) -> str:
-    """Words and numbers only, lowercase, single-spaced: "the dose (10 mg)." -> "the dose 10 mg"."""
-    t = unicodedata.normalize("NFKC", plain(text)).casefold().translate(_QUOTE_FOLD)
+def word_key(text: str, prose: str | None = None) -> str:
+    """Words and numbers only, lowercase, single-spaced: "the dose (10 mg)." -> "the dose 10 mg".
+    ``prose`` is ``plain(text)`` if the caller has it already."""
+    t = plain(text) if prose is None else prose
+    if not t.isascii():
+        t = unicodedata.normalize("NFKC", t).casefold().translate(_QUOTE_FOLD)
+    else:
+        t = t.lower()
     return " ".join(TOKEN.findall(t))
 
 
@@ -141,6 +159,8 @@ rather same she should so some such than that the their theirs them themselves t
 they this those though through thus to too under until up upon us very via was we were what when
 whenever where whether which while who whom whose why will with within without would yet you your
 yours yourself yourselves one two three four five first second third next best least likely
+isnt arent wasnt werent dont doesnt didnt cant couldnt wont wouldnt shouldnt hasnt havent hadnt
+theyre youre shes hes thats whats theres
 """.split())
 
 # Words that every item in a helping-professions bank uses: repeating them is no cue.
@@ -225,6 +245,9 @@ _UPPER_PRE = {"more than": True, "greater than": True, "over": True, "above": Tr
 _LOWER_POST = ("or less", "or fewer", "or lower", "or below", "or younger", "or under")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A numeric option as an interval: "18-25 years" is [18, 25] in "year"."""
@@ -253,8 +276,10 @@ def _unit(u: str | None) -> str:
 
 def quantity(text: str) -> Quantity | None:
     """The option read as a number, range or bound ("less than 5%"), else None."""
+    if not _DIGIT.search(text):
+        return None
     t = plain(text).lower().rstrip(" .")
-    if not t or not any(c.isdigit() for c in t):
+    if not t:
         return None
     m = _QUANTITY.match(t)
     if m is None:
@@ -287,6 +312,35 @@ class ItemFacts:
 
     def __init__(self, question: Any) -> None:
         self.q = question
+        self._plain: dict[tuple, str] = {}
+        self._opaque: dict[tuple, str] = {}
+        self.memo: dict[str, Any] = {}  # rule-specific derived values shared by sibling rules
+
+    @cached_property
+    def fields(self) -> list[tuple[tuple, str]]:
+        """(path, text) of every Markdown field: stem, option texts and rationales, explanation."""
+        q = self.q
+        out: list[tuple[tuple, str]] = [(("stem",), q.stem)]
+        for i, o in enumerate(q.options):
+            out.append((("options", i, "text"), o.text))
+            if o.rationale:
+                out.append((("options", i, "rationale"), o.rationale))
+        out.append((("explanation",), q.explanation))
+        return out
+
+    def plain_of(self, path: tuple, text: str) -> str:
+        """:func:`plain` of one field, computed once per item."""
+        v = self._plain.get(path)
+        if v is None:
+            v = self._plain[path] = plain(text)
+        return v
+
+    def opaque_of(self, path: tuple, text: str) -> str:
+        """``mask(text, opaque=True)`` of one field, computed once per item."""
+        v = self._opaque.get(path)
+        if v is None:
+            v = self._opaque[path] = mask(text, opaque=True)
+        return v
 
     @cached_property
     def stem_masked(self) -> str:
@@ -297,6 +351,12 @@ class ItemFacts:
         return lead_in_span(self.stem_masked)
 
     @cached_property
+    def lead_words(self) -> list[tuple[str, int, int]]:
+        """(word, start, end) of each word of the lead-in, offsets into the stem."""
+        s, e = self.lead_span
+        return [(m.group(0), m.start(), m.end()) for m in WORD.finditer(self.stem_masked, s, e)]
+
+    @cached_property
     def lead_in(self) -> str:
         """The lead-in as prose (Markdown emphasis removed, whitespace collapsed)."""
         s, e = self.lead_span
@@ -304,19 +364,33 @@ class ItemFacts:
 
     @cached_property
     def stem_plain(self) -> str:
-        return plain(self.q.stem)
+        return self.plain_of(("stem",), self.q.stem)
 
     @cached_property
     def stem_words(self) -> list[str]:
         return words(self.stem_plain)
 
     @cached_property
+    def stem_content(self) -> set[str]:
+        return content_stems(self.stem_words)
+
+    @cached_property
     def option_plain(self) -> list[str]:
-        return [plain(o.text) for o in self.q.options]
+        return [self.plain_of(("options", i, "text"), o.text) for i, o in enumerate(self.q.options)]
+
+    @cached_property
+    def option_content(self) -> list[set[str]]:
+        """Content-word stems of each option (built-in stoplists only)."""
+        return [content_stems(ws) for ws in self.option_words]
 
     @cached_property
     def option_words(self) -> list[list[str]]:
         return [words(t) for t in self.option_plain]
+
+    @cached_property
+    def option_tokens(self) -> list[list[str]]:
+        """Lowercase words and numbers of each option ("Week 1" -> ["week", "1"])."""
+        return [word_key(o.text, p).split() for o, p in zip(self.q.options, self.option_plain)]
 
     @cached_property
     def option_norm(self) -> list[str]:

@@ -9,13 +9,17 @@ from typing import Any, Iterator, MutableMapping
 
 from ..diagnostics import Diagnostic, Severity
 from .base import ItemContext, Rule, RuleOptions
-from .text import apply_edits, mask
+from .text import apply_edits, facts, mask
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NBSP = "\u00a0\u202f\u2007"
-_SPACELIKE = re.compile(f"[ \\t{_NBSP}{_ZERO_WIDTH}]+")
+_WS = f" \\t{_NBSP}{_ZERO_WIDTH}"
+# Only whitespace runs that can be a problem: with a tab, non-breaking or zero-width
+# character; two or more spaces; one space at a line end or before punctuation.
+_SUSPECT = re.compile(f"[{_WS}]*[\\t{_NBSP}{_ZERO_WIDTH}][{_WS}]*| {{2,}}| (?=\\n|\\Z)| (?=[,;:.!?](?:\\s|\\Z))")
 _DOUBLED_PUNCT = re.compile(r"([,;:!?])\1+|(?<!\.)\.\.(?!\.)|[,;]\.(?!\.)")
 _PUNCT_AFTER = frozenset(",;:.!?")
+_MAYBE_DOUBLED = re.compile(r"[,;:!?.][,;:!?.]")
 _ENUMERATOR = re.compile(r"(?:^|(?<=\s))(?:[a-zA-Z]|\d{1,2}|[ivxIVX]{1,4})\)(?=\s|$)")
 _STRAIGHT = "\"'"
 _CURLY = "“”‘’"
@@ -55,15 +59,14 @@ def _is_table_line(text: str, pos: int) -> bool:
     return text[s:s + 40].lstrip(" ").startswith("|")
 
 
-def field_findings(text: str) -> list[Finding]:
-    """Every typography problem of one field, with the edit that fixes it."""
-    hard = mask(text, opaque=True)
+def field_findings(text: str, hard: str | None = None) -> list[Finding]:
+    """Every typography problem of one field, with the edit that fixes it. ``hard`` is
+    ``mask(text, opaque=True)`` if the caller has it already."""
+    hard = mask(text, opaque=True) if hard is None else hard
     out: list[Finding] = []
     n = len(hard)
-    for m in _SPACELIKE.finditer(hard):
+    for m in _SUSPECT.finditer(hard):
         run = m.group(0)
-        if run == " ":
-            continue
         s, e = m.span()
         at_start = s == 0 or hard[s - 1] == "\n"
         at_end = e == n or hard[e] == "\n"
@@ -72,7 +75,7 @@ def field_findings(text: str) -> list[Finding]:
             out.append(Finding(kind, s, e, ""))
             continue
         if at_start:
-            if "\t" in run or any(c in _NBSP or c in _ZERO_WIDTH for c in run):
+            if run.strip(" "):
                 fixed = "".join("    " if c == "\t" else " " if c in _NBSP else "" if c in _ZERO_WIDTH else c
                                 for c in run)
                 out.append(Finding(_kind(run), s, e, fixed))
@@ -94,7 +97,7 @@ def field_findings(text: str) -> list[Finding]:
             out.append(Finding("zero-width", s, e, ""))  # inside a word: "wo\u200brd"
             continue
         out.append(Finding(_kind(run), s, e, " "))
-    for m in _DOUBLED_PUNCT.finditer(hard):
+    for m in _DOUBLED_PUNCT.finditer(hard) if _MAYBE_DOUBLED.search(hard) else ():
         if _is_table_line(hard, m.start()):
             continue
         g = m.group(0)
@@ -113,38 +116,54 @@ def _kind(run: str) -> str:
     return "double"
 
 
+# Anything QB501 could report starts here: a tab, non-breaking or zero-width character, a
+# space before a space/line end/punctuation, or two punctuation marks in a row.
+_TYPO_HINT = re.compile(f"[\\t{_NBSP}{_ZERO_WIDTH}]| [ \\n,.;:?!]| \\Z|[,;:!?.][,;:!?.]")
+
+
+def _balanced_counts(text: str) -> bool:
+    """Equal numbers of openers and closers: balanced in practice (a misordered ")(" is
+    not worth a character-by-character scan)."""
+    return text.count("(") == text.count(")") and text.count("[") == text.count("]") \
+        and text.count("{") == text.count("}")
+
+
+def _mixed_quotes_possible(text: str) -> bool:
+    return not text.isascii() and ('"' in text or "'" in text) and \
+        ("’" in text or "‘" in text or "“" in text or "”" in text)
+
+
 def _bracket_findings(hard: str) -> list[Finding]:
-    if not any(c in hard for c in "()[]{}"):
+    if _balanced_counts(hard):
         return []
-    text = _ENUMERATOR.sub(lambda m: " " * len(m.group(0)), hard) if ")" in hard else hard
+    # Closers of list enumerators ("a) ... b) ...", "1)") have no opener by design.
+    enumerators = {m.end() - 1 for m in _ENUMERATOR.finditer(hard)} if ")" in hard else set()
     out = []
     for o, c in ("()", "[]", "{}"):
-        depth = 0
+        if o not in hard and c not in hard:
+            continue
         first_unmatched_close = None
-        last_open = []
-        for i, ch in enumerate(text):
+        opens: list[int] = []
+        for i, ch in enumerate(hard):
             if ch == o:
-                depth += 1
-                last_open.append(i)
+                opens.append(i)
             elif ch == c:
-                if depth == 0:
-                    if first_unmatched_close is None:
-                        first_unmatched_close = i
-                else:
-                    depth -= 1
-                    last_open.pop()
-        pos = first_unmatched_close if first_unmatched_close is not None else (last_open[0] if last_open else None)
+                if opens:
+                    opens.pop()
+                elif first_unmatched_close is None and i not in enumerators:
+                    first_unmatched_close = i
+        pos = first_unmatched_close if first_unmatched_close is not None else (opens[0] if opens else None)
         if pos is not None:
             out.append(Finding("brackets", pos, pos + 1, None))
     return out
 
 
-def _quote_counts(texts: list[str]) -> tuple[int, int]:
+def _quote_counts(texts: list[str], masked: bool = False) -> tuple[int, int]:
     straight = curly = 0
     for t in texts:
         if not _QUOTES.search(t):
             continue
-        hard = mask(t, opaque=True)
+        hard = t if masked else mask(t, opaque=True)
         for ch in _QUOTES.findall(hard):
             if ch in _STRAIGHT:
                 straight += 1
@@ -261,18 +280,23 @@ class Typography(Rule):
     fix_safety = "safe"
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
-        fields = _fields(ctx.doc.data)
+        facts_ = facts(ctx)
+        fields = facts_.fields
+        # One cheap pass over the whole item first: almost every item is clean.
+        joined = "\n".join(t for _, t in fields)
+        if not _TYPO_HINT.search(joined) and _balanced_counts(joined) and not _mixed_quotes_possible(joined):
+            return
         for path, text in fields:
             by_kind: dict[str, list[Finding]] = {}
-            for f in field_findings(text):
+            for f in field_findings(text, facts_.opaque_of(path, text)):
                 by_kind.setdefault(f.kind, []).append(f)
             for kind, found in by_kind.items():
                 yield self._report(ctx, path, text, kind, found)
-        straight, curly = _quote_counts([t for _, t in fields])
+        straight, curly = _quote_counts([facts_.opaque_of(p, t) for p, t in fields], masked=True)
         if straight and curly:
             minority_curly = curly < straight
             for path, text in fields:
-                hard = mask(text, opaque=True)
+                hard = facts_.opaque_of(path, text)
                 hit = next((m for m in _QUOTES.finditer(hard)
                             if (m.group(0) in _CURLY) == minority_curly), None)
                 if hit:
