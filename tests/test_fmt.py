@@ -475,3 +475,14 @@ def test_a_rewrite_that_would_change_a_value_is_refused_and_the_file_left_alone(
     assert [d.code for d in result.diagnostics] == ["QB009"]
     assert "would not read back as the same question" in result.diagnostics[0].message
     assert messy.read_text(encoding="utf-8") == MESSY
+
+
+def test_worker_processes_give_the_same_results_in_the_same_order(bank, monkeypatch):
+    import qbank.rewrite as rewrite
+
+    paths = [str(write(bank, f"q{i}.yaml", MESSY if i % 3 else "id: [broken\n")) for i in range(9)]
+    serial = [(r.path, r.changed, r.diagnostics) for r in rewrite.format_files(paths, True, jobs=1)]
+    monkeypatch.setattr(rewrite, "PARALLEL_MIN_FILES", 2)
+    parallel = [(r.path, r.changed, r.diagnostics) for r in rewrite.format_files(paths, True, jobs=2)]
+    assert parallel == serial
+    assert [changed for _, changed, _ in serial] == [False, True, True] * 3

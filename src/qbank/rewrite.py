@@ -50,7 +50,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 import click
 import yaml
@@ -787,11 +787,52 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
+
+
+def _format_chunk(args: tuple[list[str], bool, bool]) -> list[FmtResult]:
+    paths, check, keep_text = args
+    out = []
+    for path in paths:
+        result = format_file(path, check)
+        if not keep_text:  # don't ship file contents between processes for nothing
+            result.before = result.after = None
+        out.append(result)
+    return out
+
+
+def format_files(paths: list[str], check: bool, *, keep_text: bool = False,
+                 jobs: int | None = None) -> Iterator[FmtResult]:
+    """:func:`format_file` over ``paths``, in order, in worker processes when there are many.
+    ``keep_text`` keeps each result's before/after text (for diffs)."""
+    workers = min(jobs or os.cpu_count() or 1, 61)
+    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        for path in paths:
+            yield from _format_chunk(([path], check, keep_text))
+        return
+    import multiprocessing
+
+    size = max(1, min(len(paths) // (workers * 4), 200))
+    chunks = [(paths[i:i + size], check, keep_text) for i in range(0, len(paths), size)]
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    try:
+        pool = ctx.Pool(workers)
+    except (OSError, RuntimeError):  # no processes to be had: do it here
+        for chunk in chunks:
+            yield from _format_chunk(chunk)
+        return
+    with pool:
+        for part in pool.imap(_format_chunk, chunks):
+            yield from part
+
+
 @click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", is_flag=True, help="Write nothing; print what would change as a unified diff (exit 1 if any).")
-def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large banks (default: all cores).")
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool, jobs: int | None) -> None:
     """Rewrite question files in one canonical layout, keeping every comment and value.
 
     Key order id, stem, options, explanation, topic, tags, difficulty, references, lint;
@@ -804,13 +845,12 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     from .discover import DiscoveryError, discover
 
     try:
-        files = discover(default_paths(paths))
+        files = [str(f) for f in discover(default_paths(paths))]
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from exc
     dry = check or diff
     changed = refused_files = 0
-    for file in files:
-        result = format_file(file, check=dry)
+    for result in format_files(files, dry, keep_text=diff, jobs=jobs):
         for d in result.diagnostics:
             click.echo(diagnostic_line(d))
         if result.diagnostics:
