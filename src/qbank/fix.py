@@ -5,6 +5,11 @@ unsafe ones only with ``unsafe``. The file keeps its comments, key order, string
 indentation, blank lines, byte-order mark and line endings; the only changes are the
 fixes. Like `fmt`, a file the loader reports errors for is never touched, and the new
 text is re-read and must give exactly the fixed data before it is written (atomically).
+
+A rule's ``fix(data, options)`` gets the round-trip tree with the comments already taken
+off; they are put back afterwards by owner (see qbank.rewrite), so a fix only edits or
+moves values. Moving an option object (sorting) takes its comments along; replacing an
+option or removing a key that has a comment is refused rather than lose the comment.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ The canonical layout written by `qbank fmt`:
   order text, correct, rationale, then others;
 - two-space mapping indentation; list items indented two spaces under their key, with
   their content four spaces in (``options:\\n  - text: ...\\n    correct: true``);
-- every list and mapping in block style (``tags: [a, b]`` becomes a block list);
+- every list and mapping in block style (``tags: [a, b]`` becomes a block list; a comment
+  on its own line inside a multi-line flow list goes with the entry after the list);
 - stem, explanation and option text and rationale that span lines or are longer than 80
   characters as literal block scalars (``|``), unless the text cannot be written that way
   exactly (trailing spaces on a line, a first line starting with a space or blank,
