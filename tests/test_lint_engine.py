@@ -62,7 +62,9 @@ def test_item_level_ignore(cli, bank):
 
 def test_config_ignore_select_severity_and_per_file(cli, bank):
     write(bank, "q.yaml", ALL_ABOVE.format(id="q1"))
-    write(bank, "drafts/d.yaml", ALL_ABOVE.format(id="q2"))
+    write(bank, "drafts/d.yaml", ALL_ABOVE.format(id="q2").replace(
+        "A 34-year-old client reports trouble sleeping since starting a new job",
+        "A retired teacher of 70 says she wakes at 3 a.m. every night since her husband's death"))
     (bank / "qbank.toml").write_text('[lint]\nignore = ["QB301"]\n')
     assert "QB301" not in [c for c, _, _ in codes(cli, bank)[1]]
     (bank / "qbank.toml").write_text('[lint]\nselect = ["QB2"]\n')
