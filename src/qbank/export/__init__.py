@@ -66,13 +66,14 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
                tag: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
-               tick: Tick = no_tick, now: float | None = None) -> list[Path]:
+               tick: Tick = no_tick, now: float | None = None, jobs: int | None = None) -> list[Path]:
     """Export the selected questions of ``bank`` in each of ``formats`` (keys of FORMATS)
     into ``out_dir``; returns the files written, in the order of ``formats``.
 
     Raises OutputError for an unusable output folder (nothing is written then) and
     ExportError for content that cannot be packaged (an unreadable image). ``now`` fixes
-    the export time (Anki modification times); by default it is the clock.
+    the export time (Anki modification times); by default it is the clock. ``jobs`` caps
+    the worker processes that render Markdown for large banks.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -81,7 +82,7 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     bank_name = (name or bank.name).strip() or "bank"
     out = prepare_out_dir(Path(out_dir))
     questions = select(bank.questions, tag, topic)
-    rendered, media = render_all(questions, bank.root, tick)
+    rendered, media = render_all(questions, bank.root, tick, jobs)
     built: list[tuple[Path, bytes]] = []
     for fmt in wanted:
         target = output_path(out, bank_name, fmt)

@@ -85,7 +85,7 @@ def progress(total: int) -> Iterator[Tick]:
               help="Only questions in this topic, case-insensitive (repeat: any of them).")
 @click.option("--name", help="Bank name for decks, titles, file names and Anki GUIDs (default: the bank's).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for loading large banks (default: all cores).")
+              help="Worker processes for loading and rendering large banks (default: all cores).")
 def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name, jobs):
     """Export the bank to Anki, CSV and QTI files in --out (default exports/), one file per
     format, named after the bank. The bank is validated first; errors stop the export."""
@@ -111,7 +111,8 @@ def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name,
         sys.exit(1)
     try:
         with progress(count * (1 + len(formats))) as tick:
-            written = run_export(bank, formats, out, name=name, tag=tags or None, topic=topics or None, tick=tick)
+            written = run_export(bank, formats, out, name=name, tag=tags or None, topic=topics or None,
+                                 tick=tick, jobs=jobs)
     except OutputError as exc:
         click.echo(f"qbank export: {exc}", err=True)
         sys.exit(2)

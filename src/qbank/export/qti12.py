@@ -36,16 +36,20 @@ def choice_ident(rq: RenderedQuestion, index: int) -> str:
     return f"{item_ident(rq.id)}-{rq.letter(index)}"
 
 
+_TAGS: dict[str, str] = {}
+
+
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{QTI_NS}}}{tag}", {k: v for k, v in attrib.items()})
+    qualified = _TAGS.get(tag) or _TAGS.setdefault(tag, f"{{{QTI_NS}}}{tag}")
+    el = etree.SubElement(parent, qualified, attrib) if attrib else etree.SubElement(parent, qualified)
     if text is not None:
-        el.text = xml_safe(text)
+        el.text = text
     return el
 
 
 def _html(parent: etree._Element, fragment: str) -> None:
     material = _sub(parent, "material")
-    _sub(material, "mattext", fragment, texttype="text/html")
+    _sub(material, "mattext", xml_safe(fragment), texttype="text/html")
 
 
 def _meta(parent: etree._Element, label: str, entry: str) -> None:
@@ -61,7 +65,7 @@ def item(section: etree._Element, rq: RenderedQuestion) -> None:
     meta = _sub(_sub(el, "itemmetadata"), "qtimetadata")
     _meta(meta, "question_type", "multiple_choice_question")
     _meta(meta, "points_possible", "1.0")
-    _meta(meta, "original_answer_ids", ",".join(choices))
+    _meta(meta, "original_answer_ids", ",".join(choices))  # idents are built from safe ids
 
     presentation = _sub(el, "presentation")
     _html(presentation, rq.stem)

@@ -13,6 +13,9 @@ strings): elements QTI lacks (`s`) become a classed `span`, attributes it lacks
 
 from __future__ import annotations
 
+from copy import deepcopy
+from functools import lru_cache
+
 from lxml import etree
 
 from .common import ExportJob, RenderedQuestion, item_ident, media_used, read_media, xml_safe, zip_bytes
@@ -115,8 +118,20 @@ def _append_text(parent: etree._Element, text: str | None) -> None:
         parent.text = (parent.text or "") + text
 
 
+@lru_cache(maxsize=4096)
+def _converted(fragment: str) -> etree._Element:
+    """``fragment`` as QTI XHTML inside a holder element; cached because an item repeats its
+    explanation in every choice's feedback. Callers copy, never change, what it holds."""
+    holder = etree.Element(q("div"))
+    _convert(_parse_fragment(fragment), holder)
+    return holder
+
+
 def add_html(parent: etree._Element, fragment: str) -> None:
-    _convert(_parse_fragment(fragment), parent)
+    holder = _converted(fragment)
+    _append_text(parent, holder.text)
+    for child in holder:
+        parent.append(deepcopy(child))  # the copy keeps its tail text
 
 
 def block(parent: etree._Element, css_class: str, fragment: str) -> etree._Element:
