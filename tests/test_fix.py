@@ -15,7 +15,7 @@ from qbank.rewrite import format_file
 from qbank.rules import all_rules
 from qbank.rules.base import Rule, RuleOptions
 
-from conftest import REPO, write
+from conftest import GOOD, REPO, write
 from test_fmt import comment_texts, fast_data
 
 OPTIONS = RuleOptions()
@@ -349,3 +349,16 @@ def test_fix_then_fmt_over_the_bundled_bank_keeps_every_value_and_comment(tmp_pa
         assert comment_texts(final) == comment_texts(original[path]), path
         assert len(comment_texts(final)) >= 4
         assert format_file(path, check=True).changed is False
+
+
+def test_lint_fix_applies_the_safe_fixes_and_reports_what_is_left(bank, cli):
+    text = GOOD.format(id="q-1").replace("explore FIRST?", "explore first?")
+    text = text.replace("stem: |\n", "stem: |  # lowercase on purpose\n").replace("options:\n", "# four options\noptions:\n")
+    path = write(bank, "q.yaml", text)
+    assert "QB204" in cli("lint", "--no-cache", bank).output
+    res = cli("lint", "--fix", "--no-cache", bank)
+    assert "Fixed 1 problem." in res.output
+    assert "QB204" not in res.output
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(text, after) == [("  What should the social worker explore first?",
+                                           "  What should the social worker explore FIRST?")]
