@@ -437,7 +437,7 @@ def test_random_questions_keep_their_data_and_comments_and_format_idempotently()
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=300, deadline=None, derandomize=True)
+    @settings(max_examples=150, deadline=None, derandomize=True)
     @given(st.integers(min_value=0, max_value=2**32))
     def check(seed):
         text = _random_question(random.Random(seed))
