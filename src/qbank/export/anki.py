@@ -71,6 +71,8 @@ CSS = """\
 .qb pre { white-space: pre-wrap; overflow-x: auto; background: var(--qb-soft); padding: .6em .8em;
   border-radius: 6px; font-size: .85em; direction: ltr; text-align: left; }
 .qb code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+.qb blockquote { margin: .5em 0; padding: .1em .9em; border-inline-start: 3px solid var(--qb-line);
+  color: var(--qb-muted); }
 .qb table { border-collapse: collapse; margin: .5em 0; }
 .qb th, .qb td { border: 1px solid var(--qb-line); padding: .2em .5em; }
 .qb-options, .qb-rationales { list-style: none; padding: 0; margin: .8em 0; }
