@@ -68,6 +68,14 @@ def test_each_format_flag_writes_its_file(work, args, files):
     assert sorted(p.name for p in Path("somewhere/else").iterdir()) == sorted(files)
 
 
+def test_csv_before_the_bank_path_takes_the_path_as_a_path(work):
+    result = run("--csv", work.name, "--out", "o")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in Path("o").iterdir()] == ["tricky-bank.csv"]
+    result = run(work.name, "--csv", "plian")
+    assert result.exit_code == 2 and "'plian' is not one of 'plain', 'anki'" in result.output
+
+
 def test_no_format_is_a_usage_error(work):
     result = run(work.name)
     assert result.exit_code == 2 and "choose at least one format" in result.output

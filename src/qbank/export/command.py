@@ -68,10 +68,31 @@ def progress(total: int) -> Iterator[Tick]:
         yield bar.update
 
 
-@click.command("export")
+class ExportCommand(click.Command):
+    """`--csv` takes an optional flavour; an existing path right after it (`--csv bank/`)
+    is a path, not a misspelt flavour, so the flag gets its default there."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        fixed: list[str] = []
+        for i, arg in enumerate(args):
+            fixed.append(arg)
+            if arg == "--":
+                fixed.extend(args[i + 1:])
+                break
+            following = args[i + 1] if i + 1 < len(args) else None
+            if arg == "--csv" and following is not None and following not in CSV_FLAVOURS \
+                    and not following.startswith("-") and os.path.exists(following):
+                fixed.append("plain")
+        return super().parse_args(ctx, fixed)
+
+
+CSV_FLAVOURS = ("plain", "anki")
+
+
+@click.command("export", cls=ExportCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--anki", is_flag=True, help="Anki package (.apkg); re-importing updates the notes in place.")
-@click.option("--csv", "csv", type=click.Choice(["plain", "anki"]), is_flag=False, flag_value="plain",
+@click.option("--csv", "csv", type=click.Choice(CSV_FLAVOURS), is_flag=False, flag_value="plain",
               multiple=True, metavar="[plain|anki]",
               help="CSV: `plain` (default) for reviewers and spreadsheets, `anki` for Anki's text import "
                    "with the .apkg's GUIDs. Repeat for both.")
