@@ -140,3 +140,42 @@ def fix_text(text: str, code: str, options: RuleOptions | None = None) -> tuple[
     out = io.StringIO()
     y.dump(data, out)
     return out.getvalue(), changed
+
+
+# --- building questions in tests ---------------------------------------------------------------
+
+def make(stem: str, options: list, key: int = 0, explanation: str | None = None,
+         id: str = "q-001", extra: str = "") -> str:
+    """YAML for a question. ``options`` items are option texts or (text, rationale) pairs
+    (rationale None: no rationale key). Defaults give every distractor its own 8+ word
+    rationale and an explanation that talks about the key, so only what a test sets up
+    can trigger a rule."""
+    import json
+
+    def block(text: str) -> list[str]:
+        return ["  " + line if line else "" for line in text.strip("\n").split("\n")]
+
+    lines = [f"id: {id}", "stem: |", *block(stem), "options:"]
+    texts = []
+    for i, opt in enumerate(options):
+        text, rationale = opt if isinstance(opt, tuple) else (opt, _default_rationale(i))
+        texts.append(text)
+        lines.append(f"  - text: {json.dumps(text, ensure_ascii=False)}")
+        if i == key:
+            lines.append("    correct: true")
+        if rationale is not None:
+            lines.append(f"    rationale: {json.dumps(rationale, ensure_ascii=False)}")
+    if explanation is None:
+        explanation = (f"{texts[key]} is right here: it addresses what the situation requires, "
+                       "while every other choice leaves the central problem unresolved or makes it worse.")
+    lines += ["explanation: |", *block(explanation)]
+    return "\n".join(lines) + "\n" + extra
+
+
+_RATIONALE_STARTS = ["Tempting, but", "Plausible, yet", "Reasonable later, but", "Understandable, although",
+                     "Common in practice, but", "Sounds supportive, but"]
+
+
+def _default_rationale(i: int) -> str:
+    start = _RATIONALE_STARTS[i % len(_RATIONALE_STARTS)]
+    return f"{start} this leaves the immediate concern in the scenario without a real answer."

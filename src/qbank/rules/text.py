@@ -448,8 +448,16 @@ def apply_edits(old: Any, edits: list[tuple[int, int, str]]) -> Any:
         last = e
     parts.append(old[last:])
     new = keep_style(old, "".join(parts))
+    if new is old or type(new) is str:
+        return new
+    comment = getattr(old, "comment", None)
+    if comment is not None:
+        try:
+            new.comment = comment
+        except AttributeError:  # pragma: no cover - plain str subclasses without slots
+            pass
     fold = getattr(old, "fold_pos", None)
-    if fold and new is not old and hasattr(new, "fold_pos"):
+    if fold:
         moved = []
         for p in fold:
             shift = 0

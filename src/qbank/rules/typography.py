@@ -16,7 +16,7 @@ _NBSP = "\u00a0\u202f\u2007"
 _WS = f" \\t{_NBSP}{_ZERO_WIDTH}"
 # Only whitespace runs that can be a problem: with a tab, non-breaking or zero-width
 # character; two or more spaces; one space at a line end or before punctuation.
-_SUSPECT = re.compile(f"[{_WS}]*[\\t{_NBSP}{_ZERO_WIDTH}][{_WS}]*| {{2,}}| (?=\\n|\\Z)| (?=[,;:.!?](?:\\s|\\Z))")
+_SUSPECT = re.compile(f"[{_WS}]*[\\t{_NBSP}{_ZERO_WIDTH}][{_WS}]*| {{2,}}| (?=\\n|\\Z)| (?=[,;]|[:.!?](?:\\s|\\Z))")
 _DOUBLED_PUNCT = re.compile(r"([,;:!?])\1+|(?<!\.)\.\.(?!\.)|[,;]\.(?!\.)")
 _PUNCT_AFTER = frozenset(",;:.!?")
 _MAYBE_DOUBLED = re.compile(r"[,;:!?.][,;:!?.]")
@@ -89,8 +89,9 @@ def field_findings(text: str, hard: str | None = None) -> list[Finding]:
             continue
         if _is_table_line(hard, s):
             continue
-        if hard[e] in _PUNCT_AFTER and (e + 1 == n or hard[e + 1] in " \t\n") and hard[s - 1] != "_" \
-                and not (hard[e] == "." and hard[e + 1: e + 2] == "."):
+        if hard[e] in _PUNCT_AFTER and hard[s - 1] != "_" and (
+                hard[e] in ",;" or (e + 1 == n or hard[e + 1] in " \t\n")
+                and not (hard[e] == "." and hard[e + 1: e + 2] == ".")):
             out.append(Finding("punct-space", s, e, ""))
             continue
         if not run.strip(_ZERO_WIDTH):

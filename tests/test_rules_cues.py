@@ -1,0 +1,213 @@
+"""QB301-QB312: cues to the testwise and option formats, and the numeric sort fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from lintkit import fix_text, lint, make
+
+STEM = "A client who lost her job says she feels hopeless. What should the social worker do FIRST?"
+
+
+@pytest.mark.parametrize("text", ["All of the above", "All of these", "all of the above.", "All of the options"])
+def test_all_of_the_above_is_an_error_at_the_option(text):
+    (d,) = lint(make(STEM, ["Assess suicide risk", "Refer her to job training", text]), ["QB301"])
+    assert d.severity.value == "error" and d.line == 10 and "option 3" in d.message
+
+
+@pytest.mark.parametrize("text", ["None of the above", "None of these", "Neither of the above"])
+def test_none_of_the_above_warns(text):
+    (d,) = lint(make(STEM, ["Assess suicide risk", "Refer her to job training", text]), ["QB302"])
+    assert d.severity.value == "warning" and "option 3" in d.message
+
+
+def test_options_that_merely_contain_all_or_none_are_not_above_options():
+    text = make(STEM, ["Assess suicide risk", "Review all of the above-mentioned records", "Call no one yet"])
+    assert lint(text, ["QB301", "QB302"]) == []
+
+
+@pytest.mark.parametrize("text", ["Both A and C", "A and B only", "I, II and III", "II only", "All but B",
+                                  "Both of the above", "A, B, and D", "Options A and C"])
+def test_combination_options_are_errors(text):
+    (d,) = lint(make(STEM, ["Assess suicide risk", "Refer her to job training", text]), ["QB303"])
+    assert "combines other options" in d.message
+
+
+@pytest.mark.parametrize("text", ["Vitamin A and C supplements", "Type A personality", "A and B blood types"
+                                  " are unrelated here", "Plan B"])
+def test_ordinary_options_with_capital_letters_are_not_combinations(text):
+    assert lint(make(STEM, ["Assess suicide risk", "Refer her to job training", text]), ["QB303"]) == []
+
+
+def test_conspicuously_longest_key_warns_with_the_ratio():
+    key = "Assess suicide risk directly, including plan, means, intent and protective factors"
+    (d,) = lint(make(STEM, [key, "Refer her to job training", "Call her family", "Schedule a follow-up"]),
+                ["QB304"])
+    assert "3.3x longer than any distractor" in d.message and "(82 vs 25 characters)" in d.message
+    assert d.line == 5
+
+
+def test_slightly_longer_key_and_short_options_pass():
+    opts = ["Assess suicide risk with her now", "Refer her to job training", "Call her family", "Schedule a follow-up"]
+    assert lint(make(STEM, opts), ["QB304"]) == []
+    diagnoses = ["Schizoaffective disorder", "Schizophrenia", "Bipolar I disorder"]
+    assert lint(make("Which diagnosis fits BEST?", diagnoses), ["QB304", "QB305"]) == []
+
+
+def test_uneven_option_lengths_are_info():
+    opts = ["Assess risk now", "Refer her to a vocational rehabilitation program that offers retraining and "
+            "placement services", "Call her family", "Schedule a follow-up"]
+    (d,) = lint(make(STEM, opts), ["QB305"])
+    assert d.severity.value == "info" and "3 words (option 1) to 13 words (option 2)" in d.message
+
+
+def test_absolute_term_only_in_a_distractor_warns_at_that_distractor():
+    opts = ["Assess suicide risk", "Always refer to a psychiatrist", "Call her family", "Never leave her alone"]
+    found = lint(make(STEM, opts), ["QB306"])
+    assert [(d.line, d.message.split('"')[1]) for d in found] == [(8, "always"), (12, "never")]
+
+
+def test_absolutes_in_the_key_too_or_in_idioms_pass():
+    opts = ["Always assess suicide risk first", "Never refer to a psychiatrist", "Call her family"]
+    assert lint(make(STEM, opts), ["QB306"]) == []
+    opts = ["Assess suicide risk", "Ask if she is sleeping at all", "Call her family"]
+    assert lint(make(STEM, opts), ["QB306"]) == []
+
+
+def test_hedge_only_in_the_key_is_info():
+    opts = ["Nightmares usually fade within weeks", "Nightmares mean PTSD", "Nightmares require medication"]
+    (d,) = lint(make("What should the worker tell the parents?", opts), ["QB307"])
+    assert d.severity.value == "info" and '"usually"' in d.message
+    opts[1] = "Nightmares often mean PTSD"
+    assert lint(make("What should the worker tell the parents?", opts), ["QB307"]) == []
+
+
+def test_stem_word_echoed_only_in_the_key_is_a_clang_cue():
+    stem = "During a custody dispute, a father asks the worker for a letter. What should the worker do?"
+    opts = ["Decline, as custody opinions exceed the role", "Write the letter", "Ask the daughter",
+            "Agree if the mother consents"]
+    (d,) = lint(make(stem, opts), ["QB308"])
+    assert '"custody"' in d.message and d.line == 5
+
+
+def test_word_forms_count_as_the_same_word():
+    stem = "A supervisor notices a new worker avoiding supervision meetings. What should the supervisor do FIRST?"
+    opts = ["Explore what makes supervising sessions hard", "Document the absences", "Report to the director"]
+    (d,) = lint(make(stem, opts), ["QB308"])
+    assert '"supervising"' in d.message
+
+
+def test_clang_passes_when_a_distractor_shares_the_word_or_it_is_a_domain_word():
+    stem = "During a custody dispute, a father asks the worker for a letter. What should the worker do?"
+    opts = ["Decline, as custody opinions exceed the role", "Write a custody letter", "Ask the daughter"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+    stem = "A client asks the social worker for help. What should the social worker do FIRST?"
+    assert lint(make(stem, ["Ask the client what help means", "Refer out", "Wait"]), ["QB308"]) == []
+
+
+def test_stem_stoplist_from_config_silences_a_word():
+    from qbank.rules.base import RuleOptions
+
+    stem = "During a custody dispute, a father asks the worker for a letter. What should the worker do?"
+    opts = ["Decline, as custody opinions exceed the role", "Write the letter", "Ask the daughter"]
+    assert lint(make(stem, opts), ["QB308"], RuleOptions(stem_stoplist=frozenset({"custody"}))) == []
+
+
+def test_convergence_key_is_info():
+    opts = ["Weekly structured sessions on insulin with peer discussion", "Weekly unstructured sessions on conflict",
+            "Monthly structured lectures on insulin", "Daily peer discussion on any topic"]
+    (d,) = lint(make("Which group plan fits BEST?", opts), ["QB309"])
+    assert d.severity.value == "info" and "shares 5 content words" in d.message
+
+
+def test_article_that_only_the_key_agrees_with_is_a_cue():
+    stem = "A client intellectualizes his diagnosis. This defense is BEST described as an:"
+    opts = ["Intellectualization", "Displacement", "Projection", "Reaction formation"]
+    (d,) = lint(make(stem, opts), ["QB310"])
+    assert '"an"' in d.message
+    opts = ["Intellectualization", "Displacement", "Isolation of affect", "Reaction formation"]
+    assert lint(make(stem, opts), ["QB310"]) == []
+
+
+def test_article_agreement_knows_sounds_not_letters():
+    stem = "The first document a new client signs is usually a:"
+    opts = ["Universal release form", "Intake questionnaire", "Informed consent form"]
+    (d,) = lint(make(stem, opts), ["QB310"])  # "a universal" agrees; only the key does
+    assert d.code == "QB310"
+
+
+def test_unordered_numeric_options_warn_and_sorted_pass():
+    stem = "Within how many days must the agency act on a records request?"
+    (d,) = lint(make(stem, ["60 days", "30 days", "10 days", "90 days"], key=1), ["QB311"])
+    assert "options 3, 2, 1 and 4" in d.message
+    assert lint(make(stem, ["10 days", "30 days", "60 days", "90 days"], key=1), ["QB311"]) == []
+
+
+def test_numeric_options_in_different_units_or_with_words_are_left_alone():
+    stem = "How long do acute stress symptoms last at most?"
+    assert lint(make(stem, ["3 days", "1 month", "2 weeks"]), ["QB311"]) == []
+    assert lint(make(stem, ["Stage 3", "Stage 1", "Stage 2"]), ["QB311"]) == []
+
+
+def test_ranges_and_bounds_sort_by_value():
+    stem = "What share of adults with depression receive treatment?"
+    (d,) = lint(make(stem, ["40-59%", "Less than 20%", "60% or more", "20-39%"]), ["QB311"])
+    assert "options 2, 4, 1 and 3" in d.message
+
+
+NUMERIC = """\
+id: q-hipaa
+stem: Within how many days must the agency act on a records request?
+options:
+  # the options are durations
+  - text: "60 days"   # sixty
+    rationale: Sixty days was the limit for off-site records before 2013.
+  - text: 30 days
+    correct: true
+    rationale: |
+      The rule requires action within 30 days,
+      with one possible extension.
+  # ten is too short
+  - text: 10 days
+    rationale: Ten days is shorter than the federal rule requires of agencies.
+  - text: 90 days
+    rationale: >-
+      Ninety days exceeds the time the rule allows.
+  # before the explanation
+explanation: |
+  Under the HIPAA Privacy Rule an agency must act on a request within 30 days.
+"""
+
+
+def test_numeric_sort_fix_moves_whole_options_with_their_comments_and_styles():
+    fixed, changed = fix_text(NUMERIC, "QB311")
+    assert changed
+    assert lint(fixed, ["QB311"]) == []
+    order = [line.split("text: ")[1].split("#")[0].strip() for line in fixed.splitlines() if "- text:" in line]
+    assert order == ["10 days", "30 days", '"60 days"', "90 days"]
+    # each option keeps its key flag, rationale (and block style) and end-of-line comment
+    assert 'text: "60 days"   # sixty\n    rationale: Sixty days' in fixed
+    assert "text: 30 days\n    correct: true\n    rationale: |\n      The rule requires" in fixed
+    assert "rationale: >-\n      Ninety days" in fixed
+    # full-line comments stay where they were between options; none is lost
+    for comment in ("# the options are durations", "# ten is too short", "# before the explanation"):
+        assert fixed.count(comment) == 1
+    assert fixed.index("# before the explanation") > fixed.index("Ninety days")
+    assert fixed.index("# before the explanation") < fixed.index("explanation:")
+    assert fix_text(fixed, "QB311") == (fixed, False)
+
+
+def test_nonparallel_period_and_capital_are_info():
+    opts = ["Remain silent for now", "Ask what she is feeling.", "Change the topic", "Reassure her"]
+    (d,) = lint(make(STEM, opts), ["QB312"])
+    assert d.severity.value == "info" and "option 2 ends with a period" in d.message
+    opts = ["Remain silent for now", "ask what she is feeling", "Change the topic", "Reassure her"]
+    (d,) = lint(make(STEM, opts), ["QB312"])
+    assert "option 2 starts with a lowercase letter" in d.message
+
+
+def test_parallel_options_and_proper_nouns_pass():
+    opts = ["Remain silent for now", "Ask what she is feeling", "Change the topic", "Reassure her"]
+    assert lint(make(STEM, opts), ["QB312"]) == []
+    opts = ["denial", "projection", "Freudian slip", "sublimation"]
+    assert lint(make("Which defense is this?", opts), ["QB312"]) == []
