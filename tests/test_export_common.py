@@ -206,3 +206,11 @@ def test_web_images_are_left_as_links(tmp_path):
     bank = _bank_with_stem(tmp_path, "Look: ![x](https://example.org/c.png)")
     rq = Renderer(bank.root).render(bank.questions[0])
     assert rq.images == {} and 'src="https://example.org/c.png"' in rq.localized("media/").stem
+
+
+def test_an_empty_selection_is_an_error_not_an_empty_package(tmp_path):
+    from qbank.export import ExportError
+
+    with pytest.raises(ExportError, match="no question"):
+        run_export(load(TRICKY), ["qti21"], tmp_path / "out", tag="no-such-tag")
+    assert list((tmp_path / "out").iterdir()) == []

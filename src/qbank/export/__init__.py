@@ -82,6 +82,8 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     bank_name = (name or bank.name).strip() or "bank"
     out = prepare_out_dir(Path(out_dir))
     questions = select(bank.questions, tag, topic)
+    if not questions:  # an empty deck or quiz helps nobody, and QTI needs at least one item
+        raise ExportError("no question to export" + (" matches the --tag/--topic filters" if tag or topic else ""))
     rendered, media = render_all(questions, bank.root, tick, jobs)
     built: list[tuple[Path, bytes]] = []
     for fmt in wanted:
