@@ -58,7 +58,6 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import Comment, CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
-from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
@@ -287,6 +286,16 @@ def _scalar_lines(tok: yaml.ScalarToken, lines: list[str]) -> range | list[int]:
         while last > first and not lines[last].strip(" \t"):
             last -= 1
     return range(first + 1, last + 1)
+
+
+def _without_comments(lines: list[str], found: list[Trivium]) -> str:
+    """The text with its comments cut off (every line keeps its number). A comment line
+    becomes a bare `#`, not a blank line: after a `|+` block a blank line would be text."""
+    out = list(lines)
+    for t in found:
+        if t.text:
+            out[t.line] = "#" if t.own_line else out[t.line][:t.column].rstrip(" \t")
+    return "\n".join(out)
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -547,10 +556,13 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
             raise _refuse(path, "anchors and aliases (&name, *name) are not rewritten; "
                                 "write the values out in full", m.line + 1, m.column + 1)
     try:
-        tree = load_rt(text)
+        # ruamel.yaml never sees the comments (they are re-inserted by owner): it is faster,
+        # and its comment parsing has crashes and losses this way round
+        tree = load_rt(_without_comments(lines, found))
         before = plain(tree)
-    except (RuamelError, TypeError, ValueError) as exc:
-        raise _refuse(path, f"the rewriter cannot read this file ({str(exc).splitlines()[0]}); left unchanged")
+    except Exception as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _refuse(path, f"the rewriter cannot read this file ({first}); left unchanged")
     if not same(before, doc.data):
         raise _refuse(path, "the rewriter reads this file differently from qbank (a YAML directive, "
                             "a date or a number written in an unusual way?); left unchanged")
