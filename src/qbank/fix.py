@@ -48,6 +48,10 @@ def fixers(codes: Iterable[str], unsafe: bool, rules: Mapping[str, Rule] | None 
     return [rule for code, rule in sorted(rules.items()) if code in wanted and rule.fix_safety in allowed]
 
 
+class _NothingToFix(Exception):
+    pass
+
+
 class _FixFailed(Exception):
     def __init__(self, code: str, exc: Exception) -> None:
         super().__init__(code)
@@ -68,6 +72,8 @@ def _run_fixes(rules: list[Rule], options: RuleOptions) -> Any:
                     raise _FixFailed(rule.code, exc) from exc
             if not changed:
                 break
+        if not fixed:
+            raise _NothingToFix  # skip writing out and checking a file that stays as it is
         return fixed
 
     return transform
@@ -82,6 +88,8 @@ def fix_text(text: str, codes: Iterable[str], options: RuleOptions, unsafe: bool
         return text, ()
     try:
         done = rewrite(text, _run_fixes(chosen, options), canonical=False, path=path, expect_same_data=False)
+    except _NothingToFix:
+        return text, ()
     except _FixFailed as failed:
         raise RewriteRefused([internal_error(path, f"the fix for {failed.code} failed on this file "
                                                    f"({type(failed.exc).__name__})")]) from failed
