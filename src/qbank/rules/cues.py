@@ -11,7 +11,7 @@ from typing import Any, Iterator, MutableMapping
 
 from ..diagnostics import Diagnostic, Severity
 from .base import ItemContext, Rule, RuleOptions
-from .text import (DOMAIN_STOPWORDS, STOPWORDS, content_stems, facts, ordinal_list, quantity,
+from .text import (STOP_ALL, content_stems, facts, find_stem, ordinal_list, quantity,
                    quote, stem, words)
 
 _ABOVE = r"(?:above|preceding|previous|options|answers|choices|statements|responses)"
@@ -21,7 +21,7 @@ _NONE_ABOVE = re.compile(rf"^(?:none|neither) (?:of )?(?:the )?{_ABOVE}\b|^none 
 
 def _inert(norm: str) -> bool:
     """An all-/none-of-the-above option: reported by QB301/QB302, not by word-cue rules."""
-    return bool(_ALL_ABOVE.match(norm) or _NONE_ABOVE.match(norm))
+    return norm[:3] in ("all", "eac", "non", "nei") and bool(_ALL_ABOVE.match(norm) or _NONE_ABOVE.match(norm))
 
 
 class AllOfTheAbove(Rule):
@@ -401,8 +401,10 @@ _ABSOLUTE_EXCEPTIONS = re.compile(r"\b(?:at all|after all|all right|not only|onl
 
 
 def _absolutes(text_words: list[str], norm: str) -> list[str]:
+    if _ABSOLUTES.isdisjoint(text_words):
+        return []
     found = [w for w in text_words if w in _ABSOLUTES]
-    if found and _ABSOLUTE_EXCEPTIONS.search(norm):
+    if _ABSOLUTE_EXCEPTIONS.search(norm):
         cleaned = _ABSOLUTE_EXCEPTIONS.sub(" ", norm)
         found = [w for w in words(cleaned) if w in _ABSOLUTES]
     return found
@@ -548,10 +550,10 @@ class VagueTermCue(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         k = ctx.question.key_index
-        hedges = [w for w in f.option_words[k] if w in _HEDGES]
-        if not hedges:
+        if _HEDGES.isdisjoint(f.option_words[k]):
             return
-        if any(w in _HEDGES for i, ws in enumerate(f.option_words) if i != k for w in ws):
+        hedges = [w for w in f.option_words[k] if w in _HEDGES]
+        if any(not _HEDGES.isdisjoint(ws) for i, ws in enumerate(f.option_words) if i != k):
             return
         yield self.diagnostic(ctx, ("options", k, "text"),
                               f"only the key hedges (\"{hedges[0]}\"), which marks it as the careful "
@@ -625,16 +627,13 @@ class StemKeyWordRepeat(Rule):
         stop = ctx.options.stem_stoplist
         key_words: dict[str, str] = {}
         for w in f.option_words[k]:
-            if len(w) >= 4 and w not in STOPWORDS and w not in DOMAIN_STOPWORDS and w not in stop:
+            if len(w) >= 4 and w not in STOP_ALL and w not in stop:
                 key_words.setdefault(stem(w), w)
         if not key_words:
             return
-        # Stem only the stem words that could match a key word (same first 4 letters).
-        prefixes = {w[:4] for w in key_words.values()} | {s[:4] for s in key_words}
-        stem_stems = {stem(w) for w in set(f.stem_words)
-                      if w[:4] in prefixes and len(w) >= 4 and w not in STOPWORDS
-                      and w not in DOMAIN_STOPWORDS and w not in stop}
-        shared = [s for s in key_words if s in stem_stems]
+        low = f.stem_lower
+        exclude = STOP_ALL | stop if stop else STOP_ALL
+        shared = [s for s in key_words if find_stem(low, s, exclude=exclude)]
         if not shared:
             return
         others: set[str] = set()
@@ -717,12 +716,13 @@ class ConvergenceKey(Rule):
             return
         sets = f.option_content
         k = ctx.question.key_index
+        if not sets[k] or not all(sets[k] & sets[j] for j in range(n) if j != k):
+            return
         scores = []
         for i in range(n):
             scores.append(sum(len(sets[i] & sets[j]) for j in range(n) if j != i))
         best_other = max(s for i, s in enumerate(scores) if i != k)
-        if scores[k] >= CONVERGENCE_MIN_SHARED and scores[k] > best_other \
-                and all(sets[k] & sets[j] for j in range(n) if j != k):
+        if scores[k] >= CONVERGENCE_MIN_SHARED and scores[k] > best_other:
             yield self.diagnostic(ctx, ("options", k, "text"),
                                   f"the key shares {scores[k]} content words with the distractors (the "
                                   f"most of any option: next is {best_other}); candidates can converge on "

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from .base import ItemContext, Rule
-from .text import TOKEN, facts, quote, stem, words
+from .text import TOKEN, facts, find_stem, quote
 
 EXPLANATION_MIN_WORDS = 20
 RATIONALE_MIN_WORDS = 8
@@ -73,7 +73,7 @@ class WeakExplanation(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
-        text = f.plain_of(("explanation",), ctx.question.explanation)
+        text = ctx.question.explanation  # raw Markdown: word counts and word matches hardly differ
         n = len(text.split())
         if n < EXPLANATION_MIN_WORDS:
             yield self.diagnostic(ctx, ("explanation",),
@@ -85,27 +85,14 @@ class WeakExplanation(Rule):
         key_numbers = {t for t in TOKEN.findall(f.option_plain[k]) if t[0].isdigit()}
         if not key_stems and not key_numbers:
             return
-        if key_stems and _mentions(key_stems, words(text)):
+        low = text.lower()
+        if key_stems and any(find_stem(low, s, loose=True) for s in key_stems):
             return
         if key_numbers and any(t in key_numbers for t in TOKEN.findall(text)):
             return
         yield self.diagnostic(ctx, ("explanation",),
                               f"the explanation never mentions the key ({quote(ctx.question.key.text)}); "
                               "say why that answer is right in terms of its content")
-
-
-def _mentions(key_stems: set[str], text_words: list[str]) -> bool:
-    """Does any word of the text match a key stem? Stems match when equal or when they share
-    their first five letters ("silent"/"silence"), so paraphrases in other word forms count."""
-    prefixes = {s[:5] for s in key_stems if len(s) >= 5}
-    first4 = {s[:4] for s in key_stems}
-    for w in set(text_words):
-        if len(w) < 4 or w[:4] not in first4:
-            continue
-        s = stem(w)
-        if s in key_stems or (len(s) >= 5 and s[:5] in prefixes):
-            return True
-    return False
 
 
 class RationaleTooShort(Rule):
@@ -189,21 +176,38 @@ class RationaleTooShort(Rule):
                 seen[norm] = i
 
 
-_OPT = r"(?i:options?|choices?|answers?|alternatives?|responses?|letters?)"
-_LETTER_REF = re.compile(
+_OPT = r"(?i:options?|choices?|answers?|alternatives?)"
+# References that name an option word: "option B", "choice 2", "the answer is C", "the
+# second option". Searched only in fields that contain one of _OPTION_WORDS.
+_WORD_REF = re.compile(
     rf"\b{_OPT}\s+\(?[A-H]\)?(?![\w'’-])"
     rf"|\b{_OPT}\s+\(?[1-9]\)?(?![\w'’.,-])"
-    r"|(?:^|(?<=[.!?;:]\s))\(?[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?i:is|are|was|were|would be)\s+"
-    r"(?i:(?:not\s+|also\s+|both\s+)?(?:correct|incorrect|wrong|right|true|false|the\s+(?:best|correct|right|key)))"
     r"|\b(?i:the\s+(?:correct\s+|right\s+|best\s+)?(?:answer|key|option|choice)\s+is)\s+\(?[A-H]\)?(?![\w'’-])"
     r"|\b(?i:the\s+(?:first|second|third|fourth|fifth|last)\s+(?:option|choice|answer|alternative))\b"
 )
+_OPTION_WORDS = ("option", "choice", "answer", "alternative", "key is")
+# A sentence that starts with letters: "B is correct", "A and D are wrong". The pattern starts
+# with a character class, so the regex engine scans for it fast; the sentence start is
+# checked afterwards.
+_SENTENCE_REF = re.compile(
+    r"[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?i:is|are|was|were|would be)\s+"
+    r"(?i:(?:not\s+|also\s+|both\s+)?(?:correct|incorrect|wrong|right|true|false|the\s+(?:best|correct|right|key)))")
+_VERDICT_WORDS = ("correct", "wrong", "right", "true", "false", "the best", "the key")
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)$")
 
 
-# Every letter reference contains a standalone capital A-H or an option/choice/... word or
-# an ordinal: a cheap first pass over all feedback of an item.
-_OPTION_WORDS = ("option", "choice", "answer", "alternative", "response", "letter")
-_SENTENCE_LETTER = re.compile(r"[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?:is|are|was|were|would)\s")
+def _letter_reference(text: str) -> str | None:
+    """The first reference to an option by letter or position in plain ``text``."""
+    low = text.lower()
+    if any(w in low for w in _OPTION_WORDS):
+        m = _WORD_REF.search(text)
+        if m:
+            return m.group(0)
+    for m in _SENTENCE_REF.finditer(text):
+        start = m.start() - (1 if m.start() and text[m.start() - 1] == "(" else 0)
+        if start == 0 or _SENTENCE_START.search(text, max(0, start - 4), start):
+            return m.group(0)
+    return None
 
 
 class LetterReference(Rule):
@@ -269,17 +273,19 @@ class LetterReference(Rule):
         f = facts(ctx)
         fields = [(p, t) for p, t in f.fields if p[-1] in ("explanation", "rationale")]
         # Cheap first pass over all feedback at once: every reference has an option word or
-        # a capital A-H followed by "is/are/was/were/would".
+        # a capital A-H followed by is/are/was/were.
         joined = "\n\x00\n".join(t for _, t in fields)
         low = joined.lower()
-        if not any(w in low for w in _OPTION_WORDS) and not _SENTENCE_LETTER.search(joined):
+        if not any(w in low for w in _OPTION_WORDS) and not (
+                any(w in low for w in _VERDICT_WORDS) and _SENTENCE_REF.search(joined)):
             return
         for path, raw in fields:
-            text = f.plain_of(path, raw)
-            m = _LETTER_REF.search(text)
-            if m:
+            if not any(w in raw.lower() for w in _OPTION_WORDS) and not _SENTENCE_REF.search(raw):
+                continue
+            found = _letter_reference(f.plain_of(path, raw))
+            if found:
                 where = "the explanation" if path[0] == "explanation" else f"the rationale of option {path[1] + 1}"
                 yield self.diagnostic(ctx, path,
                                       f"{where} refers to an option by letter or position "
-                                      f"({quote(m.group(0))}); options are shuffled on export, so name "
+                                      f"({quote(found)}); options are shuffled on export, so name "
                                       "the option by its content")

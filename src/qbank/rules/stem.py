@@ -224,7 +224,8 @@ def lead_in_words(stem: str, masked: str | None = None) -> list[Word]:
 
 
 _NEGATIVE_HINT = re.compile(r"(?i:not|except|least|incorrect|false)")
-_QUALIFIER_HINT = re.compile(r"(?i:first|next|best|most|initial)")
+# Qualifiers in capitals need no check, so only lowercase or Title-case forms are a hint.
+_QUALIFIER_HINT = re.compile(r"[Ff]irst|[Nn]ext|[Bb]est|[Mm]ost|[Ii]nitial")
 
 
 def _cached_lead_words(f) -> list[Word]:

@@ -49,19 +49,27 @@ def mask(text: str, opaque: bool = False) -> str:
 
 
 _LINK_TEXT = re.compile(r"\[([^\]\n]*)\]")
-_EMPHASIS = re.compile(r"\*+|(?<![^\W_])_+|_+(?![^\W_])|~~|\\(?=[^\w\s])|^[ \t]*(?:#{1,6}|>)[ \t]+", re.M)
-_SPACES = re.compile(r"\s+")
-_PLAIN_TRIGGER = re.compile(r"[*_~\\#>\[]")
+_UNDERSCORES = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")   # emphasis, not snake_case
+_ESCAPES = re.compile(r"\\(?=[^\w\s])")
+_LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}|>)[ \t]+", re.M)
 
 
 def plain(text: str) -> str:
     """Prose of a Markdown field: masked, link brackets and emphasis markers removed,
-    whitespace collapsed to single spaces."""
+    whitespace collapsed to single spaces. (Each step runs only if its marker occurs.)"""
     out = mask(text)
-    if _PLAIN_TRIGGER.search(out):
-        out = _EMPHASIS.sub("", out)
-        if "[" in out:
-            out = _LINK_TEXT.sub(r"\1", out)
+    if "*" in out:
+        out = out.replace("*", "")
+    if "_" in out:
+        out = _UNDERSCORES.sub("", out)
+    if "~~" in out:
+        out = out.replace("~~", "")
+    if "\\" in out:
+        out = _ESCAPES.sub("", out)
+    if "#" in out or ">" in out:
+        out = _LINE_MARKS.sub("", out)
+    if "[" in out:
+        out = _LINK_TEXT.sub(r"\1", out)
     return " ".join(out.split())
 
 
@@ -180,49 +188,81 @@ making take takes taking says said tells told reports reported state states stat
 CONTENT_MIN_LETTERS = 4
 
 
+STOP_ALL = STOPWORDS | DOMAIN_STOPWORDS
+
+
 def content_stems(text_words: Iterable[str], stoplist: frozenset[str] = frozenset()) -> set[str]:
     """Stems of the content words (>= 4 letters, not stopwords) among lowercase ``text_words``."""
     out: set[str] = set()
+    get = _STEMS.get
     for w in text_words:
-        if len(w) >= CONTENT_MIN_LETTERS and w not in STOPWORDS and w not in DOMAIN_STOPWORDS \
-                and w not in stoplist:
-            out.add(stem(w))
+        if len(w) >= CONTENT_MIN_LETTERS and w not in STOP_ALL and (not stoplist or w not in stoplist):
+            out.add(get(w) or stem(w))
     return out
+
+
+_WORD_AT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def find_stem(low: str, target: str, loose: bool = False,
+              exclude: frozenset[str] = frozenset()) -> str | None:
+    """A word of the lowercase text ``low`` whose stem is ``target`` (with ``loose``: whose
+    stem shares its first five letters), or None. Candidates are found by substring search
+    for the stem's first four letters, which is much cheaper than tokenising the text."""
+    pre = target[:4]
+    i = low.find(pre)
+    while i >= 0:
+        if i == 0 or not low[i - 1].isalpha():
+            m = _WORD_AT.match(low, i)
+            if m is not None:
+                w = m.group(0)
+                if len(w) >= CONTENT_MIN_LETTERS and w not in exclude:
+                    s = _STEMS.get(w) or stem(w)
+                    if s == target or loose and len(s) >= 5 and len(target) >= 5 and s[:5] == target[:5]:
+                        return w
+        i = low.find(pre, i + 1)
+    return None
 
 
 # --- the lead-in ---------------------------------------------------------------------------
 
 _TRAILING_MARKUP = " \t\r\n*_\"'”’)]"
-# A sentence boundary, searched in the *reversed* text before the lead-in's final mark:
-# whitespace, optional closing quotes/brackets/emphasis, then . ! or ?; or a blank line.
-_BOUNDARY_REV = re.compile(r"\s+[\"'”’)\]*_]*[.!?](?!\.)|\n[ \t]*\n")
+_CLOSERS = "\"'”’)]*_"
 _ABBREVIATIONS = frozenset("dr mr mrs ms mx st vs e.g i.e eg ie approx prof jr sr no fig cf al".split())
 
 
 def lead_in_span(masked_stem: str) -> tuple[int, int]:
-    """(start, end) of the lead-in, the stem's last sentence, in ``masked_stem``."""
-    end = len(masked_stem.rstrip(_TRAILING_MARKUP))
+    """(start, end) of the lead-in, the stem's last sentence, in ``masked_stem``.
+
+    Walks back from the final mark over candidate sentence ends (. ? ! followed, after any
+    closing quotes or brackets, by whitespace) with ``rfind``, skipping decimals, ellipses
+    and abbreviations ("Dr.", "e.g."); a blank line also ends a sentence."""
+    m = masked_stem
+    end = len(m.rstrip(_TRAILING_MARKUP))
     if end == 0:
         return 0, 0
-    end_full = len(masked_stem.rstrip())
-    rev = masked_stem[end - 2::-1] if end >= 2 else ""
-    pos = 0
-    while True:
-        m = _BOUNDARY_REV.search(rev, pos)
-        if m is None:
-            start = 0
+    end_full = len(m.rstrip())
+    blank = m.rfind("\n\n", 0, end - 1)
+    start = blank + 2 if blank >= 0 else 0
+    limit = end - 1  # the lead-in's own final mark is not a boundary
+    while limit > start:
+        p = max(m.rfind(".", start, limit), m.rfind("?", start, limit), m.rfind("!", start, limit))
+        if p < 0:
             break
-        start = end - 1 - m.start()
-        # The boundary's period belongs to the previous sentence; skip abbreviations ("Dr.").
-        mark_at = end - 1 - m.end()
-        if masked_stem[mark_at] == ".":
-            before = masked_stem[:mark_at].rsplit(None, 1)
+        limit = p
+        q = p + 1
+        while q < end and m[q] in _CLOSERS:
+            q += 1
+        if q >= end or not m[q].isspace() or q == p + 1 and m[p] == "." and m[p - 1: p] == ".":
+            continue
+        if m[p] == ".":
+            before = m[max(0, p - 24):p].rsplit(None, 1)
             prev = before[-1].lower().lstrip("(\"'“") if before else ""
             if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
-                pos = m.end()
                 continue
+        start = q
         break
-    while start < end and masked_stem[start].isspace():
+    while start < end and m[start].isspace():
         start += 1
     return start, end_full
 
@@ -371,42 +411,62 @@ class ItemFacts:
         return words(self.stem_plain)
 
     @cached_property
-    def stem_content(self) -> set[str]:
-        return content_stems(self.stem_words)
+    def stem_lower(self) -> str:
+        return self.stem_plain.lower()
+
+    @cached_property
+    def _options(self) -> list[tuple]:
+        """Everything the rules read about each option, in one pass (it is the hot path):
+        (plain, words, tokens, normalised, content stems, word count, quantity)."""
+        out = []
+        for i, o in enumerate(self.q.options):
+            text = o.text
+            p = self.plain_of(("options", i, "text"), text)
+            ascii_ = p.isascii()
+            low = p.lower() if ascii_ else unicodedata.normalize("NFKC", p).casefold().translate(_QUOTE_FOLD)
+            ws = words(low)
+            if "`" in text:  # code is not prose, but two options differing only in code differ
+                norm = normalize(text)
+            else:
+                norm = " ".join(low.split()).rstrip(" .;:,!?")
+            out.append((p, ws, TOKEN.findall(low), norm, content_stems(ws), len(p.split()),
+                        quantity(text) if _DIGIT.search(text) else None))
+        return out
 
     @cached_property
     def option_plain(self) -> list[str]:
-        return [self.plain_of(("options", i, "text"), o.text) for i, o in enumerate(self.q.options)]
-
-    @cached_property
-    def option_content(self) -> list[set[str]]:
-        """Content-word stems of each option (built-in stoplists only)."""
-        return [content_stems(ws) for ws in self.option_words]
+        return [o[0] for o in self._options]
 
     @cached_property
     def option_words(self) -> list[list[str]]:
-        return [words(t) for t in self.option_plain]
+        return [o[1] for o in self._options]
 
     @cached_property
     def option_tokens(self) -> list[list[str]]:
         """Lowercase words and numbers of each option ("Week 1" -> ["week", "1"])."""
-        return [word_key(o.text, p).split() for o, p in zip(self.q.options, self.option_plain)]
+        return [o[2] for o in self._options]
 
     @cached_property
     def option_norm(self) -> list[str]:
-        return [normalize(o.text) for o in self.q.options]
+        """Each option folded for equality (see :func:`normalize`)."""
+        return [o[3] for o in self._options]
+
+    @cached_property
+    def option_content(self) -> list[set[str]]:
+        """Content-word stems of each option (built-in stoplists only)."""
+        return [o[4] for o in self._options]
 
     @cached_property
     def option_word_counts(self) -> list[int]:
-        return [len(t.split()) for t in self.option_plain]
+        return [o[5] for o in self._options]
 
     @cached_property
     def option_lengths(self) -> list[int]:
-        return [len(t) for t in self.option_plain]
+        return [len(o[0]) for o in self._options]
 
     @cached_property
     def quantities(self) -> list[Quantity | None]:
-        return [quantity(o.text) for o in self.q.options]
+        return [o[6] for o in self._options]
 
 
 def facts(ctx: Any) -> ItemFacts:

@@ -119,7 +119,16 @@ def _kind(run: str) -> str:
 
 # Anything QB501 could report starts here: a tab, non-breaking or zero-width character, a
 # space before a space/line end/punctuation, or two punctuation marks in a row.
-_TYPO_HINT = re.compile(f"[\\t{_NBSP}{_ZERO_WIDTH}]| [ \\n,.;:?!]| \\Z|[,;:!?.][,;:!?.]")
+_RARE = re.compile(f"[\\t{_NBSP}{_ZERO_WIDTH}]")
+_SPACE_HINT = re.compile(r" [ \n,.;:?!]")       # starts with a literal: a fast scan
+_PUNCT_HINT = re.compile(r"[,;:!?.][,;:!?.]")
+
+
+def _typo_hint(text: str) -> bool:
+    """Could ``text`` have any whitespace or punctuation finding? (Three fast scans.)"""
+    if "\t" in text or not text.isascii() and _RARE.search(text):
+        return True
+    return bool(text.endswith(" ") or _SPACE_HINT.search(text) or _PUNCT_HINT.search(text))
 
 
 def _balanced_counts(text: str) -> bool:
@@ -285,7 +294,7 @@ class Typography(Rule):
         fields = facts_.fields
         # One cheap pass over the whole item first: almost every item is clean.
         joined = "\n".join(t for _, t in fields)
-        if not _TYPO_HINT.search(joined) and _balanced_counts(joined) and not _mixed_quotes_possible(joined):
+        if not _typo_hint(joined) and _balanced_counts(joined) and not _mixed_quotes_possible(joined):
             return
         for path, text in fields:
             by_kind: dict[str, list[Finding]] = {}
