@@ -251,13 +251,13 @@ def ensure_bank(count: int, defects: float, seed: int) -> Path:
     path = WORK / (prefix + _generator_hash())
     manifest = generate.read_manifest(path)
     if manifest and manifest.get("args") == {"count": count, "defects": defects, "seed": seed}:
-        print(f"reusing {path.relative_to(REPO)}")
+        print(f"reusing {shown(path)}")
         return path
     for stale in WORK.glob(prefix + "*"):  # an older generator's bank with the same arguments
         if stale.is_dir() and stale != path:
             shutil.rmtree(stale)
     t = time.perf_counter()
-    print(f"generating {count} questions into {path.relative_to(REPO)} ...", flush=True)
+    print(f"generating {count} questions into {shown(path)} ...", flush=True)
     generate.generate(path, count, defects, seed)
     print(f"  done in {time.perf_counter() - t:.1f} s")
     return path
@@ -286,6 +286,14 @@ def exportable_view(bank: Path) -> tuple[Path, int]:
             shutil.copy2(bank / rel, target)
     stamp.write_text("", encoding="utf-8")
     return view, len(keep)
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (shorter to read)."""
+    try:
+        return path.relative_to(REPO).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def drop_cache(root: Path) -> None:
@@ -501,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
         "args": vars(args),
-        "bank": {"path": str(bank.relative_to(REPO)), "questions": args.count,
+        "bank": {"path": shown(bank), "questions": args.count,
                  "exportable_questions": n_view, "defects": args.defects, "seed": args.seed},
         "rows": [], "ratios": [],
     }
@@ -535,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     print_ratios(ratios)
     path = write_results(results)
-    print(f"\nresults written to {path.relative_to(REPO)}")
+    print(f"\nresults written to {shown(path)}")
     return 0
 
 
