@@ -308,7 +308,7 @@ class LongestOptionIsKey(Rule):
         f = facts(ctx)
         if len(ctx.question.options) < 2 or _short_options(f):
             return
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         lengths = f.option_lengths
         longest_other = max(n for i, n in enumerate(lengths) if i != k)
         key_len = lengths[k]
@@ -470,7 +470,7 @@ class AbsoluteTermCue(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         if _inert(f.option_norm[k]) or _absolutes(f.option_words[k], f.option_norm[k]):
             return
         for i, ws in enumerate(f.option_words):
@@ -549,7 +549,7 @@ class VagueTermCue(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         if _HEDGES.isdisjoint(f.option_words[k]):
             return
         hedges = [w for w in f.option_words[k] if w in _HEDGES]
@@ -623,7 +623,7 @@ class StemKeyWordRepeat(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         stop = ctx.options.stem_stoplist
         key_words: dict[str, str] = {}
         for w in f.option_words[k]:
@@ -715,7 +715,7 @@ class ConvergenceKey(Rule):
         if n < 3:
             return
         sets = f.option_content
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         if not sets[k] or not all(sets[k] & sets[j] for j in range(n) if j != k):
             return
         scores = []
@@ -826,7 +826,7 @@ class ArticleAgreementCue(Rule):
             if sound is None:
                 return
             agree.append(sound == (article == "an"))
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         if agree[k] and sum(agree) == 1:
             yield self.diagnostic(ctx, ("stem",),
                                   f"the lead-in ends in \"{article}\" and only the key fits it "
@@ -1075,7 +1075,7 @@ class NonparallelOptions(Rule):
         n = len(texts)
         if n < 3:
             return
-        periods = [t.endswith(".") and not t.endswith("..") and not _PERIOD_EXEMPT.search(t) for t in texts]
+        periods = [t.endswith(".") and not t.endswith("..") and not _PERIOD_EXEMPT.search(t[-8:]) for t in texts]
         odd = _odd_one(periods)
         if odd is not None:
             how = ("ends with a period and the other options do not" if periods[odd]
@@ -1085,7 +1085,9 @@ class NonparallelOptions(Rule):
             return
         initials: list[bool | None] = []
         for t in texts:
-            c = next((ch for ch in t if ch.isalnum()), "")
+            c = t[:1]
+            if c and not c.isalnum():
+                c = next((ch for ch in t if ch.isalnum()), "")
             initials.append(c.isupper() if c.isalpha() else None)
         known = [v for v in initials if v is not None]
         if len(known) >= 3 and known.count(False) == 1:

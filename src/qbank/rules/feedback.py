@@ -80,7 +80,7 @@ class WeakExplanation(Rule):
                                   f"the explanation has {n} words; say why the key is right in at least "
                                   f"{EXPLANATION_MIN_WORDS}")
             return
-        k = ctx.question.key_index
+        k = facts(ctx).key_index
         key_stems = f.option_content[k]
         key_numbers = {t for t in TOKEN.findall(f.option_plain[k]) if t[0].isdigit()}
         if not key_stems and not key_numbers:

@@ -240,10 +240,9 @@ class OverlappingOptions(Rule):
         opts = ctx.question.options
         n = len(opts)
         norms = f.option_norm
-        spaced = [f" {' '.join(t)} " for t in f.option_tokens]
         quantities = f.quantities
-        content = [c | {t for t in toks if t[0].isdigit()}
-                   for c, toks in zip(f.option_content, f.option_tokens)]
+        content = f.option_content
+        spaced: list[str] | None = None
         flagged: set[int] = set()
         for j in range(n):
             for i in range(j):
@@ -258,8 +257,10 @@ class OverlappingOptions(Rule):
                                               "mutually exclusive")
                         flagged.add(j)
                     continue
-                if j in flagged:
-                    continue
+                if j in flagged or content[i].isdisjoint(content[j]):
+                    continue  # both overlaps need a shared content word
+                if spaced is None:
+                    spaced = [f" {' '.join(t)} " for t in f.option_tokens]
                 msg = self._wording_overlap(i, j, spaced, content, opts)
                 if msg:
                     flagged.add(j)

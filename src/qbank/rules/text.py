@@ -12,7 +12,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Iterable
 
 # --- Markdown ------------------------------------------------------------------------------
@@ -347,6 +346,21 @@ def quantity(text: str) -> Quantity | None:
 
 # --- per-item facts ------------------------------------------------------------------------
 
+class cached_property:  # noqa: N801 - functools' version takes a lock per first access (slow here)
+    """A lazily computed attribute stored in the instance (no locking: facts are per item)."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 class ItemFacts:
     """Derived text of one question, computed on first use and shared by every rule."""
 
@@ -355,6 +369,10 @@ class ItemFacts:
         self._plain: dict[tuple, str] = {}
         self._opaque: dict[tuple, str] = {}
         self.memo: dict[str, Any] = {}  # rule-specific derived values shared by sibling rules
+
+    @cached_property
+    def key_index(self) -> int:
+        return self.q.key_index
 
     @cached_property
     def fields(self) -> list[tuple[tuple, str]]:
@@ -429,8 +447,11 @@ class ItemFacts:
                 norm = normalize(text)
             else:
                 norm = " ".join(low.split()).rstrip(" .;:,!?")
-            out.append((p, ws, TOKEN.findall(low), norm, content_stems(ws), len(p.split()),
-                        quantity(text) if _DIGIT.search(text) else None))
+            has_digit = _DIGIT.search(text) is not None
+            content = content_stems(ws)
+            if has_digit:  # numbers are content too ("Week 1" vs "Week 2")
+                content |= {t for t in TOKEN.findall(low) if t[0].isdigit()}
+            out.append((p, ws, None, norm, content, len(p.split()), quantity(text) if has_digit else None, low))
         return out
 
     @cached_property
@@ -444,7 +465,7 @@ class ItemFacts:
     @cached_property
     def option_tokens(self) -> list[list[str]]:
         """Lowercase words and numbers of each option ("Week 1" -> ["week", "1"])."""
-        return [o[2] for o in self._options]
+        return [TOKEN.findall(o[7]) for o in self._options]
 
     @cached_property
     def option_norm(self) -> list[str]:
