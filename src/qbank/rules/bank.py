@@ -228,6 +228,7 @@ BANDS, ROWS = 25, 5               # P(candidate) is 0.99 at Jaccard 0.7 and 6% a
 NEAR_DUPLICATE = 0.7
 _M64 = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
+BUCKET_CAP = 64  # representatives kept per LSH bucket (bounds the worst case)
 _VALUE_BITS = 64 - 7              # 7 top bits choose one of 128 bins
 _EMPTY = 1 << 63
 
@@ -392,29 +393,15 @@ class DuplicateStem(BankRule):
         yield from self._near_duplicates(valid, reps)
 
     def _near_duplicates(self, valid: list[BankItem], reps: list[int]) -> Iterator[Diagnostic]:
+        """Each stem against the earlier *cluster representatives* sharing an LSH band with it.
+
+        A stem that matches a representative is reported and joins that cluster; one that
+        matches none becomes a representative itself. So a bank of 10,000 near-identical
+        templated stems costs 10,000 comparisons, not 50 million; the cap per band bucket
+        bounds the adversarial case (many stems alike in one band but below the threshold).
+        """
         buckets: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
         unpack = struct.Struct(f"<{BANDS}I").unpack
-        for i in reps:
-            try:
-                bands = unpack(base64.b64decode(valid[i].summary["b"]))
-            except (ValueError, struct.error, KeyError, TypeError):
-                continue
-            for b, v in enumerate(bands):
-                bucket = buckets[b].get(v)
-                if bucket is None:
-                    buckets[b][v] = [i]
-                else:
-                    bucket.append(i)
-        pairs: set[tuple[int, int]] = set()
-        for table in buckets:
-            for members in table.values():
-                if len(members) > 1:
-                    for x in range(len(members)):
-                        a = members[x]
-                        for y in range(x + 1, len(members)):
-                            pairs.add((a, members[y]))  # members are in index order
-        if not pairs:
-            return
         cache: dict[int, frozenset[int]] = {}
 
         def shingles(i: int) -> frozenset[int]:
@@ -427,20 +414,33 @@ class DuplicateStem(BankRule):
                 cache[i] = s
             return s
 
-        matches: dict[int, list[tuple[float, int]]] = {}
-        for a, b in pairs:
-            sim = _jaccard(shingles(a), shingles(b))
-            if sim >= NEAR_DUPLICATE:
-                matches.setdefault(b, []).append((sim, a))
-        for b in sorted(matches):
-            found = sorted(matches[b], key=lambda t: (-t[0], t[1]))
-            sim, a = found[0]
-            first = valid[a]
-            more = f" and {len(found) - 1} other question{'s' if len(found) > 2 else ''}" if len(found) > 1 else ""
-            yield _bank_diag(self, valid[b],
-                             f"this stem is {sim:.0%} similar to the stem in {first.path} (line {first.line})"
-                             f"{more}; merge them or make them ask different things",
-                             related=tuple(_where(valid[x]) for _, x in found[:10]))
+        for b in reps:
+            try:
+                bands = unpack(base64.b64decode(valid[b].summary["b"]))
+            except (ValueError, struct.error, KeyError, TypeError):
+                continue
+            candidates: set[int] = set()
+            for band, v in enumerate(bands):
+                candidates.update(buckets[band].get(v, ()))
+            found = []
+            for a in sorted(candidates):
+                sim = _jaccard(shingles(a), shingles(b))
+                if sim >= NEAR_DUPLICATE:
+                    found.append((sim, a))
+            if found:
+                found.sort(key=lambda t: (-t[0], t[1]))
+                sim, a = found[0]
+                first = valid[a]
+                more = f" and {len(found) - 1} other question{'s' if len(found) > 2 else ''}" if len(found) > 1 else ""
+                yield _bank_diag(self, valid[b],
+                                 f"this stem is {sim:.0%} similar to the stem in {first.path} (line {first.line})"
+                                 f"{more}; merge them or make them ask different things",
+                                 related=tuple(_where(valid[x]) for _, x in found[:10]))
+                continue
+            for band, v in enumerate(bands):
+                bucket = buckets[band].setdefault(v, [])
+                if len(bucket) < BUCKET_CAP:
+                    bucket.append(b)
 
 
 # --- key length ------------------------------------------------------------------------------
