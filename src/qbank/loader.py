@@ -43,18 +43,31 @@ MAX_NODES = 20_000           # bounds alias ("billion laughs") expansion and hug
 Path_ = tuple  # a path into the data: ("options", 1, "text")
 
 
+_CORE = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _CORE + "str", _CORE + "seq", _CORE + "map"
+# YAML 1.2 core schema: the only plain scalars that are not text (what ruamel.yaml reads too).
+_IMPLICIT = (
+    (_CORE + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    (_CORE + "int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
+    (_CORE + "float", re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                                 r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")),
+    (_CORE + "null", re.compile(r"^(?:~|null|Null|NULL|)$")),
+)
+_MAYBE_NOT_TEXT = frozenset("-+0123456789.~nNtTfF")
+
+
 class _Resolver12(BaseResolver):
-    """YAML 1.2 core-schema resolution of plain scalars (what ruamel.yaml does by default)."""
+    """YAML 1.2 core-schema resolution of plain scalars. The C parser calls ``resolve`` for
+    every node, so this is a lean replacement for PyYAML's table-driven version."""
 
-
-for _tag, _regexp, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-):
-    _Resolver12.add_implicit_resolver("tag:yaml.org,2002:" + _tag, re.compile(_regexp), list(_first))
+    def resolve(self, kind, value, implicit):  # noqa: D401 - PyYAML's signature
+        if kind is yaml.ScalarNode:
+            if implicit[0] and (not value or value[0] in _MAYBE_NOT_TEXT):
+                for tag, regexp in _IMPLICIT:
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 class _Composer(_Parser, _Resolver12):
@@ -63,7 +76,6 @@ class _Composer(_Parser, _Resolver12):
         _Resolver12.__init__(self)
 
 
-_CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
