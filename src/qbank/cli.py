@@ -134,32 +134,42 @@ def _codes(ctx, param, value: str | None) -> tuple[str, ...]:
 def lint(paths, fmt, output_file, jobs, strict, select, ignore, fix, unsafe_fixes, no_cache):
     """Everything `validate` checks, plus item-writing and bank rules (see `qbank rules`)."""
     bank, config = _run(paths, lint=True, jobs=jobs, use_cache=not no_cache, cli_select=select, cli_ignore=ignore)
+    refused: list[Diagnostic] = []
     if fix or unsafe_fixes:
-        fixed = _apply_fixes(bank.diagnostics, config, unsafe_fixes)
-        if fixed:
+        allowed = {"safe", "unsafe"} if unsafe_fixes else {"safe"}
+        before = _fixable(bank.diagnostics, allowed)
+        changed, refused = _apply_fixes(before, config, unsafe_fixes)
+        if changed:
             bank, config = _run(paths, lint=True, jobs=jobs, use_cache=not no_cache, cli_select=select, cli_ignore=ignore)
-            click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", err=fmt != "text")
-    _emit(bank.diagnostics, fmt, bank.files, output_file)
+        fixed = len(before) - len(_fixable(bank.diagnostics, allowed))
+        click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {changed} file{'s' if changed != 1 else ''}.",
+                   err=fmt != "text" or output_file is not None)
+    diags = sorted(bank.diagnostics + refused, key=Diagnostic.sort_key)
+    _emit(diags, fmt, bank.files, output_file)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    sys.exit(1 if any(d.severity in failing for d in bank.diagnostics) else 0)
+    sys.exit(1 if any(d.severity in failing for d in diags) else 0)
 
 
-def _apply_fixes(diags: list[Diagnostic], config, unsafe: bool) -> int:
-    from .fix import apply_fixes
+def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     from .rules import all_rules
 
     rules = all_rules()
-    allowed = {"safe", "unsafe"} if unsafe else {"safe"}
+    return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
+
+
+def _apply_fixes(fixable: list[Diagnostic], config, unsafe: bool) -> tuple[int, list[Diagnostic]]:
+    """Fix each file for the codes reported in it; (files rewritten, refusals)."""
+    from .fix import apply_fixes
+
     by_file: dict[str, set[str]] = {}
-    for d in diags:
-        rule = rules.get(d.code)
-        if rule is not None and rule.fix_safety in allowed:
-            by_file.setdefault(d.path, set()).add(d.code)
-    fixed = 0
+    for d in fixable:
+        by_file.setdefault(d.path, set()).add(d.code)
+    changed, refused = 0, []
     for path, codes in sorted(by_file.items()):
         outcome = apply_fixes(path, codes, config.options, unsafe)
-        fixed += len(getattr(outcome, "fixed", ()) or ())
-    return fixed
+        changed += bool(outcome.written)
+        refused.extend(outcome.diagnostics)
+    return changed, refused
 
 
 @main.command()
