@@ -62,3 +62,8 @@ def test_well_written_items_from_other_subjects_lint_clean(cli):
     result = cli("lint", folder, "--strict", "--no-cache", "--format", "json")
     findings = json.loads(result.output)
     assert [f for f in findings if f["severity"] != "info"] == [], findings
+
+
+def test_bank_is_in_canonical_layout(cli):
+    result = cli("fmt", "--check", REPO / "bank")
+    assert result.exit_code == 0, result.output
