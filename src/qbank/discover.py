@@ -38,7 +38,7 @@ def discover_paths(paths: list[Path]) -> list[str]:
                 dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
                 for name in filenames:
                     if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.add(os.path.join(dirpath, name))
+                        found.add(os.path.normpath(os.path.join(dirpath, name)))
         else:
             found.add(str(root))
     return sorted(found, key=lambda p: p.replace(os.sep, "/"))

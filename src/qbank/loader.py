@@ -153,12 +153,7 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{problem} ({exc.context})"
-        return None, [error(path, line, col, "QB001", f"YAML syntax error: {problem}")]
+        return None, [_syntax_error(path, exc)]
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
         return None, [error(path, 1, 1, "QB001", f"YAML syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]
     doc = Document(path, None)
@@ -170,6 +165,38 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     except _Refuse as refuse:
         return None, [refuse.diag]
     return doc, diags
+
+
+# Plain-English hints for the parser errors writers meet most.
+_HINTS = (
+    ("tab character", "YAML indents with spaces only; replace the tab with spaces"),
+    ("mapping values are not allowed", "a `: ` inside unquoted text starts a new key; put the text in quotes "
+                                       "or make it a block (`stem: |` and the text indented on the next lines)"),
+    ("could not find expected ':'", "a line is indented like a key but has no `key:`; check the indentation "
+                                    "of this line and the one before it"),
+    ("did not find expected key", "the indentation does not line up with the keys above; indent keys of "
+                                  "one mapping by the same number of spaces"),
+    ("did not find expected '-' indicator", "list items must line up; start each one with `- ` at the same indentation"),
+    ("found character '@'", "`@` and `` ` `` cannot start plain text; put the text in quotes"),
+    ("found character '`'", "`@` and `` ` `` cannot start plain text; put the text in quotes"),
+    ("found undefined alias", "`*name` refers to an anchor that is not defined; quote text that starts with `*`"),
+    ("found undefined tag handle", "text starting with `!` is read as a tag; put it in quotes"),
+    ("expected a single document", "one question per file: remove the `---` line and move the second question "
+                                    "to its own file"),
+)
+
+
+def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    ctx = exc.context_mark
+    if exc.context:
+        started = f" started at line {ctx.line + 1}" if ctx and mark and ctx.line != mark.line else ""
+        problem = f"{problem} ({exc.context}{started})"
+    text = f"{exc.context or ''} {exc.problem or ''}"
+    hint = next((h for needle, h in _HINTS if needle in text), None)
+    return error(path, line, col, "QB001", f"YAML syntax error: {problem}" + (f"; {hint}" if hint else ""))
 
 
 def load(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:

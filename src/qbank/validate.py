@@ -105,7 +105,11 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
     if v == "type":
         expected = err.validator_value
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
-        if path and path[-1] == "correct":
+        if len(path) == 2 and path[0] == "options" and expected == "object":
+            shown = value if isinstance(value, str) and len(value) <= 40 else "..."
+            yield path, (f"option {path[1] + 1} must be a mapping with `text:` (plus `correct: true` on the key "
+                         f"and `rationale:` on distractors), not {describe(value)}; write `- text: {shown}`"), False
+        elif path and path[-1] == "correct":
             yield path, f"`{name}` must be true or false, not {describe(value)}; write `correct: true` on the key and leave it out elsewhere", True
         elif not path:
             yield path, f"a question file must be a mapping of keys (id, stem, options, explanation), not {describe(value)}", False
@@ -153,7 +157,7 @@ def _key_count(doc: Document, data: dict) -> Iterator[Diagnostic]:
     if not isinstance(options, list) or not options:
         return
     keys = [i for i, o in enumerate(options) if isinstance(o, dict) and o.get("correct") is True]
-    if not keys:
+    if not keys and any(isinstance(o, dict) for o in options):
         line, col = doc.pos(("options",))
         yield error(doc.path, line, col, "QB101",
                     "no option is marked `correct: true`; mark the one correct answer")
