@@ -147,14 +147,15 @@ def test_zip_depends_only_on_names_and_bytes():
         assert {(i.external_attr >> 16) & 0o777 for i in zf.infolist()} == {0o644}
 
 
-# --- the plain-text fast path renders exactly like the Markdown renderer --------------------
+# --- the paragraphs-only fast path renders exactly like the Markdown renderer --------------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from qbank.export.common import plain_html  # noqa: E402
+from qbank.export.common import paragraphs_html  # noqa: E402
 
-_PIECES = st.sampled_from(["a", "Zé", "שלום", "مرحبا", "1", "2.", "3)", " ", "  ", "    ", "\n", "\n\n", "-", "+",
+_PIECES = st.sampled_from(["a", "Zé", "**", "`x`", "[l](u)", "![i](p.png)", "<b>", "&amp;", "&", "\\*",
+                           "<http://x.y>", "~~", "_e_", "[r]", "[r]: /u", "\\\n", "  \n", "\n   ", ")", "שלום", "مرحبا", "1", "2.", "3)", " ", "  ", "    ", "\n", "\n\n", "-", "+",
                            "#", ">", "=", "===", "---", '"', "'", "(", "“", ":", ",", "?", "😀", "\u00a0", "\u2003", "\u3000", "*", "_",
                            "`", "<", "&", "|", "~", "\\", "!", "[", "\t", "$", "%", "/", ";"])
 
@@ -162,7 +163,7 @@ _PIECES = st.sampled_from(["a", "Zé", "שלום", "مرحبا", "1", "2.", "3)"
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_plain_text_fast_path_matches_commonmark(text):
-    fast = plain_html(text)
+    fast = paragraphs_html(text)
     assert fast is None or fast == to_html(text)
 
 
@@ -170,7 +171,7 @@ def test_plain_text_fast_path_matches_commonmark(text):
 def test_plain_text_fast_path_matches_commonmark_on_every_bank_text(bank_dir):
     for q in load(bank_dir).questions:
         for text in (q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)):
-            fast = plain_html(text)
+            fast = paragraphs_html(text)
             assert fast is None or fast == to_html(text), text
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..model import LETTERS, Question
-from ..render import to_html
+from ..render import markdown, to_html
 from ..validate import resolve_media
 
 
@@ -131,42 +131,55 @@ def relocate_images(fragment: str, names: dict[str, str], prefix: str) -> str:
 
 # --- rendering ----------------------------------------------------------------------------
 
-# A text free of these has no inline Markdown at all (nor, with the table extension, a
-# table row): backslash escapes, code, emphasis, links and images, HTML and entities,
-# strikethrough, tabs and control characters all need one of them. Unicode spaces are
-# excluded too: the parser trims them where CommonMark keeps them, so leave them to it.
-_MARKUP = re.compile(r"[\\`*_\[\]<>&~|!\t\x00-\x08\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]")
+# Texts holding one of these go to the full parser: table rows need `|`; tabs, control
+# characters and Unicode spaces are trimmed or expanded by rules not worth mirroring here.
+_NOT_PROSE = re.compile("[|\t\x00-\x08\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]")
+# Every inline construct (escapes, code, emphasis, links, images, autolinks, entities,
+# strikethrough) needs one of these; a paragraph without them is literal text.
+_INLINE = re.compile(r"[\\`*_\[\]<>&~!]")
 # A line starting with a letter or an opening quote or bracket cannot open a block
-# (heading, list, quote, fence, thematic break, setext underline, HTML block).
-_PLAIN_START = re.compile(r"[^\W\d_]|[\"'(\u201c\u2018]")
+# (heading, list, quote, fence, thematic break, setext underline, HTML block, link
+# reference definition), so a text made of such lines is paragraphs only.
+_PROSE_START = re.compile(r"[^\W\d_]|[\"'(\u201c\u2018]")
 
 
-def plain_html(text: str) -> str | None:
-    """CommonMark's HTML for text with no Markdown syntax at all, or None when the text
-    might have some. Most options and rationales are plain prose, and this is ~15x
-    faster than a full parse; tests check it gives exactly what ``to_html`` gives."""
-    if _MARKUP.search(text):
+def paragraphs_html(text: str) -> str | None:
+    """CommonMark's HTML for a text made only of paragraphs, or None for anything else.
+
+    Most texts in a bank (options, rationales, many stems) are paragraphs of prose with at
+    most some inline markup, where the block parse is pure overhead: literal paragraphs are
+    escaped here, the others go through the same parser's inline rules alone. Tests check
+    that the result is exactly ``to_html``'s.
+    """
+    if _NOT_PROSE.search(text):
         return None
     paragraphs: list[list[str]] = []
     current: list[str] = []
     for line in text.split("\n"):
         body = line.lstrip(" ")
-        if not body.strip(" "):
+        if not body:
             if current:
                 paragraphs.append(current)
                 current = []
             continue
-        if (not current and len(line) - len(body) >= 4) or not _PLAIN_START.match(body):
+        if (not current and len(line) - len(body) >= 4) or not _PROSE_START.match(body):
             return None  # indented code, or a line that may open a block
-        current.append(body)
+        current.append(line)
     if current:
         paragraphs.append(current)
     out = []
     for lines in paragraphs:
+        # The paragraph's content as the block parser hands it to the inline rules:
+        # lines as written (a code span keeps a continuation line's indent), ends trimmed.
+        content = "\n".join(lines).strip(" ")
+        if _INLINE.search(content):
+            out.append("<p>" + markdown().renderInline(content) + "</p>")
+            continue
         parts = []
-        for i, body in enumerate(lines):
-            hard_break = i < len(lines) - 1 and body.endswith("  ")
-            parts.append(body.rstrip(" ").replace('"', "&quot;") + ("<br />" if hard_break else ""))
+        for i, line in enumerate(lines):
+            body = line.strip(" ")
+            hard_break = i < len(lines) - 1 and line.endswith("  ")
+            parts.append(body.replace('"', "&quot;") + ("<br />" if hard_break else ""))
         out.append("<p>" + "\n".join(parts) + "</p>")
     return "\n".join(out)
 
@@ -226,7 +239,7 @@ class Renderer:
     def html(self, text: str) -> str:
         out = self._html.get(text)
         if out is None:
-            out = plain_html(text)
+            out = paragraphs_html(text)
             if out is None:
                 out = to_html(text)
             self._html[text] = out
@@ -240,7 +253,7 @@ class Renderer:
             for text in (q.stem, q.explanation, *(o.text for o in q.options),
                          *(o.rationale for o in q.options if o.rationale)):
                 if text not in self._html:
-                    fast = plain_html(text)
+                    fast = paragraphs_html(text)
                     if fast is None:
                         self._html[text] = ""   # placeholder: keeps `todo` free of repeats
                         todo.append(text)
