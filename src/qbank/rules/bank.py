@@ -13,6 +13,7 @@ import hashlib
 import math
 import struct
 import zlib
+from collections import Counter
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, Severity
@@ -223,18 +224,14 @@ class KeyPositionSkew(BankRule):
 
 SHINGLE = 3
 MAX_SHINGLES = 512
-BINS = 128
-BANDS, ROWS = 25, 5               # P(candidate) is 0.99 at Jaccard 0.7 and 6% at 0.3
+SKETCH = 8                        # bottom-k MinHash: the k smallest informative shingle hashes
 NEAR_DUPLICATE = 0.7
-_M64 = (1 << 64) - 1
-_MIX = 0x9E3779B97F4A7C15
-BUCKET_CAP = 64  # representatives kept per LSH bucket (bounds the worst case)
-_VALUE_BITS = 64 - 7              # 7 top bits choose one of 128 bins
-_EMPTY = 1 << 63
+BUCKET_CAP = 64                   # cluster representatives kept per sketch hash (bounds the worst case)
+BOILERPLATE_SHARE = 0.005         # a shingle in more than 0.5% of stems (and 20+) is boilerplate
 
 
 def stem_signature(stem: str) -> dict | None:
-    """Exact-duplicate hash, LSH band hashes and the shingle set of a stem (compact)."""
+    """Exact-duplicate hash and the sorted shingle hashes of a stem (compact, JSON-safe)."""
     tokens = word_key(stem).split()
     if not tokens:
         return None
@@ -244,37 +241,12 @@ def stem_signature(stem: str) -> dict | None:
     else:
         grams = [" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
     hashes = sorted({zlib.crc32(g.encode()) for g in grams})[:MAX_SHINGLES]
-    # One-permutation MinHash: one hash per shingle picks a bin and a value; each bin keeps
-    # its minimum. Empty bins borrow from the next filled bin (densification), shifted so
-    # borrowed values differ from real ones.
-    bins = [_EMPTY] * BINS
-    for h in hashes:
-        x = (h * _MIX + 0x632BE59BD9B4E019) & _M64
-        b, v = x >> _VALUE_BITS, x & ((1 << _VALUE_BITS) - 1)
-        if v < bins[b]:
-            bins[b] = v
-    if _EMPTY in bins:
-        # One backward pass (twice round, for the wrap-around) tracks the next filled bin.
-        dense = bins[:]
-        nxt = None
-        for i in range(2 * BINS - 1, -1, -1):
-            j = i % BINS
-            if bins[j] != _EMPTY:
-                nxt = i
-            elif nxt is not None and i < BINS:
-                dense[j] = (bins[nxt % BINS] + (nxt - i) * _MIX) & _M64
-        bins = dense
-    packed = struct.pack(f"<{BINS}Q", *bins)
-    step = 8 * ROWS
-    bands = [zlib.crc32(packed[b * step:(b + 1) * step]) for b in range(BANDS)]
-    return {"h": exact,
-            "b": base64.b64encode(struct.pack(f"<{BANDS}I", *bands)).decode(),
-            "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
+    return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
 
 
-def _shingles(summary: dict) -> frozenset[int]:
+def _shingles(summary: dict) -> tuple[int, ...]:
     raw = base64.b64decode(summary["s"])
-    return frozenset(struct.unpack(f"<{len(raw) // 4}I", raw))
+    return struct.unpack(f"<{len(raw) // 4}I", raw)
 
 
 def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -291,7 +263,7 @@ class DuplicateStem(BankRule):
         Stems identical after normalisation (case, punctuation, Markdown and whitespace
         ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard): a
         warning. Reported at the later file (in path order), naming the earlier one. Scales
-        to 100,000 questions: MinHash signatures and locality-sensitive hashing find the
+        to 100,000 questions: bottom-k MinHash sketches in an inverted index find the
         candidate pairs, which are then verified exactly.
     Why:
         Duplicates inflate a bank, let one item cue another, and drift apart when only one
@@ -393,40 +365,43 @@ class DuplicateStem(BankRule):
         yield from self._near_duplicates(valid, reps)
 
     def _near_duplicates(self, valid: list[BankItem], reps: list[int]) -> Iterator[Diagnostic]:
-        """Each stem against the earlier *cluster representatives* sharing an LSH band with it.
+        """Each stem against earlier cluster representatives that share a sketch hash with it.
 
-        A stem that matches a representative is reported and joins that cluster; one that
-        matches none becomes a representative itself. So a bank of 10,000 near-identical
-        templated stems costs 10,000 comparisons, not 50 million; the cap per band bucket
-        bounds the adversarial case (many stems alike in one band but below the threshold).
+        The sketch of a stem is the SKETCH smallest hashes of its informative shingles (those
+        in at most 0.5% of the bank's stems: "what should the" is boilerplate, not a clue). Two
+        stems whose informative shingles overlap by Jaccard J share at least two sketch hashes
+        with probability about 1 - P[Binomial(SKETCH, J) < 2] (0.99 at 0.7), so candidates come
+        from an inverted index, never from all pairs, and are then verified exactly. A stem that
+        matches is reported and joins its cluster; one that matches nothing becomes a
+        representative. 10,000 near-identical templated stems cost 10,000 comparisons.
         """
-        buckets: list[dict[int, list[int]]] = [{} for _ in range(BANDS)]
-        unpack = struct.Struct(f"<{BANDS}I").unpack
-        cache: dict[int, frozenset[int]] = {}
-
-        def shingles(i: int) -> frozenset[int]:
-            s = cache.get(i)
-            if s is None:
-                try:
-                    s = _shingles(valid[i].summary)
-                except (ValueError, struct.error, KeyError, TypeError):
-                    s = frozenset()
-                cache[i] = s
-            return s
-
-        for b in reps:
+        shingles: dict[int, tuple[int, ...]] = {}
+        for i in reps:
             try:
-                bands = unpack(base64.b64decode(valid[b].summary["b"]))
+                shingles[i] = _shingles(valid[i].summary)
             except (ValueError, struct.error, KeyError, TypeError):
                 continue
-            candidates: set[int] = set()
-            for band, v in enumerate(bands):
-                candidates.update(buckets[band].get(v, ()))
+        df = Counter(h for hashes in shingles.values() for h in hashes)
+        cap = max(20, int(len(shingles) * BOILERPLATE_SHARE))
+        postings: dict[int, list[int]] = {}
+        sets: dict[int, frozenset[int]] = {}
+        for b, hashes in shingles.items():
+            if not hashes:
+                continue
+            sketch = [h for h in hashes if df[h] <= cap][:SKETCH] or list(hashes[:SKETCH])
+            # A candidate must share two sketch hashes (of stems that have two): one shared
+            # template phrase is common, two are not. Recall stays ~0.99 at J = 0.7
+            # (1 - P[Binomial(8, 0.7) < 2]).
+            shared = Counter(a for h in sketch for a in postings.get(h, ()))
+            need = min(2, len(sketch))
+            candidates = [a for a, n in shared.items() if n >= need]
             found = []
-            for a in sorted(candidates):
-                sim = _jaccard(shingles(a), shingles(b))
-                if sim >= NEAR_DUPLICATE:
-                    found.append((sim, a))
+            if candidates:
+                mine = sets.setdefault(b, frozenset(hashes))
+                for a in sorted(candidates):
+                    sim = _jaccard(sets.setdefault(a, frozenset(shingles[a])), mine)
+                    if sim >= NEAR_DUPLICATE:
+                        found.append((sim, a))
             if found:
                 found.sort(key=lambda t: (-t[0], t[1]))
                 sim, a = found[0]
@@ -437,8 +412,8 @@ class DuplicateStem(BankRule):
                                  f"{more}; merge them or make them ask different things",
                                  related=tuple(_where(valid[x]) for _, x in found[:10]))
                 continue
-            for band, v in enumerate(bands):
-                bucket = buckets[band].setdefault(v, [])
+            for h in sketch:
+                bucket = postings.setdefault(h, [])
                 if len(bucket) < BUCKET_CAP:
                     bucket.append(b)
 
