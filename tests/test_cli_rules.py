@@ -34,3 +34,15 @@ def test_one_rule_page(cli):
 
 def test_unknown_rule_is_a_usage_error(cli):
     assert cli("rules", "QB999").exit_code == 2
+
+
+def test_rule_pages_in_docs_are_up_to_date(tmp_path):
+    """docs/rules/ is generated from the docstrings; regenerate it when a rule changes."""
+    from conftest import REPO
+
+    from qbank.rules.docs import write_pages
+
+    for page in write_pages(tmp_path):
+        committed = REPO / "docs" / "rules" / page.name
+        assert committed.read_text("utf-8") == page.read_text("utf-8"), (
+            f"{committed} is stale: run `python -m qbank.rules.docs docs/rules`")

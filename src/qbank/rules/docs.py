@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 
 from ..diagnostics import FILE_RULES
 
@@ -35,6 +36,17 @@ def _entries() -> list[tuple[str, str, str, str]]:
     return sorted(out)
 
 
+def _markdown(doc: str) -> str:
+    """A docstring's "Section:" lines as headings and its indented bodies dedented."""
+    out = []
+    for line in doc.splitlines():
+        if re.fullmatch(r"[A-Z][A-Za-z ]+:", line):
+            out += ["", f"## {line[:-1]}", ""]
+        else:
+            out.append(line[4:] if line.startswith("    ") else line)
+    return "\n".join(out).replace("\n\n\n", "\n\n")
+
+
 def rule_table(fmt: str = "text") -> str:
     rows = _entries()
     if fmt == "json":
@@ -53,5 +65,33 @@ def rule_doc(code: str, fmt: str = "text") -> str | None:
             if fmt == "json":
                 return json.dumps({"code": c, "name": n, "severity": s, "doc": d}, indent=2)
             head = f"{c} {n} (default severity: {s})"
-            return f"{head}\n{'=' * len(head)}\n\n{d}" if fmt == "text" else f"# {c} {n}\n\nDefault severity: {s}\n\n{d}"
+            if fmt == "text":
+                return f"{head}\n{'=' * len(head)}\n\n{d}"
+            return f"# {c} {n}\n\nDefault severity: {s}\n\n{_markdown(d)}"
     return None
+
+
+def write_pages(folder) -> list:
+    """One Markdown page per rule plus an index (docs/rules/), as ruff publishes them.
+    Regenerate with `python -m qbank.rules.docs docs/rules`; a test keeps them in sync."""
+    from pathlib import Path
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for code, name, _sev, _doc in _entries():
+        page = out / f"{code}.md"
+        page.write_text(rule_doc(code, "markdown") + "\n", encoding="utf-8")
+        written.append(page)
+    index = out / "README.md"
+    index.write_text("# qbank rules\n\nGenerated from the rule docstrings by "
+                     "`python -m qbank.rules.docs docs/rules`; `qbank rules CODE` prints the same page.\n\n"
+                     + rule_table("markdown").replace("| code |", "| code |", 1) + "\n", encoding="utf-8")
+    return [index, *written]
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    import sys
+
+    for path in write_pages(sys.argv[1] if len(sys.argv) > 1 else "docs/rules"):
+        print(path)
