@@ -200,7 +200,7 @@ def test_a_missing_image_stops_the_export(tmp_path):
 
     bank = _bank_with_stem(tmp_path, "Look: ![x](gone.png)")
     with pytest.raises(ExportError, match="does not exist"):
-        run_export(bank, ["csv"], tmp_path / "out")
+        run_export(bank, ["anki"], tmp_path / "out")
 
 
 def test_web_images_are_left_as_links(tmp_path):

@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 from ..bank import Bank
 from ..fsutil import atomic_write
 from . import anki, csv_export, qti12, qti21
-from .common import ExportError, ExportJob, OutputError, Tick, no_tick, render_all, select, slug
+from .common import (ExportError, ExportJob, OutputError, RenderedQuestion, Tick, no_tick, render_all, select,
+                     slug)
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,12 @@ class Format:
     suffix: str                       # appended to the bank slug: `.apkg`, `.qti21.zip`
     build: Callable[[ExportJob], bytes]
     description: str
+    needs_html: bool = True           # False: works from the Markdown source alone
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("anki", ".apkg", anki.export, "Anki package (genanki)"),
-    Format("csv", ".csv", csv_export.plain, "spreadsheet for reviewers"),
+    Format("csv", ".csv", csv_export.plain, "spreadsheet for reviewers", needs_html=False),
     Format("anki-csv", ".anki.csv", csv_export.anki, "Anki text import with GUIDs"),
     Format("qti12", ".qti12.zip", qti12.export, "Canvas-style QTI 1.2 package"),
     Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
@@ -84,7 +86,11 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     questions = select(bank.questions, tag, topic)
     if not questions:  # an empty deck or quiz helps nobody, and QTI needs at least one item
         raise ExportError("no question to export" + (" matches the --tag/--topic filters" if tag or topic else ""))
-    rendered, media = render_all(questions, bank.root, tick, jobs)
+    if any(FORMATS[f].needs_html for f in wanted):
+        rendered, media = render_all(questions, bank.root, tick, jobs)
+    else:  # the reviewers' CSV alone carries the Markdown source: skip rendering
+        rendered, media = [RenderedQuestion.source_only(q) for q in questions], {}
+        tick(len(questions))
     built: list[tuple[Path, bytes]] = []
     for fmt in wanted:
         target = output_path(out, bank_name, fmt)

@@ -197,6 +197,11 @@ class RenderedQuestion:
     relative_path: str                      # the question file, relative to the bank root
     images: dict[str, str] = field(default_factory=dict)   # reference -> packaged name
 
+    @classmethod
+    def source_only(cls, q: Question) -> "RenderedQuestion":
+        """For formats that need no HTML (the reviewers' CSV): every HTML field empty."""
+        return cls(q, "", tuple("" for _ in q.options), "", tuple(None for _ in q.options), "")
+
     @property
     def id(self) -> str:
         return self.question.id
