@@ -13,7 +13,8 @@ strings): elements QTI lacks (`s`) become a classed `span`, attributes it lacks
 
 from __future__ import annotations
 
-from copy import deepcopy
+import html
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -39,12 +40,15 @@ _KEEP: dict[str, set[str]] = {
 _RENAME = {"s": "span", "del": "span", "strike": "span", "ins": "span", "u": "span", "mark": "span"}
 
 
+_TAGS: dict[str, str] = {}
+
+
 def q(tag: str) -> str:
-    return f"{{{QTI_NS}}}{tag}"
+    return _TAGS.get(tag) or _TAGS.setdefault(tag, f"{{{QTI_NS}}}{tag}")
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-    el = etree.SubElement(parent, q(tag), attrib)
+    el = etree.SubElement(parent, q(tag), attrib) if attrib else etree.SubElement(parent, q(tag))
     if text is not None:
         el.text = text
     return el
@@ -127,11 +131,19 @@ def _converted(fragment: str) -> etree._Element:
     return holder
 
 
+# One paragraph of text, the most common fragment by far (options, rationales).
+_ONE_PARAGRAPH = re.compile(r"<p>([^<]*)</p>")
+
+
 def add_html(parent: etree._Element, fragment: str) -> None:
+    simple = _ONE_PARAGRAPH.fullmatch(fragment)
+    if simple:  # the renderer escapes only & < > ", so unescaping gives the text back exactly
+        etree.SubElement(parent, q("p")).text = xml_safe(html.unescape(simple.group(1)))
+        return
     holder = _converted(fragment)
     _append_text(parent, holder.text)
     for child in holder:
-        parent.append(deepcopy(child))  # the copy keeps its tail text
+        parent.append(child.__copy__())  # lxml copies the whole subtree, tail text included
 
 
 def block(parent: etree._Element, css_class: str, fragment: str) -> etree._Element:
