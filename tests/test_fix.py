@@ -357,7 +357,7 @@ def test_lint_fix_applies_the_safe_fixes_and_reports_what_is_left(bank, cli):
     path = write(bank, "q.yaml", text)
     assert "QB204" in cli("lint", "--no-cache", bank).output
     res = cli("lint", "--fix", "--no-cache", bank)
-    assert "Fixed 1 problem." in res.output
+    assert "Fixed 1 problem in 1 file." in res.output
     assert "QB204" not in res.output
     after = path.read_text(encoding="utf-8")
     assert changed_lines(text, after) == [("  What should the social worker explore first?",
