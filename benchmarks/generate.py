@@ -772,20 +772,7 @@ class Item:
     tags: list[str]
     difficulty: str | None = None
     references: list[str] = field(default_factory=list)
-    lint: dict[str, Any] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)    # unknown keys (schema defects)
     renamed: dict[str, str] = field(default_factory=dict)  # real key -> typo written instead
-
-
-@dataclass
-class _Ctx:
-    """Everything one vignette mentions, for options and rationales to refer to."""
-
-    name: str
-    poss: str
-    obj: str
-    relative: str
-    concern: str
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -915,26 +902,30 @@ def _lower_first(text: str) -> str:
 # --------------------------------------------------------------------------- builders
 
 
-def _sw_item(rng: random.Random, area: str, k: int, key: int) -> tuple[str, list[str], list[str], str, _Ctx]:
-    """A licensing-exam style vignette: (stem, option texts, distractor rationales, explanation)."""
+# (stem, option texts, rationales by option, explanation)
+_Built = tuple[str, list[str], list[str], str]
+
+
+def _sw_item(rng: random.Random, area: str, k: int, key: int) -> _Built:
+    """A licensing-exam style vignette with options drawn from the area's actions."""
     given, family = rng.choice(CULTURES)
     first, last = rng.choice(given), rng.choice(family)
     poss, obj = rng.choice(PRONOUNS)
     setting, lo, hi = rng.choice(SETTINGS)
     age = rng.randint(lo, hi)
-    ctx = _Ctx(name=first, poss=poss, obj=obj, relative=rng.choice(RELATIVES), concern=rng.choice(CONCERNS))
+    relative, concern = rng.choice(RELATIVES), rng.choice(CONCERNS)
     full = f"{first} {last}"
     values = {
-        "Name": first, "Poss": poss.capitalize(), "poss": poss, "obj": obj, "relative": ctx.relative,
+        "Name": first, "Poss": poss.capitalize(), "poss": poss, "obj": obj, "relative": relative,
         "hours": str(rng.randint(3, 6)), "n": str(rng.randint(2, 9)), "history": rng.choice(HISTORY),
         "language": rng.choice(LANGUAGES), "quote": rng.choice(QUOTES), "score": str(rng.randint(8, 26)),
         "faith": rng.choice(FAITHS), "city": rng.choice(CITIES), "field": rng.choice(FIELDS),
         "job": rng.choice(JOBS), "instrument": rng.choice(INSTRUMENTS),
     }
     intro = rng.choice([
-        f"{full}, a {age}-year-old, {rng.choice(REFERRALS)} to {setting} because of {ctx.concern}.",
-        f"A social worker at {setting} meets {full}, age {age}, who {rng.choice(REFERRALS)} for {ctx.concern}.",
-        f"{full} ({age}) {rng.choice(REFERRALS)} to {setting}, describing {ctx.concern}.",
+        f"{full}, a {age}-year-old, {rng.choice(REFERRALS)} to {setting} because of {concern}.",
+        f"A social worker at {setting} meets {full}, age {age}, who {rng.choice(REFERRALS)} for {concern}.",
+        f"{full} ({age}) {rng.choice(REFERRALS)} to {setting}, describing {concern}.",
     ])
     details = [_fill(t, values) for t in rng.sample(DETAILS, rng.randint(4, 6))]
     paragraphs = [intro + " " + " ".join(details[:2])]
@@ -950,19 +941,19 @@ def _sw_item(rng: random.Random, area: str, k: int, key: int) -> tuple[str, list
     pool = AREA_ACTIONS[area] + SHARED_ACTIONS
     # core action + a timing/manner phrase: thousands of distinct option texts
     texts = [f"{core} {when}" for core, when in zip(rng.sample(pool, k), rng.sample(ACTION_SUFFIXES, k))]
-    rats = [_fill(t, {"Name": first, "concern": ctx.concern, "relative": ctx.relative})
+    rats = [_fill(t, {"Name": first, "concern": concern, "relative": relative})
             for t in rng.sample(DISTRACTOR_RATIONALES, k)]
     reason, key_reason = rng.sample(KEY_REASONS, 2)
-    rats[key] = f"{key_reason} For {first}, it keeps the work focused on {ctx.concern}."
+    rats[key] = f"{key_reason} For {first}, it keeps the work focused on {concern}."
     tail = rng.choice(EXPLANATION_TAILS)
     explanation = (f"The BEST choice is to {_lower_first(texts[key])}. {reason} "
-                   f"Given {first}'s {ctx.concern}, {tail[0].lower()}{tail[1:]}")
+                   f"Given {first}'s {concern}, {tail[0].lower()}{tail[1:]}")
     if rng.random() < 0.6:
         explanation += "\n\n" + rng.choice(EXAM_TIPS)
-    return stem, texts, rats, explanation, ctx
+    return stem, texts, rats, explanation
 
 
-def _stats_item(rng: random.Random, k: int, key: int) -> tuple[str, list[str], list[str], str, _Ctx]:
+def _stats_item(rng: random.Random, k: int, key: int) -> _Built:
     outcome, program, population = rng.choice(OUTCOMES), rng.choice(PROGRAMS), rng.choice(POPULATIONS)
     designs, fit = rng.choice(DESIGNS)
     n = rng.randint(24, 480)
@@ -999,11 +990,10 @@ def _stats_item(rng: random.Random, k: int, key: int) -> tuple[str, list[str], l
     explanation = (f"The design calls for {_lower_first(texts[key])}. "
                    f"It matches how {outcome} was measured and how participants were grouped, "
                    f"so the result speaks directly to whether {program} helps {population}.")
-    ctx = _Ctx(name="the researcher", poss="their", obj="them", relative="", concern=outcome)
-    return stem, texts, rats, explanation, ctx
+    return stem, texts, rats, explanation
 
 
-def _code_item(rng: random.Random, k: int, key: int, sub: str) -> tuple[str, list[str], list[str], str, _Ctx]:
+def _code_item(rng: random.Random, k: int, key: int, sub: str) -> _Built:
     """A code-reading item: a short SQL query or Python loop over agency records."""
     table, column = rng.choice(TABLES), rng.choice(COLUMNS)
     date_col = rng.choice(DATE_COLUMNS)
@@ -1081,8 +1071,7 @@ def _code_item(rng: random.Random, k: int, key: int, sub: str) -> tuple[str, lis
                    + (f", drops groups at or below {threshold}" if having else "")
                    + f" and returns the {limit} largest. The result is therefore {_lower_first(right)}. "
                    "Tracing filters and groupings one clause at a time avoids most misreadings of summaries like this.")
-    ctx = _Ctx(name="the analyst", poss="their", obj="them", relative="", concern=table)
-    return stem, texts, rats, explanation, ctx
+    return stem, texts, rats, explanation
 
 
 # --------------------------------------------------------------------------- defects
@@ -1286,12 +1275,6 @@ def render(item: Item, style: _Style) -> str:
     if item.references:
         out.append(f"{key('references')}:")
         out.extend(f"  - {_scalar(r)}" for r in item.references)
-    if item.lint:
-        out.append("lint:")
-        out.append("  ignore:")
-        out.extend(f"    {code}: {_scalar(reason)}" for code, reason in item.lint["ignore"].items())
-    for name, value in item.extra.items():
-        out.append(f"{name}: {_scalar(value)}")
     return "\n".join(out) + "\n"
 
 
@@ -1355,11 +1338,11 @@ def _make_item(rng: random.Random, seq: int, folder: str, area: str, topic: str,
     key = keys.draw(k)
     for _ in range(40):  # resample until the option set carries no cue (clean items only)
         if kind == "sw":
-            stem, texts, rats, explanation, ctx = _sw_item(rng, area, k, key)
+            stem, texts, rats, explanation = _sw_item(rng, area, k, key)
         elif kind == "stats":
-            stem, texts, rats, explanation, ctx = _stats_item(rng, k, key)
+            stem, texts, rats, explanation = _stats_item(rng, k, key)
         else:
-            stem, texts, rats, explanation, ctx = _code_item(rng, k, key, folder.split("/", 1)[1])
+            stem, texts, rats, explanation = _code_item(rng, k, key, folder.split("/", 1)[1])
         if not clean or _options_look_clean(stem, texts, key):
             break
     options: list[dict[str, Any]] = []

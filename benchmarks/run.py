@@ -241,14 +241,15 @@ def batched(prefix: list[str], files: list[str]) -> list[list[str]]:
 # --------------------------------------------------------------------------- banks
 
 
-def _generator_hash() -> str:
-    return hashlib.blake2b((HERE / "generate.py").read_bytes(), digest_size=4).hexdigest()
+# Banks are keyed by the generator's source as loaded for this run, so a run never mixes
+# banks from two versions of generate.py.
+GENERATOR_HASH = hashlib.blake2b(Path(generate.__file__).read_bytes(), digest_size=4).hexdigest()
 
 
 def ensure_bank(count: int, defects: float, seed: int) -> Path:
     """The generated bank for these arguments, reused while generate.py is unchanged."""
     prefix = f"bank-n{count}-d{defects:g}-s{seed}-"
-    path = WORK / (prefix + _generator_hash())
+    path = WORK / (prefix + GENERATOR_HASH)
     manifest = generate.read_manifest(path)
     if manifest and manifest.get("args") == {"count": count, "defects": defects, "seed": seed}:
         print(f"reusing {shown(path)}")
@@ -515,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows: list[Row] = []
     try:
-        print(f"\nbank: {args.count:,} questions ({n_view:,} exportable), {args.reps} runs per command")
+        print(f"\nbank: {args.count:,} questions ({n_view:,} exportable), {args.reps} run{'s' if args.reps > 1 else ''} per command")
         rows += bench_qbank(cli, bank, view, args.count, n_view, args.reps, args.jobs)
         if not args.skip_peers:
             rows += bench_peers(bank, view, args.count, n_view, args.reps)
