@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .model import Question, question_from_data
 from .rules import all_rules, bank_rules, item_rules
 from .rules.base import BankItem, ItemContext, RuleOptions
 from .schema import schema_text
-from .validate import check_document, check_media, image_refs, markdown_fields
+from .validate import check_document, check_media, markdown_fields
 
 CACHE_DIR = ".qbank_cache"
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
@@ -39,18 +40,17 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
     has_media: bool = False
-    linted: bool = False
     question: Question | None = None
     key: str | None = None  # cache key of the content that was checked
 
     def to_json(self) -> dict:
         return {"d": [d.to_dict() for d in self.diagnostics], "id": self.qid, "ip": list(self.id_pos),
-                "s": self.summaries, "sup": [s.to_list() for s in self.suppressions], "l": self.linted}
+                "s": self.summaries, "sup": [s.to_list() for s in self.suppressions]}
 
     @classmethod
     def from_json(cls, path: str, v: dict) -> "FileResult":
         return cls(path, [Diagnostic.from_dict(d) for d in v["d"]], v["id"], tuple(v["ip"]), v["s"],
-                   [suppress.Suppression.from_list(s) for s in v["sup"]], False, v["l"])
+                   [suppress.Suppression.from_list(s) for s in v["sup"]])
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
     try:
         _check_file(result, raw, job)
     except Exception:  # a bug in qbank must still come out as a diagnostic
-        where = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
+        where = traceback.extract_tb(sys.exc_info()[2])[-1]
         result.diagnostics.append(Diagnostic(
             path, 1, 1, "QB000", "internal-error", Severity.ERROR,
             f"qbank failed on this file ({where.name}:{where.lineno}); please report it with the file"))
@@ -104,23 +104,18 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         result.question = question
     if not job.lint:
         return
-    result.linted = True
     result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
     ctx = ItemContext(doc, question, job.options)
     for rule in item_rules():
-        result.diagnostics.extend(_guarded(rule.code, path, lambda: list(rule.check(ctx))))
+        try:
+            result.diagnostics.extend(rule.check(ctx))
+        except Exception:  # one broken rule must not hide the others' findings
+            result.diagnostics.append(_internal(path, rule.code))
     for rule in bank_rules():
         try:
             result.summaries[rule.code] = rule.summarize(ctx)
         except Exception:
             result.diagnostics.append(_internal(path, rule.code))
-
-
-def _guarded(code: str, path: str, fn) -> list[Diagnostic]:
-    try:
-        return fn()
-    except Exception:
-        return [_internal(path, code)]
 
 
 def _internal(path: str, code: str) -> Diagnostic:
@@ -169,7 +164,7 @@ class Cache:
     """
 
     def __init__(self, root: Path, config: Config) -> None:
-        tag = hashlib.blake2b(f"{__version__}\0{schema_text()}\0{config.fingerprint()}".encode(),
+        tag = hashlib.blake2b(f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
                               digest_size=8).hexdigest()
         self.file = root / CACHE_DIR / f"lint-{tag}.json"
         self.tag = tag
@@ -224,6 +219,19 @@ class Cache:
             atomic_write(self.file, json.dumps(blob, separators=(",", ":")).encode(), keep_mode=False)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
+
+
+def _code_stamp() -> str:
+    """Sizes and mtimes of qbank's own modules: an edited rule (in a development install)
+    invalidates the cache even before the version number changes."""
+    pkg = Path(__file__).parent
+    parts = []
+    for folder in (pkg, pkg / "rules"):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
 
 
 # --- the bank ------------------------------------------------------------------------------
