@@ -9,7 +9,10 @@ Python's per-process salted ``hash()``, so cached summaries stay comparable acro
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import sys
+from array import array
 import math
 import struct
 import zlib
@@ -244,16 +247,14 @@ def stem_signature(stem: str) -> dict | None:
     return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
 
 
-def _shingles(summary: dict) -> tuple[int, ...]:
-    raw = base64.b64decode(summary["s"])
-    return struct.unpack(f"<{len(raw) // 4}I", raw)
-
-
-def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
+def _shingles(summary: dict) -> array:
+    """The sorted shingle hashes of a summary, as a compact array (4 bytes a hash: at
+    100,000 stems a tuple of Python ints would cost ten times the memory)."""
+    hashes = array("I")
+    hashes.frombytes(base64.b64decode(summary["s"]))
+    if sys.byteorder != "little":
+        hashes.byteswap()
+    return hashes
 
 
 class DuplicateStem(BankRule):
@@ -375,16 +376,17 @@ class DuplicateStem(BankRule):
         matches is reported and joins its cluster; one that matches nothing becomes a
         representative. 10,000 near-identical templated stems cost 10,000 comparisons.
         """
-        shingles: dict[int, tuple[int, ...]] = {}
+        shingles: dict[int, array] = {}
         for i in reps:
             try:
                 shingles[i] = _shingles(valid[i].summary)
-            except (ValueError, struct.error, KeyError, TypeError):
+            except (ValueError, TypeError, KeyError, binascii.Error):
                 continue
-        df = Counter(h for hashes in shingles.values() for h in hashes)
+        df: Counter[int] = Counter()
+        for hashes in shingles.values():
+            df.update(hashes)
         cap = max(20, int(len(shingles) * BOILERPLATE_SHARE))
         postings: dict[int, list[int]] = {}
-        sets: dict[int, frozenset[int]] = {}
         for b, hashes in shingles.items():
             if not hashes:
                 continue
@@ -394,14 +396,18 @@ class DuplicateStem(BankRule):
             # (1 - P[Binomial(8, 0.7) < 2]).
             shared = Counter(a for h in sketch for a in postings.get(h, ()))
             need = min(2, len(sketch))
-            candidates = [a for a, n in shared.items() if n >= need]
             found = []
-            if candidates:
-                mine = sets.setdefault(b, frozenset(hashes))
-                for a in sorted(candidates):
-                    sim = _jaccard(sets.setdefault(a, frozenset(shingles[a])), mine)
-                    if sim >= NEAR_DUPLICATE:
-                        found.append((sim, a))
+            mine: set[int] | None = None
+            for a, n in sorted(shared.items()):
+                if n < need:
+                    continue
+                if mine is None:
+                    mine = set(hashes)
+                other = shingles[a]
+                inter = len(mine.intersection(other))
+                sim = inter / (len(mine) + len(other) - inter)
+                if sim >= NEAR_DUPLICATE:
+                    found.append((sim, a))
             if found:
                 found.sort(key=lambda t: (-t[0], t[1]))
                 sim, a = found[0]
