@@ -143,3 +143,16 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     assert cli("lint", bank, "--format", "json").output == expected
     (bank / ".qbank_cache" / "lint-bad.json").write_bytes(b"\xff\x00")
     assert cli("lint", bank, "--format", "json").output == expected
+
+
+def test_bank_rules_follow_edits_through_the_cache(cli, bank):
+    _defective_bank(bank, 12)
+    cli("lint", bank)  # fill the cache
+    path = bank / "t1" / "q001.yaml"
+    path.write_text(path.read_text() + "# reviewed again\n")  # summaries unchanged: bank results reused
+    assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
+    copy_of = (bank / "t2" / "q002.yaml").read_text()
+    path.write_text(copy_of.replace("id: q002", "id: q001"))  # now a duplicate stem of q002
+    warm = json.loads(cli("lint", bank, "--format", "json").output)
+    assert any(d["code"] == "QB902" and d["path"].endswith("q002.yaml") for d in warm)
+    assert warm == json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)

@@ -3,6 +3,7 @@ bank rules -> config and suppressions. Every command reads the bank through here
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,17 +41,18 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
     has_media: bool = False
+    digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
     question: Question | None = None
     key: str | None = None  # cache key of the content that was checked
 
     def to_json(self) -> dict:
         return {"d": [d.to_dict() for d in self.diagnostics], "id": self.qid, "ip": list(self.id_pos),
-                "s": self.summaries, "sup": [s.to_list() for s in self.suppressions]}
+                "s": self.summaries, "sd": self.digests, "sup": [s.to_list() for s in self.suppressions]}
 
     @classmethod
     def from_json(cls, path: str, v: dict) -> "FileResult":
         return cls(path, [Diagnostic.from_dict(d) for d in v["d"]], v["id"], tuple(v["ip"]), v["s"],
-                   [suppress.Suppression.from_list(s) for s in v["sup"]])
+                   [suppress.Suppression.from_list(s) for s in v["sup"]], digests=v["sd"])
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,14 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             result.diagnostics.append(_internal(path, rule.code))
     for rule in bank_rules():
         try:
-            result.summaries[rule.code] = rule.summarize(ctx)
+            summary = result.summaries[rule.code] = rule.summarize(ctx)
+            result.digests[rule.code] = _digest(json.dumps(summary, sort_keys=True))
         except Exception:
             result.diagnostics.append(_internal(path, rule.code))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def _internal(path: str, code: str) -> Diagnostic:
@@ -170,14 +177,17 @@ class Cache:
         self.tag = tag
         self.entries: dict[str, dict] = {}
         self.stats: dict[str, list] = {}
+        self.bank: dict[str, dict] = {}
         self.written_ns = 0
         try:
             with open(self.file, "rb") as fh:
                 blob = json.loads(fh.read())
             if (isinstance(blob, dict) and blob.get("tag") == tag and isinstance(blob.get("entries"), dict)
-                    and isinstance(blob.get("stats"), dict) and isinstance(blob.get("written"), int)):
+                    and isinstance(blob.get("stats"), dict) and isinstance(blob.get("written"), int)
+                    and isinstance(blob.get("bank"), dict)):
                 self.entries, self.stats, self.written_ns = blob["entries"], blob["stats"], blob["written"]
-        except (OSError, ValueError, UnicodeDecodeError):
+                self.bank = blob["bank"]
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             pass
 
     @staticmethod
@@ -201,12 +211,24 @@ class Cache:
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
 
-    def save(self, fresh: dict[str, dict], stats: dict[str, list]) -> None:
-        """Keep exactly the entries of this run (so the file never grows stale)."""
-        if fresh == self.entries and stats == self.stats:
-            return
-        from .fsutil import atomic_write
+    def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
+        """A bank rule's findings from the last run, if its inputs are the same."""
+        entry = self.bank.get(code)
+        try:
+            if isinstance(entry, dict) and entry.get("digest") == digest:
+                return [Diagnostic.from_dict(d) for d in entry["diags"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+        return None
 
+    def save(self, fresh: dict[str, dict], stats: dict[str, list], bank: dict[str, dict]) -> None:
+        """Keep exactly the entries of this run (so the file never grows stale). Streamed
+        entry by entry: at 100,000 files the document is never built in memory whole."""
+        if fresh == self.entries and stats == self.stats and bank == self.bank:
+            return
+        from .fsutil import atomic_writer
+
+        dumps = json.JSONEncoder(separators=(",", ":")).encode
         try:
             self.file.parent.mkdir(exist_ok=True)
             gitignore = self.file.parent / ".gitignore"
@@ -215,8 +237,12 @@ class Cache:
             for old in self.file.parent.glob("lint-*.json"):
                 if old != self.file:
                     old.unlink(missing_ok=True)
-            blob = {"tag": self.tag, "written": time.time_ns(), "stats": stats, "entries": fresh}
-            atomic_write(self.file, json.dumps(blob, separators=(",", ":")).encode(), keep_mode=False)
+            with atomic_writer(self.file, keep_mode=False) as fh:
+                head = {"tag": self.tag, "written": time.time_ns(), "stats": stats, "bank": bank}
+                fh.write(dumps(head)[:-1].encode() + b',"entries":{')
+                for n, (key, entry) in enumerate(fresh.items()):
+                    fh.write(f'{"," if n else ""}{dumps(key)}:{dumps(entry)}'.encode())
+                fh.write(b"}}")
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
 
@@ -243,7 +269,37 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     shown = discover_paths(paths)  # as the user named them: relative stays relative
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+    # The run makes many long-lived objects and no garbage cycles worth collecting; the
+    # cyclic collector would rescan them over and over (it is what makes 100k files slower
+    # per file than 10k).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        results, keys, stats = _check_all(shown, job, jobs, cache)
+        extra = list(config.diagnostics) + list(_duplicate_ids(results))
+        bank_results: dict[str, dict] = {}
+        if lint:
+            extra += _run_bank_rules(results, config.options, cache, bank_results)
+        if cache is not None:
+            # Files with images are re-checked every run: their media can change on their own.
+            fresh = {keys[i]: r.to_json() for i, r in enumerate(results)
+                     if keys[i] is not None and not r.has_media
+                     and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
+            cache.save(fresh, {p: [*stats[p], keys[i]] for i, p in enumerate(shown)
+                               if p in stats and keys[i] in fresh}, bank_results)
+        diags = _select(results, extra, config, lint)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(results),
+                questions=[r.question for r in results if r.question is not None])
+    return bank, config
 
+
+def _check_all(shown: list[str], job: Job, jobs: int | None,
+               cache: Cache | None) -> tuple[list[FileResult], list[str | None], dict[str, list]]:
+    """Every file's result, from the cache where its content is unchanged; also each
+    file's cache key and stat (for the next run)."""
     results: list[FileResult | None] = [None] * len(shown)
     todo: list[tuple[int, str]] = []
     keys: list[str | None] = [None] * len(shown)
@@ -270,41 +326,29 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     for (i, _), res in zip(todo, done):
         results[i] = res
         keys[i] = res.key
-    final: list[FileResult] = [r for r in results if r is not None]
-    if cache is not None:
-        # Files with images are re-checked every run: their media can change on their own.
-        fresh = {keys[i]: r.to_json() for i, r in enumerate(results)
-                 if keys[i] is not None and r is not None and not r.has_media
-                 and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
-        cache.save(fresh, {p: [*stats[p], keys[i]] for i, p in enumerate(shown)
-                           if p in stats and keys[i] in fresh})
+    return [r for r in results if r is not None], keys, stats
 
-    diags: list[Diagnostic] = list(config.diagnostics)
-    diags.extend(_duplicate_ids(final))
-    per_file: dict[str, list[Diagnostic]] = {r.path: list(r.diagnostics) for r in final}
-    for d in diags:
+
+def _select(results: list[FileResult], extra: list[Diagnostic], config: Config, lint: bool) -> list[Diagnostic]:
+    """All findings after config (select/ignore/severity/per-file) and suppressions, sorted."""
+    per_file: dict[str, list[Diagnostic]] = {r.path: list(r.diagnostics) for r in results}
+    for d in extra:
         per_file.setdefault(d.path, []).append(d)
-    diags = []
-    if lint:
-        for d in _run_bank_rules(final, config.options):
-            per_file.setdefault(d.path, []).append(d)
-    sups = {r.path: r.suppressions for r in final}
+    sups = {r.path: r.suppressions for r in results}
     known = set(all_rules())
+    diags: list[Diagnostic] = []
     for path, file_diags in per_file.items():
         if not file_diags and not sups.get(path):
             continue
         rel = _relative(path, config.root)
-        selected = [_configured(d, config, rel) for d in file_diags]
-        selected = [d for d in selected if d is not None]
+        selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
         if lint:
             selected = suppress.apply(path, selected, sups.get(path, []), known,
                                       lambda code: config.enabled(code, rel))
             selected = [d for d in selected if d.code != "QB007" or config.enabled("QB007", rel)]
         diags.extend(selected)
     diags.sort(key=Diagnostic.sort_key)
-    bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(final),
-                questions=[r.question for r in final if r.question is not None])
-    return bank, config
+    return diags
 
 
 def load_bank(paths: list[Path] | None = None, *, lint: bool = False, jobs: int | None = None,
@@ -351,12 +395,23 @@ def _duplicate_ids(results: list[FileResult]) -> Iterable[Diagnostic]:
                              related=tuple((o.path, *o.id_pos) for o in others))
 
 
-def _run_bank_rules(results: list[FileResult], options: RuleOptions) -> Iterable[Diagnostic]:
+def _run_bank_rules(results: list[FileResult], options: RuleOptions, cache: Cache | None,
+                    record: dict[str, dict]) -> list[Diagnostic]:
+    """Every bank rule over the per-file summaries. A rule whose inputs (each file's path,
+    id position and summary digest) are those of the last run reuses its findings, so an
+    edit that leaves the summaries alone (a comment, a rationale) costs no bank work."""
+    out: list[Diagnostic] = []
     for rule in bank_rules():
-        items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], r.summaries[rule.code])
-                 for r in results if rule.code in r.summaries]
-        try:
-            yield from list(rule.check_bank(items, options))
-        except Exception:
-            first = items[0].path if items else "."
-            yield _internal(first, rule.code)
+        code = rule.code
+        have = [r for r in results if code in r.summaries]
+        digest = _digest("\n".join(f"{r.path}\0{r.id_pos}\0{r.digests.get(code)}" for r in have))
+        found = cache.bank_result(code, digest) if cache is not None else None
+        if found is None:
+            items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], r.summaries[code]) for r in have]
+            try:
+                found = list(rule.check_bank(items, options))
+            except Exception:
+                found = [_internal(items[0].path if items else ".", code)]
+        record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
+        out.extend(found)
+    return out

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 
-def atomic_write(path: str | os.PathLike, data: bytes, *, keep_mode: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
+@contextmanager
+def atomic_writer(path: str | os.PathLike, *, keep_mode: bool = True) -> Iterator[BinaryIO]:
+    """A binary file object whose content replaces ``path`` when the block ends cleanly.
 
-    The temp file is fsynced before the rename and removed if anything fails, so an
-    interrupted write leaves the original file (or nothing) behind, never a truncated one.
+    It writes to a temp file in the same folder, fsyncs it and ``os.replace``s the target;
+    if anything fails the temp file is removed, so an interrupted write leaves the original
+    file (or nothing) behind, never a truncated one. Streaming, so a large file (a cache of
+    100,000 entries) is never held in memory whole.
     """
     target = Path(path)
     mode = None
@@ -23,13 +28,10 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, keep_mode: bool = True
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -37,6 +39,12 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, keep_mode: bool = True
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write(path: str | os.PathLike, data: bytes, *, keep_mode: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path, keep_mode=keep_mode) as fh:
+        fh.write(data)
 
 
 def _umask() -> int:
