@@ -131,18 +131,36 @@ def test_cache_follows_edits(cli, bank):
 def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     _defective_bank(bank, 12)
     expected = cli("lint", bank, "--format", "json", "--no-cache").output
-    cli("lint", bank)
-    for f in (bank / ".qbank_cache").glob("*.json"):
-        f.write_text('{"tag": "x", "entries": {"abc": 1}}' if "lint" in f.name else "garbage")
-    assert cli("lint", bank, "--format", "json").output == expected
-    for f in (bank / ".qbank_cache").glob("*.json"):
+    cache = bank / ".qbank_cache"
+
+    def spoil(change):
+        cli("lint", bank)
+        for f in cache.glob("lint-*.json"):
+            change(f)
+        assert cli("lint", bank, "--format", "json").output == expected, change
+
+    spoil(lambda f: f.write_text("garbage"))
+    spoil(lambda f: f.write_bytes(b"\xff\x00"))
+    spoil(lambda f: f.write_text('{"tag": "x", "entries": {"abc": 1}}'))
+
+    def wrong_types(f):
         blob = json.loads(f.read_text())
-        for key in blob["entries"]:
-            blob["entries"][key] = {"d": "nonsense"}
+        if "paths" in blob:
+            blob["diags"] = {k: [{"nonsense": 1}] for k in blob["keys"]}
+            blob["lines"] = ["x"] * len(blob["lines"])
         f.write_text(json.dumps(blob))
-    assert cli("lint", bank, "--format", "json").output == expected
-    (bank / ".qbank_cache" / "lint-bad.json").write_bytes(b"\xff\x00")
-    assert cli("lint", bank, "--format", "json").output == expected
+
+    spoil(wrong_types)
+
+    def lost_summaries(f):
+        if "summaries" in f.name:
+            f.unlink()
+        else:  # and every bank rule must run again
+            blob = json.loads(f.read_text())
+            blob["bank"] = {}
+            f.write_text(json.dumps(blob))
+
+    spoil(lost_summaries)
 
 
 def test_bank_rules_follow_edits_through_the_cache(cli, bank):

@@ -28,7 +28,7 @@ def discover_paths(paths: list[Path]) -> list[str]:
     followed, so a walk cannot loop or leave the tree.
     """
     found: set[str] = set()
-    for root in paths:
+    for root in map(Path, map(os.path.normpath, paths)):  # "./bank/" walks as "bank"
         if not root.exists() and not root.is_symlink():
             raise DiscoveryError(f"{root}: no such file or folder")
         if root.is_dir():
@@ -36,9 +36,13 @@ def discover_paths(paths: list[Path]) -> list[str]:
                 raise DiscoveryError(f"{root}: folder cannot be read")
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+                if dirpath == ".":
+                    dirpath = ""  # "q.yaml", not "./q.yaml"
+                elif dirpath.startswith("./"):
+                    dirpath = dirpath[2:]
                 for name in filenames:
                     if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.add(os.path.normpath(os.path.join(dirpath, name)))
+                        found.add(os.path.join(dirpath, name))
         else:
             found.add(str(root))
     return sorted(found, key=lambda p: p.replace(os.sep, "/"))

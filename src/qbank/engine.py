@@ -12,19 +12,22 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__, suppress
 from .bank import Bank
 from .config import Config, load_config
+from .fsutil import atomic_write, atomic_writer
 from .diagnostics import Diagnostic, Severity, error
 from .discover import discover_paths
-from .loader import load, read_file
-from .model import Question, question_from_data
-from .rules import all_rules, bank_rules, item_rules
 from .rules.base import BankItem, ItemContext, RuleOptions
 from .schema import schema_text
-from .validate import check_document, check_media, markdown_fields
+
+if TYPE_CHECKING:
+    from .model import Question
+
+# The loader, validator and rules are imported where a file is actually checked: a warm
+# run that answers everything from the cache never loads YAML or compiles a rule regex.
 
 CACHE_DIR = ".qbank_cache"
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
@@ -44,15 +47,6 @@ class FileResult:
     digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
     question: Question | None = None
     key: str | None = None  # cache key of the content that was checked
-
-    def to_json(self) -> dict:
-        return {"d": [d.to_dict() for d in self.diagnostics], "id": self.qid, "ip": list(self.id_pos),
-                "s": self.summaries, "sd": self.digests, "sup": [s.to_list() for s in self.suppressions]}
-
-    @classmethod
-    def from_json(cls, path: str, v: dict) -> "FileResult":
-        return cls(path, [Diagnostic.from_dict(d) for d in v["d"]], v["id"], tuple(v["ip"]), v["s"],
-                   [suppress.Suppression.from_list(s) for s in v["sup"]], digests=v["sd"])
 
 
 @dataclass(frozen=True)
@@ -77,6 +71,11 @@ def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
 
 
 def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
+    from .loader import load, read_file
+    from .model import question_from_data
+    from .rules import bank_rules, item_rules
+    from .validate import check_document, check_media, markdown_fields
+
     path = result.path
     if raw is None:
         raw, diag = read_file(path)
@@ -159,61 +158,97 @@ def check_files(items: list[str], job: Job, jobs: int | None) -> list[FileResult
 # --- cache ---------------------------------------------------------------------------------
 
 class Cache:
-    """Per-file results keyed by a hash of path and content, in one JSON file per
-    (qbank version, schema, rule options) in ``.qbank_cache/`` of the bank root.
+    """What the last `qbank lint` found, in ``.qbank_cache/`` of the bank root, for one
+    (qbank code, schema, rule options) combination.
 
-    A file whose size and modification time (ns) are those recorded, and that was not
-    modified in the second before the cache was written (git's "racily clean" rule), is
-    taken as unchanged without reading it; anything else is read and hashed. Anything
-    unreadable, corrupt or foreign is ignored and rebuilt: the cache can only make a run
-    faster, never change what it reports. JSON, not pickle, so a tampered cache cannot
-    run code.
+    Two files. ``lint-<tag>.json`` holds one column per fact (path, size, mtime, content
+    key, id, id position, summary digests), the findings and suppressions of the files that
+    have any, and the bank rules' findings with the digest of their inputs: a warm run
+    parses a few flat lists, not 10,000 objects. ``lint-<tag>.summaries.json`` holds the
+    bank-rule summaries by their digest, and is read only when a bank rule must run again.
+
+    A file whose size and mtime (ns) are those recorded, and that was not modified in the
+    second before the cache was written (git's "racily clean" rule), is taken as unchanged
+    without reading it; anything else is read and hashed. Anything unreadable, corrupt or
+    foreign is ignored and rebuilt: the cache can only make a run faster, never change what
+    it reports. JSON, not pickle, so a tampered cache cannot run code.
     """
 
+    COLUMNS = ("paths", "sizes", "mtimes", "keys", "ids", "lines", "cols")
+
     def __init__(self, root: Path, config: Config) -> None:
-        tag = hashlib.blake2b(f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
-                              digest_size=8).hexdigest()
-        self.file = root / CACHE_DIR / f"lint-{tag}.json"
-        self.tag = tag
-        self.entries: dict[str, dict] = {}
-        self.stats: dict[str, list] = {}
-        self.bank: dict[str, dict] = {}
-        self.written_ns = 0
+        self.tag = hashlib.blake2b(
+            f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
+            digest_size=8).hexdigest()
+        self.file = root / CACHE_DIR / f"lint-{self.tag}.json"
+        self.summary_file = root / CACHE_DIR / f"lint-{self.tag}.summaries.json"
+        self.blob: dict[str, Any] = {}
+        self.by_key: dict[str, int] = {}
+        self.by_path: dict[str, int] = {}
+        self._summaries: dict[str, dict[str, Any]] | None = None
         try:
             with open(self.file, "rb") as fh:
                 blob = json.loads(fh.read())
-            if (isinstance(blob, dict) and blob.get("tag") == tag and isinstance(blob.get("entries"), dict)
-                    and isinstance(blob.get("stats"), dict) and isinstance(blob.get("written"), int)
-                    and isinstance(blob.get("bank"), dict)):
-                self.entries, self.stats, self.written_ns = blob["entries"], blob["stats"], blob["written"]
-                self.bank = blob["bank"]
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-            pass
+            n = len(blob["paths"])
+            if (blob["tag"] != self.tag or not isinstance(blob["written"], int)
+                    or any(not isinstance(blob[c], list) or len(blob[c]) != n for c in self.COLUMNS)
+                    or not all(isinstance(blob[c], dict) for c in ("sd", "diags", "sups", "bank"))
+                    or any(not isinstance(v, list) or len(v) != n for v in blob["sd"].values())):
+                raise ValueError("foreign cache")
+            self.blob = blob
+            self.by_key = {k: i for i, k in enumerate(blob["keys"])}
+            self.by_path = {p: i for i, p in enumerate(blob["paths"])}
+            self._digest_columns = list(blob["sd"].items())
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError):
+            self.blob = {}
 
     @staticmethod
     def key(path: str, raw: bytes) -> str:
         return hashlib.blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
 
+    @property
+    def empty(self) -> bool:
+        return not self.blob
+
     def unchanged_key(self, path: str, st: os.stat_result) -> str | None:
         """The content key recorded for ``path`` if its stat says it has not changed."""
-        rec = self.stats.get(path)
-        if (isinstance(rec, list) and len(rec) == 3 and rec[0] == st.st_size and rec[1] == st.st_mtime_ns
-                and st.st_mtime_ns < self.written_ns - 1_000_000_000):
-            return rec[2]
+        i = self.by_path.get(path)
+        b = self.blob
+        if (i is not None and b["sizes"][i] == st.st_size and b["mtimes"][i] == st.st_mtime_ns
+                and st.st_mtime_ns < b["written"] - 1_000_000_000):
+            return b["keys"][i]
         return None
 
     def get(self, key: str, path: str) -> FileResult | None:
-        entry = self.entries.get(key)
-        if entry is None:
+        i = self.by_key.get(key)
+        if i is None:
             return None
+        b = self.blob
         try:
-            return FileResult.from_json(path, entry)
+            diags, sups = b["diags"].get(key), b["sups"].get(key)
+            result = FileResult(path, [Diagnostic.from_dict(d) for d in diags] if diags else [],
+                                b["ids"][i], (int(b["lines"][i]), int(b["cols"][i])), {},
+                                [suppress.Suppression.from_list(v) for v in sups] if sups else [],
+                                digests={code: col[i] for code, col in self._digest_columns if col[i] is not None},
+                                key=key)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
+        return result
+
+    def summary(self, code: str, digest: str | None) -> Any:
+        """A bank-rule summary by its digest (KeyError if the store does not have it)."""
+        if self._summaries is None:
+            try:
+                with open(self.summary_file, "rb") as fh:
+                    store = json.loads(fh.read())
+                self._summaries = store if isinstance(store, dict) and store.get("tag") == self.tag else {}
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+                self._summaries = {}
+        return self._summaries[code][digest]
 
     def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
         """A bank rule's findings from the last run, if its inputs are the same."""
-        entry = self.bank.get(code)
+        entry = self.blob.get("bank", {}).get(code) if self.blob else None
         try:
             if isinstance(entry, dict) and entry.get("digest") == digest:
                 return [Diagnostic.from_dict(d) for d in entry["diags"]]
@@ -221,30 +256,57 @@ class Cache:
             pass
         return None
 
-    def save(self, fresh: dict[str, dict], stats: dict[str, list], bank: dict[str, dict]) -> None:
-        """Keep exactly the entries of this run (so the file never grows stale). Streamed
-        entry by entry: at 100,000 files the document is never built in memory whole."""
-        if fresh == self.entries and stats == self.stats and bank == self.bank:
-            return
-        from .fsutil import atomic_writer
-
-        dumps = json.JSONEncoder(separators=(",", ":")).encode
+    def save(self, rows: list[tuple[FileResult, list]], bank: dict[str, dict]) -> None:
+        """Record this run: ``rows`` are (result, [size, mtime]) of the cacheable files."""
+        codes = sorted({c for r, _ in rows for c in r.digests})
+        blob = {
+            "tag": self.tag, "written": time.time_ns(),
+            "paths": [r.path for r, _ in rows], "sizes": [st[0] for _, st in rows],
+            "mtimes": [st[1] for _, st in rows], "keys": [r.key for r, _ in rows],
+            "ids": [r.qid for r, _ in rows], "lines": [r.id_pos[0] for r, _ in rows],
+            "cols": [r.id_pos[1] for r, _ in rows],
+            "sd": {c: [r.digests.get(c) for r, _ in rows] for c in codes},
+            "diags": {r.key: [d.to_dict() for d in r.diagnostics] for r, _ in rows if r.diagnostics},
+            "sups": {r.key: [v.to_list() for v in r.suppressions] for r, _ in rows if r.suppressions},
+            "bank": bank,
+        }
+        unchanged = self.blob and all(blob[c] == self.blob.get(c) for c in blob if c != "written")
+        # The store holds exactly the digests the last run's columns name: no need to read it
+        # to know whether this run's fresh summaries are in it already.
+        known = {c: set(col) for c, col in self.blob.get("sd", {}).items()}
+        stored = bool(self.blob) and all(r.digests[c] in known.get(c, ()) for r, _ in rows for c in r.summaries)
         try:
-            self.file.parent.mkdir(exist_ok=True)
-            gitignore = self.file.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# created by qbank; safe to delete\n*\n")
-            for old in self.file.parent.glob("lint-*.json"):
-                if old != self.file:
+            folder = self.file.parent
+            folder.mkdir(exist_ok=True)
+            if not (folder / ".gitignore").exists():
+                (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
+            for old in folder.glob("lint-*.json"):
+                if old not in (self.file, self.summary_file):
                     old.unlink(missing_ok=True)
-            with atomic_writer(self.file, keep_mode=False) as fh:
-                head = {"tag": self.tag, "written": time.time_ns(), "stats": stats, "bank": bank}
-                fh.write(dumps(head)[:-1].encode() + b',"entries":{')
-                for n, (key, entry) in enumerate(fresh.items()):
-                    fh.write(f'{"," if n else ""}{dumps(key)}:{dumps(entry)}'.encode())
-                fh.write(b"}}")
+            if not stored:
+                self._write_summaries(rows, codes)
+            if not unchanged or not stored:
+                atomic_write(self.file, json.dumps(blob, separators=(",", ":")).encode(), keep_mode=False)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
+
+    def _write_summaries(self, rows: list[tuple[FileResult, list]], codes: list[str]) -> None:
+        """The summaries this run refers to, streamed (100,000 of them are never one string)."""
+        dumps = json.JSONEncoder(separators=(",", ":")).encode
+        with atomic_writer(self.summary_file, keep_mode=False) as fh:
+            fh.write(b'{"tag":' + dumps(self.tag).encode())
+            for code in codes:
+                fh.write(b"," + dumps(code).encode() + b":{")
+                seen: set[str] = set()
+                for r, _ in rows:
+                    digest = r.digests.get(code)
+                    if digest is None or digest in seen:
+                        continue
+                    seen.add(digest)
+                    value = r.summaries[code] if code in r.summaries else self.summary(code, digest)
+                    fh.write(f'{"," if len(seen) > 1 else ""}{dumps(digest)}:{dumps(value)}'.encode())
+                fh.write(b"}")
+            fh.write(b"}")
 
 
 def _code_stamp() -> str:
@@ -275,18 +337,16 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        results, keys, stats = _check_all(shown, job, jobs, cache)
+        results, stats = _check_all(shown, job, jobs, cache)
         extra = list(config.diagnostics) + list(_duplicate_ids(results))
         bank_results: dict[str, dict] = {}
         if lint:
             extra += _run_bank_rules(results, config.options, cache, bank_results)
         if cache is not None:
             # Files with images are re-checked every run: their media can change on their own.
-            fresh = {keys[i]: r.to_json() for i, r in enumerate(results)
-                     if keys[i] is not None and not r.has_media
-                     and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
-            cache.save(fresh, {p: [*stats[p], keys[i]] for i, p in enumerate(shown)
-                               if p in stats and keys[i] in fresh}, bank_results)
+            cache.save([(r, stats[r.path]) for r in results
+                        if r.key is not None and r.path in stats and not r.has_media
+                        and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)], bank_results)
         diags = _select(results, extra, config, lint)
     finally:
         if gc_was_on:
@@ -297,9 +357,9 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
 
 
 def _check_all(shown: list[str], job: Job, jobs: int | None,
-               cache: Cache | None) -> tuple[list[FileResult], list[str | None], dict[str, list]]:
+               cache: Cache | None) -> tuple[list[FileResult], dict[str, list]]:
     """Every file's result, from the cache where its content is unchanged; also each
-    file's cache key and stat (for the next run)."""
+    file's stat (for the next run)."""
     results: list[FileResult | None] = [None] * len(shown)
     todo: list[tuple[int, str]] = []
     keys: list[str | None] = [None] * len(shown)
@@ -312,8 +372,10 @@ def _check_all(shown: list[str], job: Job, jobs: int | None,
                 keys[i] = cache.unchanged_key(path, st)
             except OSError:
                 pass
-            if keys[i] is None and cache.entries:
+            if keys[i] is None and not cache.empty:
                 # Changed by its stat: read and hash here, in case only the stat changed.
+                from .loader import read_file
+
                 raw, _ = read_file(path)
                 keys[i] = Cache.key(path, raw) if raw is not None else None
             hit = cache.get(keys[i], path) if keys[i] is not None else None
@@ -325,8 +387,7 @@ def _check_all(shown: list[str], job: Job, jobs: int | None,
     done = check_files([p for _, p in todo], job, jobs)
     for (i, _), res in zip(todo, done):
         results[i] = res
-        keys[i] = res.key
-    return [r for r in results if r is not None], keys, stats
+    return [r for r in results if r is not None], stats
 
 
 def _select(results: list[FileResult], extra: list[Diagnostic], config: Config, lint: bool) -> list[Diagnostic]:
@@ -335,7 +396,11 @@ def _select(results: list[FileResult], extra: list[Diagnostic], config: Config, 
     for d in extra:
         per_file.setdefault(d.path, []).append(d)
     sups = {r.path: r.suppressions for r in results}
-    known = set(all_rules())
+    known: set[str] = set()
+    if any(sups.values()):
+        from .rules import all_rules
+
+        known = set(all_rules())
     diags: list[Diagnostic] = []
     for path, file_diags in per_file.items():
         if not file_diags and not sups.get(path):
@@ -401,17 +466,39 @@ def _run_bank_rules(results: list[FileResult], options: RuleOptions, cache: Cach
     id position and summary digest) are those of the last run reuses its findings, so an
     edit that leaves the summaries alone (a comment, a rationale) costs no bank work."""
     out: list[Diagnostic] = []
-    for rule in bank_rules():
-        code = rule.code
-        have = [r for r in results if code in r.summaries]
+    recorded = sorted(cache.blob.get("bank", {})) if cache is not None and not cache.empty else []
+    rules = None if recorded else _bank_rules_by_code()
+    for code in recorded or list(rules):
+        have = [r for r in results if code in r.digests]
         digest = _digest("\n".join(f"{r.path}\0{r.id_pos}\0{r.digests.get(code)}" for r in have))
         found = cache.bank_result(code, digest) if cache is not None else None
         if found is None:
-            items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], r.summaries[code]) for r in have]
+            rules = rules or _bank_rules_by_code()
+            if code not in rules:
+                continue
             try:
-                found = list(rule.check_bank(items, options))
+                items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], _summary(r, code, cache, options)) for r in have]
+                found = list(rules[code].check_bank(items, options))
             except Exception:
-                found = [_internal(items[0].path if items else ".", code)]
+                found = [_internal(have[0].path if have else ".", code)]
         record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
         out.extend(found)
     return out
+
+
+def _bank_rules_by_code() -> dict:
+    from .rules import bank_rules
+
+    return {r.code: r for r in bank_rules()}
+
+
+def _summary(result: FileResult, code: str, cache: Cache | None, options: RuleOptions) -> Any:
+    """A file's summary for a bank rule: computed this run, else from the cache's store,
+    else (a store that lost it) by checking the file again."""
+    if code not in result.summaries and cache is not None:
+        try:
+            result.summaries[code] = cache.summary(code, result.digests[code])
+        except KeyError:
+            fresh = check_file(result.path, None, Job(".", True, options, False))
+            result.summaries.update(fresh.summaries)
+    return result.summaries[code]
