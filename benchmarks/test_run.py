@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402
 import run  # noqa: E402
 
 
@@ -54,7 +56,7 @@ def test_missing_qbank_gives_not_available_rows_instead_of_a_crash(work: Path, m
     assert run.main(["--count", "30", "--reps", "1", "--skip-peers", "--big", "40"]) == 0
     results = json.loads((work / "results.json").read_text())
     assert {r["key"] for r in results["rows"]} == {
-        "validate", "lint-cold", "lint-warm", "export-anki", "export-csv", "export-qti12", "export-qti21",
+        "validate", "lint-cold", "lint-warm", "lint-warm-stem", "export-anki", "export-csv", "export-qti12", "export-qti21",
         "big-lint-cold"}
     assert all(not r["available"] and r["note"].startswith("not available") for r in results["rows"])
     assert {r["result"] for r in results["ratios"]} == {"n/a"}
@@ -71,3 +73,13 @@ def test_exportable_view_leaves_out_only_files_export_refuses(work: Path) -> Non
     assert not blocked & set(kept)
     assert all((view / rel).read_bytes() == (bank / rel).read_bytes() for rel in kept)
     assert run.ensure_bank(200, 0.3, 5) == bank  # same arguments: reused, not regenerated
+
+
+def test_a_stem_edit_changes_only_the_first_line_of_the_stem(tmp_path: Path) -> None:
+    generate.generate(tmp_path / "b", 20, defects=0.0, seed=2)
+    for path in sorted((tmp_path / "b").rglob("*.yaml")):
+        before = yaml.safe_load(path.read_bytes())
+        after = yaml.safe_load(run.edit_stem(path.read_bytes(), "(edit 1)"))
+        first, rest = before["stem"].split("\n", 1)
+        assert after["stem"] == f"{first} (edit 1)\n{rest}"
+        assert {k: v for k, v in after.items() if k != "stem"} == {k: v for k, v in before.items() if k != "stem"}
