@@ -495,6 +495,14 @@ def print_ratios(ratios: list[Ratio]) -> None:
         print(f"{r.label:<58}{value:>10}{target:>10}  {r.mark}{'  (' + r.note + ')' if r.note else ''}")
 
 
+def _load() -> list[float]:
+    """1, 5 and 15 minute load averages (other work on the machine inflates every time)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return [0.0, 0.0, 0.0]
+
+
 def write_results(data: dict) -> Path:
     path = WORK / "results.json"
     tmp = path.with_name(path.name + ".tmp")
@@ -529,7 +537,8 @@ def main(argv: list[str] | None = None) -> int:
     view, n_view = exportable_view(bank)
     results: dict = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0],
+                    "load_average_at_start": _load()},
         "args": vars(args),
         "bank": {"path": shown(bank), "questions": args.count,
                  "exportable_questions": n_view, "defects": args.defects, "seed": args.seed},
@@ -563,8 +572,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results["rows"] = [r.to_json() for r in rows]
     results["ratios"] = [r.to_json() for r in ratios]
+    results["machine"]["load_average_at_end"] = _load()
     print_table(rows)
     print_ratios(ratios)
+    busy = max(results["machine"]["load_average_at_start"][0], results["machine"]["load_average_at_end"][2])
+    if busy > 0.5 * (os.cpu_count() or 1):
+        print(f"\nnote: other work was running (load average up to {busy:.1f} on {os.cpu_count()} CPUs); "
+              "times are inflated, compare ratios from a quiet machine")
     path = write_results(results)
     print(f"\nresults written to {shown(path)}")
     return 0
