@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from . import __version__, suppress
 from .bank import Bank
 from .config import Config, load_config
-from .fsutil import atomic_write, atomic_writer
+from .fsutil import atomic_writer
 from .diagnostics import Diagnostic, Severity, error
 from .discover import discover_paths
 from .rules.base import BankItem, ItemContext, RuleOptions
@@ -33,7 +33,7 @@ CACHE_DIR = ".qbank_cache"
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     """What one file contributes to a run; everything but ``question`` is cached."""
 
@@ -286,14 +286,15 @@ class Cache:
             if not stored:
                 self._write_summaries(rows, codes)
             if not unchanged or not stored:
-                atomic_write(self.file, json.dumps(blob, separators=(",", ":")).encode(), keep_mode=False)
+                with atomic_writer(self.file, keep_mode=False, durable=False) as fh:
+                    fh.write(json.dumps(blob, separators=(",", ":")).encode())
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
 
     def _write_summaries(self, rows: list[tuple[FileResult, list]], codes: list[str]) -> None:
         """The summaries this run refers to, streamed (100,000 of them are never one string)."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
-        with atomic_writer(self.summary_file, keep_mode=False) as fh:
+        with atomic_writer(self.summary_file, keep_mode=False, durable=False) as fh:
             fh.write(b'{"tag":' + dumps(self.tag).encode())
             for code in codes:
                 fh.write(b"," + dumps(code).encode() + b":{")
@@ -468,9 +469,14 @@ def _run_bank_rules(results: list[FileResult], options: RuleOptions, cache: Cach
     out: list[Diagnostic] = []
     recorded = sorted(cache.blob.get("bank", {})) if cache is not None and not cache.empty else []
     rules = None if recorded else _bank_rules_by_code()
+    inputs: dict[str, list[str]] = {}
+    for r in results:
+        where = f"{r.path}\0{r.id_pos[0]}:{r.id_pos[1]}\0"
+        for code, d in r.digests.items():
+            inputs.setdefault(code, []).append(where + d)
     for code in recorded or list(rules):
         have = [r for r in results if code in r.digests]
-        digest = _digest("\n".join(f"{r.path}\0{r.id_pos}\0{r.digests.get(code)}" for r in have))
+        digest = _digest("\n".join(inputs.get(code, ())))
         found = cache.bank_result(code, digest) if cache is not None else None
         if found is None:
             rules = rules or _bank_rules_by_code()

@@ -10,13 +10,14 @@ from typing import BinaryIO, Iterator
 
 
 @contextmanager
-def atomic_writer(path: str | os.PathLike, *, keep_mode: bool = True) -> Iterator[BinaryIO]:
+def atomic_writer(path: str | os.PathLike, *, keep_mode: bool = True, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary file object whose content replaces ``path`` when the block ends cleanly.
 
     It writes to a temp file in the same folder, fsyncs it and ``os.replace``s the target;
     if anything fails the temp file is removed, so an interrupted write leaves the original
     file (or nothing) behind, never a truncated one. Streaming, so a large file (a cache of
-    100,000 entries) is never held in memory whole.
+    100,000 entries) is never held in memory whole. ``durable=False`` skips the fsync, for
+    files whose loss is harmless (the lint cache is rebuilt when it is corrupt).
     """
     target = Path(path)
     mode = None
@@ -30,7 +31,8 @@ def atomic_writer(path: str | os.PathLike, *, keep_mode: bool = True) -> Iterato
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
