@@ -575,10 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_average_at_end"] = _load()
     print_table(rows)
     print_ratios(ratios)
-    busy = max(results["machine"]["load_average_at_start"][0], results["machine"]["load_average_at_end"][2])
+    # the run's own processes raise the load average, so only the start says whether
+    # something else was already busy
+    busy = results["machine"]["load_average_at_start"][0]
     if busy > 0.5 * (os.cpu_count() or 1):
-        print(f"\nnote: other work was running (load average up to {busy:.1f} on {os.cpu_count()} CPUs); "
-              "times are inflated, compare ratios from a quiet machine")
+        print(f"\nnote: the machine was busy when the run started (load average {busy:.1f} on {os.cpu_count()} "
+              "CPUs); times may be inflated, compare ratios from a quiet machine")
     path = write_results(results)
     print(f"\nresults written to {shown(path)}")
     return 0
