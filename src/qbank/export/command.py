@@ -35,20 +35,16 @@ def _formats(anki: bool, csv: tuple[str, ...], qti12: bool, qti21: bool, all_for
     return chosen
 
 
-def _print_diagnostics(diags) -> None:
-    try:
-        from ..report import render
+def _print_diagnostics(diags, files: int) -> None:
+    from ..report import render
 
-        click.echo(render(diags, fmt="text"), err=True, nl=False)
-    except ImportError:  # the reporter is optional for this command
-        for d in diags:
-            click.echo(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}", err=True)
+    click.echo(render(diags, fmt="text", files=files), err=True, nl=False)
 
 
 def refuse_if_errors(bank) -> None:
     """Print every diagnostic; stop with exit 1 when any is an error. Warnings never block."""
     if bank.diagnostics:
-        _print_diagnostics(bank.diagnostics)
+        _print_diagnostics(bank.diagnostics, bank.files)
     if bank.has_errors:
         click.echo("qbank export: the bank has errors; fix them and export again (nothing was written)", err=True)
         sys.exit(1)

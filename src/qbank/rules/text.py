@@ -141,6 +141,8 @@ def stem(word: str) -> str:
         w = w[:-2]
     w = w.replace("'", "")
     for suf in _SUFFIXES:
+        if suf == "s" and w.endswith(("ss", "us", "is")):
+            continue  # assess, status, basis: the s is the word's own, not a plural
         if w.endswith(suf) and len(w) - len(suf) >= 4:
             w = w[: -len(suf)] + ("i" if suf in ("ies", "ied") else "")
             break
