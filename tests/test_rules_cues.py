@@ -216,6 +216,6 @@ def test_parallel_options_and_proper_nouns_pass():
 def test_stem_word_in_a_distractor_as_another_form_is_no_clang():
     """"assess" in the stem and key, "assessment" in a distractor: the same word, so no cue."""
     stem = "A new client reports panic attacks at work. How should the social worker assess her FIRST?"
-    opts = ["Assess the frequency and triggers of the attacks", "Refer her for a psychiatric assessment",
+    opts = ["Assess the frequency and triggers of the episodes", "Refer her for a psychiatric assessment",
             "Teach breathing exercises right away", "Ask her employer about her workload"]
     assert lint(make(stem, opts), ["QB308"]) == []
