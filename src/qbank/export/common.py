@@ -385,3 +385,35 @@ def zip_bytes(entries: dict[str, bytes], *, level: int = 6) -> bytes:
             info.external_attr = (0o100644 & 0xFFFF) << 16
             zf.writestr(info, entries[name], compresslevel=level or None)
     return buf.getvalue()
+
+
+# --- IMS content packaging (both QTI packages) ----------------------------------------------
+
+CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
+CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def cp_sub(parent, tag: str, text: str | None = None, **attrib: str):
+    """A child element in the IMS CP namespace (lxml imported here: --anki and --csv never need it)."""
+    from lxml import etree
+
+    el = etree.SubElement(parent, f"{{{CP_NS}}}{tag}", attrib)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def cp_manifest(slug: str, schema: str, version: str):
+    """An IMS CP 1.1 manifest with its metadata and the (required, empty) organizations;
+    returns the root and its ``resources`` element."""
+    from lxml import etree
+
+    root = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "xsi": XSI}, identifier=f"m-{slug}")
+    root.set(f"{{{XSI}}}schemaLocation", f"{CP_NS} {CP_XSD}")
+    meta = cp_sub(root, "metadata")
+    cp_sub(meta, "schema", schema)
+    cp_sub(meta, "schemaversion", version)
+    cp_sub(root, "organizations")
+    return root, cp_sub(root, "resources")
+

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .common import ExportJob, RenderedQuestion, item_ident, media_used, read_media, xml_safe, zip_bytes
+from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
+                     read_media, xml_safe, zip_bytes)
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
-CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
-CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MEDIA_DIR = "web_resources/media/"
 MEDIA_PREFIX = "$IMS-CC-FILEBASE$/media/"
 RESPONSE = "response1"
@@ -122,20 +120,8 @@ def meta_xml(job: ExportJob) -> bytes:
 
 def manifest_xml(job: ExportJob, assessment_file: str, meta_file: str, media: list[str]) -> bytes:
     aid = assessment_ident(job)
-    root = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "xsi": XSI}, identifier=f"m-{job.slug}")
-    root.set(f"{{{XSI}}}schemaLocation", f"{CP_NS} {CP_XSD}")
-
-    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-        el = etree.SubElement(parent, f"{{{CP_NS}}}{tag}", attrib)
-        if text is not None:
-            el.text = text
-        return el
-
-    meta = sub(root, "metadata")
-    sub(meta, "schema", "IMS Content")
-    sub(meta, "schemaversion", "1.1.3")
-    sub(root, "organizations")
-    resources = sub(root, "resources")
+    root, resources = cp_manifest(job.slug, "IMS Content", "1.1.3")
+    sub = cp_sub
     qti = sub(resources, "resource", identifier=aid, type="imsqti_xmlv1p2", href=assessment_file)
     sub(qti, "file", href=assessment_file)
     sub(qti, "dependency", identifierref=f"{aid}-meta")

@@ -19,13 +19,11 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .common import ExportJob, RenderedQuestion, item_ident, media_used, read_media, xml_safe, zip_bytes
+from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
+                     read_media, xml_safe, zip_bytes)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
-CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
-CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 ITEM_DIR, MEDIA_DIR, TEST_FILE = "items/", "media/", "assessment.xml"
 RESPONSE, SCORE, FEEDBACK = "RESPONSE", "SCORE", "FEEDBACK"
 
@@ -211,20 +209,8 @@ def test_xml(job: ExportJob, refs: list[tuple[str, str]]) -> bytes:
 
 
 def manifest_xml(job: ExportJob, items: list[tuple[str, str, list[str]]]) -> bytes:
-    root = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS, "xsi": XSI}, identifier=f"m-{job.slug}")
-    root.set(f"{{{XSI}}}schemaLocation", f"{CP_NS} {CP_XSD}")
-
-    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-        el = etree.SubElement(parent, f"{{{CP_NS}}}{tag}", attrib)
-        if text is not None:
-            el.text = text
-        return el
-
-    meta = sub(root, "metadata")
-    sub(meta, "schema", "QTIv2.1 Package")
-    sub(meta, "schemaversion", "1.0.0")
-    sub(root, "organizations")
-    resources = sub(root, "resources")
+    root, resources = cp_manifest(job.slug, "QTIv2.1 Package", "1.0.0")
+    sub = cp_sub
     test = sub(resources, "resource", identifier=f"t-{job.slug}", type="imsqti_test_xmlv2p1", href=TEST_FILE)
     sub(test, "file", href=TEST_FILE)
     for ident, _, _ in items:
