@@ -174,3 +174,15 @@ def test_bank_rules_follow_edits_through_the_cache(cli, bank):
     warm = json.loads(cli("lint", bank, "--format", "json").output)
     assert any(d["code"] == "QB902" and d["path"].endswith("q002.yaml") for d in warm)
     assert warm == json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
+
+
+def test_config_exclude_leaves_non_question_yaml_alone(cli, bank):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    write(bank, "docs/mkdocs.yml", "site_name: Our bank\nnav: [index.md]\n")
+    (bank / "qbank.toml").write_text('exclude = ["docs/**"]\n')
+    assert cli("lint", bank, "--no-cache").exit_code == 0
+    assert cli("validate", bank).exit_code == 0
+    assert "mkdocs" not in cli("fmt", "--check", bank).output
+    (bank / "qbank.toml").write_text('exclude = "docs"\n')
+    exit_code, found = codes(cli, bank)
+    assert exit_code == 1 and ("QB008", 1, "error") in found

@@ -2,6 +2,7 @@
 
 ```toml
 name = "LCSW Practice"            # bank name: export file names, Anki decks and GUIDs
+exclude = ["drafts/**"]           # files under the root that are not questions (globs)
 [lint]
 select = ["QB"]                   # code prefixes to enable (default: all)
 ignore = ["QB305"]                # code prefixes to disable
@@ -21,6 +22,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ class Config:
     root: Path
     name: str
     path: Path | None = None
+    exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ("QB",)
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
@@ -57,6 +60,15 @@ class Config:
                 if _glob_match(rel_path, pattern) and any(code.startswith(c) for c in codes):
                     return False
         return True
+
+    def excluded(self, path: str) -> bool:
+        """Is the file at ``path`` (as discovered) left out by `exclude`?"""
+        if not self.exclude:
+            return False
+        full = os.path.abspath(path)
+        prefix = str(self.root).rstrip(os.sep) + os.sep
+        rel = (full[len(prefix):] if full.startswith(prefix) else path).replace(os.sep, "/")
+        return any(_glob_match(rel, pattern) for pattern in self.exclude)
 
     def fingerprint(self) -> str:
         """What cached per-file results depend on (rule options; select/ignore are applied after)."""
@@ -133,7 +145,7 @@ def _codes(value, key: str, text: str, shown: str, config: Config) -> tuple[str,
 
 
 def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
-    known_top = {"name", "lint"}
+    known_top = {"name", "exclude", "lint"}
     for key in raw:
         if key not in known_top:
             config.diagnostics.append(_diag(shown, _line_of(text, key), 1,
@@ -143,6 +155,13 @@ def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
             config.name = raw["name"].strip()
         else:
             config.diagnostics.append(_diag(shown, _line_of(text, "name"), 1, "`name` must be non-empty text"))
+    if "exclude" in raw:
+        value = raw["exclude"]
+        if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+            config.exclude = tuple(value)
+        else:
+            config.diagnostics.append(_diag(shown, _line_of(text, "exclude"), 1,
+                                            '`exclude` must be a list of glob patterns, e.g. ["drafts/**"]'))
     lint = raw.get("lint", {})
     if not isinstance(lint, dict):
         config.diagnostics.append(_diag(shown, _line_of(text, "lint"), 1, "`lint` must be a table: [lint]"))

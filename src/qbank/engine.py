@@ -329,7 +329,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used."""
     config = config or load_config(paths)
-    shown = discover_paths(paths)  # as the user named them: relative stays relative
+    shown = [p for p in discover_paths(paths) if not config.excluded(p)]  # as named: relative stays relative
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
     # The run makes many long-lived objects and no garbage cycles worth collecting; the

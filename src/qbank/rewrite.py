@@ -855,10 +855,13 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool, jobs: int | None) -> N
     (--check/--diff) or were refused, 2 for paths that do not exist.
     """
     from .cli import default_paths
+    from .config import load_config
     from .discover import DiscoveryError, discover
 
     try:
-        files = [str(f) for f in discover(default_paths(paths))]
+        roots = default_paths(paths)
+        config = load_config(roots)
+        files = [str(f) for f in discover(roots) if not config.excluded(str(f))]
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from exc
     dry = check or diff
