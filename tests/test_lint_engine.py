@@ -186,3 +186,21 @@ def test_config_exclude_leaves_non_question_yaml_alone(cli, bank):
     (bank / "qbank.toml").write_text('exclude = "docs"\n')
     exit_code, found = codes(cli, bank)
     assert exit_code == 1 and ("QB008", 1, "error") in found
+
+
+def test_findings_inside_text_point_at_the_word(cli, bank):
+    """A lowercase qualifier in a `|` block is reported at its own line and column; text whose
+    layout YAML rewrites (escapes) falls back to the key line."""
+    write(bank, "q.yaml", GOOD.format(id="q1").replace("explore FIRST?", "explore first?"))
+    found = json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
+    qb204 = next(d for d in found if d["code"] == "QB204")
+    assert (qb204["line"], qb204["column"]) == (4, 41)
+    line = (bank / "q.yaml").read_text().splitlines()[3]
+    assert line[40:45] == "first"
+    escaped = GOOD.format(id="q2").replace(
+        "stem: |\n  A 34-year-old client reports trouble sleeping since starting a new job.\n"
+        "  What should the social worker explore FIRST?\n",
+        'stem: "A client\\tsleeps badly. What should the social worker explore first?"\n')
+    write(bank, "q.yaml", escaped)
+    found = json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
+    assert next(d for d in found if d["code"] == "QB204")["line"] == 2

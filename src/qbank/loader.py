@@ -87,6 +87,10 @@ class Document:
     data: Any
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # (style, start line, start column, end line), 0-based, of every text scalar, and the
+    # file's lines: enough to point at a character inside a value (see `text_pos`).
+    scalars: dict[Path_, tuple[str | None, int, int, int]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     def pos(self, path: Path_) -> tuple[int, int]:
         """Where to point for ``path``: its key if it is a mapping entry, else its value;
@@ -100,6 +104,40 @@ class Document:
             if not path:
                 return (1, 1)
             path = path[:-1]
+
+    def text_pos(self, path: Path_, offset: int) -> tuple[int, int] | None:
+        """The 1-based file position of character ``offset`` of the text at ``path``, for
+        literal blocks (`|`) and one-line plain or quoted scalars; None where YAML folding
+        or escapes make the mapping uncertain. The answer is checked against the file."""
+        info = self.scalars.get(tuple(path))
+        value = self._value(path)
+        if info is None or not isinstance(value, str) or not 0 <= offset < len(value):
+            return None
+        style, line, col, end = info
+        if style == "|":
+            row = line + 1 + value.count("\n", 0, offset)
+            if row >= len(self.lines):
+                return None
+            text = self.lines[row]
+            first = next((ln for ln in self.lines[line + 1:end + 1] if ln.strip()), "")
+            indent = len(first) - len(first.lstrip(" "))
+            column = indent + offset - (value.rfind("\n", 0, offset) + 1)
+        elif style in (None, "", "'", '"') and line == end and "\n" not in value:
+            row, text = line, self.lines[line] if line < len(self.lines) else ""
+            column = col + offset + (style in ("'", '"'))
+        else:
+            return None
+        probe = value[offset:offset + 8].split("\n")[0]
+        return (row + 1, column + 1) if text[column:column + len(probe)] == probe else None
+
+    def _value(self, path: Path_) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
 
     def value_at(self, path: Path_) -> tuple[int, int]:
         """Where the value of ``path`` starts (falls back like :meth:`pos`)."""
@@ -156,7 +194,7 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
         return None, [_syntax_error(path, exc)]
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
         return None, [error(path, 1, 1, "QB001", f"YAML syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]
-    doc = Document(path, None)
+    doc = Document(path, None, lines=text.splitlines())
     if root is None:
         return doc, []
     diags: list[Diagnostic] = []
@@ -230,6 +268,8 @@ class _Converter:
         if node.tag not in _ALLOWED_TAGS:
             raise self.refuse(node, "QB003", f"YAML tag '{node.tag}' is not allowed; remove it and write plain values")
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                self.doc.scalars[path] = (node.style, m.line, m.column, node.end_mark.line)
             return _scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]

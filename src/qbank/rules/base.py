@@ -51,9 +51,12 @@ class Rule:
     scope: ClassVar[str] = "item"  # or "bank"
 
     def diagnostic(self, ctx: ItemContext, path: tuple, message: str,
-                   severity: Severity | None = None, *, at_key: bool = True) -> Diagnostic:
-        """A finding pointing at ``path`` in the question (its key line, or its value)."""
-        line, col = ctx.doc.pos(path) if at_key else ctx.doc.value_at(path)
+                   severity: Severity | None = None, *, at_key: bool = True,
+                   offset: int | None = None) -> Diagnostic:
+        """A finding pointing at ``path`` in the question (its key line, or its value); with
+        ``offset``, at that character of the text when its place in the file is certain."""
+        where = ctx.doc.text_pos(path, offset) if offset is not None else None
+        line, col = where or (ctx.doc.pos(path) if at_key else ctx.doc.value_at(path))
         return Diagnostic(ctx.path, line, col, self.code, self.name, severity or self.severity,
                           message, fixable=self.fix_safety is not None)
 

@@ -342,7 +342,7 @@ class NegativeLeadIn(Rule):
             return
         for w, lowercase in _negatives(stem, _cached_lead_words(f)):
             if lowercase:
-                yield self.diagnostic(ctx, ("stem",),
+                yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
                                       f"the lead-in uses the negative \"{w.text}\" in lowercase; write "
                                       f"it as {w.text.upper()} so candidates cannot miss it, or ask the "
                                       "question positively")
@@ -504,7 +504,7 @@ class QualifierNotCapitalized(Rule):
         if not _QUALIFIER_HINT.search(f.lead_in):
             return
         for w in _qualifiers(stem, _cached_lead_words(f)):
-            yield self.diagnostic(ctx, ("stem",),
+            yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
                                   f"the qualifier \"{w.text}\" in the lead-in decides the answer; "
                                   f"write it as {w.text.upper()}")
 

@@ -326,7 +326,7 @@ class Typography(Rule):
         excerpt = "".join("·" if c in _ZERO_WIDTH else c for c in excerpt)
         count = f"{len(found)} {what}s" if len(found) > 1 else f"{what}"
         d = self.diagnostic(ctx, path, f"{_where(path, text, first.start)}{count} (at \"{excerpt.strip()}\"); {todo}",
-                            severity)
+                            severity, offset=first.start)
         if kind == "brackets":
             from dataclasses import replace
             d = replace(d, fixable=False)
