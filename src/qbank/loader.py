@@ -90,7 +90,15 @@ class Document:
     # (style, start line, start column, end line), 0-based, of every text scalar, and the
     # file's lines: enough to point at a character inside a value (see `text_pos`).
     scalars: dict[Path_, tuple[str | None, int, int, int]] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, split on first use (most files never need them)."""
+        lines = self.__dict__.get("_lines")
+        if lines is None:
+            lines = self.__dict__["_lines"] = self.text.splitlines()
+        return lines
 
     def pos(self, path: Path_) -> tuple[int, int]:
         """Where to point for ``path``: its key if it is a mapping entry, else its value;
@@ -194,7 +202,7 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
         return None, [_syntax_error(path, exc)]
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
         return None, [error(path, 1, 1, "QB001", f"YAML syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]
-    doc = Document(path, None, lines=text.splitlines())
+    doc = Document(path, None, text=text)
     if root is None:
         return doc, []
     diags: list[Diagnostic] = []
