@@ -427,10 +427,6 @@ class ItemFacts:
         return self.plain_of(("stem",), self.q.stem)
 
     @cached_property
-    def stem_words(self) -> list[str]:
-        return words(self.stem_plain)
-
-    @cached_property
     def stem_lower(self) -> str:
         return self.stem_plain.lower()
 
