@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 # --- Markdown ------------------------------------------------------------------------------
 
@@ -363,6 +363,16 @@ class cached_property:  # noqa: N801 - functools' version takes a lock per first
         return value
 
 
+class OptionFacts(NamedTuple):
+    plain: str                  # prose of the option (Markdown removed)
+    words: list[str]            # its lowercase words
+    norm: str                   # folded for equality tests
+    content: set[str]           # content-word stems (and numbers)
+    word_count: int
+    quantity: Quantity | None   # the number or range it states, if numeric
+    lower: str                  # the prose lowercased (NFKC-casefolded if not ASCII)
+
+
 class ItemFacts:
     """Derived text of one question, computed on first use and shared by every rule."""
 
@@ -431,9 +441,8 @@ class ItemFacts:
         return self.stem_plain.lower()
 
     @cached_property
-    def _options(self) -> list[tuple]:
-        """Everything the rules read about each option, in one pass (it is the hot path):
-        (plain, words, tokens, normalised, content stems, word count, quantity)."""
+    def _options(self) -> list[OptionFacts]:
+        """Everything the rules read about each option, in one pass (it is the hot path)."""
         out = []
         for i, o in enumerate(self.q.options):
             text = o.text
@@ -449,43 +458,43 @@ class ItemFacts:
             content = content_stems(ws)
             if has_digit:  # numbers are content too ("Week 1" vs "Week 2")
                 content |= {t for t in TOKEN.findall(low) if t[0].isdigit()}
-            out.append((p, ws, None, norm, content, len(p.split()), quantity(text) if has_digit else None, low))
+            out.append(OptionFacts(p, ws, norm, content, len(p.split()), quantity(text) if has_digit else None, low))
         return out
 
     @cached_property
     def option_plain(self) -> list[str]:
-        return [o[0] for o in self._options]
+        return [o.plain for o in self._options]
 
     @cached_property
     def option_words(self) -> list[list[str]]:
-        return [o[1] for o in self._options]
+        return [o.words for o in self._options]
 
     @cached_property
     def option_tokens(self) -> list[list[str]]:
         """Lowercase words and numbers of each option ("Week 1" -> ["week", "1"])."""
-        return [TOKEN.findall(o[7]) for o in self._options]
+        return [TOKEN.findall(o.lower) for o in self._options]
 
     @cached_property
     def option_norm(self) -> list[str]:
         """Each option folded for equality (see :func:`normalize`)."""
-        return [o[3] for o in self._options]
+        return [o.norm for o in self._options]
 
     @cached_property
     def option_content(self) -> list[set[str]]:
         """Content-word stems of each option (built-in stoplists only)."""
-        return [o[4] for o in self._options]
+        return [o.content for o in self._options]
 
     @cached_property
     def option_word_counts(self) -> list[int]:
-        return [o[5] for o in self._options]
+        return [o.word_count for o in self._options]
 
     @cached_property
     def option_lengths(self) -> list[int]:
-        return [len(o[0]) for o in self._options]
+        return [len(o.plain) for o in self._options]
 
     @cached_property
     def quantities(self) -> list[Quantity | None]:
-        return [o[6] for o in self._options]
+        return [o.quantity for o in self._options]
 
 
 def facts(ctx: Any) -> ItemFacts:
