@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 from lxml import html as lhtml
 
-from qbank.export import qti12, qti21
+from qbank.export import qti12
 from qbank.export.common import Renderer, item_ident
 from test_export_common import BANKS, NCNAME, TRICKY, export_one, load
 

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from .base import BankItem, BankRule, ItemContext, RuleOptions
-from .text import facts, normalize, quote, word_key
+from .text import facts, quote, word_key
 
 # Upper 1% points of chi-square by degrees of freedom (k options -> k - 1 df), to two
 # decimals as the catalog states them (k=3: 9.21, k=4: 11.34, k=5: 13.28).

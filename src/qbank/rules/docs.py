@@ -7,7 +7,6 @@ import inspect
 import json
 import re
 
-from ..diagnostics import FILE_RULES
 
 # Checks that are not lint rules: they run in `validate` and can't be switched off.
 ENGINE_DOCS: dict[str, tuple[str, str, str]] = {
