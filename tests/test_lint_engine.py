@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 from conftest import GOOD, write
 
@@ -153,7 +155,7 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     spoil(wrong_types)
 
     def lost_summaries(f):
-        if "summaries" in f.name:
+        if ".QB" in f.name:  # a bank rule's summary store
             f.unlink()
         else:  # and every bank rule must run again
             blob = json.loads(f.read_text())
@@ -161,6 +163,83 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
             f.write_text(json.dumps(blob))
 
     spoil(lost_summaries)
+
+
+def _age(bank):
+    """Date every file a minute back: its stat alone then vouches for it (a file changed
+    in the second before a run is always read again, as git does)."""
+    old = time.time_ns() - 60 * 10**9
+    for path in bank.rglob("*.yaml"):
+        os.utime(path, ns=(old, old))
+
+
+def _cache_files(bank):
+    files = sorted((bank / ".qbank_cache").glob("lint-*.json"))
+    base = [f for f in files if f.name.count(".") == 1]
+    delta = [f for f in files if f.name.endswith(".delta.json")]
+    return base[0], delta[0] if delta else None
+
+
+def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank):
+    _defective_bank(bank, 40)
+    _age(bank)
+    cli("lint", bank)
+    base, delta = _cache_files(bank)
+    assert delta is None
+    before = base.read_bytes()
+    comment, stem = bank / "t1" / "q001.yaml", bank / "t2" / "q002.yaml"
+    comment.write_text(comment.read_text() + "# reviewed\n")
+    stem.write_text(stem.read_text().replace("trouble sleeping", "trouble sleeping and eating"))
+    for _ in range(2):  # once to record the edits, once to read them back
+        assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
+    base, delta = _cache_files(bank)
+    assert base.read_bytes() == before
+    assert sorted(json.loads(delta.read_text())["rows"]) == [str(comment), str(stem)]
+
+
+def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank):
+    _defective_bank(bank, 12)
+    _age(bank)
+    cli("lint", bank)
+    path = bank / "t1" / "q001.yaml"
+    later = time.time_ns() - 30 * 10**9
+    os.utime(path, ns=(later, later))
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    assert cli("lint", bank, "--format", "json").output == expected
+    _, delta = _cache_files(bank)
+    assert json.loads(delta.read_text())["rows"][str(path)][1] == later
+
+
+def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
+    from qbank.engine import Cache
+
+    _defective_bank(bank, 12)
+    cli("lint", bank)
+    monkeypatch.setattr(Cache, "REBASE_MIN", 0)
+    path = bank / "t1" / "q001.yaml"
+    path.write_text(path.read_text() + "# reviewed\n")
+    assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
+    base, delta = _cache_files(bank)
+    assert delta is None
+    assert str(path) in json.loads(base.read_text())["paths"]
+
+
+def test_a_corrupt_delta_is_ignored(cli, bank):
+    _defective_bank(bank, 12)
+    _age(bank)
+    cli("lint", bank)
+    path = bank / "t1" / "q001.yaml"
+    path.write_text(path.read_text().replace("explanation:", "explaination:"))
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    for spoil in ("garbage", '{"tag": 1}', None):
+        cli("lint", bank)
+        _, delta = _cache_files(bank)
+        if spoil is None:  # right tag, rows of the wrong shape
+            blob = json.loads(delta.read_text())
+            blob["rows"] = {p: [1, 2] for p in blob["rows"]}
+            spoil = json.dumps(blob)
+        delta.write_text(spoil)
+        assert cli("lint", bank, "--format", "json").output == expected
 
 
 def test_bank_rules_follow_edits_through_the_cache(cli, bank):

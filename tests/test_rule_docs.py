@@ -7,7 +7,7 @@ import pytest
 from lintkit import SECTIONS, doc_sections, example, lint, lint_bank, split_documents
 from qbank.diagnostics import Severity
 from qbank.rules import all_rules
-from qbank.rules.base import BankRule
+from qbank.rules.base import BankRule, Rule
 
 RULES = list(all_rules().values())
 CATALOG = {  # code -> name, from /work/shared/lint-rules.md (the public contract)
@@ -27,6 +27,19 @@ SEVERITY = {"QB103": "error", "QB301": "error", "QB303": "error", "QB305": "info
 
 def test_every_catalog_rule_exists_with_its_public_name():
     assert {code: r.name for code, r in all_rules().items()} == CATALOG
+
+
+def test_every_module_that_defines_rules_is_registered():
+    import importlib
+    import pkgutil
+
+    import qbank.rules as package
+
+    for mod in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"qbank.rules.{mod.name}")
+        defines = [obj for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, Rule)
+                   and obj.__module__ == module.__name__ and getattr(obj, "code", None)]
+        assert not defines or mod.name in package.RULE_MODULES, mod.name
 
 
 @pytest.mark.parametrize("code", sorted(CATALOG))

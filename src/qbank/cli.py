@@ -188,5 +188,26 @@ def rules(code, fmt):
         click.echo(rule_table(fmt))
 
 
+def entry() -> None:
+    """The `qbank` console script: ``main``, then an exit that skips tearing down the heap
+    (as mypy does). Freeing a warm run's 10,000 cached rows one object at a time costs
+    ~20 ms and achieves nothing; output is flushed and every file write is already done."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`qbank lint | head`)
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

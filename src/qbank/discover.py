@@ -24,8 +24,8 @@ def discover_paths(paths: list[Path]) -> list[str]:
     sorted, each once.
 
     Explicitly named files are taken whatever their suffix; folders are walked for
-    ``*.yaml``/``*.yml`` (hidden folders and files skipped). Symlinked folders are not
-    followed, so a walk cannot loop or leave the tree.
+    ``*.yaml``/``*.yml`` (hidden folders and files skipped, unreadable subfolders too).
+    Symlinked folders are not followed, so a walk cannot loop or leave the tree.
     """
     found: set[str] = set()
     for root in map(Path, map(os.path.normpath, paths)):  # "./bank/" walks as "bank"
@@ -34,15 +34,25 @@ def discover_paths(paths: list[Path]) -> list[str]:
         if root.is_dir():
             if not os.access(root, os.R_OK | os.X_OK):
                 raise DiscoveryError(f"{root}: folder cannot be read")
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-                if dirpath == ".":
-                    dirpath = ""  # "q.yaml", not "./q.yaml"
-                elif dirpath.startswith("./"):
-                    dirpath = dirpath[2:]
-                for name in filenames:
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                        found.add(os.path.join(dirpath, name))
+            prefix = "" if str(root) == "." else str(root) + os.sep  # "q.yaml", not "./q.yaml"
+            _walk(str(root), prefix, found)
         else:
             found.add(str(root))
-    return sorted(found, key=lambda p: p.replace(os.sep, "/"))
+    return sorted(found, key=lambda p: p.replace(os.sep, "/")) if os.sep != "/" else sorted(found)
+
+
+def _walk(folder: str, prefix: str, found: set[str]) -> None:
+    # os.scandir and comprehensions: os.walk builds and sorts lists this walk does not need.
+    try:
+        with os.scandir(folder) as it:
+            entries = [e for e in it if not e.name.startswith(".")]
+    except OSError:
+        return
+    try:
+        found.update([prefix + e.name for e in entries
+                      if e.name.endswith(YAML_SUFFIXES) and not e.is_dir()])  # not (a link to) a folder
+        folders = [e for e in entries if e.name not in SKIP_DIRS and e.is_dir(follow_symlinks=False)]
+    except OSError:  # vanished while walking: what was found stands
+        return
+    for e in folders:
+        _walk(e.path, prefix + e.name + os.sep, found)

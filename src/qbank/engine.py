@@ -10,6 +10,7 @@ import os
 import sys
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -157,50 +158,118 @@ def check_files(items: list[str], job: Job, jobs: int | None) -> list[FileResult
 
 # --- cache ---------------------------------------------------------------------------------
 
+ROW = ("sizes", "mtimes", "keys", "ids", "lines", "cols")  # a file's facts besides its path
+
+
 class Cache:
-    """What the last `qbank lint` found, in ``.qbank_cache/`` of the bank root, for one
-    (qbank code, schema, rule options) combination.
+    """What earlier `qbank lint` runs found, in ``.qbank_cache/`` of the bank root, for one
+    (qbank code, schema, rule options) combination. JSON, not pickle, so a tampered cache
+    cannot run code; anything unreadable, corrupt or foreign is ignored and rebuilt: the
+    cache can only make a run faster, never change what it reports.
 
-    Two files. ``lint-<tag>.json`` holds one column per fact (path, size, mtime, content
-    key, id, id position, summary digests), the findings and suppressions of the files that
-    have any, and the bank rules' findings with the digest of their inputs: a warm run
-    parses a few flat lists, not 10,000 objects. ``lint-<tag>.summaries.json`` holds the
-    bank-rule summaries by their digest, and is read only when a bank rule must run again.
+    - ``lint-<tag>.json``, the base: one column per fact (path, size, mtime, content key, id
+      and its position, each bank rule's summary digest), the findings and suppressions of
+      the files that have any (by content key), and each bank rule's findings with the
+      digest of its inputs. A warm run parses a few flat lists, not 10,000 objects.
+    - ``lint-<tag>.delta.json``: the rows that changed since the base was written (and the
+      summaries and findings they need), rewritten whole by each run. Editing one file
+      costs a small write; the base is rewritten only when the delta grows past
+      ``REBASE_SHARE`` of the bank.
+    - ``lint-<tag>.<rule>.json``: each bank rule's summaries by digest, read only when that
+      rule must run again.
 
-    A file whose size and mtime (ns) are those recorded, and that was not modified in the
-    second before the cache was written (git's "racily clean" rule), is taken as unchanged
-    without reading it; anything else is read and hashed. Anything unreadable, corrupt or
-    foreign is ignored and rebuilt: the cache can only make a run faster, never change what
-    it reports. JSON, not pickle, so a tampered cache cannot run code.
+    A file whose size and mtime (ns) are those recorded, and that was last modified more
+    than a second before the run that recorded it started (git's "racily clean" rule), is
+    taken as unchanged without reading it; anything else is read and hashed.
     """
 
-    COLUMNS = ("paths", "sizes", "mtimes", "keys", "ids", "lines", "cols")
+    REBASE_SHARE = 0.02
+    REBASE_MIN = 100
 
     def __init__(self, root: Path, config: Config) -> None:
+        self.started = time.time_ns()
         self.tag = hashlib.blake2b(
             f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
             digest_size=8).hexdigest()
-        self.file = root / CACHE_DIR / f"lint-{self.tag}.json"
-        self.summary_file = root / CACHE_DIR / f"lint-{self.tag}.summaries.json"
-        self.blob: dict[str, Any] = {}
-        self.by_key: dict[str, int] = {}
+        self.folder = root / CACHE_DIR
+        self.file = self.folder / f"lint-{self.tag}.json"
+        self.delta_file = self.folder / f"lint-{self.tag}.delta.json"
+        self.paths: list[str] = []
+        self.cols: dict[str, list] = {c: [] for c in ROW}
+        self.sd: dict[str, list] = {}        # bank rule -> summary digest per row
+        self.diags: dict[str, list] = {}     # content key -> findings (as dicts)
+        self.sups: dict[str, list] = {}
+        self.bank: dict[str, Any] = {}
         self.by_path: dict[str, int] = {}
-        self._summaries: dict[str, dict[str, Any]] | None = None
+        self.base_n = 0                      # rows [0, base_n) are the base's
+        self.base_ref = self.delta_ref = 0   # start time of the run that recorded them
+        self.delta_rows: set[int] = set()    # rows whose latest facts are the delta's
+        self.delta_sums: dict[str, dict[str, Any]] = {}
+        self._by_key: dict[str, int] | None = None
+        self._stores: dict[str, dict[str, Any]] = {}
         try:
-            with open(self.file, "rb") as fh:
-                blob = json.loads(fh.read())
-            n = len(blob["paths"])
-            if (blob["tag"] != self.tag or not isinstance(blob["written"], int)
-                    or any(not isinstance(blob[c], list) or len(blob[c]) != n for c in self.COLUMNS)
-                    or not all(isinstance(blob[c], dict) for c in ("sd", "diags", "sups", "bank"))
-                    or any(not isinstance(v, list) or len(v) != n for v in blob["sd"].values())):
-                raise ValueError("foreign cache")
-            self.blob = blob
-            self.by_key = {k: i for i, k in enumerate(blob["keys"])}
-            self.by_path = {p: i for i, p in enumerate(blob["paths"])}
-            self._digest_columns = list(blob["sd"].items())
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError):
-            self.blob = {}
+            self._load_base()
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
+            self.__init_empty()
+            return
+        try:
+            self._load_delta()
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
+            pass  # base rows stay; a stale one fails its stat check and is checked again
+
+    def __init_empty(self) -> None:
+        self.paths, self.cols, self.sd, self.diags, self.sups, self.bank = [], {c: [] for c in ROW}, {}, {}, {}, {}
+        self.by_path, self.base_n, self.delta_rows, self.delta_sums = {}, 0, set(), {}
+
+    def _read(self, path: Path) -> dict:
+        with open(path, "rb") as fh:
+            blob = json.loads(fh.read())
+        if not isinstance(blob, dict) or blob.get("tag") != self.tag or not isinstance(blob.get("ref"), int):
+            raise ValueError("foreign cache")
+        if not all(isinstance(blob.get(c), dict) for c in ("diags", "sups", "bank")):
+            raise ValueError("foreign cache")
+        return blob
+
+    def _load_base(self) -> None:
+        blob = self._read(self.file)
+        paths = blob["paths"]
+        n = len(paths)
+        if (not isinstance(paths, list) or any(not isinstance(blob[c], list) or len(blob[c]) != n for c in ROW)
+                or not isinstance(blob["sd"], dict)
+                or any(not isinstance(v, list) or len(v) != n for v in blob["sd"].values())):
+            raise ValueError("foreign cache")
+        self.paths, self.cols, self.sd = paths, {c: blob[c] for c in ROW}, blob["sd"]
+        self.diags, self.sups, self.bank = blob["diags"], blob["sups"], blob["bank"]
+        self.by_path = {p: i for i, p in enumerate(paths)}
+        self.base_n, self.base_ref = n, blob["ref"]
+
+    def _load_delta(self) -> None:
+        blob = self._read(self.delta_file)
+        rows, sums = blob["rows"], blob["sum"]
+        if not isinstance(rows, dict) or not isinstance(sums, dict) or not all(
+                isinstance(v, list) and len(v) == len(ROW) + 1 and isinstance(v[-1], dict) for v in rows.values()):
+            raise ValueError("foreign cache")
+        for path, row in rows.items():
+            i = self.by_path.get(path)
+            if i is None:
+                i = self.by_path[path] = len(self.paths)
+                self.paths.append(path)
+                for col in self.cols.values():
+                    col.append(None)
+                for col in self.sd.values():
+                    col.append(None)
+            for name, value in zip(ROW, row):
+                self.cols[name][i] = value
+            for code, col in self.sd.items():
+                col[i] = row[-1].get(code)
+            for code, digest in row[-1].items():
+                if code not in self.sd:
+                    self.sd[code] = [None] * len(self.paths)
+                    self.sd[code][i] = digest
+            self.delta_rows.add(i)
+        self.diags.update(blob["diags"])
+        self.sups.update(blob["sups"])
+        self.bank, self.delta_sums, self.delta_ref = blob["bank"], sums, blob["ref"]
 
     @staticmethod
     def key(path: str, raw: bytes) -> str:
@@ -208,47 +277,59 @@ class Cache:
 
     @property
     def empty(self) -> bool:
-        return not self.blob
+        return not self.paths
 
-    def unchanged_key(self, path: str, st: os.stat_result) -> str | None:
-        """The content key recorded for ``path`` if its stat says it has not changed."""
+    def clean_row(self, path: str, size: int, mtime: int) -> int | None:
+        """The row of ``path`` if its stat says the file has not changed since it was recorded."""
         i = self.by_path.get(path)
-        b = self.blob
-        if (i is not None and b["sizes"][i] == st.st_size and b["mtimes"][i] == st.st_mtime_ns
-                and st.st_mtime_ns < b["written"] - 1_000_000_000):
-            return b["keys"][i]
-        return None
+        if i is None or self.cols["sizes"][i] != size or self.cols["mtimes"][i] != mtime:
+            return None
+        ref = self.delta_ref if i in self.delta_rows else self.base_ref
+        return i if mtime < ref - 1_000_000_000 else None
 
-    def get(self, key: str, path: str) -> FileResult | None:
-        i = self.by_key.get(key)
-        if i is None:
-            return None
-        b = self.blob
+    def has_findings(self, i: int) -> bool:
+        key = self.cols["keys"][i]
+        return key in self.diags or key in self.sups
+
+    def row_of_key(self, key: str) -> int | None:
+        """The row recorded for this content (the file was touched, or its stat is racy)."""
+        if self._by_key is None:
+            self._by_key = {k: i for i, k in enumerate(self.cols["keys"])}
+        return self._by_key.get(key)
+
+    def findings(self, i: int) -> tuple[list[Diagnostic], list[suppress.Suppression]]:
+        """Row ``i``'s findings and suppressions as objects (ValueError if they are corrupt)."""
+        key = self.cols["keys"][i]
         try:
-            diags, sups = b["diags"].get(key), b["sups"].get(key)
-            result = FileResult(path, [Diagnostic.from_dict(d) for d in diags] if diags else [],
-                                b["ids"][i], (int(b["lines"][i]), int(b["cols"][i])), {},
-                                [suppress.Suppression.from_list(v) for v in sups] if sups else [],
-                                digests={code: col[i] for code, col in self._digest_columns if col[i] is not None},
-                                key=key)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return None
-        return result
+            diags, sups = self.diags.get(key), self.sups.get(key)
+            return ([Diagnostic.from_dict(d) for d in diags] if diags else [],
+                    [suppress.Suppression.from_list(v) for v in sups] if sups else [])
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise ValueError("corrupt cache entry") from exc
 
     def summary(self, code: str, digest: str | None) -> Any:
-        """A bank-rule summary by its digest (KeyError if the store does not have it)."""
-        if self._summaries is None:
+        """A bank-rule summary by its digest (KeyError if the cache does not have it)."""
+        found = self.delta_sums.get(code)
+        if isinstance(found, dict) and digest in found:
+            return found[digest]
+        if code not in self._stores:
             try:
-                with open(self.summary_file, "rb") as fh:
-                    store = json.loads(fh.read())
-                self._summaries = store if isinstance(store, dict) and store.get("tag") == self.tag else {}
-            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-                self._summaries = {}
-        return self._summaries[code][digest]
+                blob = self._read_store(code)
+                self._stores[code] = blob["s"] if isinstance(blob.get("s"), dict) else {}
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError, AttributeError):
+                self._stores[code] = {}
+        return self._stores[code][digest]
+
+    def _read_store(self, code: str) -> dict:
+        with open(self.folder / f"lint-{self.tag}.{code}.json", "rb") as fh:
+            blob = json.loads(fh.read())
+        if not isinstance(blob, dict) or blob.get("tag") != self.tag:
+            raise ValueError("foreign cache")
+        return blob
 
     def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
         """A bank rule's findings from the last run, if its inputs are the same."""
-        entry = self.blob.get("bank", {}).get(code) if self.blob else None
+        entry = self.bank.get(code)
         try:
             if isinstance(entry, dict) and entry.get("digest") == digest:
                 return [Diagnostic.from_dict(d) for d in entry["diags"]]
@@ -256,58 +337,122 @@ class Cache:
             pass
         return None
 
-    def save(self, rows: list[tuple[FileResult, list]], bank: dict[str, dict]) -> None:
-        """Record this run: ``rows`` are (result, [size, mtime]) of the cacheable files."""
-        codes = sorted({c for r, _ in rows for c in r.digests})
-        blob = {
-            "tag": self.tag, "written": time.time_ns(),
-            "paths": [r.path for r, _ in rows], "sizes": [st[0] for _, st in rows],
-            "mtimes": [st[1] for _, st in rows], "keys": [r.key for r, _ in rows],
-            "ids": [r.qid for r, _ in rows], "lines": [r.id_pos[0] for r, _ in rows],
-            "cols": [r.id_pos[1] for r, _ in rows],
-            "sd": {c: [r.digests.get(c) for r, _ in rows] for c in codes},
-            "diags": {r.key: [d.to_dict() for d in r.diagnostics] for r, _ in rows if r.diagnostics},
-            "sups": {r.key: [v.to_list() for v in r.suppressions] for r, _ in rows if r.suppressions},
-            "bank": bank,
-        }
-        unchanged = self.blob and all(blob[c] == self.blob.get(c) for c in blob if c != "written")
-        # The store holds exactly the digests the last run's columns name: no need to read it
-        # to know whether this run's fresh summaries are in it already.
-        known = {c: set(col) for c, col in self.blob.get("sd", {}).items()}
-        stored = bool(self.blob) and all(r.digests[c] in known.get(c, ()) for r, _ in rows for c in r.summaries)
+    def save(self, table: Table, rows: list[int], bank: dict[str, dict]) -> None:
+        """Record this run: ``rows`` are the table rows worth caching."""
+        def facts(i: int) -> list:
+            return [*table.stats[i], table.keys[i], table.ids[i], table.lines[i], table.cols[i]]
+
+        codes = sorted(table.digests)
+        # Rows that differ from the base (or are not in it) go to the delta.
+        delta: dict[str, list] = {}
+        in_base = 0
+        for i in rows:
+            path = table.paths[i]
+            j = self.by_path.get(path)
+            if j is not None and j < self.base_n:
+                in_base += 1
+                if table.source[i] == j and j not in self.delta_rows and i not in table.touched:
+                    continue  # the base row itself, unchanged
+            row = facts(i)
+            digests = {c: table.digests[c][i] for c in codes if table.digests[c][i] is not None}
+            if (j is not None and j < self.base_n and j not in self.delta_rows
+                    and row == [self.cols[c][j] for c in ROW]
+                    and digests == {c: col[j] for c, col in self.sd.items() if col[j] is not None}):
+                continue
+            delta[path] = row + [digests]
+        stale = self.base_n - in_base
         try:
-            folder = self.file.parent
-            folder.mkdir(exist_ok=True)
-            if not (folder / ".gitignore").exists():
-                (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
-            for old in folder.glob("lint-*.json"):
-                if old not in (self.file, self.summary_file):
-                    old.unlink(missing_ok=True)
-            if not stored:
-                self._write_summaries(rows, codes)
-            if not unchanged or not stored:
-                with atomic_writer(self.file, keep_mode=False, durable=False) as fh:
-                    fh.write(json.dumps(blob, separators=(",", ":")).encode())
+            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(rows)):
+                self._rebase(table, rows, codes, bank)
+            else:
+                self._write_delta(table, delta, bank)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
 
-    def _write_summaries(self, rows: list[tuple[FileResult, list]], codes: list[str]) -> None:
-        """The summaries this run refers to, streamed (100,000 of them are never one string)."""
+    def _write_delta(self, table: Table, delta: dict[str, list], bank: dict[str, dict]) -> None:
+        keys = {row[2] for row in delta.values()}
+        sums: dict[str, dict[str, Any]] = {}
+        for row in delta.values():
+            for code, digest in row[-1].items():
+                if digest not in self._base_digests(code):
+                    sums.setdefault(code, {})[digest] = self._value(table, code, digest)
+        diags, sups = self._findings(table, keys)
+        blob = {"tag": self.tag, "ref": self.started, "rows": delta, "diags": diags, "sups": sups,
+                "sum": sums, "bank": bank}
+        with atomic_writer(self.delta_file, keep_mode=False, durable=False) as fh:
+            fh.write(json.dumps(blob, separators=(",", ":")).encode())
+
+    def _findings(self, table: Table, keys: Iterable[str]) -> tuple[dict, dict]:
+        """Findings and suppressions by content key: this run's where it checked the file."""
+        fresh = {r.key: r for r in table.fresh.values() if r.key is not None}
+        diags: dict[str, list] = {}
+        sups: dict[str, list] = {}
+        for k in keys:
+            r = fresh.get(k)
+            if r is None:
+                if k in self.diags:
+                    diags[k] = self.diags[k]
+                if k in self.sups:
+                    sups[k] = self.sups[k]
+                continue
+            if r.diagnostics:
+                diags[k] = [d.to_dict() for d in r.diagnostics]
+            if r.suppressions:
+                sups[k] = [v.to_list() for v in r.suppressions]
+        return diags, sups
+
+    def _base_digests(self, code: str) -> set:
+        """The digests the base's store holds: exactly those its columns name."""
+        if not hasattr(self, "_base_sets"):
+            self._base_sets: dict[str, set] = {}
+        if code not in self._base_sets:
+            self._base_sets[code] = set(self.sd.get(code, [])[:self.base_n])
+        return self._base_sets[code]
+
+    def _value(self, table: Table, code: str, digest: str) -> Any:
+        fresh = table.summaries.get(code, {})
+        return fresh[digest] if digest in fresh else self.summary(code, digest)
+
+    def _rebase(self, table: Table, rows: list[int], codes: list[str], bank: dict[str, dict]) -> None:
+        """Write every cacheable row as the new base (and the summary stores) and drop the delta."""
+        self.folder.mkdir(exist_ok=True)
+        if not (self.folder / ".gitignore").exists():
+            (self.folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
+        keep = {self.file, self.delta_file, *(self.folder / f"lint-{self.tag}.{c}.json" for c in codes)}
+        for old in self.folder.glob("lint-*.json"):
+            if old not in keep:
+                old.unlink(missing_ok=True)
+        for code in codes:
+            self._write_store(table, rows, code)
+        keys = [table.keys[i] for i in rows]
+        blob = {
+            "tag": self.tag, "ref": self.started, "paths": [table.paths[i] for i in rows],
+            "sizes": [table.stats[i][0] for i in rows], "mtimes": [table.stats[i][1] for i in rows],
+            **{name: [column[i] for i in rows] for name, column in
+               (("keys", table.keys), ("ids", table.ids), ("lines", table.lines), ("cols", table.cols))},
+            "sd": {c: [table.digests[c][i] for i in rows] for c in codes},
+            "bank": bank,
+        }
+        blob["diags"], blob["sups"] = self._findings(table, keys)
+        with atomic_writer(self.file, keep_mode=False, durable=False) as fh:
+            fh.write(json.dumps(blob, separators=(",", ":")).encode())
+        self.delta_file.unlink(missing_ok=True)
+
+    def _write_store(self, table: Table, rows: list[int], code: str) -> None:
+        """One rule's summaries, streamed (100,000 of them are never one string)."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
-        with atomic_writer(self.summary_file, keep_mode=False, durable=False) as fh:
-            fh.write(b'{"tag":' + dumps(self.tag).encode())
-            for code in codes:
-                fh.write(b"," + dumps(code).encode() + b":{")
-                seen: set[str] = set()
-                for r, _ in rows:
-                    digest = r.digests.get(code)
-                    if digest is None or digest in seen:
-                        continue
-                    seen.add(digest)
-                    value = r.summaries[code] if code in r.summaries else self.summary(code, digest)
-                    fh.write(f'{"," if len(seen) > 1 else ""}{dumps(digest)}:{dumps(value)}'.encode())
-                fh.write(b"}")
-            fh.write(b"}")
+        column = table.digests[code]
+        seen: set[str] = set()
+        with atomic_writer(self.folder / f"lint-{self.tag}.{code}.json", keep_mode=False, durable=False) as fh:
+            fh.write(b'{"tag":' + dumps(self.tag).encode() + b',"s":{')
+            for i in rows:
+                digest = column[i]
+                if digest is None or digest in seen:
+                    continue
+                seen.add(digest)
+                value = self._value(table, code, digest)
+                fh.write(f'{"," if len(seen) > 1 else ""}{dumps(digest)}:{dumps(value)}'.encode())
+            fh.write(b"}}")
 
 
 def _code_stamp() -> str:
@@ -325,6 +470,33 @@ def _code_stamp() -> str:
 
 # --- the bank ------------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class Table:
+    """Every file's facts in this run, one list per fact, in discovery order. A warm run
+    fills the columns from the cache's columns (list indexing, no object per file) and
+    patches in the files it checked."""
+
+    paths: list[str]
+    source: list[int]                      # cache row the facts came from; -1: checked this run
+    stats: list[tuple[int, int] | None]   # (size, mtime ns) when the cache is in use
+    keys: list[str | None]
+    ids: list[str | None]
+    lines: list[int]
+    cols: list[int]
+    digests: dict[str, list[str | None]]   # bank rule -> summary digest per file
+    diags: dict[str, list[Diagnostic]]     # path -> findings, for files that have any
+    sups: dict[str, list[suppress.Suppression]]
+    fresh: dict[int, FileResult]           # row -> full result, for files checked this run
+    touched: set[int]                      # rows from the cache whose stat had changed
+    summaries: dict[str, dict[str, Any]]   # bank rule -> digest -> summary computed this run
+
+    def cacheable(self, i: int) -> bool:
+        r = self.fresh.get(i)
+        # Files with images are re-checked every run: their media can change on their own.
+        return self.stats[i] is not None and (r is None or (
+            r.key is not None and not r.has_media and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)))
+
+
 def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bool = True,
         want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used."""
@@ -338,74 +510,113 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        results, stats = _check_all(shown, job, jobs, cache)
-        extra = list(config.diagnostics) + list(_duplicate_ids(results))
+        table = _check_all(shown, job, jobs, cache)
+        extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
         if lint:
-            extra += _run_bank_rules(results, config.options, cache, bank_results)
+            extra += _run_bank_rules(table, config.options, cache, bank_results)
         if cache is not None:
-            # Files with images are re-checked every run: their media can change on their own.
-            cache.save([(r, stats[r.path]) for r in results
-                        if r.key is not None and r.path in stats and not r.has_media
-                        and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)], bank_results)
-        diags = _select(results, extra, config, lint)
+            cache.save(table, [i for i in range(len(shown)) if table.cacheable(i)], bank_results)
+        diags = _select(table, extra, config, lint)
     finally:
         if gc_was_on:
             gc.enable()
-    bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(results),
-                questions=[r.question for r in results if r.question is not None])
+    questions = [table.fresh[i].question for i in sorted(table.fresh)]
+    bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(shown),
+                questions=[q for q in questions if q is not None])
     return bank, config
 
 
-def _check_all(shown: list[str], job: Job, jobs: int | None,
-               cache: Cache | None) -> tuple[list[FileResult], dict[str, list]]:
-    """Every file's result, from the cache where its content is unchanged; also each
-    file's stat (for the next run)."""
-    results: list[FileResult | None] = [None] * len(shown)
-    todo: list[tuple[int, str]] = []
-    keys: list[str | None] = [None] * len(shown)
-    stats: dict[str, list] = {}
-    for i, path in enumerate(shown):
-        if cache is not None:
-            try:
-                st = os.stat(path)
-                stats[path] = [st.st_size, st.st_mtime_ns]
-                keys[i] = cache.unchanged_key(path, st)
-            except OSError:
-                pass
-            if keys[i] is None and not cache.empty:
-                # Changed by its stat: read and hash here, in case only the stat changed.
-                from .loader import read_file
+def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None) -> Table:
+    """Every file's facts: from the cache where its content is unchanged, else checked."""
+    n = len(shown)
+    source = [-1] * n
+    stats: list[tuple[int, int] | None] = [None] * n
+    diags: dict[str, list[Diagnostic]] = {}
+    sups: dict[str, list[suppress.Suppression]] = {}
+    todo: list[int] = []
+    touched: set[int] = set()
+    if cache is None:
+        todo = list(range(n))
+    for i, path in enumerate(shown if cache is not None else ()):
+        try:
+            st = os.stat(path)
+        except OSError:
+            todo.append(i)  # the checker reports why
+            continue
+        stats[i] = (st.st_size, st.st_mtime_ns)
+        j = cache.clean_row(path, st.st_size, st.st_mtime_ns)
+        if j is None and not cache.empty:
+            # Changed by its stat: read and hash here, in case only the stat changed.
+            from .loader import read_file
 
-                raw, _ = read_file(path)
-                keys[i] = Cache.key(path, raw) if raw is not None else None
-            hit = cache.get(keys[i], path) if keys[i] is not None else None
-            if hit is not None:
-                results[i] = hit
-                continue
-        # Workers read the file themselves, so raw text never piles up in this process.
-        todo.append((i, path))
-    done = check_files([p for _, p in todo], job, jobs)
-    for (i, _), res in zip(todo, done):
-        results[i] = res
-    return [r for r in results if r is not None], stats
+            raw, _ = read_file(path)
+            j = cache.row_of_key(Cache.key(path, raw)) if raw is not None else None
+            if j is not None:
+                touched.add(i)
+        if j is None or not _cached_findings(cache, j, path, diags, sups):
+            # Workers read the file themselves, so raw text never piles up in this process.
+            todo.append(i)
+        else:
+            source[i] = j
+    fresh = dict(zip(todo, check_files([shown[i] for i in todo], job, jobs)))
+
+    hits = len(fresh) < n
+
+    def column(cached: list, fact) -> list:
+        out = [cached[j] for j in source] if hits else [None] * n
+        for i, r in fresh.items():
+            out[i] = fact(r)
+        return out
+
+    c = cache.cols if cache is not None else dict.fromkeys(ROW, [])
+    table = Table(list(shown), source, stats, column(c["keys"], lambda r: r.key), column(c["ids"], lambda r: r.qid),
+                  column(c["lines"], lambda r: r.id_pos[0]), column(c["cols"], lambda r: r.id_pos[1]),
+                  {}, diags, sups, fresh, touched, {})
+    for r in fresh.values():
+        if r.diagnostics:
+            diags[r.path] = r.diagnostics
+        if r.suppressions:
+            sups[r.path] = r.suppressions
+    codes = set(cache.sd if cache is not None else ()) | {code for r in fresh.values() for code in r.digests}
+    for code in sorted(codes):
+        table.digests[code] = column(cache.sd.get(code, []) if cache is not None else [],
+                                           lambda r: r.digests.get(code))
+        for r in fresh.values():
+            if code in r.summaries:
+                table.summaries.setdefault(code, {})[r.digests[code]] = r.summaries[code]
+    return table
 
 
-def _select(results: list[FileResult], extra: list[Diagnostic], config: Config, lint: bool) -> list[Diagnostic]:
+def _cached_findings(cache: Cache, j: int, path: str, diags: dict, sups: dict) -> bool:
+    """Put cache row ``j``'s findings and suppressions under ``path``; False if corrupt."""
+    if not cache.has_findings(j):
+        return True
+    try:
+        found, silenced = cache.findings(j)
+    except ValueError:
+        return False
+    if found:
+        diags[path] = found
+    if silenced:
+        sups[path] = silenced
+    return True
+
+
+def _select(table: Table, extra: list[Diagnostic], config: Config, lint: bool) -> list[Diagnostic]:
     """All findings after config (select/ignore/severity/per-file) and suppressions, sorted."""
-    per_file: dict[str, list[Diagnostic]] = {r.path: list(r.diagnostics) for r in results}
+    per_file: dict[str, list[Diagnostic]] = {path: list(found) for path, found in table.diags.items()}
     for d in extra:
         per_file.setdefault(d.path, []).append(d)
-    sups = {r.path: r.suppressions for r in results}
+    sups = table.sups
     known: set[str] = set()
-    if any(sups.values()):
+    if sups:
         from .rules import all_rules
 
         known = set(all_rules())
     diags: list[Diagnostic] = []
-    for path, file_diags in per_file.items():
-        if not file_diags and not sups.get(path):
-            continue
+    for path in per_file.keys() | sups.keys():
+        file_diags = per_file.get(path, [])
         rel = _relative(path, config.root)
         selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
         if lint:
@@ -444,49 +655,49 @@ def _configured(d: Diagnostic, config: Config, rel: str) -> Diagnostic | None:
     return d.with_severity(sev) if sev and sev is not d.severity else d
 
 
-def _duplicate_ids(results: list[FileResult]) -> Iterable[Diagnostic]:
+def _duplicate_ids(table: Table) -> Iterable[Diagnostic]:
     """QB005 at every file that shares an id, each naming the others."""
-    by_id: dict[str, list[FileResult]] = {}
-    for r in results:
-        if r.qid is not None:
-            by_id.setdefault(r.qid, []).append(r)
+    counts = Counter(table.ids)
+    by_id: dict[str, list[int]] = {}
+    for i, qid in enumerate(table.ids):
+        if qid is not None and counts[qid] > 1:
+            by_id.setdefault(qid, []).append(i)
     for qid, group in by_id.items():
-        if len(group) < 2:
-            continue
-        for r in group:
-            others = [o for o in group if o is not r]
-            names = ", ".join(f"{o.path}:{o.id_pos[0]}" for o in others)
-            d = error(r.path, *r.id_pos, "QB005", f"id '{qid}' is also used by {names}; ids must be unique in the bank")
+        for i in group:
+            others = [(table.paths[o], table.lines[o], table.cols[o]) for o in group if o != i]
+            names = ", ".join(f"{p}:{line}" for p, line, _ in others)
+            d = error(table.paths[i], table.lines[i], table.cols[i], "QB005",
+                      f"id '{qid}' is also used by {names}; ids must be unique in the bank")
             yield Diagnostic(d.path, d.line, d.column, d.code, d.name, d.severity, d.message,
-                             related=tuple((o.path, *o.id_pos) for o in others))
+                             related=tuple(others))
 
 
-def _run_bank_rules(results: list[FileResult], options: RuleOptions, cache: Cache | None,
+def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
                     record: dict[str, dict]) -> list[Diagnostic]:
     """Every bank rule over the per-file summaries. A rule whose inputs (each file's path,
     id position and summary digest) are those of the last run reuses its findings, so an
     edit that leaves the summaries alone (a comment, a rationale) costs no bank work."""
     out: list[Diagnostic] = []
-    recorded = sorted(cache.blob.get("bank", {})) if cache is not None and not cache.empty else []
+    recorded = sorted(cache.bank) if cache is not None and not cache.empty else []
     rules = None if recorded else _bank_rules_by_code()
-    inputs: dict[str, list[str]] = {}
-    for r in results:
-        where = f"{r.path}\0{r.id_pos[0]}:{r.id_pos[1]}\0"
-        for code, d in r.digests.items():
-            inputs.setdefault(code, []).append(where + d)
+    where = hashlib.blake2b(json.dumps([table.paths, table.lines, table.cols]).encode(), digest_size=8)
     for code in recorded or list(rules):
-        have = [r for r in results if code in r.digests]
-        digest = _digest("\n".join(inputs.get(code, ())))
+        column = table.digests.get(code, [])
+        h = where.copy()
+        h.update(json.dumps(column).encode())
+        digest = h.hexdigest()
         found = cache.bank_result(code, digest) if cache is not None else None
         if found is None:
             rules = rules or _bank_rules_by_code()
             if code not in rules:
                 continue
+            have = [i for i, d in enumerate(column) if d is not None]
             try:
-                items = [BankItem(r.path, r.id_pos[0], r.id_pos[1], _summary(r, code, cache, options)) for r in have]
+                items = [BankItem(table.paths[i], table.lines[i], table.cols[i], _summary(table, i, code, cache, options))
+                         for i in have]
                 found = list(rules[code].check_bank(items, options))
             except Exception:
-                found = [_internal(have[0].path if have else ".", code)]
+                found = [_internal(table.paths[have[0]] if have else ".", code)]
         record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
         out.extend(found)
     return out
@@ -498,13 +709,19 @@ def _bank_rules_by_code() -> dict:
     return {r.code: r for r in bank_rules()}
 
 
-def _summary(result: FileResult, code: str, cache: Cache | None, options: RuleOptions) -> Any:
+def _summary(table: Table, i: int, code: str, cache: Cache | None, options: RuleOptions) -> Any:
     """A file's summary for a bank rule: computed this run, else from the cache's store,
     else (a store that lost it) by checking the file again."""
-    if code not in result.summaries and cache is not None:
+    digest = table.digests[code][i]
+    fresh = table.summaries.get(code, {})
+    if digest in fresh:
+        return fresh[digest]
+    if cache is not None:
         try:
-            result.summaries[code] = cache.summary(code, result.digests[code])
+            return cache.summary(code, digest)
         except KeyError:
-            fresh = check_file(result.path, None, Job(".", True, options, False))
-            result.summaries.update(fresh.summaries)
+            pass
+    result = check_file(table.paths[i], None, Job(".", True, options, False))
+    for c, value in result.summaries.items():
+        table.summaries.setdefault(c, {})[result.digests[c]] = value
     return result.summaries[code]
