@@ -137,7 +137,7 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
 
     def spoil(change):
         cli("lint", bank)
-        for f in cache.glob("lint-*.json"):
+        for f in cache.glob("lint-*"):
             change(f)
         assert cli("lint", bank, "--format", "json").output == expected, change
 
@@ -146,6 +146,9 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     spoil(lambda f: f.write_text('{"tag": "x", "entries": {"abc": 1}}'))
 
     def wrong_types(f):
+        if f.suffix != ".json":  # a rule's binary state
+            f.write_bytes(f.read_bytes()[:-5])
+            return
         blob = json.loads(f.read_text())
         if "paths" in blob:
             blob["diags"] = {k: [{"nonsense": 1}] for k in blob["keys"]}
@@ -155,7 +158,7 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     spoil(wrong_types)
 
     def lost_summaries(f):
-        if ".QB" in f.name:  # a bank rule's summary store
+        if ".QB" in f.name:  # a bank rule's summary store or state
             f.unlink()
         else:  # and every bank rule must run again
             blob = json.loads(f.read_text())
@@ -239,6 +242,21 @@ def test_a_corrupt_delta_is_ignored(cli, bank):
             blob["rows"] = {p: [1, 2] for p in blob["rows"]}
             spoil = json.dumps(blob)
         delta.write_text(spoil)
+        assert cli("lint", bank, "--format", "json").output == expected
+
+
+def test_a_damaged_rule_state_is_ignored(cli, bank):
+    _defective_bank(bank, 40)
+    path = bank / "t1" / "q001.yaml"
+    original = path.read_text()
+    copy_of = (bank / "t2" / "q002.yaml").read_text().replace("id: q002", "id: q001")
+    for damage in (lambda b: b[:-7], lambda b: b[:30] + b"\0" * 9 + b[39:], lambda b: b"x" + b[1:], lambda b: b""):
+        path.write_text(original)
+        cli("lint", bank)
+        (state,) = (bank / ".qbank_cache").glob("*.QB902.state")
+        state.write_bytes(damage(state.read_bytes()))
+        path.write_text(copy_of)  # a new duplicate stem: QB902 must run again, from its state
+        expected = cli("lint", bank, "--format", "json", "--no-cache").output
         assert cli("lint", bank, "--format", "json").output == expected
 
 

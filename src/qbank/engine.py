@@ -21,7 +21,7 @@ from .config import Config, load_config
 from .fsutil import atomic_writer
 from .diagnostics import Diagnostic, Severity, error
 from .discover import discover_paths
-from .rules.base import BankItem, ItemContext, RuleOptions
+from .rules.base import BankInput, BankRule, ItemContext, RuleOptions
 from .schema import schema_text
 
 if TYPE_CHECKING:
@@ -207,6 +207,7 @@ class Cache:
         self.delta_sums: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, int] | None = None
         self._stores: dict[str, dict[str, Any]] = {}
+        self.states: dict[str, Any] = {}     # bank rule -> state to keep (see BankRule.stateful)
         try:
             self._load_base()
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
@@ -327,6 +328,29 @@ class Cache:
             raise ValueError("foreign cache")
         return blob
 
+    def _state_file(self, code: str) -> Path:
+        return self.folder / f"lint-{self.tag}.{code}.state"
+
+    def rule_state(self, code: str) -> memoryview | None:
+        """What a stateful bank rule kept last time (None if nothing usable). The rule
+        checks it against the bank itself, so a stale state is only slower, never wrong."""
+        try:
+            with open(self._state_file(code), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        head = self.tag.encode() + b"\n"
+        return memoryview(data)[len(head):] if data.startswith(head) else None
+
+    def _write_states(self) -> None:
+        for code, chunks in self.states.items():
+            if chunks:
+                self.folder.mkdir(exist_ok=True)
+                with atomic_writer(self._state_file(code), keep_mode=False, durable=False) as fh:
+                    fh.write(self.tag.encode() + b"\n")
+                    for chunk in chunks:
+                        fh.write(chunk)
+
     def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
         """A bank rule's findings from the last run, if its inputs are the same."""
         entry = self.bank.get(code)
@@ -362,6 +386,7 @@ class Cache:
             delta[path] = row + [digests]
         stale = self.base_n - in_base
         try:
+            self._write_states()
             if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(rows)):
                 self._rebase(table, rows, codes, bank)
             else:
@@ -418,8 +443,9 @@ class Cache:
         self.folder.mkdir(exist_ok=True)
         if not (self.folder / ".gitignore").exists():
             (self.folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
-        keep = {self.file, self.delta_file, *(self.folder / f"lint-{self.tag}.{c}.json" for c in codes)}
-        for old in self.folder.glob("lint-*.json"):
+        keep = {self.file, self.delta_file, *(self.folder / f"lint-{self.tag}.{c}.json" for c in codes),
+                *(self._state_file(c) for c in self.states)}
+        for old in self.folder.glob("lint-*"):
             if old not in keep:
                 old.unlink(missing_ok=True)
         for code in codes:
@@ -691,16 +717,27 @@ def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
             rules = rules or _bank_rules_by_code()
             if code not in rules:
                 continue
-            have = [i for i, d in enumerate(column) if d is not None]
-            try:
-                items = [BankItem(table.paths[i], table.lines[i], table.cols[i], _summary(table, i, code, cache, options))
-                         for i in have]
-                found = list(rules[code].check_bank(items, options))
-            except Exception:
-                found = [_internal(table.paths[have[0]] if have else ".", code)]
+            found = _run_bank_rule(rules[code], table, column, options, cache)
         record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
         out.extend(found)
     return out
+
+
+def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], options: RuleOptions,
+                   cache: Cache | None) -> list[Diagnostic]:
+    """One bank rule over every file's summary; a stateful rule gets its state from the
+    cache and leaves the new one there."""
+    bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
+                     lambda i: _summary(table, i, rule.code, cache, options))
+    state = cache.rule_state(rule.code) if cache is not None and rule.stateful else None
+    try:
+        found, state = rule.check_incremental(bank, options, state)
+    except Exception:
+        have = [i for i, d in enumerate(column) if d is not None]
+        return [_internal(table.paths[have[0]] if have else ".", rule.code)]
+    if cache is not None and rule.stateful:
+        cache.states[rule.code] = state
+    return found
 
 
 def _bank_rules_by_code() -> dict:

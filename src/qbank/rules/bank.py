@@ -9,18 +9,15 @@ Python's per-process salted ``hash()``, so cached summaries stay comparable acro
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
-import sys
-from array import array
 import math
 import struct
 import zlib
-from collections import Counter
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from .base import BankItem, BankRule, ItemContext, RuleOptions
+from .base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
+from .stem_index import StemIndex
 from .text import facts, quote, word_key
 
 # Upper 1% points of chi-square by degrees of freedom (k options -> k - 1 df), to two
@@ -227,10 +224,6 @@ class KeyPositionSkew(BankRule):
 
 SHINGLE = 3
 MAX_SHINGLES = 512
-SKETCH = 8                        # bottom-k MinHash: the k smallest informative shingle hashes
-NEAR_DUPLICATE = 0.7
-BUCKET_CAP = 64                   # cluster representatives kept per sketch hash (bounds the worst case)
-BOILERPLATE_SHARE = 0.005         # a shingle in more than 0.5% of stems (and 20+) is boilerplate
 
 
 def stem_signature(stem: str) -> dict | None:
@@ -247,25 +240,20 @@ def stem_signature(stem: str) -> dict | None:
     return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
 
 
-def _shingles(summary: dict) -> array:
-    """The sorted shingle hashes of a summary, as a compact array (4 bytes a hash: at
-    100,000 stems a tuple of Python ints would cost ten times the memory)."""
-    hashes = array("I")
-    hashes.frombytes(base64.b64decode(summary["s"]))
-    if sys.byteorder != "little":
-        hashes.byteswap()
-    return hashes
-
-
 class DuplicateStem(BankRule):
     """Two questions with the same or nearly the same stem.
 
     What it flags:
         Stems identical after normalisation (case, punctuation, Markdown and whitespace
         ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard): a
-        warning. Reported at the later file (in path order), naming the earlier one. Scales
-        to 100,000 questions: bottom-k MinHash sketches in an inverted index find the
-        candidate pairs, which are then verified exactly.
+        warning. Reported at the later file (in path order), naming the most similar earlier
+        one. Scales to 100,000 questions: each stem's sketch (its smallest shingle hashes,
+        leaving out boilerplate phrases found in more than 0.5% of the stems) goes into an
+        inverted index, and only stems whose sketches share two hashes are compared. The
+        index is kept in the lint cache, so after an edit only the edited stems are
+        compared again, with exactly the result of a run from scratch. A phrase shared by a
+        family of more than 0.5% of the stems is boilerplate, so a templated family that
+        large is not reported as near-duplicates.
     Why:
         Duplicates inflate a bank, let one item cue another, and drift apart when only one
         copy is corrected (Haladyna et al. 2002, H#4).
@@ -348,80 +336,59 @@ class DuplicateStem(BankRule):
     def summarize(self, ctx: ItemContext) -> Any:
         return stem_signature(ctx.question.stem)
 
+    stateful = True
+
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
-        valid = [it for it in items if isinstance(it.summary, dict) and it.summary.get("h")]
-        first_of: dict[str, int] = {}
-        reps: list[int] = []
-        for i, it in enumerate(valid):
-            h = it.summary["h"]
-            if h in first_of:
-                first = valid[first_of[h]]
-                yield _bank_diag(self, it,
-                                 f"this stem is identical to the stem in {first.path} (line {first.line}); "
-                                 "remove one question or make them ask different things",
-                                 Severity.ERROR, (_where(first),))
-            else:
-                first_of[h] = i
-                reps.append(i)
-        yield from self._near_duplicates(valid, reps)
+        bank = BankInput([it.path for it in items], [it.line for it in items], [it.column for it in items],
+                         ["-"] * len(items), lambda i: items[i].summary)
+        yield from self.check_incremental(bank, options, None)[0]
 
-    def _near_duplicates(self, valid: list[BankItem], reps: list[int]) -> Iterator[Diagnostic]:
-        """Each stem against earlier cluster representatives that share a sketch hash with it.
-
-        The sketch of a stem is the SKETCH smallest hashes of its informative shingles (those
-        in at most 0.5% of the bank's stems: "what should the" is boilerplate, not a clue). Two
-        stems whose informative shingles overlap by Jaccard J share at least two sketch hashes
-        with probability about 1 - P[Binomial(SKETCH, J) < 2] (0.99 at 0.7), so candidates come
-        from an inverted index, never from all pairs, and are then verified exactly. A stem that
-        matches is reported and joins its cluster; one that matches nothing becomes a
-        representative. 10,000 near-identical templated stems cost 10,000 comparisons.
-        """
-        shingles: dict[int, array] = {}
-        for i in reps:
+    def check_incremental(self, bank: BankInput, options: RuleOptions,
+                          state: bytes | None) -> tuple[list[Diagnostic], list[bytes] | None]:
+        index = None
+        if state is not None:
             try:
-                shingles[i] = _shingles(valid[i].summary)
-            except (ValueError, TypeError, KeyError, binascii.Error):
+                index = StemIndex.from_bytes(state).update(bank.paths, bank.digests, bank.summary)
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+                index = None  # a damaged index: start again
+        if index is None:
+            index = StemIndex.build(bank.paths, bank.digests, bank.summary)
+        return self._report(bank, index), index.to_bytes()
+
+    def _report(self, bank: BankInput, index: StemIndex) -> list[Diagnostic]:
+        """Identical stems at every later copy; near-duplicates at the later stem of each pair,
+        naming its most similar earlier partner."""
+        def item(i: int) -> BankItem:
+            return BankItem(bank.paths[i], bank.lines[i], bank.columns[i], None)
+
+        found: list[Diagnostic] = []
+        first_of: dict[str, int] = {}
+        for i, exact in enumerate(index.exact):  # the index's rows are the bank's
+            if exact is None:
                 continue
-        df: Counter[int] = Counter()
-        for hashes in shingles.values():
-            df.update(hashes)
-        cap = max(20, int(len(shingles) * BOILERPLATE_SHARE))
-        postings: dict[int, list[int]] = {}
-        for b, hashes in shingles.items():
-            if not hashes:
+            if exact not in first_of:
+                first_of[exact] = i
                 continue
-            sketch = [h for h in hashes if df[h] <= cap][:SKETCH] or list(hashes[:SKETCH])
-            # A candidate must share two sketch hashes (of stems that have two): one shared
-            # template phrase is common, two are not. Recall stays ~0.99 at J = 0.7
-            # (1 - P[Binomial(8, 0.7) < 2]).
-            shared = Counter(a for h in sketch for a in postings.get(h, ()))
-            need = min(2, len(sketch))
-            found = []
-            mine: set[int] | None = None
-            for a, n in sorted(shared.items()):
-                if n < need:
-                    continue
-                if mine is None:
-                    mine = set(hashes)
-                other = shingles[a]
-                inter = len(mine.intersection(other))
-                sim = inter / (len(mine) + len(other) - inter)
-                if sim >= NEAR_DUPLICATE:
-                    found.append((sim, a))
-            if found:
-                found.sort(key=lambda t: (-t[0], t[1]))
-                sim, a = found[0]
-                first = valid[a]
-                more = f" and {len(found) - 1} other question{'s' if len(found) > 2 else ''}" if len(found) > 1 else ""
-                yield _bank_diag(self, valid[b],
-                                 f"this stem is {sim:.0%} similar to the stem in {first.path} (line {first.line})"
-                                 f"{more}; merge them or make them ask different things",
-                                 related=tuple(_where(valid[x]) for _, x in found[:10]))
-                continue
-            for h in sketch:
-                bucket = postings.setdefault(h, [])
-                if len(bucket) < BUCKET_CAP:
-                    bucket.append(b)
+            first = item(first_of[exact])
+            found.append(_bank_diag(self, item(i),
+                                    f"this stem is identical to the stem in {first.path} (line {first.line}); "
+                                    "remove one question or make them ask different things",
+                                    Severity.ERROR, (_where(first),)))
+        row = {p: i for i, p in enumerate(bank.paths)}
+        partners: dict[int, list[tuple[float, int]]] = {}
+        for (a, b), sim in index.pairs.items():
+            earlier, later = sorted((row[a], row[b]))
+            partners.setdefault(later, []).append((sim, earlier))
+        for later in sorted(partners):
+            matches = sorted(partners[later], key=lambda t: (-t[0], t[1]))
+            sim, best = matches[0]
+            first = item(best)
+            more = f" and {len(matches) - 1} other question{'s' if len(matches) > 2 else ''}" if len(matches) > 1 else ""
+            found.append(_bank_diag(self, item(later),
+                                    f"this stem is {sim:.0%} similar to the stem in {first.path} (line {first.line})"
+                                    f"{more}; merge them or make them ask different things",
+                                    related=tuple(_where(item(x)) for _, x in matches[:10])))
+        return found
 
 
 # --- key length ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ the YAML under "Fails"/"Passes" is run as a test, so docs and behaviour cannot d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, MutableMapping
 
 from ..diagnostics import Diagnostic, Severity
 
@@ -82,8 +82,34 @@ class BankRule(Rule):
     def check_bank(self, items: list["BankItem"], options: RuleOptions) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
+    # A stateful rule keeps what it worked out between runs (in the lint cache) and gets it
+    # back in ``check_incremental``, so that a few edits cost a few files' work.
+    stateful: ClassVar[bool] = False
+
+    def check_incremental(self, bank: "BankInput", options: RuleOptions,
+                          state: bytes | None) -> tuple[list[Diagnostic], list[bytes] | None]:
+        """Findings over ``bank`` and the state to keep, as chunks of bytes (``state``: the
+        last run's, or None; the rule must check it, as the cache is never trusted). By
+        default: every summary, through ``check_bank``, and no state."""
+        items = [BankItem(bank.paths[i], bank.lines[i], bank.columns[i], bank.summary(i))
+                 for i, digest in enumerate(bank.digests) if digest is not None]
+        return list(self.check_bank(items, options)), None
+
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         return iter(())
+
+
+@dataclass(frozen=True)
+class BankInput:
+    """The bank as a rule over it sees it, one list per fact in path order: where each file
+    is, the digest of its summary for this rule (None: it has none) and, on demand, the
+    summary itself (fetching one can cost a cache read; unchanged files' are rarely needed)."""
+
+    paths: list[str]
+    lines: list[int]
+    columns: list[int]
+    digests: list[str | None]
+    summary: Callable[[int], Any]
 
 
 @dataclass(frozen=True)

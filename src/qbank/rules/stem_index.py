@@ -1,0 +1,303 @@
+"""QB902's index of stems: the near-duplicate pairs of a bank, kept between runs so that the
+next run, after a few edits, looks again only at the stems that changed.
+
+Each distinct stem (the first of each group of identical stems, in path order) has a pool:
+its 16 smallest shingle hashes. A pool hash held by more than ``cap`` pools (0.5% of the
+stems, at least 20) is boilerplate ("what should the"); a stem's sketch is the first 8 pool
+hashes that are not. Two stems are candidates when their sketches share two hashes (one,
+if a sketch has only one), and a near-duplicate pair when, on top, the Jaccard overlap of
+all their shingles is at least 0.7. Whether a pair is reported depends on the two stems
+and on whether their pool hashes are boilerplate, nothing else, so an edit changes only
+the pairs of the stems it touches (and, when it tips a hash over or under ``cap``, of the
+stems holding that hash); everything else is kept. A run with the index and a run
+without it report exactly the same pairs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from array import array
+from bisect import bisect_left, insort
+from typing import Any, Callable, Iterable
+
+POOL = 16
+SKETCH = 8
+NEAR_DUPLICATE = 0.7
+BOILERPLATE_SHARE = 0.005
+REBUILD_DEAD_SHARE = 0.25  # rebuild from scratch when this share of slots is dead
+VERSION = 1
+MAGIC = b"qbank-stem-index\n"
+
+
+def boilerplate_cap(stems: int) -> int:
+    return max(20, int(stems * BOILERPLATE_SHARE))
+
+
+def shingles_of(summary: Any) -> array | None:
+    """The sorted shingle hashes of a QB902 summary, or None if it has none."""
+    if not isinstance(summary, dict) or not summary.get("h"):
+        return None
+    try:
+        hashes = _unpack("I", summary["s"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return hashes if len(hashes) else None
+
+
+def _unpack(typecode: str, text: str) -> array:
+    values = array(typecode)
+    values.frombytes(base64.b64decode(text, validate=True))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+class StemIndex:
+    """Distinct stems in slots (a removed stem leaves a dead slot), their shingles, a sorted
+    inverted index of pool hashes (``hash << 32 | slot``) and the near-duplicate pairs."""
+
+    def __init__(self) -> None:
+        self.cap = 0
+        self.slot_paths: list[str | None] = []
+        self.offsets = array("I", [0])        # shingles of slot k: shingles[offsets[k]:offsets[k+1]]
+        self.shingles = array("I")
+        self.keys = array("Q")                # sorted hash << 32 | slot, over every live pool
+        self.pairs: dict[tuple[str, str], float] = {}   # (path, path) sorted -> similarity
+        # The bank as of the last update, one entry per file: summary digest and exact hash.
+        self.paths: list[str] = []
+        self.digests: list[str | None] = []
+        self.exact: list[str | None] = []
+        self._sketches: dict[int, list[int]] = {}
+        self._counts: dict[int, int] | None = None  # while building: hash -> pools holding it
+
+    # --- building and updating -----------------------------------------------------------
+
+    @classmethod
+    def build(cls, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> "StemIndex":
+        """The index of a bank from scratch."""
+        index = cls()
+        found = {i: summary(i) for i, d in enumerate(digests) if d is not None}
+        index.paths, index.digests = list(paths), list(digests)
+        index.exact = [_exact(found[i]) if i in found else None for i in range(len(paths))]
+        distinct = _distinct(index.exact)
+        index.cap = boilerplate_cap(len(distinct))
+        for i in distinct:
+            index._add_slot(paths[i], shingles_of(found[i]))
+        index.keys = array("Q", sorted(
+            (h << 32) | k for k in range(len(index.slot_paths)) for h in index._pool(k)))
+        postings: dict[int, list[int]] = {}
+        for k in range(len(index.slot_paths)):
+            for h in index._pool(k):
+                postings.setdefault(h, []).append(k)
+        index._counts = {h: len(slots) for h, slots in postings.items()}
+        # Each pair once, from its later slot (slots are in path order here).
+        for k in range(len(index.slot_paths)):
+            index._pair_up(k, lambda h: postings.get(h, ()), below=k)
+        index._counts = None
+        index._sketches = {}
+        return index
+
+    def update(self, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> "StemIndex":
+        """This index brought up to date with the bank (a new index when that is cheaper)."""
+        if paths == self.paths:  # the usual case: the same files, a few of them edited
+            changed = [i for i, (old, new) in enumerate(zip(self.digests, digests)) if old != new]
+            exact = list(self.exact)
+        else:
+            before = {p: (d, h) for p, d, h in zip(self.paths, self.digests, self.exact)}
+            changed, exact = [], []
+            for i, (p, d) in enumerate(zip(paths, digests)):
+                old = before.get(p)
+                if old is not None and old[0] == d:
+                    exact.append(old[1])
+                else:
+                    exact.append(None)
+                    changed.append(i)
+        fetched = {i: summary(i) for i in changed if digests[i] is not None}
+        for i in changed:
+            exact[i] = _exact(fetched[i]) if i in fetched else None
+        distinct = _distinct(exact)
+        if boilerplate_cap(len(distinct)) != self.cap:
+            return StemIndex.build(paths, digests, summary)
+        # Set and dict operations over whole columns: this runs on every warm lint.
+        slot_of = dict(zip(self.slot_paths, range(len(self.slot_paths))))
+        slot_of.pop(None, None)
+        row_of = dict(zip(map(paths.__getitem__, distinct), distinct))
+        kept = (row_of.keys() & slot_of.keys()) - {paths[i] for i in changed}
+        removed = sorted(slot_of[p] for p in slot_of.keys() - kept)
+        added = sorted(row_of[p] for p in row_of.keys() - kept)
+        dead = self.slot_paths.count(None) + len(removed)
+        if dead > REBUILD_DEAD_SHARE * (len(self.slot_paths) + len(added)):
+            return StemIndex.build(paths, digests, summary)
+        self.paths, self.digests, self.exact = list(paths), list(digests), exact
+
+        before: dict[int, int] = {}
+        for k in removed:
+            for h in self._pool(k):
+                before.setdefault(h, self._count(h))
+            for h in self._pool(k):
+                del self.keys[bisect_left(self.keys, (h << 32) | k)]
+            self.slot_paths[k] = None
+        new_slots = []
+        for i in added:
+            found = fetched[i] if i in fetched else summary(i)  # unchanged, newly distinct: rare
+            k = self._add_slot(paths[i], shingles_of(found))
+            new_slots.append(k)
+            for h in self._pool(k):
+                before.setdefault(h, self._count(h))
+                insort(self.keys, (h << 32) | k)
+        # Stems whose sketch may have changed: the new ones, and every holder of a pool
+        # hash that crossed the boilerplate line.
+        again = set(new_slots)
+        for h, was in before.items():
+            if (was <= self.cap) != (self._count(h) <= self.cap):
+                again.update(self._holders(h))
+        gone = {self.slot_paths[k] for k in again} | (slot_of.keys() - kept)
+        self.pairs = {pair: sim for pair, sim in self.pairs.items() if pair[0] not in gone and pair[1] not in gone}
+        self._sketches = {}
+        for k in sorted(again):
+            self._pair_up(k, self._holders, below=None)
+        return self
+
+    def _add_slot(self, path: str, shingles: array | None) -> int:
+        self.slot_paths.append(path)
+        if shingles is not None:
+            self.shingles.extend(shingles)
+        self.offsets.append(len(self.shingles))
+        return len(self.slot_paths) - 1
+
+    # --- sketches and pairs --------------------------------------------------------------
+
+    def _pool(self, k: int) -> array:
+        start = self.offsets[k]
+        return self.shingles[start:min(start + POOL, self.offsets[k + 1])]
+
+    def _count(self, h: int) -> int:
+        if self._counts is not None:
+            return self._counts.get(h, 0)
+        return bisect_left(self.keys, (h + 1) << 32) - bisect_left(self.keys, h << 32)
+
+    def _holders(self, h: int) -> list[int]:
+        lo, hi = bisect_left(self.keys, h << 32), bisect_left(self.keys, (h + 1) << 32)
+        return [key & 0xFFFFFFFF for key in self.keys[lo:hi]]
+
+    def _sketch(self, k: int) -> list[int]:
+        sketch = self._sketches.get(k)
+        if sketch is None:
+            sketch = self._sketches[k] = [h for h in self._pool(k) if self._count(h) <= self.cap][:SKETCH]
+        return sketch
+
+    def _pair_up(self, k: int, holders: Callable[[int], Iterable[int]], below: int | None) -> None:
+        """Record slot ``k``'s near-duplicate pairs (with slots under ``below`` only, if given)."""
+        mine = self._sketch(k)
+        if not mine:
+            return
+        shared = {other for h in mine for other in holders(h)
+                  if other != k and (below is None or other < below)}
+        path = self.slot_paths[k]
+        words: set[int] | None = None
+        for other in sorted(shared):
+            theirs = self._sketch(other)
+            if sum(1 for h in mine if h in theirs) < min(2, len(mine), len(theirs)):
+                continue
+            if words is None:
+                words = set(self.shingles[self.offsets[k]:self.offsets[k + 1]])
+            other_words = self.shingles[self.offsets[other]:self.offsets[other + 1]]
+            inter = len(words.intersection(other_words))
+            sim = inter / (len(words) + len(other_words) - inter)
+            if sim >= NEAR_DUPLICATE:
+                a, b = sorted((path, self.slot_paths[other]))
+                self.pairs[(a, b)] = sim
+
+    # --- storage -------------------------------------------------------------------------
+
+    def to_bytes(self) -> list[bytes | memoryview]:
+        """The index as chunks of bytes to write one after the other: a small JSON header,
+        then each column as one flat block (NUL-separated text, raw little-endian arrays).
+        5 MB of shingles and 10,000 paths through JSON would cost a warm run ~30 ms."""
+        row = dict(zip(self.paths, range(len(self.paths))))
+        slots = array("i", [row[p] if p is not None else -1 for p in self.slot_paths])
+        blocks: list[bytes | memoryview] = [
+            _join(self.paths), _join(self.digests), _join(self.exact),
+            *(_raw(values) for values in (slots, self.offsets, self.shingles, self.keys))]
+        header = {"v": VERSION, "cap": self.cap, "rows": len(self.paths), "blocks": [len(b) for b in blocks],
+                  "pairs": [[a, b, sim] for (a, b), sim in sorted(self.pairs.items())]}
+        head = json.dumps(header, separators=(",", ":")).encode()
+        return [MAGIC, len(head).to_bytes(8, "little"), head, *blocks]
+
+    @classmethod
+    def from_bytes(cls, data: bytes | memoryview) -> "StemIndex":
+        """The index saved by :meth:`to_bytes` (ValueError if it is not one)."""
+        data = memoryview(data).cast("B")  # slices of a memoryview do not copy
+        try:
+            if bytes(data[:len(MAGIC)]) != MAGIC:
+                raise ValueError("not a stem index")
+            at = len(MAGIC) + 8
+            size = int.from_bytes(data[len(MAGIC):at], "little")
+            header = json.loads(bytes(data[at:at + size]))
+            if header["v"] != VERSION:
+                raise ValueError("another version")
+            at += size
+            blocks = []
+            for n in header["blocks"]:
+                if at + n > len(data):
+                    raise ValueError("truncated")
+                blocks.append(data[at:at + n])
+                at += n
+            if at != len(data) or len(blocks) != 7:
+                raise ValueError("not a stem index")
+            index = cls()
+            index.cap = int(header["cap"])
+            rows = int(header["rows"])
+            index.paths, index.digests, index.exact = (_split(b, rows) for b in blocks[:3])
+            index.paths = [p or "" for p in index.paths]
+            slots, index.offsets, index.shingles, index.keys = (
+                _unraw(code, b) for code, b in zip("iIIQ", blocks[3:]))
+            index.slot_paths = [index.paths[r] if r >= 0 else None for r in slots]
+            index.pairs = {(str(a), str(b)): float(sim) for a, b, sim in header["pairs"]}
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
+            raise ValueError("not a stem index") from exc
+        if (len(index.offsets) != len(index.slot_paths) + 1 or index.offsets[-1] != len(index.shingles)
+                or any(key & 0xFFFFFFFF >= len(index.slot_paths) for key in index.keys[-1:])):
+            raise ValueError("not a stem index")
+        return index
+
+
+def _join(values: list[str | None]) -> bytes:
+    """Strings (None as empty) NUL-separated: NUL is the one character no path holds."""
+    return "\0".join([v or "" for v in values]).encode("utf-8", "surrogateescape")
+
+
+def _split(block: memoryview, rows: int) -> list[str | None]:
+    values = [v or None for v in bytes(block).decode("utf-8", "surrogateescape").split("\0")] if rows else []
+    if len(values) != rows:
+        raise ValueError("wrong length")
+    return values
+
+
+def _raw(values: array) -> memoryview:
+    if sys.byteorder != "little":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return memoryview(values).cast("B")
+
+
+def _unraw(typecode: str, block: memoryview) -> array:
+    values = array(typecode)
+    values.frombytes(block)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+def _exact(summary: Any) -> str | None:
+    return summary["h"] if isinstance(summary, dict) and isinstance(summary.get("h"), str) and summary["h"] else None
+
+
+def _distinct(exact: list[str | None]) -> list[int]:
+    """Rows of the first stem of each exact group, in path order."""
+    # Built from the end, so each hash keeps its first row (done in C: no Python loop).
+    first = dict(zip(reversed(exact), range(len(exact) - 1, -1, -1)))
+    first.pop(None, None)
+    return sorted(first.values())

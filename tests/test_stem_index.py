@@ -1,0 +1,129 @@
+"""QB902's stem index: after any sequence of edits, the index carried from run to run finds
+exactly what an index built from scratch finds."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import struct
+
+import pytest
+
+from qbank.rules import stem_index
+from qbank.rules.bank import DuplicateStem
+from qbank.rules.base import BankInput, RuleOptions
+from qbank.rules.stem_index import StemIndex
+
+
+def summary(hashes: set[int], exact: str | None = None) -> dict:
+    ordered = sorted(hashes)
+    exact = exact or hashlib.blake2b(repr(ordered).encode(), digest_size=8).hexdigest()
+    return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(ordered)}I", *ordered)).decode()}
+
+
+class Bank:
+    """A synthetic bank whose stems share boilerplate hashes (counts hovering around the
+    boilerplate cap), come in near-duplicate families, and sometimes repeat exactly."""
+
+    def __init__(self, rnd: random.Random, n: int) -> None:
+        self.rnd = rnd
+        self.items: dict[str, dict] = {}
+        self.serial = 0
+        for _ in range(n):
+            self.items[self.new_path()] = self.stem()
+
+    def new_path(self) -> str:
+        self.serial += 1
+        return f"bank/t{self.rnd.randrange(3)}/q{self.rnd.randrange(10_000):05d}-{self.serial}.yaml"
+
+    def stem(self) -> dict:
+        rnd = self.rnd
+        words = set(rnd.sample(range(1, 13), 5))                      # boilerplate-ish, smallest hashes
+        family = rnd.randrange(8)
+        words |= {10_000 + family * 100 + j for j in range(20) if rnd.random() < 0.9}
+        words |= {rnd.randrange(1_000_000, 2_000_000) for _ in range(rnd.randrange(0, 4))}
+        return summary(words)
+
+    def edit(self) -> None:
+        rnd, paths = self.rnd, sorted(self.items)
+        kind = rnd.choice(["change", "change", "add", "remove", "copy", "rename"])
+        if kind == "change" or (kind == "remove" and len(paths) < 10):
+            self.items[rnd.choice(paths)] = self.stem()
+        elif kind == "add":
+            self.items[self.new_path()] = self.stem()
+        elif kind == "remove":
+            del self.items[rnd.choice(paths)]
+        elif kind == "copy":  # an exact duplicate of another stem
+            self.items[rnd.choice(paths)] = dict(self.items[rnd.choice(paths)])
+        else:
+            self.items[self.new_path()] = self.items.pop(rnd.choice(paths))
+
+    def columns(self) -> tuple[list[str], list[str], list[dict]]:
+        paths = sorted(self.items)
+        summaries = [self.items[p] for p in paths]
+        return paths, [hashlib.blake2b(json.dumps(s).encode()).hexdigest() for s in summaries], summaries
+
+
+def report(paths: list[str], digests: list[str], index: StemIndex) -> list:
+    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, lambda i: None)
+    return DuplicateStem()._report(bank, index)
+
+
+@pytest.mark.parametrize("share", [stem_index.BOILERPLATE_SHARE, 0.3])
+@pytest.mark.parametrize("seed", range(4))
+def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, monkeypatch):
+    monkeypatch.setattr(stem_index, "BOILERPLATE_SHARE", share)  # 0.3: the cap moves with the bank size
+    rnd = random.Random(seed)
+    bank = Bank(rnd, 60)
+    paths, digests, summaries = bank.columns()
+    kept = StemIndex.build(paths, digests, summaries.__getitem__)
+    pairs_seen, boilerplate_sets = 0, set()
+    for _ in range(60):
+        for _ in range(rnd.choice([1, 1, 1, 2, 5])):
+            bank.edit()
+        paths, digests, summaries = bank.columns()
+        fetched: list[int] = []
+
+        def fetch(i: int) -> dict:
+            fetched.append(i)
+            return summaries[i]
+
+        stored = StemIndex.from_bytes(b"".join(kept.to_bytes()))
+        kept = stored.update(paths, digests, fetch)
+        fresh = StemIndex.build(paths, digests, summaries.__getitem__)
+        assert kept.pairs == fresh.pairs
+        assert (kept.paths, kept.digests, kept.exact) == (fresh.paths, fresh.digests, fresh.exact)
+        assert report(paths, digests, kept) == report(paths, digests, fresh)
+        pairs_seen += len(fresh.pairs)
+        boilerplate_sets.add(frozenset(h for h in range(1, 13) if fresh._count(h) > fresh.cap))
+    assert pairs_seen > 0 and len(boilerplate_sets) > 1  # the scenario exercised both
+
+
+def test_an_update_after_one_edit_reads_only_the_edited_summary():
+    rnd = random.Random(7)
+    bank = Bank(rnd, 200)
+    paths, digests, summaries = bank.columns()
+    index = StemIndex.build(paths, digests, summaries.__getitem__)
+    path = paths[50]
+    bank.items[path] = bank.stem()
+    paths, digests, summaries = bank.columns()
+    fetched: list[int] = []
+    index.update(paths, digests, lambda i: fetched.append(i) or summaries[i])
+    assert fetched == [paths.index(path)]
+
+
+def test_a_damaged_index_is_refused():
+    rnd = random.Random(3)
+    paths, digests, summaries = Bank(rnd, 30).columns()
+    blob = b"".join(StemIndex.build(paths, digests, summaries.__getitem__).to_bytes())
+    assert b"".join(StemIndex.from_bytes(blob).to_bytes()) == blob
+    for damage in (blob[:-3], blob + b"x", b"garbage", blob.replace(b'"v":1', b'"v":9'),
+                   blob.replace(b'"rows":', b'"rows":1')):
+        with pytest.raises(ValueError):
+            StemIndex.from_bytes(damage)
+    rule = DuplicateStem()
+    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__)
+    expected, _ = rule.check_incremental(bank, RuleOptions(), None)
+    assert rule.check_incremental(bank, RuleOptions(), blob[:-3])[0] == expected
