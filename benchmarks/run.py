@@ -221,6 +221,18 @@ def probe_qbank() -> QbankCli:
     return QbankCli(exe, commands)
 
 
+def precompile_qbank() -> None:
+    """Write qbank's bytecode files, as `pip install` does. An editable install run with
+    PYTHONDONTWRITEBYTECODE set (some CI images set it) would otherwise compile every
+    module from source on every run, and time that instead of qbank."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("qbank")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def tool(name: str) -> Path | None:
     path = BIN / name
     return path if path.exists() else None
@@ -533,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = probe_qbank()
     if cli.problem:
         print(f"qbank is not usable: {cli.problem}")
+    precompile_qbank()
     bank = ensure_bank(args.count, args.defects, args.seed)
     view, n_view = exportable_view(bank)
     results: dict = {

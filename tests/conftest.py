@@ -55,3 +55,23 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
+
+
+ALL_ABOVE = GOOD.replace(
+    "  - text: Eligibility for a medication referral\n    rationale: Premature before the worker understands what changed for the client.\n",
+    "  - text: All of the above\n    rationale: Only one of these is the first thing to explore.\n")
+
+
+def defective_bank(bank, n=240):
+    """``n`` questions in five folders, some with errors and lint findings, and one duplicate id."""
+    for i in range(n):
+        text = GOOD.format(id=f"q{i:03d}").replace("34-year-old", f"{20 + i % 60}-year-old").replace(
+            "new job", f"new job number {i} in a different town {i * 7}")
+        if i % 17 == 0:
+            text = text.replace("    correct: true\n", "")
+        if i % 23 == 0:
+            text = ALL_ABOVE.format(id=f"q{i:03d}")
+        if i % 31 == 0:
+            text = text.replace("explanation:", "explaination:")
+        write(bank, f"t{i % 5}/q{i:03d}.yaml", text)
+    write(bank, "dup.yaml", GOOD.format(id="q001"))

@@ -6,11 +6,7 @@ import json
 import os
 import time
 
-from conftest import GOOD, write
-
-ALL_ABOVE = GOOD.replace(
-    "  - text: Eligibility for a medication referral\n    rationale: Premature before the worker understands what changed for the client.\n",
-    "  - text: All of the above\n    rationale: Only one of these is the first thing to explore.\n")
+from conftest import ALL_ABOVE, GOOD, defective_bank, write
 
 
 def codes(cli, *args):
@@ -95,22 +91,8 @@ def test_config_errors_are_diagnostics(cli, bank):
     assert exit_code == 1 and found[0][0] == "QB008"
 
 
-def _defective_bank(bank, n=240):
-    for i in range(n):
-        text = GOOD.format(id=f"q{i:03d}").replace("34-year-old", f"{20 + i % 60}-year-old").replace(
-            "new job", f"new job number {i} in a different town {i * 7}")
-        if i % 17 == 0:
-            text = text.replace("    correct: true\n", "")
-        if i % 23 == 0:
-            text = ALL_ABOVE.format(id=f"q{i:03d}")
-        if i % 31 == 0:
-            text = text.replace("explanation:", "explaination:")
-        write(bank, f"t{i % 5}/q{i:03d}.yaml", text)
-    write(bank, "dup.yaml", GOOD.format(id="q001"))
-
-
 def test_same_diagnostics_with_or_without_cache_and_any_jobs(cli, bank):
-    _defective_bank(bank)
+    defective_bank(bank)
     baseline = cli("lint", bank, "--format", "json", "--no-cache", "--jobs", "1").output
     assert json.loads(baseline)
     assert cli("lint", bank, "--format", "json", "--no-cache", "--jobs", "2").output == baseline
@@ -121,7 +103,7 @@ def test_same_diagnostics_with_or_without_cache_and_any_jobs(cli, bank):
 
 
 def test_cache_follows_edits(cli, bank):
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     first = json.loads(cli("lint", bank, "--format", "json").output)
     path = bank / "t0" / "q000.yaml"
     path.write_text(GOOD.format(id="q000"))
@@ -131,7 +113,7 @@ def test_cache_follows_edits(cli, bank):
 
 
 def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     expected = cli("lint", bank, "--format", "json", "--no-cache").output
     cache = bank / ".qbank_cache"
 
@@ -152,10 +134,18 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
         blob = json.loads(f.read_text())
         if "paths" in blob:
             blob["diags"] = {k: [{"nonsense": 1}] for k in blob["keys"]}
-            blob["lines"] = ["x"] * len(blob["lines"])
         f.write_text(json.dumps(blob))
 
     spoil(wrong_types)
+
+    def wrong_values(f):  # well-formed JSON, values of the wrong kind
+        if f.name.count(".") == 1:
+            blob = json.loads(f.read_text())
+            blob["lines"] = [True] * len(blob["lines"])
+            blob["sizes"] = [str(size) for size in blob["sizes"]]
+            f.write_text(json.dumps(blob))
+
+    spoil(wrong_values)
 
     def lost_summaries(f):
         if ".QB" in f.name:  # a bank rule's summary store or state
@@ -184,7 +174,7 @@ def _cache_files(bank):
 
 
 def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank):
-    _defective_bank(bank, 40)
+    defective_bank(bank, 40)
     _age(bank)
     cli("lint", bank)
     base, delta = _cache_files(bank)
@@ -201,7 +191,7 @@ def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, ba
 
 
 def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank):
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     _age(bank)
     cli("lint", bank)
     path = bank / "t1" / "q001.yaml"
@@ -216,7 +206,7 @@ def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank)
 def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
     from qbank.engine import Cache
 
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     cli("lint", bank)
     monkeypatch.setattr(Cache, "REBASE_MIN", 0)
     path = bank / "t1" / "q001.yaml"
@@ -228,25 +218,26 @@ def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
 
 
 def test_a_corrupt_delta_is_ignored(cli, bank):
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     _age(bank)
     cli("lint", bank)
     path = bank / "t1" / "q001.yaml"
     path.write_text(path.read_text().replace("explanation:", "explaination:"))
     expected = cli("lint", bank, "--format", "json", "--no-cache").output
-    for spoil in ("garbage", '{"tag": 1}', None):
+    for spoil in ("garbage", '{"tag": 1}', "shape", "types"):
         cli("lint", bank)
         _, delta = _cache_files(bank)
-        if spoil is None:  # right tag, rows of the wrong shape
+        if spoil in ("shape", "types"):  # right tag, rows of the wrong shape or with wrong values
             blob = json.loads(delta.read_text())
-            blob["rows"] = {p: [1, 2] for p in blob["rows"]}
+            blob["rows"] = {p: [1, 2] if spoil == "shape" else [row[0], row[1], row[2], row[3], True, *row[5:]]
+                            for p, row in blob["rows"].items()}
             spoil = json.dumps(blob)
         delta.write_text(spoil)
         assert cli("lint", bank, "--format", "json").output == expected
 
 
 def test_a_damaged_rule_state_is_ignored(cli, bank):
-    _defective_bank(bank, 40)
+    defective_bank(bank, 40)
     path = bank / "t1" / "q001.yaml"
     original = path.read_text()
     copy_of = (bank / "t2" / "q002.yaml").read_text().replace("id: q002", "id: q001")
@@ -261,7 +252,7 @@ def test_a_damaged_rule_state_is_ignored(cli, bank):
 
 
 def test_bank_rules_follow_edits_through_the_cache(cli, bank):
-    _defective_bank(bank, 12)
+    defective_bank(bank, 12)
     cli("lint", bank)  # fill the cache
     path = bank / "t1" / "q001.yaml"
     path.write_text(path.read_text() + "# reviewed again\n")  # summaries unchanged: bank results reused

@@ -29,6 +29,12 @@ def test_every_catalog_rule_exists_with_its_public_name():
     assert {code: r.name for code, r in all_rules().items()} == CATALOG
 
 
+def test_bank_rules_are_all_in_the_bank_module():
+    from qbank.rules import bank_rules
+
+    assert [r.code for r in bank_rules()] == [c for c, r in all_rules().items() if isinstance(r, BankRule)]
+
+
 def test_every_module_that_defines_rules_is_registered():
     import importlib
     import pkgutil

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
-from .model import Question
+
+if TYPE_CHECKING:  # not imported at run time: a warm lint never builds a Question
+    from .model import Question
 
 
 @dataclass

@@ -20,7 +20,6 @@ Problems in the file are diagnostics (code QB008) pointing at the line, never tr
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, Severity
+from .digest import blake2b
 from .rules.base import RuleOptions
 
 CONFIG_NAME = "qbank.toml"
@@ -74,7 +74,7 @@ class Config:
         """What cached per-file results depend on (rule options; select/ignore are applied after)."""
         opts = self.options
         blob = json.dumps([opts.min_options, opts.max_options, sorted(opts.stem_stoplist)])
-        return hashlib.blake2b(blob.encode(), digest_size=8).hexdigest()
+        return blake2b(blob.encode(), digest_size=8).hexdigest()
 
 
 def _glob_match(rel_path: str, pattern: str) -> bool:

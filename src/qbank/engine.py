@@ -4,12 +4,12 @@ bank rules -> config and suppressions. Every command reads the bank through here
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import sys
 import time
 import traceback
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 from . import __version__, suppress
 from .bank import Bank
 from .config import Config, load_config
-from .fsutil import atomic_writer
+from .fsutil import atomic_writer, read_file
 from .diagnostics import Diagnostic, Severity, error
+from .digest import blake2b
 from .discover import discover_paths
 from .rules.base import BankInput, BankRule, ItemContext, RuleOptions
 from .schema import schema_text
+from .standby import MAX_FILES as STANDBY_MAX, Standby
 
 if TYPE_CHECKING:
     from .model import Question
@@ -49,6 +51,16 @@ class FileResult:
     question: Question | None = None
     key: str | None = None  # cache key of the content that was checked
 
+    def to_wire(self) -> tuple:
+        """Plain values (for marshal, between this process and a standby checker)."""
+        return (self.path, [d.to_dict() for d in self.diagnostics], self.qid, list(self.id_pos), self.summaries,
+                [s.to_list() for s in self.suppressions], self.has_media, self.digests, self.key)
+
+    @classmethod
+    def from_wire(cls, v: tuple) -> "FileResult":
+        return cls(v[0], [Diagnostic.from_dict(d) for d in v[1]], v[2], tuple(v[3]), v[4],
+                   [suppress.Suppression.from_list(s) for s in v[5]], v[6], v[7], None, v[8])
+
 
 @dataclass(frozen=True)
 class Job:
@@ -72,7 +84,7 @@ def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
 
 
 def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
-    from .loader import load, read_file
+    from .loader import load
     from .model import question_from_data
     from .rules import bank_rules, item_rules
     from .validate import check_document, check_media, markdown_fields
@@ -122,7 +134,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def _internal(path: str, code: str) -> Diagnostic:
@@ -159,6 +171,12 @@ def check_files(items: list[str], job: Job, jobs: int | None) -> list[FileResult
 # --- cache ---------------------------------------------------------------------------------
 
 ROW = ("sizes", "mtimes", "keys", "ids", "lines", "cols")  # a file's facts besides its path
+COLUMN_TYPES = {"sizes": {int}, "mtimes": {int}, "keys": {str}, "ids": {str, type(None)}, "lines": {int}, "cols": {int}}
+
+
+def _typed(column: list, kinds: set) -> bool:
+    """Whether every value in ``column`` is of one of ``kinds`` (exactly: True is no line)."""
+    return set(map(type, column)) <= kinds
 
 
 class Cache:
@@ -188,7 +206,7 @@ class Cache:
 
     def __init__(self, root: Path, config: Config) -> None:
         self.started = time.time_ns()
-        self.tag = hashlib.blake2b(
+        self.tag = blake2b(
             f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
             digest_size=8).hexdigest()
         self.folder = root / CACHE_DIR
@@ -208,6 +226,9 @@ class Cache:
         self._by_key: dict[str, int] | None = None
         self._stores: dict[str, dict[str, Any]] = {}
         self.states: dict[str, Any] = {}     # bank rule -> state to keep (see BankRule.stateful)
+
+    def load(self) -> None:
+        """Read what the last runs recorded (nothing, if it is unusable)."""
         try:
             self._load_base()
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
@@ -237,7 +258,9 @@ class Cache:
         n = len(paths)
         if (not isinstance(paths, list) or any(not isinstance(blob[c], list) or len(blob[c]) != n for c in ROW)
                 or not isinstance(blob["sd"], dict)
-                or any(not isinstance(v, list) or len(v) != n for v in blob["sd"].values())):
+                or any(not isinstance(v, list) or len(v) != n for v in blob["sd"].values())
+                or not all(_typed(blob[c], kinds) for c, kinds in COLUMN_TYPES.items())
+                or not _typed(paths, {str}) or not all(_typed(v, {str, type(None)}) for v in blob["sd"].values())):
             raise ValueError("foreign cache")
         self.paths, self.cols, self.sd = paths, {c: blob[c] for c in ROW}, blob["sd"]
         self.diags, self.sups, self.bank = blob["diags"], blob["sups"], blob["bank"]
@@ -248,7 +271,9 @@ class Cache:
         blob = self._read(self.delta_file)
         rows, sums = blob["rows"], blob["sum"]
         if not isinstance(rows, dict) or not isinstance(sums, dict) or not all(
-                isinstance(v, list) and len(v) == len(ROW) + 1 and isinstance(v[-1], dict) for v in rows.values()):
+                isinstance(v, list) and len(v) == len(ROW) + 1 and isinstance(v[-1], dict)
+                and all(type(value) in COLUMN_TYPES[c] for c, value in zip(ROW, v))
+                and _typed(list(v[-1].values()), {str}) for v in rows.values()):
             raise ValueError("foreign cache")
         for path, row in rows.items():
             i = self.by_path.get(path)
@@ -274,23 +299,11 @@ class Cache:
 
     @staticmethod
     def key(path: str, raw: bytes) -> str:
-        return hashlib.blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
+        return blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
 
     @property
     def empty(self) -> bool:
         return not self.paths
-
-    def clean_row(self, path: str, size: int, mtime: int) -> int | None:
-        """The row of ``path`` if its stat says the file has not changed since it was recorded."""
-        i = self.by_path.get(path)
-        if i is None or self.cols["sizes"][i] != size or self.cols["mtimes"][i] != mtime:
-            return None
-        ref = self.delta_ref if i in self.delta_rows else self.base_ref
-        return i if mtime < ref - 1_000_000_000 else None
-
-    def has_findings(self, i: int) -> bool:
-        key = self.cols["keys"][i]
-        return key in self.diags or key in self.sups
 
     def row_of_key(self, key: str) -> int | None:
         """The row recorded for this content (the file was touched, or its stat is racy)."""
@@ -527,16 +540,24 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used."""
     config = config or load_config(paths)
-    shown = [p for p in discover_paths(paths) if not config.excluded(p)]  # as named: relative stays relative
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+    standby = None
+    if cache is not None and cache.file.exists() and Standby.available(jobs):
+        try:
+            standby = Standby(job)  # imports the checker while this process scans the bank
+        except OSError:
+            standby = None
     # The run makes many long-lived objects and no garbage cycles worth collecting; the
     # cyclic collector would rescan them over and over (it is what makes 100k files slower
     # per file than 10k).
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        table = _check_all(shown, job, jobs, cache)
+        if cache is not None:
+            cache.load()
+        shown = [p for p in discover_paths(paths) if not config.excluded(p)]  # as named: relative stays relative
+        table = _check_all(shown, job, jobs, cache, standby)
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
         if lint:
@@ -545,6 +566,8 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
             cache.save(table, [i for i in range(len(shown)) if table.cacheable(i)], bank_results)
         diags = _select(table, extra, config, lint)
     finally:
+        if standby is not None:
+            standby.close()
         if gc_was_on:
             gc.enable()
     questions = [table.fresh[i].question for i in sorted(table.fresh)]
@@ -553,7 +576,8 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     return bank, config
 
 
-def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None) -> Table:
+def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None,
+               standby: Standby | None = None) -> Table:
     """Every file's facts: from the cache where its content is unchanged, else checked."""
     n = len(shown)
     source = [-1] * n
@@ -564,28 +588,40 @@ def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None
     touched: set[int] = set()
     if cache is None:
         todo = list(range(n))
-    for i, path in enumerate(shown if cache is not None else ()):
-        try:
-            st = os.stat(path)
-        except OSError:
-            todo.append(i)  # the checker reports why
-            continue
-        stats[i] = (st.st_size, st.st_mtime_ns)
-        j = cache.clean_row(path, st.st_size, st.st_mtime_ns)
-        if j is None and not cache.empty:
-            # Changed by its stat: read and hash here, in case only the stat changed.
-            from .loader import read_file
-
-            raw, _ = read_file(path)
-            j = cache.row_of_key(Cache.key(path, raw)) if raw is not None else None
-            if j is not None:
-                touched.add(i)
-        if j is None or not _cached_findings(cache, j, path, diags, sups):
-            # Workers read the file themselves, so raw text never piles up in this process.
-            todo.append(i)
-        else:
-            source[i] = j
-    fresh = dict(zip(todo, check_files([shown[i] for i in todo], job, jobs)))
+    else:
+        # The loop of every warm run, over every file: plain locals, no method calls.
+        row_of, sizes, mtimes, keys = cache.by_path.get, cache.cols["sizes"], cache.cols["mtimes"], cache.cols["keys"]
+        in_delta, base_limit, delta_limit = cache.delta_rows, cache.base_ref - 10**9, cache.delta_ref - 10**9
+        with_findings = cache.diags.keys() | cache.sups.keys()
+        for i, path in enumerate(shown):
+            try:
+                st = os.stat(path)
+            except OSError:
+                todo.append(i)  # the checker reports why
+                continue
+            size, mtime = stats[i] = (st.st_size, st.st_mtime_ns)
+            j = row_of(path)
+            # Unchanged by its stat: same size and mtime, and last modified more than a
+            # second before the run that recorded it (else a same-second edit could hide).
+            if j is None or sizes[j] != size or mtimes[j] != mtime or mtime >= (
+                    delta_limit if j in in_delta else base_limit):
+                j = None
+                if not cache.empty:  # read and hash it: maybe only its stat changed
+                    raw, _ = read_file(path)
+                    j = cache.row_of_key(Cache.key(path, raw)) if raw is not None else None
+                    if j is not None:
+                        touched.add(i)
+            if j is not None and keys[j] in with_findings and not _cached_findings(cache, j, path, diags, sups):
+                j = None  # a corrupt entry: check the file
+            if j is None:
+                todo.append(i)  # workers read the file themselves: raw text never piles up here
+            else:
+                source[i] = j
+    names = [shown[i] for i in todo]
+    done = standby.check(names) if standby is not None and 0 < len(todo) <= STANDBY_MAX else None
+    if standby is not None:
+        standby.close()
+    fresh = dict(zip(todo, done if done is not None else check_files(names, job, jobs)))
 
     hits = len(fresh) < n
 
@@ -616,8 +652,6 @@ def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None
 
 def _cached_findings(cache: Cache, j: int, path: str, diags: dict, sups: dict) -> bool:
     """Put cache row ``j``'s findings and suppressions under ``path``; False if corrupt."""
-    if not cache.has_findings(j):
-        return True
     try:
         found, silenced = cache.findings(j)
     except ValueError:
@@ -706,11 +740,13 @@ def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
     out: list[Diagnostic] = []
     recorded = sorted(cache.bank) if cache is not None and not cache.empty else []
     rules = None if recorded else _bank_rules_by_code()
-    where = hashlib.blake2b(json.dumps([table.paths, table.lines, table.cols]).encode(), digest_size=8)
+    # Joined columns, not JSON: this runs on every warm lint.
+    where = blake2b("\0".join(table.paths).encode("utf-8", "surrogateescape"), digest_size=8)
+    where.update(array("q", table.lines).tobytes() + array("q", table.cols).tobytes())
     for code in recorded or list(rules):
         column = table.digests.get(code, [])
         h = where.copy()
-        h.update(json.dumps(column).encode())
+        h.update("\0".join([d or "-" for d in column]).encode())
         digest = h.hexdigest()
         found = cache.bank_result(code, digest) if cache is not None else None
         if found is None:

@@ -1,11 +1,33 @@
-"""Atomic file writes: a reader (or a crash) sees the old file or the new one, never half."""
+"""Bounded reads and atomic writes: a reader (or a crash) sees the old file or the new one,
+never half. No YAML here: a warm lint hashes changed files without importing the loader."""
 
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
+
+from .diagnostics import Diagnostic, error
+
+MAX_FILE_BYTES = 1_000_000   # a question is a few KB; anything near this is not a question
+
+
+def read_file(path: str) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a regular file, or a QB002 diagnostic saying why not."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return None, error(path, 1, 1, "QB002", "not a regular file; point qbank at question files or folders")
+        if st.st_size > MAX_FILE_BYTES:
+            return None, error(path, 1, 1, "QB002",
+                               f"file is {st.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                               "for one question; split it or remove embedded data")
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1), None
+    except OSError as exc:
+        return None, error(path, 1, 1, "QB002", f"cannot read file: {exc.strerror or exc}")
 
 
 @contextmanager

@@ -10,9 +10,7 @@ files), so `No`, `yes` or `1:30` stay text in every command.
 from __future__ import annotations
 
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +33,8 @@ except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
             Composer.__init__(self)
 
 from .diagnostics import Diagnostic, error
+from .fsutil import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 1_000_000   # a question is a few KB; anything near this is not a question
 MAX_DEPTH = 32               # the format nests 4 deep; bound recursion on hostile input
 MAX_NODES = 20_000           # bounds alias ("billion laughs") expansion and huge lists
 
@@ -155,22 +153,6 @@ class Document:
 class _Refuse(Exception):
     def __init__(self, diag: Diagnostic) -> None:
         self.diag = diag
-
-
-def read_file(path: str) -> tuple[bytes | None, Diagnostic | None]:
-    """The bytes of a regular file, or a QB002 diagnostic saying why not."""
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return None, error(path, 1, 1, "QB002", "not a regular file; point qbank at question files or folders")
-        if st.st_size > MAX_FILE_BYTES:
-            return None, error(path, 1, 1, "QB002",
-                               f"file is {st.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
-                               "for one question; split it or remove embedded data")
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1), None
-    except OSError as exc:
-        return None, error(path, 1, 1, "QB002", f"cannot read file: {exc.strerror or exc}")
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:

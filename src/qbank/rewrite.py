@@ -62,7 +62,8 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from .diagnostics import Diagnostic, Severity
-from .loader import decode, parse, read_file
+from .fsutil import read_file
+from .loader import decode, parse
 
 REFUSED_CODE, REFUSED_NAME = "QB009", "rewrite-refused"
 

@@ -9,16 +9,15 @@ Python's per-process salted ``hash()``, so cached summaries stay comparable acro
 from __future__ import annotations
 
 import base64
-import hashlib
 import math
 import struct
 import zlib
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, Severity
+from ..digest import blake2b
 from .base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
 from .stem_index import StemIndex
-from .text import facts, quote, word_key
 
 # Upper 1% points of chi-square by degrees of freedom (k options -> k - 1 df), to two
 # decimals as the catalog states them (k=3: 9.21, k=4: 11.34, k=5: 13.28).
@@ -228,10 +227,12 @@ MAX_SHINGLES = 512
 
 def stem_signature(stem: str) -> dict | None:
     """Exact-duplicate hash and the sorted shingle hashes of a stem (compact, JSON-safe)."""
+    from .text import word_key  # here, not at the top: a warm run's bank rules never need it
+
     tokens = word_key(stem).split()
     if not tokens:
         return None
-    exact = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
+    exact = blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
     if len(tokens) < SHINGLE:
         grams = [" ".join(tokens)]
     else:
@@ -505,6 +506,8 @@ class KeyLongestRate(BankRule):
     severity = Severity.WARNING
 
     def summarize(self, ctx: ItemContext) -> Any:
+        from .text import facts
+
         lengths = facts(ctx).option_lengths
         k = ctx.question.key_index
         others = [n for i, n in enumerate(lengths) if i != k]
@@ -539,7 +542,7 @@ SHARED_DISTRACTOR_MIN_COUNT = 3
 
 
 def _h(text: str, size: int = 8) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()
+    return blake2b(text.encode(), digest_size=size).hexdigest()
 
 
 class SharedOptionSet(BankRule):
@@ -645,6 +648,8 @@ class SharedOptionSet(BankRule):
     severity = Severity.INFO
 
     def summarize(self, ctx: ItemContext) -> Any:
+        from .text import facts
+
         norms = facts(ctx).option_norm
         q = ctx.question
         distractors = []
@@ -688,6 +693,8 @@ class SharedOptionSet(BankRule):
                 continue
             if any(set(idx) <= g for g in reported_groups):
                 continue
+            from .text import quote
+
             at = valid[idx[0]]
             yield _bank_diag(self, at,
                              f"the distractor {quote(label[h])} appears in {count} of {n} questions "

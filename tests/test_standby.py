@@ -1,0 +1,66 @@
+"""A warm `qbank lint` hands the files that changed to a checker forked as the run starts;
+whatever happens to that checker, the findings are the same."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import defective_bank
+from qbank import standby
+from qbank.standby import Standby
+
+pytestmark = pytest.mark.skipif(not Standby.available(None), reason="needs fork and two cores")
+
+
+def _edit_two(bank):
+    edited = [bank / "t1" / "q001.yaml", bank / "t2" / "q002.yaml"]
+    edited[0].write_text(edited[0].read_text() + "# reviewed\n")
+    edited[1].write_text(edited[1].read_text().replace("trouble sleeping", "trouble sleeping and eating"))
+    return edited
+
+
+def test_a_warm_run_hands_the_changed_files_to_the_standby(cli, bank, monkeypatch):
+    defective_bank(bank, 30)
+    cli("lint", bank)
+    edited = _edit_two(bank)
+    handed: list[list[str]] = []
+    check = Standby.check
+
+    def spy(self, paths):
+        handed.append(list(paths))
+        results = check(self, paths)
+        assert results is not None  # the child answered
+        return results
+
+    monkeypatch.setattr(Standby, "check", spy)
+    warm = cli("lint", bank, "--format", "json").output
+    assert handed == [[str(p) for p in edited]]
+    assert warm == cli("lint", bank, "--format", "json", "--no-cache").output
+
+
+def test_a_standby_that_fails_changes_nothing(cli, bank, monkeypatch):
+    defective_bank(bank, 30)
+    cli("lint", bank)
+    _edit_two(bank)
+
+    def broken(*args):
+        raise RuntimeError("the child dies before it answers")
+
+    monkeypatch.setattr(standby, "_serve", broken)
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    assert json.loads(expected)
+    assert cli("lint", bank, "--format", "json").output == expected
+
+
+def test_one_job_means_one_process(cli, bank, monkeypatch):
+    defective_bank(bank, 12)
+    cli("lint", bank)
+    _edit_two(bank)
+
+    def forbidden(self, job):
+        raise AssertionError("forked with --jobs 1")
+
+    monkeypatch.setattr(Standby, "__init__", forbidden)
+    cli("lint", bank, "--jobs", "1")
