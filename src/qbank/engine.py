@@ -374,34 +374,34 @@ class Cache:
             pass
         return None
 
-    def save(self, table: Table, rows: list[int], bank: dict[str, dict]) -> None:
-        """Record this run: ``rows`` are the table rows worth caching."""
-        def facts(i: int) -> list:
-            return [*table.stats[i], table.keys[i], table.ids[i], table.lines[i], table.cols[i]]
-
+    def save(self, table: Table, bank: dict[str, dict]) -> None:
+        """Record this run: a new delta, or a new base when the delta has grown large."""
         codes = sorted(table.digests)
-        # Rows that differ from the base (or are not in it) go to the delta.
+        cacheable = table.cacheable_rows()
+        # Only rows checked or re-read this run, or recorded in the delta, can differ from
+        # the base; the others are base rows the run took as they were.
+        keep = set(cacheable)
+        candidates = sorted({*table.fresh, *table.touched, *(
+            (i for i, j in enumerate(table.source) if j in self.delta_rows) if self.delta_rows else ())} & keep)
         delta: dict[str, list] = {}
-        in_base = 0
-        for i in rows:
+        for i in candidates:
             path = table.paths[i]
             j = self.by_path.get(path)
-            if j is not None and j < self.base_n:
-                in_base += 1
-                if table.source[i] == j and j not in self.delta_rows and i not in table.touched:
-                    continue  # the base row itself, unchanged
-            row = facts(i)
+            row = [*table.stats[i], table.keys[i], table.ids[i], table.lines[i], table.cols[i]]
             digests = {c: table.digests[c][i] for c in codes if table.digests[c][i] is not None}
             if (j is not None and j < self.base_n and j not in self.delta_rows
                     and row == [self.cols[c][j] for c in ROW]
                     and digests == {c: col[j] for c, col in self.sd.items() if col[j] is not None}):
-                continue
+                continue  # the same as its base row after all
             delta[path] = row + [digests]
+        # Base rows of files that are gone also count towards rewriting the base.
+        in_base = sum(map(self.base_n.__gt__, table.source)) - table.source.count(-1) + sum(
+            1 for i in table.fresh if self.by_path.get(table.paths[i], self.base_n) < self.base_n)
         stale = self.base_n - in_base
         try:
             self._write_states()
-            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(rows)):
-                self._rebase(table, rows, codes, bank)
+            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(cacheable)):
+                self._rebase(table, cacheable, codes, bank)
             else:
                 self._write_delta(table, delta, bank)
         except OSError:
@@ -529,11 +529,12 @@ class Table:
     touched: set[int]                      # rows from the cache whose stat had changed
     summaries: dict[str, dict[str, Any]]   # bank rule -> digest -> summary computed this run
 
-    def cacheable(self, i: int) -> bool:
-        r = self.fresh.get(i)
-        # Files with images are re-checked every run: their media can change on their own.
-        return self.stats[i] is not None and (r is None or (
-            r.key is not None and not r.has_media and not any(d.code in ("QB000", "QB002") for d in r.diagnostics)))
+    def cacheable_rows(self) -> list[int]:
+        """Rows worth recording: every file with a stat, except fresh ones with images
+        (checked every run: their media can change on their own) or unreadable ones."""
+        skip = {i for i, r in self.fresh.items() if r.key is None or r.has_media
+                or any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
+        return [i for i, st in enumerate(self.stats) if st is not None and i not in skip]
 
 
 def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bool = True,
@@ -563,7 +564,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         if lint:
             extra += _run_bank_rules(table, config.options, cache, bank_results)
         if cache is not None:
-            cache.save(table, [i for i in range(len(shown)) if table.cacheable(i)], bank_results)
+            cache.save(table, bank_results)
         diags = _select(table, extra, config, lint)
     finally:
         if standby is not None:
