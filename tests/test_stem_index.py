@@ -75,6 +75,12 @@ def report(paths: list[str], digests: list[str], index: StemIndex) -> list:
 @pytest.mark.parametrize("seed", range(4))
 def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, monkeypatch):
     monkeypatch.setattr(stem_index, "BOILERPLATE_SHARE", share)  # 0.3: the cap moves with the bank size
+    ways = {"_same_files": 0, "_other_files": 0}
+    for way in ways:
+        def counted(self, *args, _way=way, _real=getattr(StemIndex, way)):
+            ways[_way] += 1
+            return _real(self, *args)
+        monkeypatch.setattr(StemIndex, way, counted)
     rnd = random.Random(seed)
     bank = Bank(rnd, 60)
     paths, digests, summaries = bank.columns()
@@ -98,7 +104,8 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
         assert report(paths, digests, kept) == report(paths, digests, fresh)
         pairs_seen += len(fresh.pairs)
         boilerplate_sets.add(frozenset(h for h in range(1, 13) if fresh._count(h) > fresh.cap))
-    assert pairs_seen > 0 and len(boilerplate_sets) > 1  # the scenario exercised both
+    assert pairs_seen > 0 and len(boilerplate_sets) > 1  # pairs, and hashes crossing the line
+    assert all(ways.values())  # edits within the same files, and files added or removed
 
 
 def test_an_update_after_one_edit_reads_only_the_edited_summary():

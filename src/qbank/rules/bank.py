@@ -12,6 +12,7 @@ import base64
 import math
 import struct
 import zlib
+from collections import Counter
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, Severity
@@ -363,9 +364,10 @@ class DuplicateStem(BankRule):
             return BankItem(bank.paths[i], bank.lines[i], bank.columns[i], None)
 
         found: list[Diagnostic] = []
+        repeated = {h for h, n in Counter(index.exact).items() if n > 1 and h is not None}
         first_of: dict[str, int] = {}
-        for i, exact in enumerate(index.exact):  # the index's rows are the bank's
-            if exact is None:
+        for i, exact in enumerate(index.exact) if repeated else ():  # the index's rows are the bank's
+            if exact not in repeated:
                 continue
             if exact not in first_of:
                 first_of[exact] = i
@@ -375,7 +377,7 @@ class DuplicateStem(BankRule):
                                     f"this stem is identical to the stem in {first.path} (line {first.line}); "
                                     "remove one question or make them ask different things",
                                     Severity.ERROR, (_where(first),)))
-        row = {p: i for i, p in enumerate(bank.paths)}
+        row = dict(zip(bank.paths, range(len(bank.paths)))) if index.pairs else {}
         partners: dict[int, list[tuple[float, int]]] = {}
         for (a, b), sim in index.pairs.items():
             earlier, later = sorted((row[a], row[b]))

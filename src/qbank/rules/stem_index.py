@@ -60,7 +60,7 @@ class StemIndex:
 
     def __init__(self) -> None:
         self.cap = 0
-        self.slot_paths: list[str | None] = []
+        self.slot_rows = array("i")           # the row (in paths) of each slot's stem; -1: dead slot
         self.offsets = array("I", [0])        # shingles of slot k: shingles[offsets[k]:offsets[k+1]]
         self.shingles = array("I")
         self.keys = array("Q")                # sorted hash << 32 | slot, over every live pool
@@ -84,16 +84,16 @@ class StemIndex:
         distinct = _distinct(index.exact)
         index.cap = boilerplate_cap(len(distinct))
         for i in distinct:
-            index._add_slot(paths[i], shingles_of(found[i]))
-        index.keys = array("Q", sorted(
-            (h << 32) | k for k in range(len(index.slot_paths)) for h in index._pool(k)))
+            index._add_slot(i, shingles_of(found[i]))
+        slots = range(len(index.slot_rows))
+        index.keys = array("Q", sorted((h << 32) | k for k in slots for h in index._pool(k)))
         postings: dict[int, list[int]] = {}
-        for k in range(len(index.slot_paths)):
+        for k in slots:
             for h in index._pool(k):
                 postings.setdefault(h, []).append(k)
-        index._counts = {h: len(slots) for h, slots in postings.items()}
+        index._counts = {h: len(holders) for h, holders in postings.items()}
         # Each pair once, from its later slot (slots are in path order here).
-        for k in range(len(index.slot_paths)):
+        for k in slots:
             index._pair_up(k, lambda h: postings.get(h, ()), below=k)
         index._counts = None
         index._sketches = {}
@@ -101,35 +101,15 @@ class StemIndex:
 
     def update(self, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> "StemIndex":
         """This index brought up to date with the bank (a new index when that is cheaper)."""
-        if paths == self.paths:  # the usual case: the same files, a few of them edited
-            changed = [i for i, (old, new) in enumerate(zip(self.digests, digests)) if old != new]
-            exact = list(self.exact)
-        else:
-            before = {p: (d, h) for p, d, h in zip(self.paths, self.digests, self.exact)}
-            changed, exact = [], []
-            for i, (p, d) in enumerate(zip(paths, digests)):
-                old = before.get(p)
-                if old is not None and old[0] == d:
-                    exact.append(old[1])
-                else:
-                    exact.append(None)
-                    changed.append(i)
-        fetched = {i: summary(i) for i in changed if digests[i] is not None}
-        for i in changed:
-            exact[i] = _exact(fetched[i]) if i in fetched else None
-        distinct = _distinct(exact)
-        if boilerplate_cap(len(distinct)) != self.cap:
+        old_paths = self.paths
+        plan = self._same_files(digests, summary) if paths == old_paths else self._other_files(paths, digests, summary)
+        exact, removed, added, fetched = plan
+        dead = self.slot_rows.count(-1)
+        alive = len(self.slot_rows) - dead - len(removed) + len(added)
+        if (boilerplate_cap(alive) != self.cap
+                or dead + len(removed) > REBUILD_DEAD_SHARE * (len(self.slot_rows) + len(added))):
             return StemIndex.build(paths, digests, summary)
-        # Set and dict operations over whole columns: this runs on every warm lint.
-        slot_of = dict(zip(self.slot_paths, range(len(self.slot_paths))))
-        slot_of.pop(None, None)
-        row_of = dict(zip(map(paths.__getitem__, distinct), distinct))
-        kept = (row_of.keys() & slot_of.keys()) - {paths[i] for i in changed}
-        removed = sorted(slot_of[p] for p in slot_of.keys() - kept)
-        added = sorted(row_of[p] for p in row_of.keys() - kept)
-        dead = self.slot_paths.count(None) + len(removed)
-        if dead > REBUILD_DEAD_SHARE * (len(self.slot_paths) + len(added)):
-            return StemIndex.build(paths, digests, summary)
+        gone = {old_paths[self.slot_rows[k]] for k in removed}
         self.paths, self.digests, self.exact = list(paths), list(digests), exact
 
         before: dict[int, int] = {}
@@ -138,11 +118,11 @@ class StemIndex:
                 before.setdefault(h, self._count(h))
             for h in self._pool(k):
                 del self.keys[bisect_left(self.keys, (h << 32) | k)]
-            self.slot_paths[k] = None
+            self.slot_rows[k] = -1
         new_slots = []
         for i in added:
             found = fetched[i] if i in fetched else summary(i)  # unchanged, newly distinct: rare
-            k = self._add_slot(paths[i], shingles_of(found))
+            k = self._add_slot(i, shingles_of(found))
             new_slots.append(k)
             for h in self._pool(k):
                 before.setdefault(h, self._count(h))
@@ -153,19 +133,60 @@ class StemIndex:
         for h, was in before.items():
             if (was <= self.cap) != (self._count(h) <= self.cap):
                 again.update(self._holders(h))
-        gone = {self.slot_paths[k] for k in again} | (slot_of.keys() - kept)
+        gone |= {self.paths[self.slot_rows[k]] for k in again}
         self.pairs = {pair: sim for pair, sim in self.pairs.items() if pair[0] not in gone and pair[1] not in gone}
         self._sketches = {}
         for k in sorted(again):
             self._pair_up(k, self._holders, below=None)
         return self
 
-    def _add_slot(self, path: str, shingles: array | None) -> int:
-        self.slot_paths.append(path)
+    def _same_files(self, digests: list[str | None], summary: Callable[[int], Any]) -> tuple:
+        """What changes when the files are those of the last update (the usual warm run):
+        only the groups of identical stems that an edited file left or joined can change
+        which of their stems is the distinct one. Whole-column work here is done in C."""
+        changed = _changed_rows(self.digests, digests)
+        exact = list(self.exact)
+        fetched = {i: summary(i) for i in changed if digests[i] is not None}
+        for i in changed:
+            exact[i] = _exact(fetched[i]) if i in fetched else None
+        groups = ({self.exact[i] for i in changed} | {exact[i] for i in changed}) - {None}
+        old_first = {r for r in (_first(self.exact, h) for h in groups) if r is not None}
+        new_first = {r for r in (_first(exact, h) for h in groups) if r is not None}
+        edited = set(changed)
+        leaving = (old_first - new_first) | (old_first & edited)
+        entering = (new_first - old_first) | (new_first & edited)
+        return exact, sorted(self.slot_rows.index(r) for r in leaving), sorted(entering), fetched
+
+    def _other_files(self, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> tuple:
+        """What changes when files were added, removed or renamed: matched by path."""
+        before = dict(zip(self.paths, zip(self.digests, self.exact)))
+        changed, exact = [], []
+        for i, (p, d) in enumerate(zip(paths, digests)):
+            old = before.get(p)
+            if old is not None and old[0] == d:
+                exact.append(old[1])
+            else:
+                exact.append(None)
+                changed.append(i)
+        fetched = {i: summary(i) for i in changed if digests[i] is not None}
+        for i in changed:
+            exact[i] = _exact(fetched[i]) if i in fetched else None
+        distinct = _distinct(exact)
+        row_of = dict(zip(map(paths.__getitem__, distinct), distinct))
+        slot_of = {self.paths[r]: k for k, r in enumerate(self.slot_rows) if r >= 0}
+        kept = (row_of.keys() & slot_of.keys()) - {paths[i] for i in changed}
+        for p in kept:  # the same stem, now at another row
+            self.slot_rows[slot_of[p]] = row_of[p]
+        removed = sorted(slot_of[p] for p in slot_of.keys() - kept)
+        added = sorted(row_of[p] for p in row_of.keys() - kept)
+        return exact, removed, added, fetched
+
+    def _add_slot(self, row: int, shingles: array | None) -> int:
+        self.slot_rows.append(row)
         if shingles is not None:
             self.shingles.extend(shingles)
         self.offsets.append(len(self.shingles))
-        return len(self.slot_paths) - 1
+        return len(self.slot_rows) - 1
 
     # --- sketches and pairs --------------------------------------------------------------
 
@@ -195,7 +216,7 @@ class StemIndex:
             return
         shared = {other for h in mine for other in holders(h)
                   if other != k and (below is None or other < below)}
-        path = self.slot_paths[k]
+        path = self.paths[self.slot_rows[k]]
         words: set[int] | None = None
         for other in sorted(shared):
             theirs = self._sketch(other)
@@ -207,7 +228,7 @@ class StemIndex:
             inter = len(words.intersection(other_words))
             sim = inter / (len(words) + len(other_words) - inter)
             if sim >= NEAR_DUPLICATE:
-                a, b = sorted((path, self.slot_paths[other]))
+                a, b = sorted((path, self.paths[self.slot_rows[other]]))
                 self.pairs[(a, b)] = sim
 
     # --- storage -------------------------------------------------------------------------
@@ -216,11 +237,9 @@ class StemIndex:
         """The index as chunks of bytes to write one after the other: a small JSON header,
         then each column as one flat block (NUL-separated text, raw little-endian arrays).
         5 MB of shingles and 10,000 paths through JSON would cost a warm run ~30 ms."""
-        row = dict(zip(self.paths, range(len(self.paths))))
-        slots = array("i", [row[p] if p is not None else -1 for p in self.slot_paths])
         blocks: list[bytes | memoryview] = [
             _join(self.paths), _join(self.digests), _join(self.exact),
-            *(_raw(values) for values in (slots, self.offsets, self.shingles, self.keys))]
+            *(_raw(values) for values in (self.slot_rows, self.offsets, self.shingles, self.keys))]
         header = {"v": VERSION, "cap": self.cap, "rows": len(self.paths), "blocks": [len(b) for b in blocks],
                   "pairs": [[a, b, sim] for (a, b), sim in sorted(self.pairs.items())]}
         head = json.dumps(header, separators=(",", ":")).encode()
@@ -252,14 +271,14 @@ class StemIndex:
             rows = int(header["rows"])
             index.paths, index.digests, index.exact = (_split(b, rows) for b in blocks[:3])
             index.paths = [p or "" for p in index.paths]
-            slots, index.offsets, index.shingles, index.keys = (
+            index.slot_rows, index.offsets, index.shingles, index.keys = (
                 _unraw(code, b) for code, b in zip("iIIQ", blocks[3:]))
-            index.slot_paths = [index.paths[r] if r >= 0 else None for r in slots]
             index.pairs = {(str(a), str(b)): float(sim) for a, b, sim in header["pairs"]}
         except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
             raise ValueError("not a stem index") from exc
-        if (len(index.offsets) != len(index.slot_paths) + 1 or index.offsets[-1] != len(index.shingles)
-                or any(key & 0xFFFFFFFF >= len(index.slot_paths) for key in index.keys[-1:])):
+        if (len(index.offsets) != len(index.slot_rows) + 1 or index.offsets[-1] != len(index.shingles)
+                or max(index.slot_rows, default=-1) >= rows or min(index.slot_rows, default=-1) < -1
+                or any(key & 0xFFFFFFFF >= len(index.slot_rows) for key in index.keys[-1:])):
             raise ValueError("not a stem index")
         return index
 
@@ -293,6 +312,23 @@ def _unraw(typecode: str, block: memoryview) -> array:
 
 def _exact(summary: Any) -> str | None:
     return summary["h"] if isinstance(summary, dict) and isinstance(summary.get("h"), str) and summary["h"] else None
+
+
+def _changed_rows(old: list, new: list) -> list[int]:
+    """Rows where two equally long columns differ, comparing blocks in C first."""
+    rows: list[int] = []
+    for start in range(0, len(new), 256):
+        stop = start + 256
+        if old[start:stop] != new[start:stop]:
+            rows.extend(i for i in range(start, min(stop, len(new))) if old[i] != new[i])
+    return rows
+
+
+def _first(column: list, value: Any) -> int | None:
+    try:
+        return column.index(value)
+    except ValueError:
+        return None
 
 
 def _distinct(exact: list[str | None]) -> list[int]:
