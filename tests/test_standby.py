@@ -59,8 +59,25 @@ def test_one_job_means_one_process(cli, bank, monkeypatch):
     cli("lint", bank)
     _edit_two(bank)
 
-    def forbidden(self, job):
+    def forbidden(self, *args):
         raise AssertionError("forked with --jobs 1")
 
     monkeypatch.setattr(Standby, "__init__", forbidden)
     cli("lint", bank, "--jobs", "1")
+
+
+def test_a_missing_path_is_still_a_usage_error(cli, bank):
+    defective_bank(bank, 12)
+    cli("lint", bank)
+    result = cli("lint", bank, bank / "nowhere")
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_files_added_and_removed_between_runs_are_seen(cli, bank):
+    defective_bank(bank, 30)
+    cli("lint", bank)
+    (bank / "t3" / "q003.yaml").unlink()
+    (bank / "t4" / "new.yaml").write_text((bank / "t4" / "q004.yaml").read_text().replace("id: q004", "id: new"))
+    warm = cli("lint", bank, "--format", "json").output
+    assert "new.yaml" in warm  # an identical stem: QB902 names the new file
+    assert warm == cli("lint", bank, "--format", "json", "--no-cache").output

@@ -67,7 +67,7 @@ class Bank:
 
 
 def report(paths: list[str], digests: list[str], index: StemIndex) -> list:
-    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, lambda i: None)
+    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, lambda i: None, list)
     return DuplicateStem()._report(bank, index)
 
 
@@ -131,6 +131,6 @@ def test_a_damaged_index_is_refused():
         with pytest.raises(ValueError):
             StemIndex.from_bytes(damage)
     rule = DuplicateStem()
-    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__)
+    bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__, lambda: summaries)
     expected, _ = rule.check_incremental(bank, RuleOptions(), None)
     assert rule.check_incremental(bank, RuleOptions(), blob[:-3])[0] == expected

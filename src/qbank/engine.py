@@ -323,16 +323,20 @@ class Cache:
 
     def summary(self, code: str, digest: str | None) -> Any:
         """A bank-rule summary by its digest (KeyError if the cache does not have it)."""
-        found = self.delta_sums.get(code)
-        if isinstance(found, dict) and digest in found:
-            return found[digest]
+        return self.store(code)[digest]
+
+    def store(self, code: str) -> dict[str, Any]:
+        """Every summary of one bank rule the cache has, by digest (the delta's included)."""
         if code not in self._stores:
             try:
                 blob = self._read_store(code)
                 self._stores[code] = blob["s"] if isinstance(blob.get("s"), dict) else {}
             except (OSError, ValueError, UnicodeDecodeError, RecursionError, AttributeError):
                 self._stores[code] = {}
-        return self._stores[code][digest]
+            extra = self.delta_sums.get(code)
+            if isinstance(extra, dict):
+                self._stores[code].update(extra)
+        return self._stores[code]
 
     def _read_store(self, code: str) -> dict:
         with open(self.folder / f"lint-{self.tag}.{code}.json", "rb") as fh:
@@ -543,10 +547,13 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     config = config or load_config(paths)
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+    def find() -> list[str]:  # as named: relative paths stay relative
+        return [p for p in discover_paths(paths) if not config.excluded(p)]
+
     standby = None
     if cache is not None and cache.file.exists() and Standby.available(jobs):
         try:
-            standby = Standby(job)  # imports the checker while this process scans the bank
+            standby = Standby(job, find)  # walks the bank and imports the checker meanwhile
         except OSError:
             standby = None
     # The run makes many long-lived objects and no garbage cycles worth collecting; the
@@ -557,7 +564,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     try:
         if cache is not None:
             cache.load()
-        shown = [p for p in discover_paths(paths) if not config.excluded(p)]  # as named: relative stays relative
+        shown = (standby.discovered() if standby is not None else None) or find()
         table = _check_all(shown, job, jobs, cache, standby)
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
@@ -765,7 +772,8 @@ def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], optio
     """One bank rule over every file's summary; a stateful rule gets its state from the
     cache and leaves the new one there."""
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
-                     lambda i: _summary(table, i, rule.code, cache, options))
+                     lambda i: _summary(table, i, rule.code, cache, options),
+                     lambda: _summaries(table, rule.code, cache, options))
     state = cache.rule_state(rule.code) if cache is not None and rule.stateful else None
     try:
         found, state = rule.check_incremental(bank, options, state)
@@ -781,6 +789,20 @@ def _bank_rules_by_code() -> dict:
     from .rules import bank_rules
 
     return {r.code: r for r in bank_rules()}
+
+
+def _summaries(table: Table, code: str, cache: Cache | None, options: RuleOptions) -> list[Any]:
+    """Every file's summary for a bank rule, in order (files without one left out), read in
+    one batch: computed this run, else from the cache's store, else by checking the file."""
+    column = table.digests.get(code, [])
+    known = dict(cache.store(code)) if cache is not None else {}
+    known.update(table.summaries.get(code, {}))
+    missing = object()
+    found = [known.get(d, missing) for d in column if d is not None]
+    if any(v is missing for v in found):
+        rows = [i for i, d in enumerate(column) if d is not None]
+        found = [v if v is not missing else _summary(table, i, code, cache, options) for i, v in zip(rows, found)]
+    return found
 
 
 def _summary(table: Table, i: int, code: str, cache: Cache | None, options: RuleOptions) -> Any:

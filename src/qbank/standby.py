@@ -1,13 +1,14 @@
 """A checker on standby for warm runs.
 
-A warm `qbank lint` spends most of its time on two independent things: walking the bank
-and reading the cache (the parent), and importing the YAML loader, the schema validator
+A warm `qbank lint` spends most of its time on two independent things: reading the cache
+and stat-ing every file (the parent), and importing the YAML loader, the schema validator
 and the rules for the few files that changed (~30 ms of imports). So a warm run forks a
-child as it starts; the child does the imports while the parent works out which files
-changed, then checks them and sends the results back. With two cores or more the imports
-leave the critical path. Results travel as plain values through marshal (our own two
-processes, over a private pipe; no pickle to import). Anything unexpected (no fork, a child that died, a garbled
-reply) makes the parent check the files itself: the standby can only save time.
+child as it starts. The child walks the bank while the parent reads the cache, sends the
+file list, imports the checker while the parent works out which files changed, then
+checks those and sends the results back. With two cores or more the walk and the imports
+leave the critical path. Messages are plain values through marshal (our own two
+processes, over private pipes). Anything unexpected (no fork, a child that died, a garbled
+reply) makes the parent do the work itself: the standby can only save time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import marshal
 import os
 import signal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from .engine import FileResult, Job
@@ -24,9 +25,9 @@ MAX_FILES = 64  # more changed files than this go to the worker pool instead
 
 
 class Standby:
-    """A forked child waiting for a list of paths to check (see the module docstring)."""
+    """A forked child (see the module docstring): ``discovered()``, then ``check(paths)``."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, discover: Callable[[], list[str]]) -> None:
         self.pid = 0
         requests, self._requests = os.pipe()
         self._replies, replies = os.pipe()
@@ -41,7 +42,7 @@ class Standby:
             try:
                 os.close(self._requests)
                 os.close(self._replies)
-                _serve(job, requests, replies)
+                _serve(job, discover, requests, replies)
                 code = 0
             except BaseException:  # nothing from here may reach the user's terminal
                 pass
@@ -55,15 +56,21 @@ class Standby:
     def available(jobs: int | None) -> bool:
         return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and jobs != 1
 
+    def discovered(self) -> list[str] | None:
+        """The question files the child found (None: it could not say; walk here)."""
+        try:
+            found = _receive(self._replies)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return found if isinstance(found, list) and all(isinstance(p, str) for p in found) else None
+
     def check(self, paths: list[str]) -> list[FileResult] | None:
         """The child's results for ``paths``, in order; None if it could not give them."""
         try:
             from .engine import FileResult
 
-            _write_all(self._requests, marshal.dumps(paths))
-            os.close(self._requests)
-            self._requests = -1
-            results = [FileResult.from_wire(v) for v in marshal.loads(_read_all(self._replies))]
+            _send(self._requests, paths)
+            results = [FileResult.from_wire(v) for v in _receive(self._replies)]
             return results if [r.path for r in results] == paths else None
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
@@ -91,7 +98,13 @@ class Standby:
             self.pid = 0
 
 
-def _serve(job: Job, requests: int, replies: int) -> None:
+def _serve(job: Job, discover: Callable[[], list[str]], requests: int, replies: int) -> None:
+    try:
+        found: list[str] | None = discover()
+    except Exception:  # the parent walks again and reports the problem itself
+        found = None
+    _send(replies, found)
+
     import importlib
 
     from . import rules, schema
@@ -102,21 +115,27 @@ def _serve(job: Job, requests: int, replies: int) -> None:
         importlib.import_module(f"qbank.{name}")
     rules.item_rules()
     schema.fast_is_valid()
-    data = _read_all(requests)
-    if not data:  # nothing to check: the parent closed the pipe
-        return
-    paths = marshal.loads(data)
-    _write_all(replies, marshal.dumps([check_file(p, None, job).to_wire() for p in paths]))
+    paths = _receive(requests)
+    _send(replies, [check_file(p, None, job).to_wire() for p in paths])
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
+def _send(fd: int, value: Any) -> None:
+    data = marshal.dumps(value)
+    view = memoryview(len(data).to_bytes(8, "little") + data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _receive(fd: int) -> Any:
+    return marshal.loads(_read_exact(fd, int.from_bytes(_read_exact(fd, 8), "little")))
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the standby closed its pipe")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

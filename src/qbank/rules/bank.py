@@ -342,7 +342,7 @@ class DuplicateStem(BankRule):
 
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
         bank = BankInput([it.path for it in items], [it.line for it in items], [it.column for it in items],
-                         ["-"] * len(items), lambda i: items[i].summary)
+                         ["-"] * len(items), lambda i: items[i].summary, lambda: [it.summary for it in items])
         yield from self.check_incremental(bank, options, None)[0]
 
     def check_incremental(self, bank: BankInput, options: RuleOptions,
@@ -660,14 +660,17 @@ class SharedOptionSet(BankRule):
             if o.correct or not norms[i] or norms[i] in seen:
                 continue
             seen.add(norms[i])
-            distractors.append([_h(norms[i], 6), " ".join(o.text.split())[:60]])
-        return {"o": _h("\x1f".join(sorted(norms))), "d": distractors}
+            distractors.append((_h(norms[i], 6), " ".join(o.text.split())[:60]))
+        # Three strings, not nested lists: a rerun reads 10,000 of these from the cache.
+        return [_h("\x1f".join(sorted(norms))), " ".join(h for h, _ in distractors),
+                "\t".join(label for _, label in distractors)]
 
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
-        valid = [it for it in items if isinstance(it.summary, dict) and "o" in it.summary]
+        valid = [it for it in items if isinstance(it.summary, list) and len(it.summary) == 3
+                 and all(isinstance(part, str) for part in it.summary)]
         sets: dict[str, list[int]] = {}
         for i, it in enumerate(valid):
-            sets.setdefault(it.summary["o"], []).append(i)
+            sets.setdefault(it.summary[0], []).append(i)
         reported_groups: list[set[int]] = []
         for group in sets.values():
             if len(group) >= SHARED_SET_MIN:
@@ -683,12 +686,9 @@ class SharedOptionSet(BankRule):
         if n < SHARED_DISTRACTOR_MIN_ITEMS:
             return
         uses: dict[str, list[int]] = {}
-        label: dict[str, str] = {}
         for i, it in enumerate(valid):
-            for entry in it.summary.get("d") or ():
-                if isinstance(entry, list) and len(entry) == 2:
-                    uses.setdefault(entry[0], []).append(i)
-                    label.setdefault(entry[0], entry[1])
+            for h in it.summary[1].split():
+                uses.setdefault(h, []).append(i)
         for h, idx in uses.items():
             count = len(idx)
             if count < SHARED_DISTRACTOR_MIN_COUNT or count <= SHARED_DISTRACTOR_SHARE * n:
@@ -698,7 +698,9 @@ class SharedOptionSet(BankRule):
             from .text import quote
 
             at = valid[idx[0]]
+            hashes, labels = at.summary[1].split(), at.summary[2].split("\t")
+            label = labels[hashes.index(h)] if len(labels) == len(hashes) else h
             yield _bank_diag(self, at,
-                             f"the distractor {quote(label[h])} appears in {count} of {n} questions "
+                             f"the distractor {quote(label)} appears in {count} of {n} questions "
                              f"({count / n:.0%}); write distractors specific to each question",
                              related=tuple(_where(valid[i]) for i in idx[1:11]))
