@@ -666,33 +666,39 @@ class SharedOptionSet(BankRule):
                 "\t".join(label for _, label in distractors)]
 
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
-        valid = [it for it in items if isinstance(it.summary, list) and len(it.summary) == 3
-                 and all(isinstance(part, str) for part in it.summary)]
+        valid = [it for it in items if type(it.summary) is list and len(it.summary) == 3
+                 and all(type(part) is str for part in it.summary)]
+        # Count first (in C), then look at the few hashes over a threshold: a warm run that
+        # reruns this rule after an option edit goes through 10,000 summaries.
+        set_counts = Counter(it.summary[0] for it in valid)
+        big = {o for o, count in set_counts.items() if count >= SHARED_SET_MIN}
         sets: dict[str, list[int]] = {}
-        for i, it in enumerate(valid):
-            sets.setdefault(it.summary[0], []).append(i)
+        for i, it in enumerate(valid) if big else ():
+            if it.summary[0] in big:
+                sets.setdefault(it.summary[0], []).append(i)
         reported_groups: list[set[int]] = []
         for group in sets.values():
-            if len(group) >= SHARED_SET_MIN:
-                reported_groups.append(set(group))
-                at = valid[group[SHARED_SET_MIN - 1]]
-                others = [valid[i] for i in group if valid[i] is not at]
-                names = ", ".join(o.path for o in others[:3]) + (" and more" if len(others) > 3 else "")
-                yield _bank_diag(self, at,
-                                 f"this option set is used by {len(group)} questions (also {names}); write "
-                                 "options specific to each question",
-                                 related=tuple(_where(o) for o in others[:10]))
+            reported_groups.append(set(group))
+            at = valid[group[SHARED_SET_MIN - 1]]
+            others = [valid[i] for i in group if valid[i] is not at]
+            names = ", ".join(o.path for o in others[:3]) + (" and more" if len(others) > 3 else "")
+            yield _bank_diag(self, at,
+                             f"this option set is used by {len(group)} questions (also {names}); write "
+                             "options specific to each question",
+                             related=tuple(_where(o) for o in others[:10]))
         n = len(valid)
         if n < SHARED_DISTRACTOR_MIN_ITEMS:
             return
+        counts = Counter(h for it in valid for h in it.summary[1].split())
+        hot = {h for h, count in counts.items()
+               if count >= SHARED_DISTRACTOR_MIN_COUNT and count > SHARED_DISTRACTOR_SHARE * n}
         uses: dict[str, list[int]] = {}
-        for i, it in enumerate(valid):
+        for i, it in enumerate(valid) if hot else ():
             for h in it.summary[1].split():
-                uses.setdefault(h, []).append(i)
+                if h in hot:
+                    uses.setdefault(h, []).append(i)
         for h, idx in uses.items():
             count = len(idx)
-            if count < SHARED_DISTRACTOR_MIN_COUNT or count <= SHARED_DISTRACTOR_SHARE * n:
-                continue
             if any(set(idx) <= g for g in reported_groups):
                 continue
             from .text import quote
