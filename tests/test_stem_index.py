@@ -71,10 +71,11 @@ def report(paths: list[str], digests: list[str], index: StemIndex) -> list:
     return DuplicateStem()._report(bank, index)
 
 
-@pytest.mark.parametrize("share", [stem_index.BOILERPLATE_SHARE, 0.3])
+@pytest.mark.parametrize("share", [stem_index.BOILERPLATE_SHARE, 0.5])
 @pytest.mark.parametrize("seed", range(4))
 def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, monkeypatch):
-    monkeypatch.setattr(stem_index, "BOILERPLATE_SHARE", share)  # 0.3: the cap moves with the bank size
+    monkeypatch.setattr(stem_index, "BOILERPLATE_SHARE", share)  # 0.5: the cap moves with the bank size
+    monkeypatch.setattr(stem_index, "BOILERPLATE_MAX", 10**6)
     ways = {"_same_files": 0, "_other_files": 0}
     for way in ways:
         def counted(self, *args, _way=way, _real=getattr(StemIndex, way)):
@@ -85,7 +86,7 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
     bank = Bank(rnd, 60)
     paths, digests, summaries = bank.columns()
     kept = StemIndex.build(paths, digests, summaries.__getitem__)
-    pairs_seen, boilerplate_sets = 0, set()
+    pairs_seen, boilerplate_sets, caps = 0, set(), set()
     for _ in range(60):
         for _ in range(rnd.choice([1, 1, 1, 2, 5])):
             bank.edit()
@@ -103,9 +104,11 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
         assert (kept.paths, kept.digests, kept.exact) == (fresh.paths, fresh.digests, fresh.exact)
         assert report(paths, digests, kept) == report(paths, digests, fresh)
         pairs_seen += len(fresh.pairs)
+        caps.add(fresh.cap)
         boilerplate_sets.add(frozenset(h for h in range(1, 13) if fresh._count(h) > fresh.cap))
     assert pairs_seen > 0 and len(boilerplate_sets) > 1  # pairs, and hashes crossing the line
     assert all(ways.values())  # edits within the same files, and files added or removed
+    assert len(caps) > 1 or share == stem_index.BOILERPLATE_SHARE  # the cap moved: a rebuild
 
 
 def test_an_update_after_one_edit_reads_only_the_edited_summary():

@@ -1,5 +1,10 @@
 """The pipeline: discover -> load -> validate -> lint (per file, cached, in parallel) ->
-bank rules -> config and suppressions. Every command reads the bank through here."""
+bank rules -> config and suppressions. Every command reads the bank through here.
+
+A warm run (a cache to read) is shaped for speed: the per-file facts live in columns
+(``Table``), files whose stat is unchanged are answered from the cache without being read,
+the few changed files go to a standby checker forked as the run starts (standby.py), and
+the cache gets a small delta instead of a rewrite."""
 
 from __future__ import annotations
 
@@ -195,6 +200,8 @@ class Cache:
       ``REBASE_SHARE`` of the bank.
     - ``lint-<tag>.<rule>.json``: each bank rule's summaries by digest, read only when that
       rule must run again.
+    - ``lint-<tag>.<rule>.state``: what a stateful bank rule keeps between runs (QB902's
+      stem index), in the rule's own format, which the rule checks before using.
 
     A file whose size and mtime (ns) are those recorded, and that was last modified more
     than a second before the run that recorded it started (git's "racily clean" rule), is

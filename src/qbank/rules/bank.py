@@ -250,12 +250,13 @@ class DuplicateStem(BankRule):
         ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard): a
         warning. Reported at the later file (in path order), naming the most similar earlier
         one. Scales to 100,000 questions: each stem's sketch (its smallest shingle hashes,
-        leaving out boilerplate phrases found in more than 0.5% of the stems) goes into an
-        inverted index, and only stems whose sketches share two hashes are compared. The
-        index is kept in the lint cache, so after an edit only the edited stems are
-        compared again, with exactly the result of a run from scratch. A phrase shared by a
-        family of more than 0.5% of the stems is boilerplate, so a templated family that
-        large is not reported as near-duplicates.
+        leaving out boilerplate phrases: those in more than 0.5% of the stems, at least 20
+        and at most 64) goes into an inverted index, and only stems whose sketches share two
+        hashes are compared. The index is kept in the lint cache, so after an edit only the
+        edited stems are compared again, with exactly the result of a run from scratch.
+        Because the phrases a family of near-identical stems shares count as boilerplate
+        once the family is that large, a templated family of more than 64 stems (or 0.5%
+        of the bank) is not reported as near-duplicates.
     Why:
         Duplicates inflate a bank, let one item cue another, and drift apart when only one
         copy is corrected (Haladyna et al. 2002, H#4).

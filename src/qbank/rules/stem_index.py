@@ -3,8 +3,8 @@ next run, after a few edits, looks again only at the stems that changed.
 
 Each distinct stem (the first of each group of identical stems, in path order) has a pool:
 its 16 smallest shingle hashes. A pool hash held by more than ``cap`` pools (0.5% of the
-stems, at least 20) is boilerplate ("what should the"); a stem's sketch is the first 8 pool
-hashes that are not. Two stems are candidates when their sketches share two hashes (one,
+stems, at least 20 and at most 64) is boilerplate ("what should the"); a stem's sketch is
+the first 8 pool hashes that are not. Two stems are candidates when their sketches share two hashes (one,
 if a sketch has only one), and a near-duplicate pair when, on top, the Jaccard overlap of
 all their shingles is at least 0.7. Whether a pair is reported depends on the two stems
 and on whether their pool hashes are boilerplate, nothing else, so an edit changes only
@@ -20,19 +20,24 @@ import json
 import sys
 from array import array
 from bisect import bisect_left, insort
-from typing import Any, Callable, Iterable
+from collections import Counter
+from typing import Any, Callable
 
 POOL = 16
 SKETCH = 8
 NEAR_DUPLICATE = 0.7
 BOILERPLATE_SHARE = 0.005
+BOILERPLATE_MAX = 64       # ...but never more than this many stems: it bounds the work per stem
 REBUILD_DEAD_SHARE = 0.25  # rebuild from scratch when this share of slots is dead
 VERSION = 1
 MAGIC = b"qbank-stem-index\n"
 
 
 def boilerplate_cap(stems: int) -> int:
-    return max(20, int(stems * BOILERPLATE_SHARE))
+    """How many pools a hash may be in and still not be boilerplate: 0.5% of the stems,
+    at least 20 and at most 64 (so a stem's sketch never leads to more than 8 x 64
+    candidates, whatever the size of the bank)."""
+    return max(20, min(BOILERPLATE_MAX, int(stems * BOILERPLATE_SHARE)))
 
 
 def shingles_of(summary: Any) -> array | None:
@@ -70,7 +75,7 @@ class StemIndex:
         self.digests: list[str | None] = []
         self.exact: list[str | None] = []
         self._sketches: dict[int, list[int]] = {}
-        self._counts: dict[int, int] | None = None  # while building: hash -> pools holding it
+        self._counts: Counter[int] | None = None  # while building: hash -> pools holding it
 
     # --- building and updating -----------------------------------------------------------
 
@@ -87,14 +92,16 @@ class StemIndex:
             index._add_slot(i, shingles_of(found[i]))
         slots = range(len(index.slot_rows))
         index.keys = array("Q", sorted((h << 32) | k for k in slots for h in index._pool(k)))
-        postings: dict[int, list[int]] = {}
+        index._counts = Counter(h for k in slots for h in index._pool(k))
+        # Each pair once, from its later slot (slots are in path order here), against the
+        # earlier slots whose sketches hold the same hashes.
+        earlier: dict[int, list[int]] = {}
         for k in slots:
-            for h in index._pool(k):
-                postings.setdefault(h, []).append(k)
-        index._counts = {h: len(holders) for h, holders in postings.items()}
-        # Each pair once, from its later slot (slots are in path order here).
-        for k in slots:
-            index._pair_up(k, lambda h: postings.get(h, ()), below=k)
+            sketch = index._sketch(k)
+            shared = Counter(o for h in sketch for o in earlier.get(h, ()))
+            index._pair_up(k, [o for o, n in shared.items() if n >= 2 or index._enough(k, o, n)])
+            for h in sketch:
+                earlier.setdefault(h, []).append(k)
         index._counts = None
         index._sketches = {}
         return index
@@ -137,7 +144,9 @@ class StemIndex:
         self.pairs = {pair: sim for pair, sim in self.pairs.items() if pair[0] not in gone and pair[1] not in gone}
         self._sketches = {}
         for k in sorted(again):
-            self._pair_up(k, self._holders, below=None)
+            mine = self._sketch(k)
+            shared = Counter(o for h in mine for o in self._holders(h) if o != k and h in self._sketch(o))
+            self._pair_up(k, [o for o, n in shared.items() if self._enough(k, o, n)])
         return self
 
     def _same_files(self, digests: list[str | None], summary: Callable[[int], Any]) -> tuple:
@@ -196,7 +205,7 @@ class StemIndex:
 
     def _count(self, h: int) -> int:
         if self._counts is not None:
-            return self._counts.get(h, 0)
+            return self._counts[h]
         return bisect_left(self.keys, (h + 1) << 32) - bisect_left(self.keys, h << 32)
 
     def _holders(self, h: int) -> list[int]:
@@ -209,24 +218,25 @@ class StemIndex:
             sketch = self._sketches[k] = [h for h in self._pool(k) if self._count(h) <= self.cap][:SKETCH]
         return sketch
 
-    def _pair_up(self, k: int, holders: Callable[[int], Iterable[int]], below: int | None) -> None:
-        """Record slot ``k``'s near-duplicate pairs (with slots under ``below`` only, if given)."""
-        mine = self._sketch(k)
-        if not mine:
-            return
-        shared = {other for h in mine for other in holders(h)
-                  if other != k and (below is None or other < below)}
+    def _enough(self, k: int, other: int, shared: int) -> bool:
+        """Whether two stems whose sketches share ``shared`` hashes are candidates: two
+        shared hashes, or one when a sketch has only one."""
+        return shared >= min(2, len(self._sketch(k)), len(self._sketch(other)))
+
+    def _pair_up(self, k: int, candidates: list[int]) -> None:
+        """Record the near-duplicate pairs of slot ``k`` and its candidates (exact Jaccard)."""
+        start, end = self.offsets[k], self.offsets[k + 1]
         path = self.paths[self.slot_rows[k]]
         words: set[int] | None = None
-        for other in sorted(shared):
-            theirs = self._sketch(other)
-            if sum(1 for h in mine if h in theirs) < min(2, len(mine), len(theirs)):
+        for other in candidates:
+            o_start, o_end = self.offsets[other], self.offsets[other + 1]
+            small, large = sorted((end - start, o_end - o_start))
+            if small < NEAR_DUPLICATE * large:  # an exact bound: J <= |smaller| / |larger|
                 continue
             if words is None:
-                words = set(self.shingles[self.offsets[k]:self.offsets[k + 1]])
-            other_words = self.shingles[self.offsets[other]:self.offsets[other + 1]]
-            inter = len(words.intersection(other_words))
-            sim = inter / (len(words) + len(other_words) - inter)
+                words = set(self.shingles[start:end])
+            inter = len(words.intersection(self.shingles[o_start:o_end]))
+            sim = inter / (small + large - inter)
             if sim >= NEAR_DUPLICATE:
                 a, b = sorted((path, self.paths[self.slot_rows[other]]))
                 self.pairs[(a, b)] = sim
