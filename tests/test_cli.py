@@ -43,6 +43,28 @@ def test_installed_command_works_from_another_folder(tmp_path):
     assert "All checks passed" in proc.stdout
 
 
+def test_the_console_script_exits_fast_but_finishes_its_work(tmp_path, cli, monkeypatch):
+    """`qbank` skips tearing down the interpreter: output, exit codes and written files
+    must be exactly those of a normal exit."""
+    exe = shutil.which("qbank", path=str(Path(sys.executable).parent)) or shutil.which("qbank")
+    assert exe, "the qbank console script is not installed"
+    bank = tmp_path / "mybank"
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    write(bank, "bad.yaml", GOOD.format(id="q2").replace("    correct: true\n", ""))
+    env = {**os.environ, "PYTHONPATH": ""}
+    proc = subprocess.run([exe, "lint", "mybank", "--format", "json", "--no-cache"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env)
+    monkeypatch.chdir(tmp_path)
+    assert proc.returncode == 1 and proc.stdout == cli("lint", "mybank", "--format", "json", "--no-cache").output
+    (bank / "bad.yaml").unlink()
+    for out, run in ((tmp_path / "script", lambda *a: subprocess.run([exe, *map(str, a)], env=env)),
+                     (tmp_path / "inproc", cli)):
+        run("export", "--anki", "--out", out, bank)
+        run("export", "--qti21", "--out", out, bank)
+    for name in ("mybank.apkg", "mybank.qti21.zip"):
+        assert (tmp_path / "script" / name).read_bytes() == (tmp_path / "inproc" / name).read_bytes()
+
+
 def test_bundled_schema_is_the_repository_schema():
     from qbank.schema import schema_text
 
