@@ -190,6 +190,22 @@ def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, ba
     assert sorted(json.loads(delta.read_text())["rows"]) == [str(comment), str(stem)]
 
 
+def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
+    defective_bank(bank, 12)
+    _age(bank)
+    cli("lint", bank)
+    path = bank / "t1" / "q001.yaml"
+    original = path.read_text()
+    first, second = (original.replace("trouble sleeping", f"trouble sleeping {w}") for w in ("badly", "again"))
+    for text in (first, second, first):  # back to a summary an earlier delta (not the base) had
+        path.write_text(text)
+        assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
+        _, delta = _cache_files(bank)
+        blob = json.loads(delta.read_text())
+        digest = blob["rows"][str(path)][-1]["QB902"]
+        assert digest in blob["sum"]["QB902"]
+
+
 def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank):
     defective_bank(bank, 12)
     _age(bank)

@@ -232,6 +232,8 @@ class Cache:
         self.delta_sums: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, int] | None = None
         self._stores: dict[str, dict[str, Any]] = {}
+        self._shadowed: dict[str, set[str]] = {}   # bank rule -> base digests the delta replaced
+        self._base_sets: dict[str, set[str]] = {}
         self.states: dict[str, Any] = {}     # bank rule -> state to keep (see BankRule.stateful)
 
     def load(self) -> None:
@@ -239,16 +241,17 @@ class Cache:
         try:
             self._load_base()
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
-            self.__init_empty()
+            self._reset()
             return
         try:
             self._load_delta()
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
             pass  # base rows stay; a stale one fails its stat check and is checked again
 
-    def __init_empty(self) -> None:
+    def _reset(self) -> None:
         self.paths, self.cols, self.sd, self.diags, self.sups, self.bank = [], {c: [] for c in ROW}, {}, {}, {}, {}
         self.by_path, self.base_n, self.delta_rows, self.delta_sums = {}, 0, set(), {}
+        self.base_ref = self.delta_ref = 0
 
     def _read(self, path: Path) -> dict:
         with open(path, "rb") as fh:
@@ -294,6 +297,8 @@ class Cache:
             for name, value in zip(ROW, row):
                 self.cols[name][i] = value
             for code, col in self.sd.items():
+                if i < self.base_n and col[i] is not None:
+                    self._shadowed.setdefault(code, set()).add(col[i])
                 col[i] = row[-1].get(code)
             for code, digest in row[-1].items():
                 if code not in self.sd:
@@ -450,12 +455,13 @@ class Cache:
                 sups[k] = [v.to_list() for v in r.suppressions]
         return diags, sups
 
-    def _base_digests(self, code: str) -> set:
-        """The digests the base's store holds: exactly those its columns name."""
-        if not hasattr(self, "_base_sets"):
-            self._base_sets: dict[str, set] = {}
+    def _base_digests(self, code: str) -> set[str]:
+        """The digests the base's store holds: exactly those its columns named before the
+        delta replaced some of its rows."""
         if code not in self._base_sets:
-            self._base_sets[code] = set(self.sd.get(code, [])[:self.base_n])
+            column = self.sd.get(code, [])[:self.base_n]
+            found = {d for i, d in enumerate(column) if i not in self.delta_rows} if self.delta_rows else set(column)
+            self._base_sets[code] = found | self._shadowed.get(code, set())
         return self._base_sets[code]
 
     def _value(self, table: Table, code: str, digest: str) -> Any:
