@@ -194,16 +194,14 @@ def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
     defective_bank(bank, 12)
     _age(bank)
     cli("lint", bank)
-    path = bank / "t1" / "q001.yaml"
-    original = path.read_text()
-    first, second = (original.replace("trouble sleeping", f"trouble sleeping {w}") for w in ("badly", "again"))
-    for text in (first, second, first):  # back to a summary an earlier delta (not the base) had
-        path.write_text(text)
+    edited, other = bank / "t1" / "q001.yaml", bank / "t2" / "q002.yaml"
+    edited.write_text(edited.read_text().replace("trouble sleeping", "trouble sleeping badly"))
+    for _ in range(2):  # the second run carries the edited row forward into a new delta
         assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
         _, delta = _cache_files(bank)
         blob = json.loads(delta.read_text())
-        digest = blob["rows"][str(path)][-1]["QB902"]
-        assert digest in blob["sum"]["QB902"]
+        assert blob["rows"][str(edited)][-1]["QB902"] in blob["sum"]["QB902"]
+        other.write_text(other.read_text() + "# reviewed\n")
 
 
 def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank):
