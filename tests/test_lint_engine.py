@@ -204,6 +204,25 @@ def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
         other.write_text(other.read_text() + "# reviewed\n")
 
 
+def test_runs_after_an_edit_do_not_read_the_summary_stores(cli, bank, monkeypatch):
+    from qbank.engine import Cache
+
+    defective_bank(bank, 12)
+    _age(bank)
+    cli("lint", bank)
+    edited = bank / "t1" / "q001.yaml"
+    edited.write_text(edited.read_text().replace("trouble sleeping", "trouble sleeping badly"))
+    cli("lint", bank)  # QB902 runs again from its state; the delta keeps the new summary
+
+    def forbidden(self, code):
+        raise AssertionError(f"read the whole {code} store")
+
+    monkeypatch.setattr(Cache, "_read_store", forbidden)
+    other = bank / "t2" / "q002.yaml"
+    other.write_text(other.read_text() + "# reviewed\n")
+    cli("lint", bank)
+
+
 def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank):
     defective_bank(bank, 12)
     _age(bank)

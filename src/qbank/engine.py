@@ -335,6 +335,9 @@ class Cache:
 
     def summary(self, code: str, digest: str | None) -> Any:
         """A bank-rule summary by its digest (KeyError if the cache does not have it)."""
+        extra = self.delta_sums.get(code)
+        if isinstance(extra, dict) and digest in extra:
+            return extra[digest]  # without reading the whole store
         return self.store(code)[digest]
 
     def store(self, code: str) -> dict[str, Any]:
