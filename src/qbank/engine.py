@@ -565,6 +565,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     config = config or load_config(paths)
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+
     def find() -> list[str]:  # as named: relative paths stay relative
         return [p for p in discover_paths(paths) if not config.excluded(p)]
 

@@ -4,9 +4,9 @@ next run, after a few edits, looks again only at the stems that changed.
 Each distinct stem (the first of each group of identical stems, in path order) has a pool:
 its 16 smallest shingle hashes. A pool hash held by more than ``cap`` pools (0.5% of the
 stems, at least 20 and at most 64) is boilerplate ("what should the"); a stem's sketch is
-the first 8 pool hashes that are not. Two stems are candidates when their sketches share two hashes (one,
-if a sketch has only one), and a near-duplicate pair when, on top, the Jaccard overlap of
-all their shingles is at least 0.7. Whether a pair is reported depends on the two stems
+the first 8 pool hashes that are not. Two stems are candidates when their sketches share
+two hashes (one, if a sketch has only one), and a near-duplicate pair when, on top, the
+Jaccard overlap of all their shingles is at least 0.7. Whether a pair is reported depends on the two stems
 and on whether their pool hashes are boilerplate, nothing else, so an edit changes only
 the pairs of the stems it touches (and, when it tips a hash over or under ``cap``, of the
 stems holding that hash); everything else is kept. A run with the index and a run
@@ -45,18 +45,13 @@ def shingles_of(summary: Any) -> array | None:
     if not isinstance(summary, dict) or not summary.get("h"):
         return None
     try:
-        hashes = _unpack("I", summary["s"])
+        hashes = array("I")
+        hashes.frombytes(base64.b64decode(summary["s"], validate=True))
     except (ValueError, TypeError, KeyError):
         return None
-    return hashes if len(hashes) else None
-
-
-def _unpack(typecode: str, text: str) -> array:
-    values = array(typecode)
-    values.frombytes(base64.b64decode(text, validate=True))
     if sys.byteorder != "little":
-        values.byteswap()
-    return values
+        hashes.byteswap()
+    return hashes if len(hashes) else None
 
 
 class StemIndex:
