@@ -234,7 +234,6 @@ class Cache:
         self._by_key: dict[str, int] | None = None
         self._stores: dict[str, dict[str, Any]] = {}
         self._shadowed: dict[str, set[str]] = {}   # bank rule -> base digests the delta replaced
-        self._base_sets: dict[str, set[str]] = {}
         self.states: dict[str, Any] = {}     # bank rule -> state to keep (see BankRule.stateful)
 
     def load(self) -> None:
@@ -433,7 +432,7 @@ class Cache:
         sums: dict[str, dict[str, Any]] = {}
         for row in delta.values():
             for code, digest in row[-1].items():
-                if digest not in self._base_digests(code):
+                if not self._in_base_store(code, digest):
                     sums.setdefault(code, {})[digest] = self._value(table, code, digest)
         diags, sups = self._findings(table, keys)
         blob = {"tag": self.tag, "ref": self.started, "rows": delta, "diags": diags, "sups": sups,
@@ -460,14 +459,20 @@ class Cache:
                 sups[k] = [v.to_list() for v in r.suppressions]
         return diags, sups
 
-    def _base_digests(self, code: str) -> set[str]:
-        """The digests the base's store holds: exactly those its columns named before the
-        delta replaced some of its rows."""
-        if code not in self._base_sets:
-            column = self.sd.get(code, [])[:self.base_n]
-            found = {d for i, d in enumerate(column) if i not in self.delta_rows} if self.delta_rows else set(column)
-            self._base_sets[code] = found | self._shadowed.get(code, set())
-        return self._base_sets[code]
+    def _in_base_store(self, code: str, digest: str) -> bool:
+        """Whether the base's store holds ``digest``: it holds exactly the digests its
+        columns named before the delta replaced some of its rows."""
+        if digest in self._shadowed.get(code, ()):
+            return True
+        column, start = self.sd.get(code, []), 0
+        while True:  # list.index scans in C: cheaper than a set of the whole column
+            try:
+                i = column.index(digest, start, self.base_n)
+            except ValueError:
+                return False
+            if i not in self.delta_rows:
+                return True
+            start = i + 1
 
     def _value(self, table: Table, code: str, digest: str) -> Any:
         fresh = table.summaries.get(code, {})
@@ -556,6 +561,8 @@ class Table:
         (checked every run: their media can change on their own) or unreadable ones."""
         skip = {i for i, r in self.fresh.items() if r.key is None or r.has_media
                 or any(d.code in ("QB000", "QB002") for d in r.diagnostics)}
+        if not skip and None not in self.stats:
+            return list(range(len(self.stats)))
         return [i for i, st in enumerate(self.stats) if st is not None and i not in skip]
 
 
@@ -702,9 +709,10 @@ def _select(table: Table, extra: list[Diagnostic], config: Config, lint: bool) -
 
         known = set(all_rules())
     diags: list[Diagnostic] = []
+    cwd = os.getcwd()
     for path in per_file.keys() | sups.keys():
         file_diags = per_file.get(path, [])
-        rel = _relative(path, config.root)
+        rel = _relative(path, config.root, cwd)
         selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
         if lint:
             selected = suppress.apply(path, selected, sups.get(path, []), known,
@@ -723,9 +731,9 @@ def load_bank(paths: list[Path] | None = None, *, lint: bool = False, jobs: int 
     return bank
 
 
-def _relative(path: str, root: Path) -> str:
+def _relative(path: str, root: Path, cwd: str) -> str:
     """``path`` relative to the bank root, with forward slashes (for per-file-ignores)."""
-    full = os.path.abspath(path)
+    full = os.path.normpath(os.path.join(cwd, path))
     prefix = str(root).rstrip(os.sep) + os.sep
     rel = full[len(prefix):] if full.startswith(prefix) else path
     return rel.replace(os.sep, "/")
