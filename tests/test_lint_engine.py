@@ -274,14 +274,16 @@ def test_a_damaged_rule_state_is_ignored(cli, bank):
     path = bank / "t1" / "q001.yaml"
     original = path.read_text()
     copy_of = (bank / "t2" / "q002.yaml").read_text().replace("id: q002", "id: q001")
-    for damage in (lambda b: b[:-7], lambda b: b[:30] + b"\0" * 9 + b[39:], lambda b: b"x" + b[1:], lambda b: b""):
-        path.write_text(original)
-        cli("lint", bank)
-        (state,) = (bank / ".qbank_cache").glob("*.QB902.state")
-        state.write_bytes(damage(state.read_bytes()))
-        path.write_text(copy_of)  # a new duplicate stem: QB902 must run again, from its state
-        expected = cli("lint", bank, "--format", "json", "--no-cache").output
-        assert cli("lint", bank, "--format", "json").output == expected
+    damages = (lambda b: b[:-7], lambda b: b[:30] + b"\0" * 9 + b[39:], lambda b: b"x" + b[1:], lambda b: b"")
+    for part in ("index", "shingles"):
+        for damage in damages:
+            path.write_text(original)
+            cli("lint", bank)
+            (state,) = (bank / ".qbank_cache").glob(f"*.QB902.{part}.state")
+            state.write_bytes(damage(state.read_bytes()))
+            path.write_text(copy_of)  # a new duplicate stem: QB902 must run again, from its state
+            expected = cli("lint", bank, "--format", "json", "--no-cache").output
+            assert cli("lint", bank, "--format", "json").output == expected
 
 
 def test_bank_rules_follow_edits_through_the_cache(cli, bank):

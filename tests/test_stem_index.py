@@ -86,6 +86,7 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
     bank = Bank(rnd, 60)
     paths, digests, summaries = bank.columns()
     kept = StemIndex.build(paths, digests, summaries.__getitem__)
+    files = save({}, kept)
     pairs_seen, boilerplate_sets, caps = 0, set(), set()
     for _ in range(60):
         for _ in range(rnd.choice([1, 1, 1, 2, 5])):
@@ -97,8 +98,8 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
             fetched.append(i)
             return summaries[i]
 
-        stored = StemIndex.from_bytes(b"".join(kept.to_bytes()))
-        kept = stored.update(paths, digests, fetch)
+        kept = StemIndex.from_bytes(files).update(paths, digests, fetch)
+        files = save(files, kept)
         fresh = StemIndex.build(paths, digests, summaries.__getitem__)
         assert kept.pairs == fresh.pairs
         assert (kept.paths, kept.digests, kept.exact) == (fresh.paths, fresh.digests, fresh.exact)
@@ -124,16 +125,35 @@ def test_an_update_after_one_edit_reads_only_the_edited_summary():
     assert fetched == [paths.index(path)]
 
 
+def save(files: dict[str, bytes], index: StemIndex) -> dict[str, bytes]:
+    """What the lint cache does with an index: write each part it gives, keep the others."""
+    return {**files, **{part: b"".join(chunks) for part, chunks in index.to_bytes().items() if chunks is not None}}
+
+
+def test_an_update_leaves_the_shingles_of_the_build_alone():
+    rnd = random.Random(5)
+    bank = Bank(rnd, 80)
+    paths, digests, summaries = bank.columns()
+    files = save({}, StemIndex.build(paths, digests, summaries.__getitem__))
+    bank.items[paths[10]] = bank.stem()
+    paths, digests, summaries = bank.columns()
+    parts = StemIndex.from_bytes(files).update(paths, digests, summaries.__getitem__).to_bytes()
+    assert parts["shingles"] is None and parts["index"]
+
+
 def test_a_damaged_index_is_refused():
     rnd = random.Random(3)
     paths, digests, summaries = Bank(rnd, 30).columns()
-    blob = b"".join(StemIndex.build(paths, digests, summaries.__getitem__).to_bytes())
-    assert b"".join(StemIndex.from_bytes(blob).to_bytes()) == blob
-    for damage in (blob[:-3], blob + b"x", b"garbage", blob.replace(b'"v":1', b'"v":9'),
-                   blob.replace(b'"rows":', b'"rows":1')):
+    files = save({}, StemIndex.build(paths, digests, summaries.__getitem__))
+    assert save({}, StemIndex.from_bytes(files)) == {"index": files["index"]}  # a reload writes no shingles
+    other = save({}, StemIndex.build(paths, digests, summaries.__getitem__))  # another build, another token
+    index = files["index"]
+    for damage in ({"index": index[:-3]}, {"index": index + b"x"}, {"index": b"garbage"},
+                   {"index": index.replace(b'"v":2', b'"v":9')}, {"index": index.replace(b'"rows":', b'"rows":1')},
+                   {"shingles": other["shingles"]}, {"shingles": files["shingles"][:-4]}, {"shingles": None}):
         with pytest.raises(ValueError):
-            StemIndex.from_bytes(damage)
+            StemIndex.from_bytes({**files, **damage})
     rule = DuplicateStem()
     bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__, lambda: summaries)
     expected, _ = rule.check_incremental(bank, RuleOptions(), None)
-    assert rule.check_incremental(bank, RuleOptions(), blob[:-3])[0] == expected
+    assert rule.check_incremental(bank, RuleOptions(), {**files, "shingles": other["shingles"]})[0] == expected

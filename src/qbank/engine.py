@@ -360,15 +360,19 @@ class Cache:
             raise ValueError("foreign cache")
         return blob
 
-    def _state_file(self, code: str) -> Path:
-        return self.folder / f"lint-{self.tag}.{code}.state"
+    def _state_file(self, code: str, part: str) -> Path:
+        return self.folder / f"lint-{self.tag}.{code}.{part}.state"
 
-    def rule_state(self, code: str) -> memoryview | None:
-        """What a stateful bank rule kept last time (None if nothing usable). The rule
-        checks it against the bank itself, so a stale state is only slower, never wrong."""
+    def rule_state(self, code: str, parts: tuple[str, ...]) -> dict[str, memoryview | None] | None:
+        """What a stateful bank rule kept last time, by part (None if it kept nothing). The
+        rule checks it against the bank itself, so a stale state is only slower, never wrong."""
+        found = {part: self._map(self._state_file(code, part)) for part in parts}
+        return found if any(v is not None for v in found.values()) else None
+
+    def _map(self, path: Path) -> memoryview | None:
         try:
-            with open(self._state_file(code), "rb") as fh:
-                # Mapped, not read: the rule copies out the parts it keeps, once.
+            with open(path, "rb") as fh:
+                # Mapped, not read: the rule copies out what it keeps, or uses it in place.
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # ValueError: an empty file
             return None
@@ -376,10 +380,12 @@ class Cache:
         return memoryview(data)[len(head):] if data[:len(head)] == head else None
 
     def _write_states(self) -> None:
-        for code, chunks in self.states.items():
-            if chunks:
+        for code, parts in self.states.items():
+            for part, chunks in (parts or {}).items():  # in the rule's order: what others name first
+                if chunks is None:
+                    continue  # the rule keeps that part as it is
                 self.folder.mkdir(exist_ok=True)
-                with atomic_writer(self._state_file(code), keep_mode=False, durable=False) as fh:
+                with atomic_writer(self._state_file(code, part), keep_mode=False, durable=False) as fh:
                     fh.write(self.tag.encode() + b"\n")
                     for chunk in chunks:
                         fh.write(chunk)
@@ -483,10 +489,8 @@ class Cache:
         self.folder.mkdir(exist_ok=True)
         if not (self.folder / ".gitignore").exists():
             (self.folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
-        keep = {self.file, self.delta_file, *(self.folder / f"lint-{self.tag}.{c}.json" for c in codes),
-                *(self._state_file(c) for c in self.states)}
         for old in self.folder.glob("lint-*"):
-            if old not in keep:
+            if not old.name.startswith(f"lint-{self.tag}."):  # another qbank, schema or options
                 old.unlink(missing_ok=True)
         for code in codes:
             self._write_store(table, rows, code)
@@ -801,7 +805,7 @@ def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], optio
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
                      lambda i: _summary(table, i, rule.code, cache, options),
                      lambda: _summaries(table, rule.code, cache, options))
-    state = cache.rule_state(rule.code) if cache is not None and rule.stateful else None
+    state = cache.rule_state(rule.code, rule.state_parts) if cache is not None and rule.stateful else None
     try:
         found, state = rule.check_incremental(bank, options, state)
     except Exception:

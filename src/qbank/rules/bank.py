@@ -340,14 +340,15 @@ class DuplicateStem(BankRule):
         return stem_signature(ctx.question.stem)
 
     stateful = True
+    state_parts = ("shingles", "index")  # in this order: the index names its shingles file
 
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
         bank = BankInput([it.path for it in items], [it.line for it in items], [it.column for it in items],
                          ["-"] * len(items), lambda i: items[i].summary, lambda: [it.summary for it in items])
         yield from self.check_incremental(bank, options, None)[0]
 
-    def check_incremental(self, bank: BankInput, options: RuleOptions,
-                          state: bytes | None) -> tuple[list[Diagnostic], list[bytes] | None]:
+    def check_incremental(self, bank: BankInput, options: RuleOptions, state: dict[str, Any] | None
+                          ) -> tuple[list[Diagnostic], dict[str, list[bytes] | None] | None]:
         index = None
         if state is not None:
             try:

@@ -82,15 +82,19 @@ class BankRule(Rule):
     def check_bank(self, items: list["BankItem"], options: RuleOptions) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
-    # A stateful rule keeps what it worked out between runs (in the lint cache) and gets it
-    # back in ``check_incremental``, so that a few edits cost a few files' work.
+    # A stateful rule keeps what it worked out between runs (in the lint cache, one file per
+    # part) and gets it back in ``check_incremental``, so that a few edits cost a few
+    # files' work.
     stateful: ClassVar[bool] = False
+    state_parts: ClassVar[tuple[str, ...]] = ()
 
-    def check_incremental(self, bank: "BankInput", options: RuleOptions,
-                          state: bytes | None) -> tuple[list[Diagnostic], list[bytes] | None]:
-        """Findings over ``bank`` and the state to keep, as chunks of bytes (``state``: the
-        last run's, or None; the rule must check it, as the cache is never trusted). By
-        default: every summary, through ``check_bank``, and no state."""
+    def check_incremental(self, bank: "BankInput", options: RuleOptions, state: dict[str, Any] | None
+                          ) -> tuple[list[Diagnostic], dict[str, list[bytes] | None] | None]:
+        """Findings over ``bank`` and the state to keep: each part as chunks of bytes to
+        write in order, or None to keep that part's file as it is. ``state``: the last
+        run's parts (bytes-like, or None when missing), or None; the rule must check them,
+        as the cache is never trusted. By default: every summary, through ``check_bank``,
+        and no state."""
         rows = [i for i, digest in enumerate(bank.digests) if digest is not None]
         items = list(map(BankItem, map(bank.paths.__getitem__, rows), map(bank.lines.__getitem__, rows),
                          map(bank.columns.__getitem__, rows), bank.summaries()))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sys
 from array import array
 from bisect import bisect_left, insort
@@ -29,8 +30,9 @@ NEAR_DUPLICATE = 0.7
 BOILERPLATE_SHARE = 0.005
 BOILERPLATE_MAX = 64       # ...but never more than this many stems: it bounds the work per stem
 REBUILD_DEAD_SHARE = 0.25  # rebuild from scratch when this share of slots is dead
-VERSION = 1
+VERSION = 2
 MAGIC = b"qbank-stem-index\n"
+SHINGLES_MAGIC = b"qbank-shingles\n\0"  # 16 bytes: the arrays after it stay 4-byte aligned
 
 
 def boilerplate_cap(stems: int) -> int:
@@ -61,8 +63,11 @@ class StemIndex:
     def __init__(self) -> None:
         self.cap = 0
         self.slot_rows = array("i")           # the row (in paths) of each slot's stem; -1: dead slot
-        self.offsets = array("I", [0])        # shingles of slot k: shingles[offsets[k]:offsets[k+1]]
-        self.shingles = array("I")
+        self.offsets = array("I", [0])        # slot k's shingles: [offsets[k], offsets[k+1]) of
+        self.shingles: array | memoryview = array("I")  # these (as of the last build), then
+        self.added = array("I")               # those of slots added by updates since
+        self.token = ""                       # names the shingles of the last build
+        self._new_build = False               # the shingles must be written
         self.keys = array("Q")                # sorted hash << 32 | slot, over every live pool
         self.pairs: dict[tuple[str, str], float] = {}   # (path, path) sorted -> similarity
         # The bank as of the last update, one entry per file: summary digest and exact hash.
@@ -85,6 +90,8 @@ class StemIndex:
         index.cap = boilerplate_cap(len(distinct))
         for i in distinct:
             index._add_slot(i, shingles_of(found[i]))
+        index.shingles, index.added = index.added, array("I")
+        index.token, index._new_build = os.urandom(8).hex(), True
         slots = range(len(index.slot_rows))
         index.keys = array("Q", sorted((h << 32) | k for k in slots for h in index._pool(k)))
         index._counts = Counter(h for k in slots for h in index._pool(k))
@@ -188,15 +195,19 @@ class StemIndex:
     def _add_slot(self, row: int, shingles: array | None) -> int:
         self.slot_rows.append(row)
         if shingles is not None:
-            self.shingles.extend(shingles)
-        self.offsets.append(len(self.shingles))
+            self.added.extend(shingles)
+        self.offsets.append(len(self.shingles) + len(self.added))
         return len(self.slot_rows) - 1
+
+    def _words(self, k: int) -> array | memoryview:
+        """Slot ``k``'s shingles (sorted hashes)."""
+        start, end, built = self.offsets[k], self.offsets[k + 1], len(self.shingles)
+        return self.shingles[start:end] if end <= built else self.added[start - built:end - built]
 
     # --- sketches and pairs --------------------------------------------------------------
 
-    def _pool(self, k: int) -> array:
-        start = self.offsets[k]
-        return self.shingles[start:min(start + POOL, self.offsets[k + 1])]
+    def _pool(self, k: int) -> array | memoryview:
+        return self._words(k)[:POOL]
 
     def _count(self, h: int) -> int:
         if self._counts is not None:
@@ -220,17 +231,16 @@ class StemIndex:
 
     def _pair_up(self, k: int, candidates: list[int]) -> None:
         """Record the near-duplicate pairs of slot ``k`` and its candidates (exact Jaccard)."""
-        start, end = self.offsets[k], self.offsets[k + 1]
+        size = self.offsets[k + 1] - self.offsets[k]
         path = self.paths[self.slot_rows[k]]
         words: set[int] | None = None
         for other in candidates:
-            o_start, o_end = self.offsets[other], self.offsets[other + 1]
-            small, large = sorted((end - start, o_end - o_start))
+            small, large = sorted((size, self.offsets[other + 1] - self.offsets[other]))
             if small < NEAR_DUPLICATE * large:  # an exact bound: J <= |smaller| / |larger|
                 continue
             if words is None:
-                words = set(self.shingles[start:end])
-            inter = len(words.intersection(self.shingles[o_start:o_end]))
+                words = set(self._words(k))
+            inter = len(words.intersection(self._words(other)))
             sim = inter / (small + large - inter)
             if sim >= NEAR_DUPLICATE:
                 a, b = sorted((path, self.paths[self.slot_rows[other]]))
@@ -238,23 +248,27 @@ class StemIndex:
 
     # --- storage -------------------------------------------------------------------------
 
-    def to_bytes(self) -> list[bytes | memoryview]:
-        """The index as chunks of bytes to write one after the other: a small JSON header,
-        then each column as one flat block (NUL-separated text, raw little-endian arrays).
-        5 MB of shingles and 10,000 paths through JSON would cost a warm run ~30 ms."""
+    def to_bytes(self) -> dict[str, list[bytes | memoryview] | None]:
+        """The index as two files' chunks of bytes. "shingles": those of the last build,
+        written only by a build (None: keep the file; most of the bytes, never rewritten
+        by an update). "index": a small JSON header, then each column as one flat block
+        (NUL-separated text, raw little-endian arrays), naming the shingles file's token."""
         blocks: list[bytes | memoryview] = [
             _join(self.paths), _join(self.digests), _join(self.exact),
-            *(_raw(values) for values in (self.slot_rows, self.offsets, self.shingles, self.keys))]
+            *(_raw(values) for values in (self.slot_rows, self.offsets, self.added, self.keys))]
         header = {"v": VERSION, "cap": self.cap, "rows": len(self.paths), "blocks": [len(b) for b in blocks],
+                  "token": self.token, "built": len(self.shingles),
                   "pairs": [[a, b, sim] for (a, b), sim in sorted(self.pairs.items())]}
         head = json.dumps(header, separators=(",", ":")).encode()
-        return [MAGIC, len(head).to_bytes(8, "little"), head, *blocks]
+        shingles = [SHINGLES_MAGIC, self.token.encode(), _raw(self.shingles)] if self._new_build else None
+        return {"shingles": shingles, "index": [MAGIC, len(head).to_bytes(8, "little"), head, *blocks]}
 
     @classmethod
-    def from_bytes(cls, data: bytes | memoryview) -> "StemIndex":
-        """The index saved by :meth:`to_bytes` (ValueError if it is not one)."""
-        data = memoryview(data).cast("B")  # slices of a memoryview do not copy
+    def from_bytes(cls, parts: dict[str, bytes | memoryview | None]) -> "StemIndex":
+        """The index saved by :meth:`to_bytes` (ValueError if it is not one). The shingles
+        are used in place (a memoryview of the mapped file), not copied."""
         try:
+            data = memoryview(parts["index"]).cast("B")  # slices of a memoryview do not copy
             if bytes(data[:len(MAGIC)]) != MAGIC:
                 raise ValueError("not a stem index")
             at = len(MAGIC) + 8
@@ -272,20 +286,35 @@ class StemIndex:
             if at != len(data) or len(blocks) != 7:
                 raise ValueError("not a stem index")
             index = cls()
-            index.cap = int(header["cap"])
+            index.cap, index.token = int(header["cap"]), str(header["token"])
             rows = int(header["rows"])
             index.paths, index.digests, index.exact = (_split(b, rows) for b in blocks[:3])
             index.paths = [p or "" for p in index.paths]
-            index.slot_rows, index.offsets, index.shingles, index.keys = (
+            index.slot_rows, index.offsets, index.added, index.keys = (
                 _unraw(code, b) for code, b in zip("iIIQ", blocks[3:]))
             index.pairs = {(str(a), str(b)): float(sim) for a, b, sim in header["pairs"]}
+            index.shingles = _built_shingles(parts["shingles"], index.token, int(header["built"]))
         except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
             raise ValueError("not a stem index") from exc
-        if (len(index.offsets) != len(index.slot_rows) + 1 or index.offsets[-1] != len(index.shingles)
+        if (len(index.offsets) != len(index.slot_rows) + 1
+                or index.offsets[-1] != len(index.shingles) + len(index.added)
                 or max(index.slot_rows, default=-1) >= rows or min(index.slot_rows, default=-1) < -1
                 or any(key & 0xFFFFFFFF >= len(index.slot_rows) for key in index.keys[-1:])):
             raise ValueError("not a stem index")
         return index
+
+
+def _built_shingles(data: bytes | memoryview | None, token: str, count: int) -> array | memoryview:
+    """The shingles file of the build named ``token``, as ``count`` hashes (ValueError if
+    it is another build's: a later build, or a run that stopped half-way, wrote it)."""
+    if data is None:
+        raise ValueError("no shingles file")
+    view = memoryview(data).cast("B")
+    head = SHINGLES_MAGIC + token.encode()
+    if bytes(view[:len(head)]) != head or len(view) != len(head) + 4 * count:
+        raise ValueError("another build's shingles")
+    body = view[len(head):]
+    return body.cast("I") if sys.byteorder == "little" else _unraw("I", body)
 
 
 def _join(values: list[str | None]) -> bytes:
