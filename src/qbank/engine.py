@@ -201,8 +201,9 @@ class Cache:
       ``REBASE_SHARE`` of the bank.
     - ``lint-<tag>.<rule>.json``: each bank rule's summaries by digest, read only when that
       rule must run again.
-    - ``lint-<tag>.<rule>.state``: what a stateful bank rule keeps between runs (QB902's
-      stem index), in the rule's own format, which the rule checks before using.
+    - ``lint-<tag>.<rule>.<part>.state``: what a stateful bank rule keeps between runs
+      (QB902's stem index: its shingles, written by a full build only, and an index that
+      names them), in the rule's own format, which the rule checks before using.
 
     A file whose size and mtime (ns) are those recorded, and that was last modified more
     than a second before the run that recorded it started (git's "racily clean" rule), is
