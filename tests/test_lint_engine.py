@@ -205,7 +205,7 @@ def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
 
 
 def test_runs_after_an_edit_do_not_read_the_summary_stores(cli, bank, monkeypatch):
-    from qbank.engine import Cache
+    from qbank.cache import Cache
 
     defective_bank(bank, 12)
     _age(bank)
@@ -237,7 +237,7 @@ def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank)
 
 
 def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
-    from qbank.engine import Cache
+    from qbank.cache import Cache
 
     defective_bank(bank, 12)
     cli("lint", bank)
