@@ -1,4 +1,5 @@
-"""BLAKE2b, the one hash behind cache keys, summaries and export identifiers."""
+"""BLAKE2b, the hash behind the lint cache (content keys, summary digests, its tag) and the
+bank rules' summaries. (Export identifiers use SHA-256 and must never change.)"""
 
 try:  # the same C code as hashlib.blake2b, without hashlib loading OpenSSL (~2 ms a run)
     from _blake2 import blake2b

@@ -459,10 +459,10 @@ def _summaries(table: Table, code: str, cache: Cache | None, options: RuleOption
     """Every file's summary for a bank rule, in order (files without one left out), read in
     one batch: computed this run, else from the cache's store, else by checking the file."""
     column = table.digests.get(code, [])
-    known = dict(cache.store(code)) if cache is not None else {}
-    known.update(table.summaries.get(code, {}))
+    fresh = table.summaries.get(code, {})
+    stored = cache.store(code) if cache is not None else {}
     missing = object()
-    found = [known.get(d, missing) for d in column if d is not None]
+    found = [fresh[d] if d in fresh else stored.get(d, missing) for d in column if d is not None]
     if any(v is missing for v in found):
         rows = [i for i, d in enumerate(column) if d is not None]
         found = [v if v is not missing else _summary(table, i, code, cache, options) for i, v in zip(rows, found)]
