@@ -1,0 +1,52 @@
+"""The one worker pool: lint, fmt and export all fan work out through ``ordered_map``.
+
+Results come back in input order whatever the number of workers, so no output ever
+depends on parallelism; with one worker, few items, or no processes to be had, the work
+runs in this process.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_MIN_ITEMS = 200
+MAX_WORKERS = 61  # the most Windows' process pool allows
+
+
+def workers_for(jobs: int | None) -> int:
+    """How many worker processes ``--jobs`` asks for (default: every core)."""
+    return min(jobs or os.cpu_count() or 1, MAX_WORKERS)
+
+
+def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs: int | None = None,
+                min_items: int = PARALLEL_MIN_ITEMS, chunk: tuple[int, int] = (1, 500)) -> Iterator[R]:
+    """``func`` over contiguous chunks of ``items``, flattened, in input order.
+
+    ``func`` takes a list of items and returns one result per item; it must be a module-level
+    function (it is sent to worker processes). ``chunk`` bounds the chunk size (low, high):
+    several chunks per worker balance the load. Results are yielded as chunks finish, in order.
+    """
+    workers = workers_for(jobs)
+    if workers <= 1 or len(items) < min_items:
+        yield from func(list(items))
+        return
+    import multiprocessing
+
+    low, high = chunk
+    size = max(low, min(len(items) // (workers * 4), high))
+    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    try:
+        pool = ctx.Pool(workers)
+    except (OSError, RuntimeError):  # no processes to be had: do it here
+        for part in chunks:
+            yield from func(part)
+        return
+    with pool:
+        for part in pool.imap(func, chunks):
+            yield from part
