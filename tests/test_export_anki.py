@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import io
+import itertools
 import json
 import sqlite3
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import genanki
 
 from qbank.export.anki import FIELDS, MODEL_ID, deck_name, note_guid
 from qbank.export.common import Renderer
-from test_export_common import BANKS, TRICKY, collection, copy_bank, export_one, import_apkg, load, notes_by_id
+from test_export_common import (BANKS, BUNDLED, TRICKY, collection, copy_bank, export_one, import_apkg, import_csv,
+                                load, notes_by_id)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "anki"
 
 
 def package_notes(path: Path) -> dict[str, tuple]:
@@ -148,8 +154,97 @@ def test_guid_comes_from_bank_name_and_id_only(tmp_path):
     after = package_notes(export_one(load(work), "anki", tmp_path / "b"))
     assert set(before) == set(after)
     assert {g for g in before if g != "__models__"} == {note_guid("Tricky Bank", q.id) for q in load(work).questions}
-    renamed = package_notes(export_one(load(work), "anki", tmp_path / "c", name="Other Name"))
-    assert set(renamed) - {"__models__"} != set(after) - {"__models__"}
+
+
+def test_a_deck_exported_under_another_name_keeps_the_note_guids_and_ids(tmp_path):
+    bank = load(TRICKY)
+    own = package_notes(export_one(bank, "anki", tmp_path / "a"))
+    renamed = package_notes(export_one(bank, "anki", tmp_path / "b", name="Other Name"))
+    assert {g: v[0] for g, v in renamed.items() if g != "__models__"} == {
+        g: v[0] for g, v in own.items() if g != "__models__"}
+
+
+def test_a_subset_exported_under_another_name_adds_no_note(tmp_path):
+    bank = load(BUNDLED)
+    topic = Counter(q.topic for q in bank.questions).most_common(1)[0][0]
+    subset = [q for q in bank.questions if q.topic == topic]
+    assert 0 < len(subset) < len(bank.questions)
+    with collection(tmp_path / "anki") as col:
+        first = import_apkg(col, export_one(bank, "anki", tmp_path / "out"))
+        again = import_apkg(col, export_one(bank, "anki", tmp_path / "out", topic=topic, name="Other"))
+        text = import_csv(col, export_one(bank, "anki-csv", tmp_path / "out", topic=topic, name="Other"))
+        print(f"\nbundled: full {first}, --topic {topic!r} --name Other {again}, its text file {text}")
+        assert first["new"] == len(bank.questions)
+        for counts in (again, text):
+            assert counts["new"] == counts["conflicting"] == 0
+            assert counts["duplicate"] + counts["updated"] == len(subset)
+        assert col.note_count() == col.card_count() == len(bank.questions)
+        assert {n.guid for n in notes_by_id(col).values()} == {note_guid(bank.name, q.id) for q in bank.questions}
+
+
+def test_guids_of_different_banks_and_ids_never_collide():
+    assert genanki.guid_for("Bank", "x__y") == genanki.guid_for("Bank__x", "y")  # the ambiguity avoided
+    assert note_guid("Bank", "x__y") != note_guid("Bank__x", "y")
+    assert note_guid("x_", "y") != note_guid("x", "_y")
+    # Every (bank, id) pair over a small alphabet rich in separators gets its own GUID.
+    words = [""] + ["".join(w) for n in range(1, 5) for w in itertools.product("a_", repeat=n)]
+    guids = {note_guid(bank, qid) for bank in words for qid in words}
+    assert len(guids) == len(words) ** 2
+
+
+def test_guids_exported_before_stay_the_same(tmp_path):
+    """Learners' collections hold these GUIDs: a change would duplicate every note."""
+    recorded = json.loads((FIXTURES / "bundled-guids.json").read_text("utf-8"))
+    bank = load(BUNDLED)
+    assert bank.name == recorded["bank"]
+    notes = package_notes(export_one(bank, "anki", tmp_path / "out"))
+    exported = {v[3].split("\x1f", 1)[0]: g for g, v in notes.items() if g != "__models__"}
+    kept = {qid: guid for qid, guid in recorded["guids"].items() if qid in exported}
+    assert len(kept) >= 30 and all(exported[qid] == guid for qid, guid in kept.items())
+    for q in load(TRICKY).questions:  # ids and names without `__`: genanki's plain guid_for
+        assert note_guid("Tricky Bank", q.id) == genanki.guid_for("Tricky Bank", q.id)
+
+
+ANKI_MARKUP = {
+    "sound": "[sound:alarm.mp3]",
+    "latex": "[latex]x^2[/latex]",
+    "LaTeX": "[LaTeX]y^2[/LaTeX]",
+    "inline math": "[$]z_1[/$]",
+    "display math": "[$$]\\sum k[/$$]",
+    "speech": "[anki:tts lang=en_US]hello[/anki:tts]",
+}
+
+
+def test_anki_sound_and_latex_markup_written_in_a_question_shows_as_written(tmp_path):
+    work = copy_bank(TRICKY, tmp_path)
+    markup = " ".join(ANKI_MARKUP.values())
+    (work / "languages" / "markup.yaml").write_text(f"""\
+id: anki-markup
+stem: |
+  Which of these plays? {markup}
+
+  `{ANKI_MARKUP["sound"]}` in code
+options:
+  - text: "None: {ANKI_MARKUP["sound"]} is text"
+    correct: true
+  - text: "Only {ANKI_MARKUP["latex"]}"
+    rationale: "It is text too."
+explanation: "Shown as written: {ANKI_MARKUP["inline math"]} {ANKI_MARKUP["speech"]}"
+topic: Markup
+""", "utf-8")
+    bank = load(work)
+    with collection(tmp_path / "anki") as col:
+        assert import_apkg(col, export_one(bank, "anki", tmp_path / "out"))["new"] == len(bank.questions)
+        note = notes_by_id(col)["anki-markup"]
+        card = note.cards()[0]
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []
+        front, back = card.question(), card.answer()
+        assert "latex-" not in front + back and "[anki:play" not in front + back
+        for text in ANKI_MARKUP.values():
+            assert text not in "".join(note.fields)
+            assert text in html.unescape(note["Question"])
+        assert ANKI_MARKUP["sound"] in html.unescape(note["Options"])
+        assert ANKI_MARKUP["speech"] in html.unescape(note["Explanation"])
 
 
 @BANKS

@@ -24,7 +24,7 @@ from qbank.cli import main
 from qbank.export.command import refuse_if_errors
 from test_export_common import TRICKY, copy_bank
 
-ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.csv", "tricky-bank.qti12.zip",
+ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.txt", "tricky-bank.qti12.zip",
              "tricky-bank.qti21.zip"]
 RUN_EXPORT = "import sys; from qbank.cli import main; main(['export', *sys.argv[1:]])"
 
@@ -58,8 +58,8 @@ def test_all_formats_go_to_exports_named_after_the_bank(work):
     (["--anki"], ["tricky-bank.apkg"]),
     (["--csv"], ["tricky-bank.csv"]),
     (["--csv", "plain"], ["tricky-bank.csv"]),
-    (["--csv", "anki"], ["tricky-bank.anki.csv"]),
-    (["--csv", "--csv", "anki"], ["tricky-bank.csv", "tricky-bank.anki.csv"]),
+    (["--csv", "anki"], ["tricky-bank.anki.txt"]),
+    (["--csv", "--csv", "anki"], ["tricky-bank.csv", "tricky-bank.anki.txt"]),
     (["--qti12", "--qti21"], ["tricky-bank.qti12.zip", "tricky-bank.qti21.zip"]),
 ])
 def test_each_format_flag_writes_its_file(work, args, files):

@@ -31,7 +31,7 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("anki", ".apkg", anki.export, "Anki package (genanki)"),
     Format("csv", ".csv", csv_export.plain, "spreadsheet for reviewers", needs_html=False),
-    Format("anki-csv", ".anki.csv", csv_export.anki, "Anki text import with GUIDs"),
+    Format("anki-csv", ".anki.txt", csv_export.anki, "Anki text import with GUIDs"),
     Format("qti12", ".qti12.zip", qti12.export, "Canvas-style QTI 1.2 package"),
     Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
 )}
@@ -72,7 +72,9 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     """Export the selected questions of ``bank`` in each of ``formats`` (keys of FORMATS)
     into ``out_dir``; returns the files written, in the order of ``formats``.
 
-    Raises OutputError for an unusable output folder (nothing is written then) and
+    ``name`` replaces the bank's name in deck names, titles and file names; the notes'
+    identity in Anki stays the bank's own name. Raises OutputError for an unusable
+    output folder (nothing is written then) and
     ExportError for content that cannot be packaged (an unreadable image). ``now`` fixes
     the export time (Anki modification times); by default it is the clock. ``jobs`` caps
     the worker processes that render Markdown for large banks.
@@ -81,6 +83,7 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(unknown)}")
+    identity = bank.name.strip() or "bank"      # Anki note identity: never changed by ``name``
     bank_name = (name or bank.name).strip() or "bank"
     out = prepare_out_dir(Path(out_dir))
     questions = select(bank.questions, tag, topic)
@@ -94,7 +97,7 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     built: list[tuple[Path, bytes]] = []
     for fmt in wanted:
         target = output_path(out, bank_name, fmt)
-        job = ExportJob(bank_name, rendered, media, target, tick, now)
+        job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity)
         built.append((target, FORMATS[fmt].build(job)))
     for target, data in built:
         try:

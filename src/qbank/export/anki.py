@@ -10,6 +10,16 @@ Update rules that shape this module (checked with the official anki library):
   keeps the modification time it had in the previous export at the same path while its
   content is unchanged, and a changed note gets a time strictly newer than anything in
   that previous file (see ``Stamps``).
+- Anki plays ``[sound:...]`` (and TTS) and renders ``[latex]``, ``[$]``, ``[$$]`` wherever they
+  appear in a field, even inside ``<code>``: author text is made inert (``inert``).
+
+genanki writes the collection's skeleton (schema, note type, decks) and this module writes
+the note and card rows itself: genanki's notes number rows from the clock and carry one
+time for the whole package, and its per-field HTML check is quadratic in a line's length.
+The one genanki call beyond its documented API is ``Package.write_to_db`` (documented is
+``write_to_file``, which leaves its temporary database behind in the system temp folder);
+its signature changed between genanki releases, so pyproject.toml pins the tested minor
+version.
 """
 
 from __future__ import annotations
@@ -88,19 +98,32 @@ CSS = """\
 @media (max-width: 480px) { .card { font-size: 16px; } .qb { padding: 0 .25em; } }
 """
 
-MODEL = genanki.Model(
-    MODEL_ID, MODEL_NAME,
-    fields=[{"name": name} for name in FIELDS],
-    templates=[{"name": "Question", "qfmt": FRONT, "afmt": BACK}],
-    css=CSS, sort_field_index=0,
-)
+TEMPLATES = [{"name": "Question", "qfmt": FRONT, "afmt": BACK}]
+MODEL = genanki.Model(MODEL_ID, MODEL_NAME, fields=[{"name": name} for name in FIELDS],
+                      templates=TEMPLATES, css=CSS, sort_field_index=0)
 
 
 # --- names --------------------------------------------------------------------------------
 
 def note_guid(bank_name: str, question_id: str) -> str:
-    """The note's identity for Anki: bank name and question id, never the content."""
-    return genanki.guid_for(bank_name, question_id)
+    """The note's identity for Anki: the bank's own name and the question id, never the
+    content, and never ``--name`` (see ``ExportJob.identity``).
+
+    ``genanki.guid_for`` hashes its values joined with ``__``, which is ambiguous:
+    ("Bank", "x__y") and ("Bank__x", "y") join alike. A pair whose join splits back one way
+    only keeps that GUID, so every GUID exported before stays the same; that join holds
+    ``__`` exactly once. Any other pair also hashes the bank name's length, a text that
+    holds ``__`` at least three times, so the two forms never meet.
+    """
+    if _joins_unambiguously(bank_name, question_id):
+        return genanki.guid_for(bank_name, question_id)
+    return genanki.guid_for("qbank", len(bank_name), bank_name, question_id)
+
+
+def _joins_unambiguously(bank_name: str, question_id: str) -> bool:
+    """True when ``bank_name + "__" + question_id`` holds ``__`` only as the separator."""
+    return ("__" not in bank_name and "__" not in question_id
+            and not bank_name.endswith("_") and not question_id.startswith("_"))
 
 
 def deck_name(bank_name: str, topic: str | None) -> str:
@@ -130,12 +153,24 @@ def note_tags(rq: RenderedQuestion) -> list[str]:
 
 # --- fields -------------------------------------------------------------------------------
 
+# Anki turns these into a sound, a TTS voice, a play button or a LaTeX image anywhere in a
+# field; an entity for the bracket shows the text as written. (`[sound:` is case-sensitive
+# in Anki and LaTeX is not: matching all case-insensitively costs nothing.)
+_ANKI_MARKUP = re.compile(r"\[(?=sound:|anki:|latex\]|\$\$?\])", re.IGNORECASE)
+
+
+def inert(field_html: str) -> str:
+    """``field_html`` with Anki's media and LaTeX markup shown as text, not run."""
+    return _ANKI_MARKUP.sub("&#91;", field_html) if "[" in field_html else field_html
+
+
 def _choice(letter: str, body: str) -> str:
     return f'<span class="qb-letter">{letter}</span><div class="qb-text" dir="auto">{body}</div>'
 
 
 def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
-    """The seven field values, HTML. Images already point at the packaged names."""
+    """The seven field values, HTML. Images already point at the packaged names.
+    ``bank_name`` is the bank the question comes from (its identity), shown in Source."""
     q = rq.question
     options = "".join(f"<li>{_choice(rq.letter(i), text)}</li>" for i, text in enumerate(rq.options))
     key = rq.key_index
@@ -146,7 +181,7 @@ def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
     source = html.escape(bank_name + (f" · {rq.relative_path}" if rq.relative_path else ""), quote=False)
     if q.references:
         source += "<br>" + "; ".join(html.escape(r, quote=False) for r in q.references)
-    return [
+    return [inert(field) for field in (
         html.escape(q.id, quote=False),
         rq.stem,
         f'<ol class="qb-options">{options}</ol>',
@@ -154,7 +189,7 @@ def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
         rq.explanation,
         f'<ul class="qb-rationales">{rationales}</ul>' if rationales else "",
         source,
-    ]
+    )]
 
 
 # --- modification times -------------------------------------------------------------------
@@ -225,24 +260,23 @@ def read_previous(target: Path) -> tuple[dict[str, tuple[int, str, str]], tuple[
 
 # --- notes and package --------------------------------------------------------------------
 
-class QuestionNote(genanki.Note):
-    """A genanki note with ids and modification time chosen by us, not by the clock:
+MODEL_SIGNATURE = model_signature({"name": MODEL_NAME, "flds": [{"name": n} for n in FIELDS],
+                                   "tmpls": TEMPLATES, "css": CSS})
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """One note and its single card, with ids and time chosen by us, not by the clock:
     the same bank gives the same note and card ids in every export."""
 
-    def __init__(self, *, note_id: int, card_id: int, mod: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.note_id = note_id
-        self.card_id = card_id
-        self.mod = mod
-
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen) -> None:
-        # Our fields are HTML we rendered ourselves, so genanki's per-field HTML check is skipped.
-        self._check_number_model_fields_matches_num_fields()
-        cursor.execute("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", (
-            self.note_id, self.guid, self.model.model_id, self.mod, -1, self._format_tags(),
-            self._format_fields(), self.sort_field, 0, 0, ""))
-        for card in self.cards:
-            card.write_to_db(cursor, self.mod, deck_id, self.note_id, iter([self.card_id + card.ord]), self.due)
+    note_id: int
+    card_id: int
+    guid: str
+    deck_id: int
+    mod: int
+    fields: str      # Anki's stored form: joined with U+001F
+    tags: str        # Anki's stored form: " a b "
+    sort_field: str  # the ID field (MODEL's sort_field_index)
 
 
 class _Ids:
@@ -259,39 +293,59 @@ class _Ids:
         return value
 
 
-def build_package(job: ExportJob, stamps: Stamps) -> tuple[genanki.Package, list]:
+def build_notes(job: ExportJob, stamps: Stamps) -> tuple[list[genanki.Deck], list[NoteRow]]:
+    """The decks (sorted by name, each carrying the note type) and the note rows."""
     decks: dict[str, genanki.Deck] = {}
+    rows: list[NoteRow] = []
     ids = _Ids()
     for rq in job.questions:
-        local = rq.localized("")
         name = deck_name(job.bank_name, rq.question.topic)
         deck = decks.get(name)
         if deck is None:
             deck = decks[name] = genanki.Deck(deck_id(name), name)
-        guid = note_guid(job.bank_name, rq.id)
-        fields = note_fields(local, job.bank_name)
-        tags = note_tags(rq)
-        mod = stamps.note(guid, "\x1f".join(fields), " " + " ".join(tags) + " ")
-        deck.add_note(QuestionNote(model=MODEL, fields=fields, tags=tags, guid=guid, mod=mod,
-                                   note_id=ids.pick("note", guid), card_id=ids.pick("card", guid)))
+        guid = note_guid(job.identity, rq.id)
+        fields = note_fields(rq.localized(""), job.identity)
+        flds, tags = "\x1f".join(fields), " " + " ".join(note_tags(rq)) + " "
+        rows.append(NoteRow(ids.pick("note", guid), ids.pick("card", guid), guid, deck.deck_id,
+                            stamps.note(guid, flds, tags), flds, tags, fields[0]))
         job.tick(1)
     if not decks:  # an empty selection still gives a valid, importable package
         decks[job.bank_name] = genanki.Deck(deck_id(job.bank_name), job.bank_name)
-    return genanki.Package([decks[n] for n in sorted(decks)]), media_used(job.questions, job.media)
+    ordered = [decks[n] for n in sorted(decks)]
+    for deck in ordered:
+        deck.add_model(MODEL)
+    return ordered, rows
+
+
+def write_notes(cursor: sqlite3.Cursor, rows: list[NoteRow]) -> None:
+    """Insert the rows into Anki's ``notes`` and ``cards`` tables (new, unsuspended cards,
+    as genanki writes them)."""
+    cursor.executemany(
+        "INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)"
+        " VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",
+        [(r.note_id, r.guid, MODEL_ID, r.mod, r.tags, r.fields, r.sort_field) for r in rows])
+    cursor.executemany(
+        "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses,"
+        " left, odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        [(r.card_id, r.note_id, r.deck_id, r.mod) for r in rows])
 
 
 def export(job: ExportJob) -> bytes:
     """The .apkg file's bytes."""
     stamps = Stamps.for_target(job.target, job.now)
-    package, media = build_package(job, stamps)
-    model_mod = stamps.model(model_signature(MODEL.to_json(0, 0)))
+    decks, rows = build_notes(job, stamps)
     conn = sqlite3.connect(":memory:")
     try:
-        package.write_to_db(conn.cursor(), model_mod, itertools.count(DECK_ID_LOW))
+        cursor = conn.cursor()
+        # Not documented by genanki (see the module docstring); the decks hold no notes, so
+        # the id generator is never drawn from.
+        genanki.Package(decks).write_to_db(cursor, stamps.model(MODEL_SIGNATURE), itertools.count(DECK_ID_LOW))
+        write_notes(cursor, rows)
         conn.commit()
         collection = conn.serialize()
     finally:
         conn.close()
+    media = media_used(job.questions, job.media)
     entries = {"collection.anki2": collection,
                "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
     entries.update({str(i): read_media(m) for i, m in enumerate(media)})

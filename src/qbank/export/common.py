@@ -352,8 +352,9 @@ def read_media(file: MediaFile) -> bytes:
 
 @dataclass
 class ExportJob:
-    """Everything an exporter needs: the bank's name, the rendered questions (sorted by
-    path, as the bank lists them), the media they use and where the file will go."""
+    """Everything an exporter needs: the name to show (deck, title, file), the rendered
+    questions (sorted by path, as the bank lists them), the media they use and where the
+    file will go."""
 
     bank_name: str
     questions: list[RenderedQuestion]
@@ -361,6 +362,12 @@ class ExportJob:
     target: Path
     tick: Tick = no_tick
     now: float | None = None   # export time for Anki modification times; None = the clock
+    # The bank's own name (qbank.toml): with the question id it is each Anki note's identity,
+    # so a deck exported under another name (--name) still updates the same notes.
+    identity: str = ""
+
+    def __post_init__(self) -> None:
+        self.identity = self.identity or self.bank_name
 
     @property
     def slug(self) -> str:

@@ -1,4 +1,4 @@
-"""CSV exports: a spreadsheet for reviewers, and Anki's text-import flavour.
+"""CSV exports: a spreadsheet for reviewers, and Anki's tab-separated text import.
 
 Named ``csv_export`` so that ``import csv`` inside the package still means the stdlib.
 """
@@ -50,14 +50,16 @@ ANKI_COLUMNS = FIELDS + ["Deck", "Tags", "GUID"]
 
 
 def anki(job: ExportJob) -> bytes:
-    """Anki's CSV import with header lines: the same fields, decks, tags and GUIDs as the
+    """Anki's text import with header lines: the same fields, decks, tags and GUIDs as the
     .apkg, so importing it updates those notes (or adds missing ones) in a collection that
     has the qbank note type (import the .apkg once to create it).
 
-    Tab-separated because genanki GUIDs can contain `,` `;` `<` `>` `&`; the GUID is the
-    last column because a line starting with `#` (a possible GUID character) would be
-    read as a comment. Formula neutralising does not apply: Anki never evaluates cells,
-    and an altered GUID would no longer match its note.
+    The layout of Anki's own "Notes in Plain Text" export, and named `.txt` like it: Anki's
+    importer reads `.txt`, `.csv` and `.tsv` alike, while a spreadsheet takes a `.csv` for
+    comma-separated. Tab-separated because genanki GUIDs can contain `,` `;` `<` `>` `&`;
+    the GUID is the last column because a line starting with `#` (a possible GUID
+    character) would be read as a comment. Formula neutralising does not apply: Anki never
+    evaluates cells, and an altered GUID would no longer match its note.
     """
     n = len(FIELDS)
     lines = [
@@ -75,8 +77,8 @@ def anki(job: ExportJob) -> bytes:
     # Parent decks first: Anki's CSV import creates `Bank+` when a row names a deck that
     # the same import already created implicitly as the parent of `Bank::Topic`.
     for rq in sorted(job.questions, key=lambda rq: deck_name(job.bank_name, rq.question.topic)):
-        fields = note_fields(rq.localized(""), job.bank_name)
+        fields = note_fields(rq.localized(""), job.identity)
         writer.writerow(fields + [deck_name(job.bank_name, rq.question.topic), " ".join(note_tags(rq)),
-                                  note_guid(job.bank_name, rq.id)])
+                                  note_guid(job.identity, rq.id)])
         job.tick(1)
     return buf.getvalue().encode("utf-8")
