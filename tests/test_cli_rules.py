@@ -38,3 +38,32 @@ def test_rule_pages_in_docs_are_up_to_date(tmp_path):
         committed = REPO / "docs" / "rules" / page.name
         assert committed.read_text("utf-8") == page.read_text("utf-8"), (
             f"{committed} is stale: run `python -m qbank.rules.docs docs/rules`")
+
+
+def test_a_rule_page_lists_its_options_and_fix_safety(cli):
+    out = cli("rules", "QB102").output
+    assert "Options:\n    Set in `qbank.toml` under `[lint.options]` (or `[lint.options.QB102]`):\n" in out
+    assert "    - `min-options` (integer, default 3, from 2 to 26): The fewest options an item may have.\n" in out
+    assert "Fix safety:\n    None: fix it by hand (see Fix).\n" in out
+    assert "Fix safety:\n    Safe: `qbank lint --fix` applies it." in cli("rules", "QB311").output
+    markdown = cli("rules", "QB308", "--format", "markdown").output
+    assert "## Options\n" in markdown and "- `stem-stoplist` (list of strings, default []): " in markdown
+
+
+def test_always_on_checks_say_so(cli):
+    assert "Always on:\n    It cannot be suppressed or given another severity." in cli("rules", "QB101").output
+    assert "Always on:" not in cli("rules", "QB102").output
+
+
+def test_json_carries_options_fix_safety_and_the_registry_facts(cli):
+    rows = {r["code"]: r for r in json.loads(cli("rules", "--format", "json").output)}
+    assert rows["QB102"]["options"] == [
+        {"name": "min-options", "type": "integer", "default": 3, "min": 2, "max": 26, "choices": [],
+         "help": "The fewest options an item may have."},
+        {"name": "max-options", "type": "integer", "default": 5, "min": 2, "max": 26, "choices": [],
+         "help": "The most options an item may have."}]
+    assert rows["QB311"]["fix_safety"] == "safe" and rows["QB102"]["fix_safety"] is None
+    assert (rows["QB101"]["always_on"], rows["QB101"]["kind"], rows["QB902"]["kind"]) == (True, "file", "bank")
+    assert rows["QB304"]["url"].endswith("/docs/rules/QB304.md")
+    one = json.loads(cli("rules", "QB308", "--format", "json").output)
+    assert one["options"][0]["name"] == "stem-stoplist" and one["doc"].startswith("A stem word repeated")

@@ -68,3 +68,19 @@ def test_output_file_is_written(cli, bank, tmp_path):
     result = cli("validate", broken_bank(bank), "--format", "sarif", "--output-file", out)
     assert result.exit_code == 1 and result.output == ""
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_sarif_describes_every_registered_code(cli, bank):
+    from qbank.codes import CODES
+
+    log = json.loads(cli("validate", broken_bank(bank), "--format", "sarif").output)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert list(rules) == list(CODES)
+    qb304 = rules["QB304"]
+    assert qb304["name"] == "longest-option-is-key"
+    assert qb304["shortDescription"]["text"] == CODES["QB304"].summary
+    assert qb304["defaultConfiguration"]["level"] == "warning" and rules["QB305"]["defaultConfiguration"]["level"] == "note"
+    assert qb304["helpUri"] == "https://github.com/qbank/qbank/blob/main/docs/rules/QB304.md"
+    assert qb304["fullDescription"]["text"].startswith("A key strictly longer than every distractor")
+    assert qb304["help"]["markdown"].startswith("# QB304 longest-option-is-key")
+    assert "Fix safety:" in qb304["help"]["text"]

@@ -35,17 +35,20 @@ def test_bank_rules_are_all_in_the_bank_module():
     assert [r.code for r in bank_rules()] == [c for c, r in all_rules().items() if isinstance(r, BankRule)]
 
 
-def test_every_module_that_defines_rules_is_registered():
+def test_every_rule_class_is_the_one_the_code_registry_names():
+    """codes.py says where each rule lives; no rule class in the package is missing from it."""
     import importlib
     import pkgutil
 
     import qbank.rules as package
+    from qbank.codes import CODES
 
-    for mod in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"qbank.rules.{mod.name}")
-        defines = [obj for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, Rule)
-                   and obj.__module__ == module.__name__ and getattr(obj, "code", None)]
-        assert not defines or mod.name in package.RULE_MODULES, mod.name
+    for mod in pkgutil.walk_packages(package.__path__, "qbank.rules."):
+        module = importlib.import_module(mod.name)
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj.__module__ == module.__name__ \
+                    and "code" in obj.__dict__:
+                assert CODES[obj.code].where == f"{obj.__module__}:{obj.__qualname__}", obj
 
 
 @pytest.mark.parametrize("code", sorted(CATALOG))

@@ -13,8 +13,12 @@ QB304 = "error"                   # error | warning | info
 min-options = 3
 max-options = 5
 stem-stoplist = ["vignette"]      # extra words QB308 never treats as clues
+[lint.options.QB102]              # or per rule: only that rule's options
+min-options = 4
 ```
-Problems in the file are diagnostics (code QB008) pointing at the line, never tracebacks.
+The options are those the rules declare (rules/base.Option; `qbank rules CODE` lists them).
+Problems in the file are diagnostics (code QB008) at the line and column of the key, never
+tracebacks; a misspelt setting, option, code or severity gets a "did you mean".
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from .diagnostics import Diagnostic, Severity
+from .codes import CODES, near
+from .diagnostics import Diagnostic, Severity, diagnostic
 from .digest import blake2b
 from .rules.base import RuleOptions
 
@@ -71,10 +77,19 @@ class Config:
         return any(_glob_match(rel, pattern) for pattern in self.exclude)
 
     def fingerprint(self) -> str:
-        """What cached per-file results depend on (rule options; select/ignore are applied after)."""
-        opts = self.options
-        blob = json.dumps([opts.min_options, opts.max_options, sorted(opts.stem_stoplist)])
+        """What cached per-file results depend on besides qbank's own code (which the cache tag
+        hashes, defaults included): every rule option the config sets, resolved, by name, whatever
+        the option. Select, ignore, severities and per-file ignores are applied after the cache.
+        Options left at their defaults are not listed, so this never imports a rule module."""
+        blob = json.dumps(sorted(self.options.given.items()), default=_canonical)
         return blake2b(blob.encode(), digest_size=8).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """A resolved option value JSON cannot write as it is (a set of words), in a fixed order."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"option value {value!r} has no canonical JSON form")
 
 
 def _glob_match(rel_path: str, pattern: str) -> bool:
@@ -123,97 +138,222 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+class _Report:
+    """QB008 findings about one config file, each at the line and column of its key."""
+
+    def __init__(self, config: Config, text: str, shown: str) -> None:
+        self.config, self.text, self.shown = config, text, shown
+
+    def __call__(self, key: tuple[str, ...], message: str) -> None:
+        line, col = _locate(self.text, key)
+        self.config.diagnostics.append(_diag(self.shown, line, col, message))
+
+
 def _diag(path: str, line: int, col: int, message: str) -> Diagnostic:
-    return Diagnostic(path, line, col, "QB008", "config", Severity.ERROR, message)
+    return diagnostic("QB008", path, line, col, message)
 
 
-def _line_of(text: str, key: str) -> int:
-    m = re.search(rf'^\s*"?{re.escape(key)}"?\s*=', text, re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
+_KEY_PART = re.compile(r"""\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*""")
+_HEADER = re.compile(r"\s*\[\[?([^\[\]]+)\]\]?")
 
 
-def _codes(value, key: str, text: str, shown: str, config: Config) -> tuple[str, ...] | None:
+def _keys(text: str) -> tuple[list[str], int] | None:
+    """The parts of a dotted key at the start of ``text`` and where the key ends, if any."""
+    parts, pos = [], 0
+    while True:
+        m = _KEY_PART.match(text, pos)
+        if not m or m.end() == pos:
+            return None
+        parts.append(next(g for g in m.groups() if g is not None))
+        pos = m.end()
+        if text.startswith(".", pos):
+            pos += 1
+            continue
+        return parts, pos
+
+
+def _locate(text: str, key: tuple[str, ...]) -> tuple[int, int]:
+    """Line and column (1-based) where ``key`` (("lint", "options", "min-options")) is written:
+    as a table header, a (dotted) key, or a key of an inline table; else its nearest enclosing
+    table or key that is written; else (1, 1)."""
+    best, best_depth = (1, 1), 0
+    table: list[str] = []
+    in_string = False
+    for n, line in enumerate(text.splitlines(), 1):
+        quotes = line.count('"""') + line.count("'''")
+        if in_string:
+            in_string = quotes % 2 == 0
+            continue
+        in_string = quotes % 2 == 1
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        start = len(line) - len(stripped) + 1
+        header = _HEADER.match(line)
+        if header:
+            parsed = _keys(header.group(1))
+            table = parsed[0] if parsed else []
+            found, col = table, start
+        else:
+            parsed = _keys(line)
+            if not parsed or not line[parsed[1]:].startswith("="):
+                continue
+            found, col = table + parsed[0], start
+        if tuple(found) == key:
+            return n, col
+        if tuple(found) == key[:len(found)] and len(found) > best_depth:
+            best, best_depth = (n, col), len(found)
+            if not header and len(found) < len(key):  # an inline table: look for the key on this line
+                inner = re.search(rf"""[{{,]\s*["']?({re.escape(key[len(found)])})["']?\s*=""", line)
+                if inner:
+                    best, best_depth = (n, inner.start(1) + 1), len(found) + 1
+    return best
+
+
+def _did_you_mean(word, known, known_list: bool = True) -> str:
+    """"; did you mean `x`?" for a near miss among ``known``; else (with ``known_list``) the list."""
+    import difflib  # only on a config error
+
+    hint = difflib.get_close_matches(word, known, n=1, cutoff=0.6) if isinstance(word, str) else []
+    if hint:
+        return f"; did you mean `{hint[0]}`?"
+    return f"; known: {', '.join(sorted(known))}" if known_list else ""
+
+
+def _near_codes(word: str) -> str:
+    found = near(word)
+    if not found:
+        return "; `qbank rules` lists the codes"
+    return "; did you mean " + " or ".join(f"{c.code} ({c.name})" for c in found) + "?"
+
+
+def _codes(value, key: tuple[str, ...], report: _Report) -> tuple[str, ...] | None:
+    name = key[-1]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        config.diagnostics.append(_diag(shown, _line_of(text, key), 1, f"`{key}` must be a list of rule codes like [\"QB305\"]"))
+        report(key, f"`{name}` must be a list of rule codes like [\"QB305\"]")
         return None
     bad = [v for v in value if not _CODE.match(v)]
     if bad:
-        config.diagnostics.append(_diag(shown, _line_of(text, key), 1,
-                                        f"`{key}`: {', '.join(map(repr, bad))} is not a rule code or prefix like QB3 or QB305"))
+        report(key, f"`{name}`: {', '.join(map(repr, bad))} is not a rule code or prefix like QB3 or QB305")
         return None
     return tuple(value)
 
 
+TOP_SETTINGS = ("name", "exclude", "lint")
+LINT_SETTINGS = ("select", "ignore", "severity", "per-file-ignores", "options")
+SEVERITIES = tuple(s.value for s in Severity)
+
+
 def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
-    known_top = {"name", "exclude", "lint"}
+    report = _Report(config, text, shown)
     for key in raw:
-        if key not in known_top:
-            config.diagnostics.append(_diag(shown, _line_of(text, key), 1,
-                                            f"unknown setting `{key}`; known: {', '.join(sorted(known_top))}"))
+        if key not in TOP_SETTINGS:
+            hint = (_did_you_mean(key, TOP_SETTINGS, known_list=False)
+                    or _did_you_mean(key, LINT_SETTINGS, known_list=False).replace("?", " under [lint]?")
+                    or _did_you_mean(key, TOP_SETTINGS))
+            report((key,), f"unknown setting `{key}`{hint}")
     if "name" in raw:
         if isinstance(raw["name"], str) and raw["name"].strip():
             config.name = raw["name"].strip()
         else:
-            config.diagnostics.append(_diag(shown, _line_of(text, "name"), 1, "`name` must be non-empty text"))
+            report(("name",), "`name` must be non-empty text")
     if "exclude" in raw:
         value = raw["exclude"]
         if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
             config.exclude = tuple(value)
         else:
-            config.diagnostics.append(_diag(shown, _line_of(text, "exclude"), 1,
-                                            '`exclude` must be a list of glob patterns, e.g. ["drafts/**"]'))
+            report(("exclude",), '`exclude` must be a list of glob patterns, e.g. ["drafts/**"]')
     lint = raw.get("lint", {})
     if not isinstance(lint, dict):
-        config.diagnostics.append(_diag(shown, _line_of(text, "lint"), 1, "`lint` must be a table: [lint]"))
+        report(("lint",), "`lint` must be a table: [lint]")
         return
-    known_lint = {"select", "ignore", "severity", "per-file-ignores", "options"}
     for key in lint:
-        if key not in known_lint:
-            config.diagnostics.append(_diag(shown, _line_of(text, key), 1,
-                                            f"unknown setting `lint.{key}`; known: {', '.join(sorted(known_lint))}"))
+        if key not in LINT_SETTINGS:
+            report(("lint", key), f"unknown setting `lint.{key}`{_did_you_mean(key, LINT_SETTINGS)}")
     for key in ("select", "ignore"):
         if key in lint:
-            codes = _codes(lint[key], key, text, shown, config)
+            codes = _codes(lint[key], ("lint", key), report)
             if codes is not None:
                 setattr(config, key, codes)
     sev = lint.get("severity", {})
     if not isinstance(sev, dict):
-        config.diagnostics.append(_diag(shown, _line_of(text, "severity"), 1, "`lint.severity` must be a table of CODE = \"error|warning|info\""))
+        report(("lint", "severity"), "`lint.severity` must be a table of CODE = \"error|warning|info\"")
     else:
         for code, level in sev.items():
-            if not re.match(r"^QB[0-9]{3}$", code) or level not in ("error", "warning", "info"):
-                config.diagnostics.append(_diag(shown, _line_of(text, code), 1,
-                                                f"severity override `{code} = {level!r}`: use a rule code and one of error, warning, info"))
-            else:
-                config.severity[code] = Severity(level)
+            _severity(config, code, level, report)
     pfi = lint.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        config.diagnostics.append(_diag(shown, _line_of(text, "per-file-ignores"), 1, "`per-file-ignores` must map glob patterns to code lists"))
+        report(("lint", "per-file-ignores"), "`per-file-ignores` must map glob patterns to code lists")
     else:
         for pattern, codes in pfi.items():
-            parsed = _codes(codes, pattern, text, shown, config)
+            parsed = _codes(codes, ("lint", "per-file-ignores", pattern), report)
             if parsed is not None:
                 config.per_file_ignores[pattern] = parsed
     opts = lint.get("options", {})
     if not isinstance(opts, dict):
-        config.diagnostics.append(_diag(shown, _line_of(text, "options"), 1, "`lint.options` must be a table"))
-        return
-    values = {"min_options": config.options.min_options, "max_options": config.options.max_options}
-    for key, value in opts.items():
-        if key in ("min-options", "max-options"):
-            if isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 26:
-                values[key.replace("-", "_")] = value
-            else:
-                config.diagnostics.append(_diag(shown, _line_of(text, key), 1, f"`{key}` must be a whole number from 2 to 26"))
-        elif key == "stem-stoplist":
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                values["stem_stoplist"] = frozenset(v.casefold() for v in value)
-            else:
-                config.diagnostics.append(_diag(shown, _line_of(text, key), 1, "`stem-stoplist` must be a list of words"))
-        else:
-            config.diagnostics.append(_diag(shown, _line_of(text, key), 1,
-                                            f"unknown option `{key}`; known: max-options, min-options, stem-stoplist"))
-    if values["min_options"] > values["max_options"]:
-        config.diagnostics.append(_diag(shown, _line_of(text, "min-options"), 1, "`min-options` is larger than `max-options`"))
+        report(("lint", "options"), "`lint.options` must be a table")
+    elif opts:
+        _options(config, opts, report)
+
+
+def _severity(config: Config, code: str, level, report: _Report) -> None:
+    """One `[lint.severity]` override: a lint rule's code and error, warning or info."""
+    key = ("lint", "severity", code)
+    entry = CODES.get(code)
+    if entry is None:
+        report(key, f"severity override of `{code}`: no rule has this code{_near_codes(code)}")
+    elif entry.always_on:
+        report(key, f"severity override of {code} ({entry.name}): it is always on, "
+                    f"with severity {entry.severity}; it cannot be changed")
+    elif level not in SEVERITIES:
+        report(key, f"severity override `{code} = {json.dumps(level)}`: use one of error, warning, info"
+                    + _did_you_mean(level, SEVERITIES, known_list=False))
     else:
-        config.options = RuleOptions(**values)
+        config.severity[code] = Severity(level)
+
+
+def _options(config: Config, opts: dict, report: _Report) -> None:
+    """`[lint.options]` (and `[lint.options.CODE]` tables) against the options the rules declare."""
+    from .rules import declared_options  # imports the rule modules: only for a config that sets options
+
+    declared = declared_options()
+    values: dict[str, tuple[Any, tuple[str, ...]]] = {}  # name -> (resolved value, where it is set)
+
+    def take(name: str, value, key: tuple[str, ...]) -> None:
+        opt = declared[name][1]
+        problem = opt.problem(value)
+        if name in values:
+            report(key, f"option `{name}` is set twice; keep one")
+        elif problem:
+            report(key, f"`{name}` {problem}")
+        else:
+            values[name] = (opt.resolve(value), key)
+
+    for key, value in opts.items():
+        if isinstance(value, dict):
+            entry = CODES.get(key)
+            if entry is None:
+                report(("lint", "options", key), f"`[lint.options.{key}]`: no rule has this code{_near_codes(key)}")
+                continue
+            own = sorted(name for name, (code, _) in declared.items() if code == key)
+            for name, v in value.items():
+                where = ("lint", "options", key, name)
+                if name in own:
+                    take(name, v, where)
+                else:
+                    listed = _did_you_mean(name, own) if own else "; it has no options"
+                    report(where, f"{key} ({entry.name}) has no option `{name}`{listed}")
+        elif key in declared:
+            take(key, value, ("lint", "options", key))
+        else:
+            report(("lint", "options", key), f"unknown option `{key}`{_did_you_mean(key, declared)}")
+
+    def current(name: str):
+        return values[name][0] if name in values else declared[name][1].resolve(declared[name][1].default)
+
+    if {"min-options", "max-options"} <= declared.keys() and current("min-options") > current("max-options"):
+        where = next(values[n][1] for n in ("min-options", "max-options") if n in values)
+        report(where, "`min-options` is larger than `max-options`")
+        values.pop("min-options", None)
+        values.pop("max-options", None)
+    config.options = RuleOptions(**{declared[name][1].attr: value for name, (value, _) in values.items()})

@@ -1,9 +1,12 @@
-"""The one diagnostic type every stage (load, validate, lint, export) reports with."""
+"""The one diagnostic type every stage (load, validate, lint, export) reports with, and the
+functions that build one for a registered code (names and default severities: codes.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+
+from .codes import CODES
 
 
 class Severity(str, Enum):
@@ -61,19 +64,29 @@ class Diagnostic:
                    tuple((r["path"], r["line"], r["column"]) for r in d.get("related", ())))
 
 
-# Codes of the file and schema checks that `validate` runs (see lint-rules.md).
-FILE_RULES: dict[str, str] = {
-    "QB001": "yaml-syntax",
-    "QB002": "encoding",
-    "QB003": "schema",
-    "QB004": "duplicate-key",
-    "QB005": "duplicate-id",
-    "QB006": "missing-media",
-    "QB101": "key-count",
-    "QB105": "missing-rationale",
-}
+# The file and schema checks that `validate` runs, code -> name (see codes.py).
+FILE_RULES: dict[str, str] = {c.code: c.name for c in CODES.values() if c.kind == "file"}
+
+
+def diagnostic(code: str, path: str, line: int, column: int, message: str, *,
+               severity: Severity | None = None, fixable: bool = False,
+               related: tuple[tuple[str, int, int], ...] = ()) -> Diagnostic:
+    """A finding of registered ``code``: its name and (unless given) default severity from codes.py."""
+    entry = CODES[code]
+    return Diagnostic(path, line, column, code, entry.name, severity or Severity(entry.severity), message,
+                      fixable, related)
 
 
 def error(path: str, line: int, column: int, code: str, message: str) -> Diagnostic:
     """An error from one of the always-on file and schema checks."""
-    return Diagnostic(path, line, column, code, FILE_RULES[code], Severity.ERROR, message)
+    return Diagnostic(path, line, column, code, CODES[code].name, Severity.ERROR, message)
+
+
+def internal_error(path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    """QB000: qbank itself failed on this file (the message says how; the run goes on)."""
+    return diagnostic("QB000", path, line, column, message)
+
+
+def refused(path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    """QB009: `fmt` or `--fix` left this file as it was, for the reason in ``message``."""
+    return diagnostic("QB009", path, line, column, message)

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from typing import Callable
 
 from . import __version__
+from .codes import doc_url
 from .diagnostics import Diagnostic, Severity
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -56,29 +57,42 @@ def github(diags: list[Diagnostic], files: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-def sarif(diags: list[Diagnostic], files: int = 0) -> str:
-    """SARIF 2.1.0, as GitHub code scanning accepts it."""
-    from .rules import all_rules
-    from .diagnostics import FILE_RULES
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
-    rules = {code: (name, "error", "") for code, name in FILE_RULES.items()}
-    for code, rule in all_rules().items():
-        rules[code] = (rule.name, rule.severity.value, (rule.__doc__ or "").strip().split("\n")[0])
-    for d in diags:
-        rules.setdefault(d.code, (d.name, d.severity.value, ""))
-    level = {"error": "error", "warning": "warning", "info": "note"}
-    ids = sorted(rules)
-    index = {code: i for i, code in enumerate(ids)}
+
+def _sarif_rules() -> list[dict]:
+    """A SARIF reportingDescriptor per registered code: name, summary, what it flags, default
+    level, and the rule's page (the text of `qbank rules CODE`, its Markdown and its URL)."""
+    from .rules.docs import entries, page, section
+
+    return [{
+        "id": e.code.code,
+        "name": e.code.name,
+        "shortDescription": {"text": e.code.summary},
+        "fullDescription": {"text": section(e.doc, "What it flags") or e.code.summary},
+        "help": {"text": page(e, "text"), "markdown": page(e, "markdown")},
+        "helpUri": doc_url(e.code.code),
+        "defaultConfiguration": {"level": _LEVEL[e.code.severity]},
+    } for e in entries()]
+
+
+def sarif(diags: list[Diagnostic], files: int = 0) -> str:
+    """SARIF 2.1.0, as GitHub code scanning accepts it: every code in the registry is a rule
+    of ``tool.driver.rules`` (with its summary, default level, doc page and full text)."""
+    rules = _sarif_rules()
+    known = {r["id"] for r in rules}
+    for d in diags:  # a code outside the registry (a test's rule) still gets an entry
+        if d.code not in known:
+            known.add(d.code)
+            rules.append({"id": d.code, "name": d.name, "shortDescription": {"text": d.name},
+                          "defaultConfiguration": {"level": _LEVEL[d.severity.value]}})
+    rules.sort(key=lambda r: r["id"])
+    index = {r["id"]: i for i, r in enumerate(rules)}
     driver = {
         "name": "qbank",
         "version": __version__,
         "informationUri": "https://github.com/qbank/qbank",
-        "rules": [{
-            "id": code,
-            "name": rules[code][0],
-            "shortDescription": {"text": rules[code][2] or rules[code][0]},
-            "defaultConfiguration": {"level": level[rules[code][1]]},
-        } for code in ids],
+        "rules": rules,
     }
     results = []
     for d in diags:
@@ -86,7 +100,7 @@ def sarif(diags: list[Diagnostic], files: int = 0) -> str:
         result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
-            "level": level[d.severity.value],
+            "level": _LEVEL[d.severity.value],
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": uri, **({} if PurePath(d.path).is_absolute() else {"uriBaseId": "%SRCROOT%"})},

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
-from .diagnostics import Diagnostic, Severity
+from .codes import CODES, always_on
+from .diagnostics import Diagnostic, diagnostic
 
 _COMMENT = re.compile(r"(?:^|\s)#\s*qbank:\s*(?P<kind>disable|disable-file)\s*=\s*"
                       r"(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)(?P<reason>.*)$")
@@ -72,28 +73,32 @@ def from_item(data: Any, pos) -> list[Suppression]:
     return out
 
 
-def apply(path: str, diags: Iterable[Diagnostic], sups: list[Suppression], known: set[str],
-          enabled) -> list[Diagnostic]:
+def apply(path: str, diags: Iterable[Diagnostic], sups: list[Suppression], known: Collection[str] | None = None,
+          enabled=lambda code: True) -> list[Diagnostic]:
     """``diags`` less the suppressed ones, plus QB007 findings about the suppressions.
 
-    ``known`` holds every rule code; ``enabled(code)`` says whether a rule ran, so a
-    suppression of a rule that is switched off is not called unused.
+    ``known`` holds the codes a suppression may name (default: every code in codes.py);
+    ``enabled(code)`` says whether a rule ran, so a suppression of a rule that is switched
+    off is not called unused. Always-on codes (codes.py) are never suppressed.
     """
+    if known is None:
+        known = CODES.keys()
     used: set[int] = set()
     kept: list[Diagnostic] = []
     for d in diags:
         hit = [i for i, s in enumerate(sups) if s.covers(d)]
-        if hit and not _unsuppressable(d.code):
+        if hit and not always_on(d.code):
             used.update(hit)
         else:
             kept.append(d)
     for i, s in enumerate(sups):
         for code in s.codes:
             where = "comment" if s.scope != "item" else "lint.ignore"
-            if code not in known:
+            if always_on(code):
+                what = "a file or schema error" if CODES[code].kind == "file" else "always on"
+                kept.append(_qb007(path, s, f"{code} is {what} and cannot be suppressed; fix it instead"))
+            elif code not in known:
                 kept.append(_qb007(path, s, f"{where} names unknown rule code {code}; see `qbank rules`"))
-            elif _unsuppressable(code):
-                kept.append(_qb007(path, s, f"{code} is a file or schema error and cannot be suppressed; fix it instead"))
             elif not s.reason:
                 kept.append(_qb007(path, s, f"suppression of {code} has no reason; write why after the code, "
                                             f"e.g. `# qbank: disable={code} term is required by the blueprint`"))
@@ -102,9 +107,5 @@ def apply(path: str, diags: Iterable[Diagnostic], sups: list[Suppression], known
     return kept
 
 
-def _unsuppressable(code: str) -> bool:
-    return code < "QB102" or code == "QB105"
-
-
 def _qb007(path: str, s: Suppression, message: str) -> Diagnostic:
-    return Diagnostic(path, s.line, s.column, "QB007", "suppression", Severity.WARNING, message)
+    return diagnostic("QB007", path, s.line, s.column, message)

@@ -1,31 +1,21 @@
-"""The rule registry: every item and bank rule, by code."""
+"""The lint rules: every item and bank rule, by code, found through the code registry
+(codes.py names each rule's "module:Class"), so nothing here lists modules by hand and only
+the modules a run needs are imported."""
 
 from __future__ import annotations
 
 import importlib
 from functools import lru_cache
 
-from .base import BankRule, Rule
-
-# The modules that define rules (a test checks that no rule module is missing here).
-# Named rather than discovered: listing the package costs start-up time on every run.
-RULE_MODULES = ("bank", "cues", "feedback", "options", "stem", "text", "typography")
+from .. import codes
+from . import base
+from .base import BankRule, Option, Rule
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> dict[str, Rule]:
-    """One instance of every rule class defined in the rule modules, by code."""
-    found: dict[str, Rule] = {}
-    for name in RULE_MODULES:
-        found.update(_rules_in(name))
-    return dict(sorted(found.items()))
-
-
-def _rules_in(name: str) -> dict[str, Rule]:
-    module = importlib.import_module(f"{__name__}.{name}")
-    return {obj.code: obj() for obj in vars(module).values()
-            if isinstance(obj, type) and issubclass(obj, Rule) and obj not in (Rule, BankRule)
-            and getattr(obj, "code", None) and obj.__module__ == module.__name__}
+    """One instance of every lint rule in the registry, by code (in code order)."""
+    return {entry.code: _rule_class(entry)() for entry in codes.lint_rules()}
 
 
 def item_rules() -> list[Rule]:
@@ -34,6 +24,20 @@ def item_rules() -> list[Rule]:
 
 @lru_cache(maxsize=1)
 def bank_rules() -> list[BankRule]:
-    """The bank rules, importing only their module: a warm run that reruns one needs no
-    item rule (every bank rule lives in rules/bank.py; a test keeps it so)."""
-    return [r for _, r in sorted(_rules_in("bank").items()) if isinstance(r, BankRule)]
+    """The bank rules, importing only their modules: a warm run that reruns one needs no
+    item rule."""
+    return [_rule_class(entry)() for entry in codes.lint_rules("bank")]
+
+
+def declared_options() -> dict[str, tuple[str, Option]]:
+    """Every option of every rule, by its qbank.toml name: (rule code, Option)."""
+    all_rules()  # importing each rule module declares its options
+    return base.loaded_options()
+
+
+def _rule_class(entry: codes.Code) -> type[Rule]:
+    module, _, name = entry.where.partition(":")
+    cls = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Rule) and cls.__dict__.get("code") == entry.code):
+        raise LookupError(f"codes.py places {entry.code} at {entry.where}, which is not a rule class with that code")
+    return cls

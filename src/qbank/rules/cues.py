@@ -10,7 +10,7 @@ import re
 from typing import Any, Iterator, MutableMapping
 
 from ..diagnostics import Diagnostic, Severity
-from .base import ItemContext, Rule, RuleOptions
+from .base import ItemContext, Option, Rule, RuleOptions
 from .text import (STOP_ALL, content_stems, facts, find_stem, ordinal_list, quantity,
                    quote, stem, words)
 
@@ -620,6 +620,8 @@ class StemKeyWordRepeat(Rule):
     code = "QB308"
     name = "stem-key-word-repeat"
     severity = Severity.WARNING
+    options = (Option("stem-stoplist", list[str], (), "Extra words never treated as a clue (any case).",
+                      convert=lambda words: frozenset(w.casefold() for w in words)),)
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from .base import ItemContext, Rule
+from .base import ItemContext, Option, Rule
 from .text import Quantity, facts, quote
 
 
@@ -64,6 +64,8 @@ class OptionCount(Rule):
     code = "QB102"
     name = "option-count"
     severity = Severity.WARNING
+    options = (Option("min-options", int, 3, "The fewest options an item may have.", min=2, max=26),
+               Option("max-options", int, 5, "The most options an item may have.", min=2, max=26))
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         n = len(ctx.question.options)

@@ -1,0 +1,160 @@
+"""Every code qbank reports, in one table (as ruff's codes.rs): code, name, default severity,
+whether it is always on, what kind of check it is, a one-line summary and where it is defined.
+
+Diagnostics, rule classes, `qbank rules`, SARIF rule metadata, suppressions and the config's
+severity overrides all read this table, so a code's name or severity is written once. It is a
+literal with no imports: every run reads it, including a warm `qbank lint` that imports no rule.
+
+Kinds: "file" (the file and schema checks `validate` runs), "qbank" (reports about qbank's own
+inputs and work: config, suppressions, refused rewrites, internal errors), "item" and "bank"
+(lint rules; ``where`` names the class as "module:Class"). An always-on code cannot be switched
+off, suppressed or given another severity.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+DOCS_URL = "https://github.com/qbank/qbank/blob/main/docs/rules/{code}.md"
+
+
+class Code(NamedTuple):
+    code: str
+    name: str
+    severity: str       # default severity: "error" | "warning" | "info"
+    always_on: bool
+    kind: str           # "file" | "qbank" | "item" | "bank"
+    summary: str
+    where: str          # the module that reports it; for a lint rule "module:Class"
+
+
+CODES: dict[str, Code] = {c.code: c for c in (
+    Code("QB000", "internal-error", "error", True, "qbank", "qbank itself failed on a file.", "qbank.engine"),
+    Code("QB001", "yaml-syntax", "error", True, "file", "The file is not valid YAML.", "qbank.loader"),
+    Code("QB002", "encoding", "error", True, "file", "The file cannot be read as UTF-8 text.", "qbank.loader"),
+    Code("QB003", "schema", "error", True, "file", "The question does not match the question format.",
+         "qbank.validate"),
+    Code("QB004", "duplicate-key", "error", True, "file", "A mapping key appears twice.", "qbank.loader"),
+    Code("QB005", "duplicate-id", "error", True, "file", "An id is used by more than one file.", "qbank.engine"),
+    Code("QB006", "missing-media", "error", True, "file", "A referenced image is missing or outside the bank.",
+         "qbank.validate"),
+    Code("QB007", "suppression", "warning", True, "qbank", "A suppression is malformed or unused.",
+         "qbank.suppress"),
+    Code("QB008", "config", "error", True, "qbank", "qbank.toml is invalid.", "qbank.config"),
+    Code("QB009", "rewrite-refused", "error", True, "qbank", "`fmt` or `--fix` refused to rewrite a file.",
+         "qbank.rewrite"),
+    Code("QB101", "key-count", "error", True, "file", "Not exactly one option is the key.", "qbank.validate"),
+    Code("QB102", "option-count", "warning", False, "item", "Too few or too many options.",
+         "qbank.rules.options:OptionCount"),
+    Code("QB103", "duplicate-option", "error", False, "item", "Two options say the same thing.",
+         "qbank.rules.options:DuplicateOption"),
+    Code("QB104", "overlapping-options", "warning", False, "item",
+         "Options that overlap: one inside another, near-identical, or overlapping ranges.",
+         "qbank.rules.options:OverlappingOptions"),
+    Code("QB105", "missing-rationale", "error", True, "file",
+         "A distractor lacks a rationale, or the explanation is empty.", "qbank.validate"),
+    Code("QB201", "stem-not-closed-question", "warning", False, "item", "The stem does not end in a question.",
+         "qbank.rules.stem:StemNotClosedQuestion"),
+    Code("QB202", "unfocused-lead-in", "warning", False, "item", 'A bare "Which of the following is true?" lead-in.',
+         "qbank.rules.stem:UnfocusedLeadIn"),
+    Code("QB203", "negative-lead-in", "warning", False, "item",
+         "A negative lead-in (NOT, EXCEPT, LEAST...) not written in capitals.", "qbank.rules.stem:NegativeLeadIn"),
+    Code("QB204", "qualifier-not-capitalized", "warning", False, "item",
+         "A priority qualifier (FIRST, NEXT, BEST, MOST, INITIAL) not in capitals.",
+         "qbank.rules.stem:QualifierNotCapitalized"),
+    Code("QB301", "all-of-the-above", "error", False, "item", 'An "All of the above" option.',
+         "qbank.rules.cues:AllOfTheAbove"),
+    Code("QB302", "none-of-the-above", "warning", False, "item", 'A "None of the above" option.',
+         "qbank.rules.cues:NoneOfTheAbove"),
+    Code("QB303", "combination-option", "error", False, "item",
+         'An option that combines other options ("Both A and C", "I and II only").',
+         "qbank.rules.cues:CombinationOption"),
+    Code("QB304", "longest-option-is-key", "warning", False, "item", "The key is conspicuously the longest option.",
+         "qbank.rules.cues:LongestOptionIsKey"),
+    Code("QB305", "option-length-spread", "info", False, "item", "Options of very different lengths.",
+         "qbank.rules.cues:OptionLengthSpread"),
+    Code("QB306", "absolute-term-cue", "warning", False, "item",
+         "An absolute term (always, never, only...) in a distractor but not in the key.",
+         "qbank.rules.cues:AbsoluteTermCue"),
+    Code("QB307", "vague-term-cue", "info", False, "item", "A hedge (usually, may, often...) only in the key.",
+         "qbank.rules.cues:VagueTermCue"),
+    Code("QB308", "stem-key-word-repeat", "warning", False, "item",
+         "A stem word repeated in the key and in no distractor (clang association).",
+         "qbank.rules.cues:StemKeyWordRepeat"),
+    Code("QB309", "convergence-key", "info", False, "item",
+         "The key shares the most words with the other options (convergence cue).", "qbank.rules.cues:ConvergenceKey"),
+    Code("QB310", "article-agreement-cue", "warning", False, "item",
+         'The lead-in ends in "a"/"an" and only the key agrees with it.', "qbank.rules.cues:ArticleAgreementCue"),
+    Code("QB311", "numeric-options-unordered", "warning", False, "item", "Numeric options not in ascending order.",
+         "qbank.rules.cues:NumericOptionsUnordered"),
+    Code("QB312", "nonparallel-options", "info", False, "item", "One option differs in form from all the others.",
+         "qbank.rules.cues:NonparallelOptions"),
+    Code("QB401", "weak-explanation", "warning", False, "item",
+         "The explanation is too short or never mentions the key.", "qbank.rules.feedback:WeakExplanation"),
+    Code("QB402", "rationale-too-short", "warning", False, "item",
+         "A rationale is too short, or repeats another rationale of the item.",
+         "qbank.rules.feedback:RationaleTooShort"),
+    Code("QB403", "letter-reference", "warning", False, "item", "Feedback that names options by letter or position.",
+         "qbank.rules.feedback:LetterReference"),
+    Code("QB501", "typography", "info", False, "item",
+         "Whitespace, invisible characters, punctuation, brackets and quote styles.",
+         "qbank.rules.typography:Typography"),
+    Code("QB901", "key-position-skew", "warning", False, "bank",
+         "Key positions are unevenly spread across the bank, or repeat in long runs.",
+         "qbank.rules.bank:KeyPositionSkew"),
+    Code("QB902", "duplicate-stem", "warning", False, "bank", "Two questions with the same or nearly the same stem.",
+         "qbank.rules.bank:DuplicateStem"),
+    Code("QB903", "key-longest-rate", "warning", False, "bank",
+         "The key is the longest option far more often than chance.", "qbank.rules.bank:KeyLongestRate"),
+    Code("QB904", "shared-option-set", "info", False, "bank",
+         "The same option set reused across questions, or one distractor used everywhere.",
+         "qbank.rules.bank:SharedOptionSet"),
+)}
+
+_BY_NAME = {c.name: c for c in CODES.values()}
+
+
+def always_on(code: str) -> bool:
+    """Whether ``code`` can never be switched off, suppressed or given another severity."""
+    entry = CODES.get(code)
+    return entry is not None and entry.always_on
+
+
+def by_name(name: str) -> Code | None:
+    return _BY_NAME.get(name)
+
+
+def lint_rules(kind: str | None = None) -> list[Code]:
+    """The lint rules ("item" and "bank", or only ``kind``), in code order."""
+    return [c for c in CODES.values() if c.kind in ("item", "bank") and (kind is None or c.kind == kind)]
+
+
+def doc_url(code: str) -> str:
+    """Where the rule's page (docs/rules/CODE.md) is published."""
+    return DOCS_URL.format(code=code)
+
+
+def near(word: str, limit: int = 3) -> list[Code]:
+    """Codes ``word`` may be a slip for: codes one typo away (a wrong, missing, extra or swapped
+    character: QB340 -> QB304, QB310), else the rule whose name is closest (option-cont -> QB102)."""
+    key = word.strip().upper()
+    by_code = [c for c in CODES.values() if _one_slip(key, c.code)]
+    if by_code:
+        return by_code[:limit]
+    if word in _BY_NAME:
+        return [_BY_NAME[word]]
+    import difflib  # only on a config error: not on every run's import path
+
+    return [_BY_NAME[n] for n in difflib.get_close_matches(word.strip().lower(), _BY_NAME, n=1, cutoff=0.6)]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """At most one edit (Damerau) apart, and not equal."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
