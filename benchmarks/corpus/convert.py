@@ -129,7 +129,8 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _cnx_inline(el: ET.Element, media: list[tuple[Path, str]], base: Path) -> str:
+def _cnx_inline(el: ET.Element, media: list[tuple[Path, str]], base: Path,
+                skip: ET.Element | None = None) -> str:
     """Render CNXML inline content as Markdown text (emphasis kept, other markup flattened)."""
     name = _local(el.tag)
     if name in {"footnote", "label"}:
@@ -144,7 +145,8 @@ def _cnx_inline(el: ET.Element, media: list[tuple[Path, str]], base: Path) -> st
         return ""
     inner = (el.text or "")
     for child in el:
-        inner += _cnx_inline(child, media, base)
+        if child is not skip:  # skip: the options list inside a stem paragraph
+            inner += _cnx_inline(child, media, base, skip)
         inner += child.tail or ""
     if name == "math":  # MathML: its text content, spaced
         return " ".join("".join(el.itertext()).split())
@@ -214,9 +216,8 @@ def _cnx_item(exercise: ET.Element, path: Path, prefix: str, module: str, number
     for child in problem:
         if child is options_el:
             continue
-        if options_el in list(child.iter()):
-            # the options sit inside a para: the para's text before the list is stem
-            stem_parts.append(" ".join((child.text or "").split()))
+        if options_el in list(child.iter()):  # the options sit inside a stem paragraph
+            stem_parts.append(" ".join(_cnx_inline(child, media, base, options_el).split()))
             continue
         block = _cnx_block(child, media, base)
         if block:
@@ -373,8 +374,8 @@ def _skill_item(path: Path, prefix: str, quiz: str, key: str, heading: str, body
 def _images(text: str, path: Path, quiz: str, media: list[tuple[Path, str]]) -> str:
     """Point local image references at media/, remembering the files to copy."""
     def repl(m: re.Match[str]) -> str:
-        src = m.group(2)
-        if re.match(r"^[a-z]+:", src):
+        src = re.split(r"[?#]", m.group(2), maxsplit=1)[0]  # `x.png?raw=true` is x.png
+        if re.match(r"^[a-z]+:", src) or not src:
             return m.group(0)
         target = f"{quiz}-{slug(Path(src).stem)}{Path(src).suffix.lower()}"
         media.append((path.parent / src, target))
