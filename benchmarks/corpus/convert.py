@@ -190,7 +190,7 @@ def _lettered_list(problem: ET.Element) -> ET.Element | None:
 def parse_cnxml(path: Path, prefix: str) -> Iterator[Item | Skip]:
     tree = ET.parse(path)
     root = tree.getroot()
-    module = path.parent.name
+    module = path.parent.name if path.name == "index.cnxml" else path.stem
     title_el = root.find(f"{CNX}title")
     topic = " ".join("".join(title_el.itertext()).split()) if title_el is not None else None
     for number, exercise in enumerate(root.iter(f"{CNX}exercise"), 1):
@@ -397,9 +397,10 @@ def parse_jupyterquiz(path: Path, prefix: str) -> Iterator[Item | Skip]:
     if not isinstance(data, list):
         yield Skip("unreadable file (not a list)")
         return
-    stem_of_file = make_id(path.parent.parent.name if path.parent.name == "questions"
-                           else path.parent.name, path.stem)
-    topic = path.parent.parent.name if path.parent.name == "questions" else path.parent.name
+    # book layout CHAPTER/questions/FILE.json: the chapter names the item and its topic
+    chapter = path.parent.parent.name if path.parent.name == "questions" else ""
+    stem_of_file = make_id(chapter, path.stem)
+    topic = chapter
     for number, q in enumerate(data, 1):
         try:
             yield _jq_item(q, prefix, stem_of_file, number, topic)
