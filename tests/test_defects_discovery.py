@@ -140,3 +140,13 @@ def test_a_run_whose_every_file_is_excluded_is_an_error(cli, bank):
     for command in (["lint", "--no-cache"], ["validate"], ["fmt", "--check"]):
         result = cli(*command, bank)
         assert result.exit_code == 2 and "no question files to check" in result.output, command
+
+
+def test_a_warm_run_still_reports_what_it_cannot_read(cli, bank):
+    two_questions(bank)
+    (bank / "loop.yaml").symlink_to("loop.yaml")
+    (bank / "linked").symlink_to("sub")
+    for _ in range(2):  # the first run fills the cache, the second reads it
+        result = cli("lint", "--select", "QB0", bank)
+        assert result.exit_code == 1
+        assert result.output.splitlines()[-1] == "Found 2 errors in 4 files."
