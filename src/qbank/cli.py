@@ -166,7 +166,7 @@ def _apply_fixes(fixable: list[Diagnostic], config, unsafe: bool) -> tuple[int, 
         by_file.setdefault(d.path, set()).add(d.code)
     changed, refused = 0, []
     for path, codes in sorted(by_file.items()):
-        outcome = apply_fixes(path, codes, config.options, unsafe)
+        outcome = apply_fixes(path, codes, config.options, unsafe, root=str(config.root))
         changed += bool(outcome.written)
         refused.extend(outcome.diagnostics)
     return changed, refused

@@ -35,6 +35,7 @@ from typing import Any
 from .codes import CODES, near
 from .diagnostics import Diagnostic, Severity, diagnostic
 from .digest import blake2b
+from .fsutil import MAX_FILE_BYTES, read_bounded
 from .rules.base import RuleOptions
 
 CONFIG_NAME = "qbank.toml"
@@ -117,7 +118,7 @@ def load_config(paths: list[Path]) -> Config:
         return config
     shown = _shown(path)
     try:
-        text = path.read_text("utf-8")
+        text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")  # a 2 GB file is refused, not read
         raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         config.diagnostics.append(_diag(shown, 1, 1, f"cannot read the config file: {exc}"))

@@ -24,8 +24,11 @@ def discover_paths(paths: list[Path]) -> list[str]:
     sorted, each once.
 
     Explicitly named files are taken whatever their suffix; folders are walked for
-    ``*.yaml``/``*.yml`` (hidden folders and files skipped, unreadable subfolders too).
-    Symlinked folders are not followed, so a walk cannot loop or leave the tree.
+    ``*.yaml``/``*.yml`` (hidden folders and files skipped). Symlinked folders are not
+    followed, so a walk cannot loop or leave the tree. Nothing is dropped in silence: an
+    entry the walk cannot classify or enter (a link loop, a dangling link, a link to a
+    folder, a folder it may not read) is listed too, and reading it
+    (:func:`qbank.fsutil.read_file`) reports why it holds no checked question.
     """
     found: set[str] = set()
     for root in map(Path, map(os.path.normpath, paths)):  # "./bank/" walks as "bank"
@@ -41,18 +44,31 @@ def discover_paths(paths: list[Path]) -> list[str]:
     return sorted(found, key=lambda p: p.replace(os.sep, "/")) if os.sep != "/" else sorted(found)
 
 
+def nothing_to_check(paths: list[Path]) -> DiscoveryError:
+    """The error for a run that found no question file to check (exit 2, never a pass)."""
+    where = ", ".join(str(p) for p in paths) or "."
+    return DiscoveryError(f"{where}: no question files to check (*.yaml or *.yml, outside hidden folders "
+                          "and the config's `exclude`)")
+
+
 def _walk(folder: str, prefix: str, found: set[str]) -> None:
-    # os.scandir and comprehensions: os.walk builds and sorts lists this walk does not need.
+    # os.scandir and plain loops: os.walk builds and sorts lists this walk does not need.
     try:
         with os.scandir(folder) as it:
             entries = [e for e in it if not e.name.startswith(".")]
-    except OSError:
+    except OSError:  # unreadable (or vanished): listed, so the reader says which
+        found.add(prefix.rstrip(os.sep) or folder)
         return
-    try:
-        found.update([prefix + e.name for e in entries
-                      if e.name.endswith(YAML_SUFFIXES) and not e.is_dir()])  # not (a link to) a folder
-        folders = [e for e in entries if e.name not in SKIP_DIRS and e.is_dir(follow_symlinks=False)]
-    except OSError:  # vanished while walking: what was found stands
-        return
+    folders = []
+    for e in entries:
+        name = e.name
+        try:
+            if e.is_dir(follow_symlinks=False):  # the type from the listing: no stat
+                if name not in SKIP_DIRS:
+                    folders.append(e)
+            elif name.endswith(YAML_SUFFIXES) or (e.is_symlink() and e.is_dir()):
+                found.add(prefix + name)  # a question, or a link the reader will refuse
+        except OSError:  # a link loop, or an entry that vanished: the reader says which
+            found.add(prefix + name)
     for e in folders:
         _walk(e.path, prefix + e.name + os.sep, found)

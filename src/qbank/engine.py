@@ -25,7 +25,7 @@ from .cache import ROW, Cache
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
-from .discover import discover_paths
+from .discover import discover_paths, nothing_to_check
 from .fsutil import read_file
 from .rules.base import BankInput, BankRule, ItemContext, RuleOptions
 from .standby import MAX_FILES as STANDBY_MAX, Standby
@@ -94,7 +94,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
 
     path = result.path
     if raw is None:
-        raw, diag = read_file(path)
+        raw, diag = read_file(path, job.bank_root)
         if diag:
             result.diagnostics.append(diag)
             return
@@ -228,6 +228,8 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         if cache is not None:
             cache.load()
         shown = (standby.discovered() if standby is not None else None) or find()
+        if not shown:
+            raise nothing_to_check(paths)
         table = _check_all(shown, job, jobs, cache, standby)
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
@@ -278,7 +280,7 @@ def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None
                     delta_limit if j in in_delta else base_limit):
                 j = None
                 if not cache.empty:  # read and hash it: maybe only its stat changed
-                    raw, _ = read_file(path)
+                    raw, _ = read_file(path, job.bank_root)
                     j = cache.row_of_key(Cache.key(path, raw)) if raw is not None else None
                     if j is not None:
                         touched.add(i)

@@ -99,12 +99,13 @@ def fix_text(text: str, codes: Iterable[str], options: RuleOptions, unsafe: bool
 
 
 def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe: bool, *,
-                rules: Mapping[str, Rule] | None = None) -> FixOutcome:
+                rules: Mapping[str, Rule] | None = None, root: str | None = None) -> FixOutcome:
     """Fix the problems ``codes`` in the file at ``path`` and write it back atomically if
-    anything changed. Never raises for a bad file: problems come back as diagnostics."""
+    anything changed (never through a link out of the bank ``root``, when given). Never
+    raises for a bad file: problems come back as diagnostics."""
     name = str(path)
     outcome = FixOutcome(name)
-    source = read_source(name)
+    source = read_source(name, root)
     if isinstance(source, Diagnostic):
         outcome.diagnostics.append(source)
         return outcome
@@ -126,7 +127,7 @@ def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe:
         outcome.diagnostics.append(refused(name, "internal: the fixed file would not read back as intended; "
                                                  "it was left unchanged (please report it)"))
         return outcome
-    problem = write_back(name, data, read_stat)
+    problem = write_back(name, data, read_stat, root)
     if problem is not None:
         outcome.diagnostics.append(problem)
         return outcome

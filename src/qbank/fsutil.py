@@ -1,11 +1,15 @@
-"""Bounded reads and atomic writes: a reader (or a crash) sees the old file or the new one,
-never half. No YAML here: a warm lint hashes changed files without importing the loader."""
+"""Bounded, confined reads and atomic writes: a reader (or a crash) sees the old file or the
+new one, never half; no read takes more than its limit, blocks on a FIFO, or follows a
+symbolic link out of the bank. No YAML here: a warm lint hashes changed files without
+importing the loader."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -13,21 +17,155 @@ from .diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 1_000_000   # a question is a few KB; anything near this is not a question
 
+# Opening never waits for a writer (a FIFO), never makes a terminal ours, and never follows
+# a link that was swapped in after the path was checked.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+_OUTSIDE = "leads outside the bank folder through a symbolic link"
 
-def read_file(path: str) -> tuple[bytes | None, Diagnostic | None]:
-    """The bytes of a regular file, or a QB002 diagnostic saying why not."""
+
+class Refused(OSError):
+    """A path qbank will not read or write; ``str()`` is the reason, for the user."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TooLarge(Refused):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is {size:,} bytes, over the {limit:,}-byte limit")
+        self.size, self.limit = size, limit
+
+
+class NotRegular(Refused):
+    def __init__(self, mode: int) -> None:
+        super().__init__("not a regular file")
+        self.mode = mode
+
+
+def read_bounded(path: str | os.PathLike, limit: int, *, root: str | os.PathLike | None = None) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    Raises :class:`OSError`: :class:`TooLarge` over the limit, :class:`NotRegular` for a
+    folder, FIFO or device (none is opened), :class:`Refused` when ``root`` is given and
+    the path leads out of it through a symbolic link (see :func:`escapes`).
+    """
+    name = os.fspath(path)
+    st = os.lstat(name)
+    real = name
+    if stat.S_ISLNK(st.st_mode):
+        real = os.path.realpath(name)
+        if root is not None and escapes(name, root, real):
+            raise Refused(_OUTSIDE)
+        st = os.stat(real)
+    elif root is not None and escapes(name, root, None):
+        raise Refused(_OUTSIDE)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegular(st.st_mode)
+    if st.st_size > limit:
+        raise TooLarge(st.st_size, limit)
+    fd = os.open(real, _OPEN_FLAGS)
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return None, error(path, 1, 1, "QB002", "not a regular file; point qbank at question files or folders")
-        if st.st_size > MAX_FILE_BYTES:
-            return None, error(path, 1, 1, "QB002",
-                               f"file is {st.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
-                               "for one question; split it or remove embedded data")
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1), None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced by a FIFO or device since the check
+            raise NotRegular(st.st_mode)
+        # One read of the expected size (plus one byte, to see EOF); more only for a file
+        # that grows meanwhile, and never past the limit.
+        data, ask = b"", min(st.st_size, limit) + 1
+        while True:
+            chunk = os.read(fd, ask)
+            data += chunk
+            if len(chunk) < ask or len(data) > limit:
+                break
+            ask = limit + 1 - len(data)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(max(st.st_size, len(data)), limit)
+    return data
+
+
+def read_file(path: str, root: str | os.PathLike | None = None) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a question file, or a QB002 diagnostic (at line 1, column 1) saying why
+    not: too large, not a regular file, a broken link or link loop, an unreadable folder
+    that discovery met, or (with ``root``) a link that leads out of the bank."""
+    try:
+        return read_bounded(path, MAX_FILE_BYTES, root=root), None
+    except TooLarge as exc:
+        why = f"{exc} for one question; split it or remove embedded data"
+    except NotRegular as exc:
+        why = _not_a_file(path, exc.mode)
+    except Refused as exc:
+        why = f"{exc}; it was not read: keep question files inside the bank"
     except OSError as exc:
-        return None, error(path, 1, 1, "QB002", f"cannot read file: {exc.strerror or exc}")
+        why = _unreadable(path, exc)
+    return None, error(path, 1, 1, "QB002", why)
+
+
+def _not_a_file(path: str, mode: int) -> str:
+    if not stat.S_ISDIR(mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "")
+        return f"not a regular file{f' ({kind})' if kind else ''}; point qbank at question files or folders"
+    if os.path.islink(path):
+        return ("a symbolic link to a folder, which qbank does not follow (it could loop or leave the bank), "
+                "so no question in it was checked; move the folder into the bank, or list it under "
+                "`exclude` in qbank.toml if it holds no questions")
+    try:  # discovery lists the folders it cannot walk: say what stopped it
+        os.scandir(path).close()
+    except OSError as exc:
+        return f"folder cannot be read ({exc.strerror or exc}), so no question in it was checked; make it readable"
+    return "a folder, not a question file"
+
+
+def _unreadable(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "cannot read file: a symbolic link loop (the link leads back to itself); remove or fix the link"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"broken symbolic link: its target '{os.readlink(path)}' does not exist; remove or fix the link"
+    return f"cannot read file: {exc.strerror or exc}"
+
+
+def escapes(path: str, root: str | os.PathLike, real: str | None = None) -> bool:
+    """Does ``path`` lead out of ``root`` through a symbolic link?
+
+    A path lexically inside ``root`` must really be inside it; one named outside it (only a
+    path given on the command line can be) must really be in the folder it names. ``real``
+    is the path's real path when it is a link itself; None when it is not: then only its
+    folder is resolved, once per folder and process (a file costs a cache lookup, not a
+    realpath walk), so a folder swapped for a link during a run is not seen.
+    """
+    if real is None:
+        return _folder_escapes(os.getcwd(), os.path.dirname(path), os.fspath(root))
+    full = os.path.abspath(path)
+    base = os.path.abspath(root)
+    real_base = os.path.realpath(base)
+    if not (_within(full, base) or _within(full, real_base)):  # the latter: a path already resolved
+        real_base = os.path.realpath(os.path.dirname(full))
+    return not _within(real, real_base)
+
+
+def confined(path: str, root: str | os.PathLike | None) -> str:
+    """The real path of ``path`` (symbolic links followed), the file to read or replace;
+    :class:`Refused` when it leads out of ``root`` (None: anywhere goes)."""
+    real = os.path.realpath(path)
+    if root is not None and escapes(path, root, real):
+        raise Refused(_OUTSIDE)
+    return real
+
+
+@lru_cache(maxsize=4096)
+def _folder_escapes(cwd: str, folder: str, root: str) -> bool:
+    full = os.path.normpath(os.path.join(cwd, folder))
+    base = os.path.normpath(os.path.join(cwd, root))
+    real_base = os.path.realpath(base)
+    if not (_within(full, base) or _within(full, real_base)):
+        return False  # named outside the bank: its folder is its own
+    return not _within(os.path.realpath(full), real_base)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 @contextmanager
@@ -38,7 +176,8 @@ def atomic_writer(path: str | os.PathLike, *, keep_mode: bool = True, durable: b
     if anything fails the temp file is removed, so an interrupted write leaves the original
     file (or nothing) behind, never a truncated one. Streaming, so a large file (a cache of
     100,000 entries) is never held in memory whole. ``durable=False`` skips the fsync, for
-    files whose loss is harmless (the lint cache is rebuilt when it is corrupt).
+    files whose loss is harmless (the lint cache is rebuilt when it is corrupt). It replaces
+    ``path`` itself: to write through a link, pass the link's :func:`confined` target.
     """
     target = Path(path)
     mode = None

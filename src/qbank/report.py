@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePath
 from typing import Callable
 
@@ -29,7 +30,7 @@ def text(diags: list[Diagnostic], files: int = 0) -> str:
     lines = []
     for d in diags:
         level = "" if d.severity is Severity.ERROR else f" [{d.severity.value}]"
-        lines.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}{level}")
+        lines.append(printable(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}{level}"))
     lines.append(summary(diags, files))
     return "\n".join(lines) + "\n"
 
@@ -38,6 +39,16 @@ def as_json(diags: list[Diagnostic], files: int = 0) -> str:
     """A JSON list, one object per diagnostic, sorted by path, line, column:
     {path, line, column, code, name, severity, message, fixable, related: [{path, line, column}]}."""
     return json.dumps([d.to_dict() for d in diags], indent=2, ensure_ascii=False) + "\n"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # tab is harmless
+
+
+def printable(line: str) -> str:
+    """``line`` with control characters written as escapes (``\\n``, ``\\x1b``), so a
+    file name holding a newline or an escape sequence stays on its line: it cannot start
+    a CI workflow command (``::error::``) or drive the terminal."""
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(), f"\\x{ord(m.group()):02x}"), line)
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:

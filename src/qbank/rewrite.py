@@ -722,25 +722,27 @@ class FmtResult:
         return not self.diagnostics
 
 
-def read_source(name: str) -> tuple[bytes, str, os.stat_result | None] | Diagnostic:
-    """A file's bytes, its text and its stat before reading, or a QB002 diagnostic."""
+def read_source(name: str, root: str | None = None) -> tuple[bytes, str, os.stat_result | None] | Diagnostic:
+    """A file's bytes, its text and its stat before reading, or a QB002 diagnostic
+    (also for a link out of the bank ``root``, when given)."""
     try:
         st: os.stat_result | None = os.stat(name)
     except OSError:
         st = None  # read_file says why
-    raw, diag = read_file(name)
+    raw, diag = read_file(name, root)
     if diag is None:
         text, diag = decode(name, raw)
     return diag if diag is not None else (raw, text, st)
 
 
-def write_back(name: str, data: bytes, read_stat: os.stat_result | None) -> Diagnostic | None:
-    """Atomically replace the file ``name`` (the file a symlink points to, keeping the link)
-    with ``data``, unless it changed since it was read; a diagnostic if not written."""
-    from .fsutil import atomic_write
+def write_back(name: str, data: bytes, read_stat: os.stat_result | None, root: str | None = None) -> Diagnostic | None:
+    """Atomically replace the file ``name`` (the file a symlink points to, keeping the link,
+    never one out of the bank ``root``) with ``data``, unless it changed since it was read;
+    a diagnostic if not written."""
+    from .fsutil import atomic_write, confined
 
-    target = os.path.realpath(name)
     try:
+        target = confined(name, root)
         now = os.stat(target)
         if read_stat is None or (now.st_mtime_ns, now.st_size) != (read_stat.st_mtime_ns, read_stat.st_size):
             return refused(name, "the file changed while it was being rewritten; it was not overwritten, "
@@ -751,12 +753,12 @@ def write_back(name: str, data: bytes, read_stat: os.stat_result | None) -> Diag
     return None
 
 
-def format_file(path: str | Path, check: bool) -> FmtResult:
+def format_file(path: str | Path, check: bool, root: str | None = None) -> FmtResult:
     """Rewrite ``path`` in the canonical layout (atomically), or with ``check`` only say
     whether that would change it. Problems come back as diagnostics; nothing raises."""
     name = str(path)
     result = FmtResult(name)
-    source = read_source(name)
+    source = read_source(name, root)
     if isinstance(source, Diagnostic):
         result.diagnostics.append(source)
         return result
@@ -774,7 +776,7 @@ def format_file(path: str | Path, check: bool) -> FmtResult:
     result.after = new
     result.changed = data != raw
     if result.changed and not check:
-        problem = write_back(name, data, read_stat)
+        problem = write_back(name, data, read_stat, root)
         if problem is not None:
             result.diagnostics.append(problem)
             return result
@@ -788,7 +790,9 @@ def internal_error(path: str, what: str) -> Diagnostic:
 
 
 def diagnostic_line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}"
+    from .report import printable
+
+    return printable(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}")
 
 
 def unified_diff(result: FmtResult) -> str:
@@ -804,11 +808,11 @@ def _plural(n: int, word: str) -> str:
 PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
 
 
-def _format_chunk(args: tuple[list[str], bool, bool]) -> list[FmtResult]:
-    paths, check, keep_text = args
+def _format_chunk(args: tuple[list[str], bool, bool, str | None]) -> list[FmtResult]:
+    paths, check, keep_text, root = args
     out = []
     for path in paths:
-        result = format_file(path, check)
+        result = format_file(path, check, root)
         if not keep_text:  # don't ship file contents between processes for nothing
             result.before = result.after = None
         out.append(result)
@@ -816,18 +820,18 @@ def _format_chunk(args: tuple[list[str], bool, bool]) -> list[FmtResult]:
 
 
 def format_files(paths: list[str], check: bool, *, keep_text: bool = False,
-                 jobs: int | None = None) -> Iterator[FmtResult]:
+                 jobs: int | None = None, root: str | None = None) -> Iterator[FmtResult]:
     """:func:`format_file` over ``paths``, in order, in worker processes when there are many.
     ``keep_text`` keeps each result's before/after text (for diffs)."""
     workers = min(jobs or os.cpu_count() or 1, 61)
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
         for path in paths:
-            yield from _format_chunk(([path], check, keep_text))
+            yield from _format_chunk(([path], check, keep_text, root))
         return
     import multiprocessing
 
     size = max(1, min(len(paths) // (workers * 4), 200))
-    chunks = [(paths[i:i + size], check, keep_text) for i in range(0, len(paths), size)]
+    chunks = [(paths[i:i + size], check, keep_text, root) for i in range(0, len(paths), size)]
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     try:
         pool = ctx.Pool(workers)
@@ -857,17 +861,20 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool, jobs: int | None) -> N
     """
     from .cli import default_paths
     from .config import load_config
-    from .discover import DiscoveryError, discover
+    from .discover import DiscoveryError, discover, nothing_to_check
+    from .report import printable
 
     try:
         roots = default_paths(paths)
         config = load_config(roots)
         files = [str(f) for f in discover(roots) if not config.excluded(str(f))]
+        if not files:
+            raise nothing_to_check(roots)
     except DiscoveryError as exc:
         raise click.UsageError(str(exc)) from exc
     dry = check or diff
     changed = refused_files = 0
-    for result in format_files(files, dry, keep_text=diff, jobs=jobs):
+    for result in format_files(files, dry, keep_text=diff, jobs=jobs, root=str(config.root)):
         for d in result.diagnostics:
             click.echo(diagnostic_line(d))
         if result.diagnostics:
@@ -877,7 +884,7 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool, jobs: int | None) -> N
             if diff:
                 click.echo(unified_diff(result), nl=False)
             elif check:
-                click.echo(f"Would reformat: {result.path}")
+                click.echo(printable(f"Would reformat: {result.path}"))
     unchanged = len(files) - changed - refused_files
     if dry:
         parts = [f"{_plural(changed, 'file')} would be reformatted", f"{unchanged} already formatted"]

@@ -2,7 +2,8 @@
 
 The schema in ``schema/`` is the single source of truth; this module only turns its
 errors into messages a writer can act on, at the line of the offending node, and adds
-the checks a schema cannot locate well (which option is the second key, say).
+the checks a schema cannot locate well (which option is the second key, say, or the
+escape that writes a control character no export can carry).
 """
 
 from __future__ import annotations
@@ -50,20 +51,23 @@ def check_document(doc: Document) -> list[Diagnostic]:
         return [error(doc.path, 1, 1, "QB003",
                       "the file is empty; a question needs `id`, `stem`, `options` and `explanation`")]
     diags: list[Diagnostic] = []
+    at_fault: set[tuple] = set()  # data paths the schema errors point at
     if not fast_is_valid()(data):
-        diags.extend(_schema_errors(doc))
+        diags.extend(_schema_errors(doc, at_fault))
+    diags.extend(_control_characters(doc, at_fault))
     if isinstance(data, dict):
         diags.extend(_key_count(doc, data))
         diags.extend(_rationales(doc, data))
     return diags
 
 
-def _schema_errors(doc: Document) -> Iterator[Diagnostic]:
+def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
     seen: set[tuple] = set()
     for err in detailed_validator().iter_errors(doc.data):
         for path, message, at_key in _rewrite(err):
             if message is None:
                 continue
+            at_fault.add(path)
             line, col = doc.pos(path) if at_key else doc.value_at(path)
             item = (line, col, message)
             if item not in seen:
@@ -150,6 +154,79 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
         yield path, f"`{name}`: {err.message}; use rule codes like QB308", True
         return
     yield path, f"`{name}`: {err.message}", True
+
+
+# --- characters no export can carry -------------------------------------------------------
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls (NEL too: YAML 1.1
+# readers take it for a line break); lone UTF-16 surrogates; the noncharacters U+FFFE and
+# U+FFFF. Anki splits a note into fields at U+001F, XML (QTI) forbids C0 controls and
+# U+FFFE/U+FFFF, HTML treats the rest as parse errors. YAML forbids all of them written
+# out, so they reach a value only through an escape in a double-quoted scalar.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "e": "\x1b", "N": "\x85"}
+
+
+def _control_characters(doc: Document, skip: set[tuple]) -> Iterator[Diagnostic]:
+    """QB003 at the first character of each text value that no export can carry."""
+    if "\\" not in doc.text:  # no escape, no such character: the check costs one scan
+        return
+    for path, value in _texts(doc.data, ()):
+        found = _FORBIDDEN.search(value)
+        if found is None or path in skip:
+            continue
+        ch = found.group()
+        more = len(_FORBIDDEN.findall(value)) - 1
+        what = (f"the control character U+{ord(ch):04X}" if ch <= "\x9f"
+                else f"U+{ord(ch):04X}, which is not a character (a lone surrogate or a noncharacter)")
+        line, col = _escape_pos(doc, path) or doc.text_pos(path, found.start()) or doc.value_at(path)
+        yield error(doc.path, line, col, "QB003",
+                    f"`{field_name(path)}` contains {what}{f' (and {more} more)' if more else ''}; exports "
+                    "cannot carry it (Anki splits a note into fields at U+001F, XML forbids control "
+                    "characters): delete the escape that writes it")
+
+
+def _texts(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, path + (i,))
+
+
+def _escape_pos(doc: Document, path: tuple) -> tuple[int, int] | None:
+    """The 1-based position of the first escape in the double-quoted scalar at ``path``
+    that writes a forbidden character (None if the value is not double-quoted)."""
+    info = doc.scalars.get(path)
+    if info is None or info[0] != '"':
+        return None
+    _style, row, col, end = info
+    col += 1  # past the opening quote
+    lines = doc.lines
+    while row <= end and row < len(lines):
+        text = lines[row]
+        while col < len(text):
+            ch = text[col]
+            if ch == '"':
+                return None
+            if ch != "\\" or col + 1 == len(text):  # a plain character, or an escaped line break
+                col += 1
+                continue
+            kind = text[col + 1]
+            width = _HEX_ESCAPES.get(kind, 0)
+            try:
+                written = chr(int(text[col + 2:col + 2 + width], 16)) if width else _ESCAPES.get(kind, "")
+            except ValueError:
+                return None
+            if written and _FORBIDDEN.match(written):
+                return row + 1, col + 1
+            col += 2 + width
+        row, col = row + 1, 0
+    return None
 
 
 def _key_count(doc: Document, data: dict) -> Iterator[Diagnostic]:
@@ -239,6 +316,8 @@ def resolve_media(question_path: str, ref: str, bank_root: str) -> tuple[str | N
     target = unquote(ref.split("#", 1)[0].split("?", 1)[0])
     if not target:
         return None, "image has an empty path"
+    if "\0" in target:  # no file name holds one, and os functions raise on it
+        return None, f"image path '{ref}' contains a NUL character (%00); no file can have that name"
     if os.path.isabs(target):
         return None, f"image path '{ref}' is absolute; write it relative to the question file"
     root = os.path.realpath(bank_root)
