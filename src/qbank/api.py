@@ -189,10 +189,10 @@ def load_bank(paths: Paths = None, *, jobs: int | None = None) -> Bank:
 
 @dataclass
 class ExportResult:
-    """The files an export wrote (in the order of the formats asked for), and the bank's
+    """The files an export wrote (``paths``, in the order of the formats asked for), and the bank's
     diagnostics (warnings only: errors stop an export) out of how many files."""
 
-    written: list[Path]
+    paths: list[Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
 

@@ -154,10 +154,6 @@ class FmtResult:
     after: str | None = None     # the canonical text
 
     @property
-    def ok(self) -> bool:
-        return not self.diagnostics
-
-    @property
     def state(self) -> str:
         """``refused``, ``reformatted``, ``would-reformat`` (a dry run) or ``unchanged``."""
         if self.diagnostics:

@@ -39,6 +39,17 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[name].split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # click >= 8.2 suggests a close name ("Did you mean 'lint'?") from the commands
+            # registered up front, and here there are none: suggest from all of them
+            unknown = getattr(exc, "command_name", None)
+            if unknown is None or getattr(exc, "possibilities", None):
+                raise
+            raise type(exc)(unknown, possibilities=COMMANDS, ctx=ctx) from None
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qbank")
