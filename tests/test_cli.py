@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import GOOD, REPO, write
 
 
@@ -77,3 +79,25 @@ def test_bundled_schema_is_the_repository_schema():
 def test_bundled_bank_validates(cli):
     result = cli("validate", REPO / "bank")
     assert result.exit_code == 0, result.output
+
+
+def test_lint_starts_without_the_export_and_rewrite_libraries(bank):
+    """Commands are imported when run: `qbank lint` (cold or warm) never loads genanki, lxml,
+    ruamel.yaml or the fmt and export modules."""
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    code = ("import sys\nfrom qbank.cli import main\ntry:\n    main(['lint', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "heavy = ('genanki', 'lxml', 'ruamel.yaml', 'markdown_it', 'qbank.fmt', 'qbank.export')\n"
+            "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)")
+    for run in ("cold", "warm"):
+        proc = subprocess.run([sys.executable, "-c", code, str(bank)], capture_output=True, text=True)
+        assert proc.stderr.strip() == "[]", (run, proc.stderr)
+
+
+def test_a_misspelt_command_gets_a_suggestion(cli):
+    import click
+
+    if not hasattr(click.exceptions, "NoSuchCommand"):
+        pytest.skip("click < 8.2 does not suggest command names")
+    for typo, meant in (("lnt", "lint"), ("fnt", "fmt"), ("exprt", "export")):
+        result = cli(typo)
+        assert result.exit_code == 2 and f"Did you mean '{meant}'?" in result.output

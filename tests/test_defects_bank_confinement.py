@@ -11,7 +11,8 @@ import pytest
 
 from qbank.fix import apply_fixes
 from qbank.fsutil import Refused, confined, read_bounded, read_file
-from qbank.rewrite import format_text, write_back
+from qbank.fmt import format_text
+from qbank.rewrite import write_back
 from qbank.rules.base import RuleOptions
 
 from conftest import GOOD, write

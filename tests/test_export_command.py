@@ -21,7 +21,7 @@ from conftest import GOOD, write
 from qbank.bank import Bank
 from qbank.diagnostics import Diagnostic, Severity
 from qbank.cli import main
-from qbank.export.command import refuse_if_errors
+from qbank.cli.export import refuse_if_errors
 from test_export_common import TRICKY, copy_bank
 
 ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.txt", "tricky-bank.qti12.zip",

@@ -11,7 +11,7 @@ import pytest
 
 from qbank.diagnostics import Severity
 from qbank.fix import MAX_ROUNDS, apply_fixes, fix_text
-from qbank.rewrite import format_file
+from qbank.fmt import format_file
 from qbank.rules import all_rules
 from qbank.rules.base import Rule, RuleOptions
 

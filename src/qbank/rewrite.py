@@ -1,5 +1,5 @@
-"""Rewrite question files without losing anything the author wrote: `qbank fmt` and the
-machinery `qbank lint --fix` shares with it.
+"""Rewrite question files without losing anything the author wrote: the machinery
+`qbank fmt` and `qbank lint --fix` share.
 
 Values are edited on a ruamel.yaml round-trip tree (quotes and block styles preserved);
 comments and blank lines are handled here, not by ruamel.yaml. Before a rewrite each
@@ -16,48 +16,25 @@ included), and every comment must be found again, with the same owner. Otherwise
 file is refused (QB009) and left untouched. Files the loader reports errors for
 (QB001-QB004) are never rewritten.
 
-The canonical layout written by `qbank fmt`:
-
-- top-level keys in the order id, stem, options, explanation, topic, tags, difficulty,
-  references, lint, then any other keys in their original order; option keys in the
-  order text, correct, rationale, then others;
-- two-space mapping indentation; list items indented two spaces under their key, with
-  their content four spaces in (``options:\\n  - text: ...\\n    correct: true``);
-- every list and mapping in block style (``tags: [a, b]`` becomes a block list; a comment
-  on its own line inside a multi-line flow list goes with the entry after the list);
-- stem, explanation and option text and rationale that span lines or are longer than 80
-  characters as literal block scalars (``|``), unless the text cannot be written that way
-  exactly (trailing spaces on a line, a first line starting with a space or blank,
-  tabs or control characters, two or more trailing newlines): then the existing style
-  is kept. Folded scalars (``>``) stay folded, since their line breaks are the author's;
-- every other single-line string plain, or single-quoted (double-quoted when it needs
-  escapes) if plain would change its meaning;
-- comments indented like the key or list item they belong to, end-of-line comments two
-  spaces after the value; runs of blank lines collapsed to one, none at the start of a
-  block or the end of the file; no ``---`` marker;
-- UTF-8 without a byte-order mark, LF line endings (a BOM and CRLF are read fine).
-  `--fix` instead keeps the file's BOM, line endings, indentation, key order, string
-  styles and blank lines, so its diff shows only the fix.
+With ``canonical`` a rewrite writes the indentation, comment placement and blank lines of
+the layout `qbank fmt` produces (:mod:`qbank.fmt` describes it and orders the keys);
+without it (`--fix`) it keeps the file's BOM, line endings, indentation, key order, string
+styles and blank lines, so a fix's diff shows only the fix.
 """
 
 from __future__ import annotations
 
 import bisect
-import difflib
 import io
 import math
 import os
 import re
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable
 
-import click
 import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import Comment, CommentedBase, CommentedMap, CommentedSeq
-from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.comments import Comment, CommentedBase
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
@@ -67,11 +44,6 @@ from .loader import decode, parse
 
 REFUSED_CODE, REFUSED_NAME = "QB009", "rewrite-refused"
 
-TOP_ORDER = ("id", "stem", "options", "explanation", "topic", "tags", "difficulty", "references", "lint")
-OPTION_ORDER = ("text", "correct", "rationale")
-TOP_BLOCK_FIELDS = frozenset({"stem", "explanation"})
-OPTION_BLOCK_FIELDS = frozenset({"text", "rationale"})
-LONG = 80                      # a string longer than this goes in a block scalar
 CANONICAL_INDENT = (2, 4, 2)   # ruamel.yaml (mapping, sequence, offset)
 _WIDTH = 1 << 30               # never re-wrap text
 
@@ -618,109 +590,7 @@ def _verify(new: str, tree: Any, target: Any, expected: Trivia, path: str) -> No
                             "(please report it)")
 
 
-# --- fmt -------------------------------------------------------------------------------------
-
-def _literal_ok(s: str) -> bool:
-    """Can ``s`` be written as a literal block scalar that reads back exactly?"""
-    if not s or s[0] in " \n" or s.endswith("\n\n"):
-        return False
-    for ch in s:
-        if ch == "\n" or " " <= ch <= "~":
-            continue
-        if ch in "\x85\u2028\u2029\ufeff" or not ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
-                                                  or "\U00010000" <= ch <= "\U0010ffff"):
-            return False
-    return not any(ln.endswith(" ") for ln in s.split("\n"))
-
-
-def _restyle(value: Any, block_field: bool) -> Any:
-    if not isinstance(value, str):
-        return value
-    if block_field and ("\n" in value or len(value) > LONG):
-        if isinstance(value, FoldedScalarString) or not _literal_ok(value):
-            return value
-        return value if isinstance(value, LiteralScalarString) else LiteralScalarString(str(value))
-    if "\n" in value:
-        return value
-    return str(value)
-
-
-def _reorder(mapping: CommentedMap, order: tuple[str, ...]) -> None:
-    keys = list(mapping)
-    wanted = [k for k in order if k in mapping] + [k for k in keys if k not in order]
-    if wanted != keys:
-        for k in wanted:
-            mapping.move_to_end(k)
-
-
-def _set(container: Any, key: Any, value: Any) -> None:
-    """``container[key] = value`` without ruamel.yaml carrying the old string style over."""
-    if isinstance(container, CommentedMap):
-        ordereddict.__setitem__(container, key, value)
-    elif isinstance(container, list):
-        list.__setitem__(container, key, value)
-    else:
-        container[key] = value
-
-
-def _canonical_strings(node: Any, block_fields: frozenset[str] = frozenset()) -> None:
-    """Restyle every string under ``node``; keys in ``block_fields`` hold Markdown text."""
-    if isinstance(node, dict):
-        for k in list(node):
-            _set(node, k, _restyle(node[k], k in block_fields))
-            _canonical_strings(node[k])
-    elif isinstance(node, list):
-        for i in range(len(node)):
-            _set(node, i, _restyle(node[i], False))
-            _canonical_strings(node[i])
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        node.fa.set_block_style()
-
-
-def canonicalize(tree: Any) -> None:
-    """Put a question's round-trip tree into the canonical layout (module docstring)."""
-    if not isinstance(tree, CommentedMap):
-        return
-    _reorder(tree, TOP_ORDER)
-    for k in list(tree):
-        _set(tree, k, _restyle(tree[k], k in TOP_BLOCK_FIELDS))
-        if k == "options" and isinstance(tree[k], list):
-            options = tree[k]
-            options.fa.set_block_style()
-            for i, opt in enumerate(options):
-                if isinstance(opt, CommentedMap):
-                    _reorder(opt, OPTION_ORDER)
-                    _canonical_strings(opt, OPTION_BLOCK_FIELDS)
-                else:
-                    _set(options, i, _restyle(opt, False))
-                    _canonical_strings(opt)
-        else:
-            _canonical_strings(tree[k])
-    tree.fa.set_block_style()
-
-
-def format_text(text: str, path: str = "<text>") -> str:
-    """``text`` in the canonical layout, checked to read back as the same question with every
-    comment kept. Raises :class:`RewriteRefused` (with diagnostics) instead of guessing."""
-    done = rewrite(text, canonicalize, canonical=True, path=path, expect_same_data=True)
-    return text if done is None else done.text
-
-
-@dataclass
-class FmtResult:
-    """What `fmt` did (or would do) to one file."""
-
-    path: str
-    changed: bool = False        # the canonical text differs from the file
-    written: bool = False
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    before: str | None = None    # the file's text (for --diff)
-    after: str | None = None     # the canonical text
-
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics
-
+# --- reading and writing files (shared by fmt and --fix) ---------------------------------
 
 def read_source(name: str, root: str | None = None) -> tuple[bytes, str, os.stat_result | None] | Diagnostic:
     """A file's bytes, its text and its stat before reading, or a QB002 diagnostic
@@ -753,144 +623,6 @@ def write_back(name: str, data: bytes, read_stat: os.stat_result | None, root: s
     return None
 
 
-def format_file(path: str | Path, check: bool, root: str | None = None) -> FmtResult:
-    """Rewrite ``path`` in the canonical layout (atomically), or with ``check`` only say
-    whether that would change it. Problems come back as diagnostics; nothing raises."""
-    name = str(path)
-    result = FmtResult(name)
-    source = read_source(name, root)
-    if isinstance(source, Diagnostic):
-        result.diagnostics.append(source)
-        return result
-    raw, text, read_stat = source
-    result.before = text
-    try:
-        new = format_text(text, name)
-    except RewriteRefused as exc:
-        result.diagnostics.extend(exc.diagnostics)
-        return result
-    except Exception as exc:  # a bug must not cost the author a file or stop the other files
-        result.diagnostics.append(internal_error(name, f"fmt failed on this file ({type(exc).__name__})"))
-        return result
-    data = new.encode("utf-8")
-    result.after = new
-    result.changed = data != raw
-    if result.changed and not check:
-        problem = write_back(name, data, read_stat, root)
-        if problem is not None:
-            result.diagnostics.append(problem)
-            return result
-        result.written = True
-    return result
-
-
 def internal_error(path: str, what: str) -> Diagnostic:
     return Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
                       f"{what}; it was left unchanged; please report it with the file")
-
-
-def diagnostic_line(d: Diagnostic) -> str:
-    from .report import printable
-
-    return printable(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}")
-
-
-def unified_diff(result: FmtResult) -> str:
-    return "".join(difflib.unified_diff((result.before or "").splitlines(keepends=True),
-                                        (result.after or "").splitlines(keepends=True),
-                                        fromfile=f"a/{result.path}", tofile=f"b/{result.path}"))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
-
-
-def _format_chunk(args: tuple[list[str], bool, bool, str | None]) -> list[FmtResult]:
-    paths, check, keep_text, root = args
-    out = []
-    for path in paths:
-        result = format_file(path, check, root)
-        if not keep_text:  # don't ship file contents between processes for nothing
-            result.before = result.after = None
-        out.append(result)
-    return out
-
-
-def format_files(paths: list[str], check: bool, *, keep_text: bool = False,
-                 jobs: int | None = None, root: str | None = None) -> Iterator[FmtResult]:
-    """:func:`format_file` over ``paths``, in order, in worker processes when there are many.
-    ``keep_text`` keeps each result's before/after text (for diffs)."""
-    workers = min(jobs or os.cpu_count() or 1, 61)
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        for path in paths:
-            yield from _format_chunk(([path], check, keep_text, root))
-        return
-    import multiprocessing
-
-    size = max(1, min(len(paths) // (workers * 4), 200))
-    chunks = [(paths[i:i + size], check, keep_text, root) for i in range(0, len(paths), size)]
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    try:
-        pool = ctx.Pool(workers)
-    except (OSError, RuntimeError):  # no processes to be had: do it here
-        for chunk in chunks:
-            yield from _format_chunk(chunk)
-        return
-    with pool:
-        for part in pool.imap(_format_chunk, chunks):
-            yield from part
-
-
-@click.command("fmt")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
-@click.option("--diff", is_flag=True, help="Write nothing; print what would change as a unified diff (exit 1 if any).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for large banks (default: all cores).")
-def fmt(paths: tuple[Path, ...], check: bool, diff: bool, jobs: int | None) -> None:
-    """Rewrite question files in one canonical layout, keeping every comment and value.
-
-    Key order id, stem, options, explanation, topic, tags, difficulty, references, lint;
-    long or multi-line text as `|` block scalars; block lists; 2-space indentation.
-    Files that do not parse, or would read differently afterwards, are reported and left
-    unchanged. Exit 0 when done (or nothing would change), 1 when files would change
-    (--check/--diff) or were refused, 2 for paths that do not exist.
-    """
-    from .cli import default_paths
-    from .config import load_config
-    from .discover import DiscoveryError, discover, nothing_to_check
-    from .report import printable
-
-    try:
-        roots = default_paths(paths)
-        config = load_config(roots)
-        files = [str(f) for f in discover(roots) if not config.excluded(str(f))]
-        if not files:
-            raise nothing_to_check(roots)
-    except DiscoveryError as exc:
-        raise click.UsageError(str(exc)) from exc
-    dry = check or diff
-    changed = refused_files = 0
-    for result in format_files(files, dry, keep_text=diff, jobs=jobs, root=str(config.root)):
-        for d in result.diagnostics:
-            click.echo(diagnostic_line(d))
-        if result.diagnostics:
-            refused_files += 1
-        elif result.changed:
-            changed += 1
-            if diff:
-                click.echo(unified_diff(result), nl=False)
-            elif check:
-                click.echo(printable(f"Would reformat: {result.path}"))
-    unchanged = len(files) - changed - refused_files
-    if dry:
-        parts = [f"{_plural(changed, 'file')} would be reformatted", f"{unchanged} already formatted"]
-    else:
-        parts = [f"{_plural(changed, 'file')} reformatted", f"{unchanged} left unchanged"]
-    if refused_files:
-        parts.append(f"{refused_files} refused (see above)")
-    click.echo(", ".join(parts) + ".", err=diff)
-    sys.exit(1 if refused_files or (dry and changed) else 0)

@@ -1,7 +1,9 @@
 """Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1.
 
-`run_export` selects questions, renders each Markdown text once, builds every requested
-format in memory and writes each file atomically into the output folder.
+`choose_formats` names the formats, `exportable` refuses a bank with errors or an empty
+selection, and `run_export` selects questions, renders each Markdown text once, builds every
+requested format in memory and writes each file atomically into the output folder. Failures
+are the typed exceptions of :mod:`qbank.errors`; nothing here prints or exits.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..bank import Bank
+from ..errors import BankHasErrors, ExportError, NothingSelected, OutputError, UsageError
 from ..fsutil import atomic_write
+from ..model import Question
 from . import anki, csv_export, qti12, qti21
-from .common import (ExportError, ExportJob, OutputError, RenderedQuestion, Tick, no_tick, render_all, select,
-                     slug)
+from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, select, slug
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,39 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
 )}
 
-__all__ = ["FORMATS", "Format", "ExportError", "OutputError", "run_export", "prepare_out_dir", "output_path"]
+__all__ = ["FORMATS", "Format", "ExportError", "BankHasErrors", "NothingSelected", "OutputError", "choose_formats",
+           "exportable", "run_export", "prepare_out_dir", "output_path"]
+
+
+def choose_formats(names: Iterable[str]) -> list[str]:
+    """The formats ``names`` asks for (keys of FORMATS, or ``all`` for every one), each once,
+    in the order named. Raises UsageError for none or an unknown name."""
+    chosen: list[str] = []
+    for name in names:
+        chosen.extend(FORMATS if name == "all" else [name])
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        what = f"unknown export format {', '.join(unknown)}" if unknown else "no export format chosen"
+        raise UsageError(f"{what}; choose from {', '.join(FORMATS)} or all")
+    return list(dict.fromkeys(chosen))
+
+
+def _listed(value: str | Iterable[str] | None) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or ())
+
+
+def exportable(bank: Bank, tag: str | Iterable[str] | None = None,
+               topic: str | Iterable[str] | None = None) -> list[Question]:
+    """The questions of ``bank`` an export of ``tag``/``topic`` (see :func:`select`) would hold.
+    Raises BankHasErrors when the bank has errors (warnings never block) and NothingSelected
+    when no question is left."""
+    if bank.has_errors:
+        raise BankHasErrors(bank.diagnostics)
+    chosen = select(bank.questions, tag, topic)
+    if not chosen:
+        wanted = ", ".join([f"--tag {t}" for t in _listed(tag)] + [f"--topic {t}" for t in _listed(topic)])
+        raise NothingSelected(f"no question matches {wanted}" if wanted else "the bank has no questions")
+    return chosen
 
 
 def output_path(out_dir: Path, bank_name: str, fmt: str) -> Path:
@@ -88,7 +123,7 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     out = prepare_out_dir(Path(out_dir))
     questions = select(bank.questions, tag, topic)
     if not questions:  # an empty deck or quiz helps nobody, and QTI needs at least one item
-        raise ExportError("no question to export" + (" matches the --tag/--topic filters" if tag or topic else ""))
+        raise NothingSelected("no question to export" + (" matches the --tag/--topic filters" if tag or topic else ""))
     if any(FORMATS[f].needs_html for f in wanted):
         rendered, media = render_all(questions, bank.root, tick, jobs)
     else:  # the reviewers' CSV alone carries the Markdown source: skip rendering

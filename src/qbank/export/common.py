@@ -8,23 +8,18 @@ import html
 import io
 import os
 import re
+import sys
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..errors import ExportError
 from ..model import LETTERS, Question
+from ..pool import ordered_map
 from ..render import markdown, to_html
 from ..validate import resolve_media
-
-
-class ExportError(Exception):
-    """The bank cannot be exported as asked (an image that cannot be read, say): exit 1."""
-
-
-class OutputError(Exception):
-    """The output folder cannot be used (a file where a folder should be, read-only): exit 2."""
 
 
 Tick = Callable[[int], None]
@@ -302,6 +297,7 @@ class Renderer:
 
 
 PARALLEL_MIN_TEXTS = 2000  # below this, starting workers costs more than it saves
+HTML_CHUNK = (200, sys.maxsize)  # texts per worker task (low, high): no upper bound
 
 
 def _to_html_chunk(texts: list[str]) -> list[str]:
@@ -309,19 +305,10 @@ def _to_html_chunk(texts: list[str]) -> list[str]:
 
 
 def _to_html_many(texts: list[str], jobs: int | None) -> list[str]:
-    """``to_html`` of each text, in order; in forked workers for long lists."""
-    workers = min(jobs or os.cpu_count() or 1, 61)
-    if workers <= 1 or len(texts) < PARALLEL_MIN_TEXTS or not hasattr(os, "fork"):
-        return _to_html_chunk(texts)
-    import multiprocessing
-
-    size = max(200, len(texts) // (workers * 4))
-    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [html_ for part in pool.map(_to_html_chunk, chunks) for html_ in part]
-    except (OSError, RuntimeError):  # no processes to be had: do it here
-        return _to_html_chunk(texts)
+    """``to_html`` of each text, in order; in worker processes for long lists, and only where
+    they can be forked (spawning a worker costs more than rendering its share)."""
+    jobs = jobs if hasattr(os, "fork") else 1
+    return list(ordered_map(_to_html_chunk, texts, jobs=jobs, min_items=PARALLEL_MIN_TEXTS, chunk=HTML_CHUNK))
 
 
 def render_all(questions: list[Question], root: Path, tick: Tick = no_tick,

@@ -10,44 +10,44 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import click
 
-from . import ExportError, OutputError, run_export
-from .common import Tick, no_tick
+from .. import api
+from ..bank import Bank
+from .common import Command, given, paths_argument
+
+if TYPE_CHECKING:
+    from ..export.common import Tick
 
 PROGRESS_MIN_QUESTIONS = 500   # below this an export takes well under a second
+CSV_FLAVOURS = ("plain", "anki")
 
 
-def _formats(anki: bool, csv: tuple[str, ...], qti12: bool, qti21: bool, all_formats: bool) -> list[str]:
+def _format_names(anki: bool, csv: tuple[str, ...], qti12: bool, qti21: bool, all_formats: bool) -> list[str]:
     if all_formats:
-        return ["anki", "csv", "anki-csv", "qti12", "qti21"]
-    chosen = []
-    if anki:
-        chosen.append("anki")
-    for flavour in dict.fromkeys(csv):
-        chosen.append("csv" if flavour == "plain" else "anki-csv")
-    if qti12:
-        chosen.append("qti12")
-    if qti21:
-        chosen.append("qti21")
-    return chosen
+        return ["all"]
+    names = ["anki"] if anki else []
+    names += ["csv" if flavour == "plain" else "anki-csv" for flavour in csv]
+    names += ["qti12"] if qti12 else []
+    names += ["qti21"] if qti21 else []
+    return names
 
 
-def _print_diagnostics(diags, files: int) -> None:
-    from ..report import render
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"qbank export: {message}", err=True)
+    sys.exit(code)
 
-    click.echo(render(diags, fmt="text", files=files), err=True, nl=False)
 
-
-def refuse_if_errors(bank) -> None:
+def refuse_if_errors(bank: Bank) -> None:
     """Print every diagnostic; stop with exit 1 when any is an error. Warnings never block."""
     if bank.diagnostics:
-        _print_diagnostics(bank.diagnostics, bank.files)
+        from ..report import render
+
+        click.echo(render(bank.diagnostics, fmt="text", files=bank.files), err=True, nl=False)
     if bank.has_errors:
-        click.echo("qbank export: the bank has errors; fix them and export again (nothing was written)", err=True)
-        sys.exit(1)
+        _fail("the bank has errors; fix them and export again (nothing was written)", 1)
 
 
 def show_progress() -> bool:
@@ -57,6 +57,8 @@ def show_progress() -> bool:
 
 @contextmanager
 def progress(total: int) -> Iterator[Tick]:
+    from ..export.common import no_tick
+
     if total < PROGRESS_MIN_QUESTIONS or not show_progress():
         yield no_tick
         return
@@ -64,7 +66,7 @@ def progress(total: int) -> Iterator[Tick]:
         yield bar.update
 
 
-class ExportCommand(click.Command):
+class ExportCommand(Command):
     """`--csv` takes an optional flavour; an existing path right after it (`--csv bank/`)
     is a path, not a misspelt flavour, so the flag gets its default there."""
 
@@ -82,11 +84,8 @@ class ExportCommand(click.Command):
         return super().parse_args(ctx, fixed)
 
 
-CSV_FLAVOURS = ("plain", "anki")
-
-
 @click.command("export", cls=ExportCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--anki", is_flag=True, help="Anki package (.apkg); re-importing updates the notes in place.")
 @click.option("--csv", "csv", type=click.Choice(CSV_FLAVOURS), is_flag=False, flag_value="plain",
               multiple=True, metavar="[plain|anki]",
@@ -106,35 +105,23 @@ CSV_FLAVOURS = ("plain", "anki")
 def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name, jobs):
     """Export the bank to Anki, CSV and QTI files in --out (default exports/), one file per
     format, named after the bank. The bank is validated first; errors stop the export."""
-    formats = _formats(anki, csv, qti12, qti21, all_formats)
-    if not formats:
+    names = _format_names(anki, csv, qti12, qti21, all_formats)
+    if not names:
         raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21 or --all")
-    from ..cli import default_paths
-    from ..discover import DiscoveryError
-    from ..engine import load_bank
+    from ..errors import ExportError, OutputError
+    from ..export import choose_formats, exportable, run_export
 
-    try:
-        bank = load_bank(default_paths(paths), lint=False, jobs=jobs, use_cache=False)
-    except DiscoveryError as exc:
-        raise click.UsageError(str(exc)) from exc
+    formats = choose_formats(names)
+    bank = api.load_bank(given(paths), jobs=jobs)
     refuse_if_errors(bank)
-    from .common import select
-
-    count = len(select(bank.questions, tags or None, topics or None))
-    if count == 0:
-        wanted = ", ".join([f"--tag {t}" for t in tags] + [f"--topic {t}" for t in topics])
-        reason = f"no question matches {wanted}" if wanted else "the bank has no questions"
-        click.echo(f"qbank export: {reason}; nothing was written", err=True)
-        sys.exit(1)
     try:
+        count = len(exportable(bank, tags, topics))
         with progress(count * (1 + len(formats))) as tick:
             written = run_export(bank, formats, out, name=name, tag=tags or None, topic=topics or None,
                                  tick=tick, jobs=jobs)
     except OutputError as exc:
-        click.echo(f"qbank export: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc), 2)
     except ExportError as exc:
-        click.echo(f"qbank export: {exc}; nothing was written", err=True)
-        sys.exit(1)
+        _fail(f"{exc}; nothing was written", 1)
     for path in written:
         click.echo(str(path))

@@ -1,0 +1,219 @@
+"""The Python API: what the `qbank` commands do, as functions that return results.
+
+    import qbank
+
+    result = qbank.lint(["bank"])
+    for d in result.diagnostics:
+        print(d.path, d.line, d.code, d.message)
+
+Paths default, as on the command line, to the bank root configured by a qbank.toml at or
+above the working folder, else ``bank/``; that qbank.toml applies. Nothing here prints or
+exits: usage problems raise :class:`qbank.UsageError`, exports that cannot be made raise the
+other exceptions of :mod:`qbank.errors`. The command line (:mod:`qbank.cli`) is a thin layer
+over these functions.
+
+This module is imported by every command, so it imports the pipeline only when called.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from .diagnostics import Diagnostic, Severity
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .bank import Bank
+    from .config import Config
+    from .fmt import FmtResult, FmtRun
+
+Paths = Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
+
+
+def resolve_paths(paths: Paths = None) -> list[Path]:
+    """The paths to work on: those given, else the bank root configured by a qbank.toml at
+    or above the working folder, else ``bank/``. Raises UsageError when there is none."""
+    given = [Path(p) for p in paths or ()]
+    if given:
+        return given
+    from .config import find_root
+
+    root, config_file = find_root([Path.cwd()])
+    if config_file is not None:
+        return [Path(os.path.relpath(root))]
+    if Path("bank").is_dir():
+        return [Path("bank")]
+    raise UsageError("no bank/ folder here and no qbank.toml above; name the files or folders to check")
+
+
+def rule_codes(codes: str | Iterable[str]) -> tuple[str, ...]:
+    """Rule codes or prefixes (``QB3``, ``QB304``; a string may list them comma-separated),
+    upper-cased. Raises UsageError for anything else."""
+    if isinstance(codes, str):
+        codes = codes.split(",")
+    out = tuple(c.strip().upper() for c in codes if c.strip())
+    bad = [c for c in out if not re.fullmatch(r"QB[0-9]{0,3}", c)]
+    if bad:
+        raise UsageError(f"{', '.join(bad)}: use rule codes or prefixes like QB3 or QB304")
+    return out
+
+
+# --- lint ------------------------------------------------------------------------------------
+
+@dataclass
+class LintResult:
+    """What `lint` found: every diagnostic (sorted by path, line, column) and the number of
+    question files checked; with ``fix``, the problems fixed and the files rewritten."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    fixed: int = 0
+    fixed_files: int = 0
+
+    def failed(self, strict: bool = False) -> bool:
+        """Any error is left (with ``strict``, any warning too); infos never fail."""
+        failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+        return any(d.severity in failing for d in self.diagnostics)
+
+
+def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str] = (),
+         ignore: str | Iterable[str] = (), fix: bool = False, unsafe_fixes: bool = False,
+         jobs: int | None = None, cache: bool = True) -> LintResult:
+    """Check the question files under ``paths`` (`qbank lint`); ``rules=False`` checks only
+    the file format (`qbank validate`).
+
+    ``select`` keeps only these rule codes or prefixes, ``ignore`` skips these too (both on
+    top of qbank.toml). ``fix`` applies the safe fixes, ``unsafe_fixes`` the unsafe ones too,
+    then checks again. ``jobs`` caps the worker processes; ``cache=False`` neither reads nor
+    writes ``.qbank_cache/``.
+    """
+    roots = resolve_paths(paths)
+    options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore))
+    bank, config = _run(roots, **options)
+    refused: list[Diagnostic] = []
+    fixed = fixed_files = 0
+    if fix or unsafe_fixes:
+        allowed = {"safe", "unsafe"} if unsafe_fixes else {"safe"}
+        before = _fixable(bank.diagnostics, allowed)
+        fixed_files, refused = _apply_fixes(before, config, unsafe_fixes)
+        if fixed_files:
+            bank, config = _run(roots, **options)
+        fixed = len(before) - len(_fixable(bank.diagnostics, allowed))
+    diags = sorted(bank.diagnostics + refused, key=Diagnostic.sort_key)
+    return LintResult(diags, bank.files, fixed, fixed_files)
+
+
+def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
+         ignore: tuple[str, ...]) -> tuple[Bank, Config]:
+    from .config import load_config
+    from .discover import DiscoveryError
+    from .engine import run
+
+    config = load_config(roots)
+    if select:
+        config.select = select
+    if ignore:
+        config.ignore = tuple(config.ignore) + ignore
+    try:
+        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config)
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
+    from .rules import all_rules
+
+    rules = all_rules()
+    return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
+
+
+def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool) -> tuple[int, list[Diagnostic]]:
+    """Fix each file for the codes reported in it; (files rewritten, refusals)."""
+    from .fix import apply_fixes
+
+    by_file: dict[str, set[str]] = {}
+    for d in fixable:
+        by_file.setdefault(d.path, set()).add(d.code)
+    changed, refused = 0, []
+    for path, codes in sorted(by_file.items()):
+        outcome = apply_fixes(path, codes, config.options, unsafe, root=str(config.root))
+        changed += bool(outcome.written)
+        refused.extend(outcome.diagnostics)
+    return changed, refused
+
+
+# --- fmt -------------------------------------------------------------------------------------
+
+def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jobs: int | None = None,
+             on_file: Callable[[FmtResult], None] | None = None) -> FmtRun:
+    """Rewrite the question files under ``paths`` in the canonical layout (`qbank fmt`).
+
+    ``check`` writes nothing and says what would change; ``diff`` does the same and keeps
+    each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``on_file`` is
+    called with each file's result as it is done, in order. The returned run lists the
+    files changed (or that would be), unchanged and refused, with the refusals' diagnostics.
+    """
+    from .discover import DiscoveryError
+    from .fmt import FmtRun, files_to_format, format_files
+
+    roots = resolve_paths(paths)
+    try:
+        files, root = files_to_format(roots)
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+    run = FmtRun(dry=check or diff)
+    for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root):
+        run.results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return run
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def load_bank(paths: Paths = None, *, jobs: int | None = None) -> Bank:
+    """Every valid question under ``paths`` (``bank.questions``, sorted by path) and every
+    file and schema diagnostic (``bank.diagnostics``), as `qbank export` loads a bank."""
+    from .discover import DiscoveryError
+    from .engine import load_bank as load
+
+    try:
+        return load(resolve_paths(paths), lint=False, jobs=jobs, use_cache=False)
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@dataclass
+class ExportResult:
+    """The files an export wrote (``paths``, in the order of the formats asked for), and the bank's
+    diagnostics (warnings only: errors stop an export) out of how many files."""
+
+    paths: list[Path]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+
+def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: str | os.PathLike[str] = "exports",
+                *, name: str | None = None, tags: Iterable[str] = (), topics: Iterable[str] = (),
+                jobs: int | None = None) -> ExportResult:
+    """Export the bank under ``paths`` (`qbank export`) into the folder ``out``, one file per
+    format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21`` or ``all``.
+
+    ``tags``/``topics`` keep only questions with any of those tags and in any of those
+    topics; ``name`` names the bank (decks, titles, file names, Anki GUIDs). Raises
+    BankHasErrors (nothing written) when the bank has errors, NothingSelected when no
+    question is left, OutputError for an unusable ``out`` and ExportError for content that
+    cannot be packaged.
+    """
+    from .export import choose_formats, exportable, run_export
+
+    chosen = choose_formats([formats] if isinstance(formats, str) else formats)
+    bank = load_bank(paths, jobs=jobs)
+    tags, topics = tuple(tags), tuple(topics)
+    exportable(bank, tags, topics)
+    written = run_export(bank, chosen, Path(out), name=name, tag=tags or None, topic=topics or None, jobs=jobs)
+    return ExportResult(written, bank.diagnostics, bank.files)

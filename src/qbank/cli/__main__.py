@@ -1,0 +1,5 @@
+"""`python -m qbank.cli`: the `qbank` command."""
+
+from . import entry
+
+entry()
