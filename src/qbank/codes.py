@@ -43,6 +43,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB008", "config", "error", True, "qbank", "qbank.toml is invalid.", "qbank.config"),
     Code("QB009", "rewrite-refused", "error", True, "qbank", "`fmt` or `--fix` refused to rewrite a file.",
          "qbank.rewrite"),
+    Code("QB010", "package-invalid", "error", True, "qbank",
+         "An exported package does not validate against the official IMS schemas.", "qbank.package_check"),
     Code("QB101", "key-count", "error", True, "file", "Not exactly one option is the key.", "qbank.validate"),
     Code("QB102", "option-count", "warning", False, "item", "Too few or too many options.",
          "qbank.rules.options:OptionCount"),

@@ -16,9 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import Diagnostic, Severity
-
-CODE, NAME = "QB010", "package-invalid"
+from .diagnostics import Diagnostic, diagnostic
 
 # The files needed, by name, as the IMS distributions name them (found anywhere under DIR).
 QTI21_XSD = "imsqti_v2p1.xsd"
@@ -116,7 +114,7 @@ def without_namespaces(doc: etree._Element) -> etree._ElementTree:
 
 
 def _diag(where: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
-    return Diagnostic(where, max(line, 1), max(column, 1), CODE, NAME, Severity.ERROR, message)
+    return diagnostic("QB010", where, max(line, 1), max(column, 1), message)
 
 
 def _log(where: str, log) -> list[Diagnostic]:

@@ -38,11 +38,10 @@ from ruamel.yaml.comments import Comment, CommentedBase
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, internal_error as _internal, refused
 from .fsutil import read_file
 from .loader import decode, parse
 
-REFUSED_CODE, REFUSED_NAME = "QB009", "rewrite-refused"
 
 CANONICAL_INDENT = (2, 4, 2)   # ruamel.yaml (mapping, sequence, offset)
 _WIDTH = 1 << 30               # never re-wrap text
@@ -56,8 +55,6 @@ class RewriteRefused(Exception):
         self.diagnostics = diagnostics
 
 
-def refused(path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
-    return Diagnostic(path, line, column, REFUSED_CODE, REFUSED_NAME, Severity.ERROR, message)
 
 
 def _refuse(path: str, message: str, line: int = 1, column: int = 1) -> RewriteRefused:
@@ -624,5 +621,5 @@ def write_back(name: str, data: bytes, read_stat: os.stat_result | None, root: s
 
 
 def internal_error(path: str, what: str) -> Diagnostic:
-    return Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
-                      f"{what}; it was left unchanged; please report it with the file")
+    """QB000 for a file fmt or --fix failed on: the file is always left as it was."""
+    return _internal(path, f"{what}; it was left unchanged; please report it with the file")

@@ -90,6 +90,18 @@ What it flags:
     text would not give back the same data and comments. The file is left byte-for-byte as it was.
 Fix:
     Fix the errors first, or make the reported construct plain YAML, then run the command again.""",
+    "QB010": """\
+What it flags:
+    A problem `qbank check-package FILE --schemas DIR` found in a QTI 1.2 or 2.1 content package:
+    the manifest against IMS Content Packaging 1.1, QTI 2.1 items and tests against imsqti_v2p1.xsd,
+    a QTI 1.2 assessment against the QTI 1.2.1 DTD; a file the manifest lists but the package lacks;
+    a file that is not a readable zip. Reported at `package.zip!member.xml`, line and column.
+Why:
+    An LMS that imports an invalid package may drop items silently; qbank cannot ship the IMS
+    schemas, so this checks with the copies you have, using the same validator as qbank's tests.
+Fix:
+    Export again with this qbank (its packages validate); if a package from elsewhere fails, the
+    message names the element the schema rejects.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).
