@@ -29,10 +29,22 @@ def test_every_catalog_rule_exists_with_its_public_name():
     assert {code: r.name for code, r in all_rules().items()} == CATALOG
 
 
-def test_bank_rules_are_all_in_the_bank_module():
+def test_bank_rules_are_all_in_the_bank_package():
     from qbank.rules import bank_rules
 
     assert [r.code for r in bank_rules()] == [c for c, r in all_rules().items() if isinstance(r, BankRule)]
+    assert all(type(r).__module__.startswith("qbank.rules.bank.") for r in bank_rules())
+
+
+def test_bank_rules_load_without_item_rules_or_text_analysis():
+    """A warm run that reruns a bank rule from cached summaries imports only the bank rules."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from qbank.rules import bank_rules; bank_rules(); "
+              "print(sorted(m for m in sys.modules if m.startswith(('qbank.rules.', 'qbank.textkit'))))")
+    loaded = eval(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+    assert all(m.startswith("qbank.rules.bank") or m == "qbank.rules.base" for m in loaded), loaded
 
 
 def test_every_rule_class_is_the_one_the_code_registry_names():
@@ -49,6 +61,17 @@ def test_every_rule_class_is_the_one_the_code_registry_names():
             if isinstance(obj, type) and issubclass(obj, Rule) and obj.__module__ == module.__name__ \
                     and "code" in obj.__dict__:
                 assert CODES[obj.code].where == f"{obj.__module__}:{obj.__qualname__}", obj
+
+
+def test_rule_modules_stay_small():
+    """One module per rule or tight family: a reader finds a rule by its module."""
+    from pathlib import Path
+
+    import qbank.rules as package
+
+    for path in Path(package.__path__[0]).rglob("*.py"):
+        if path.name not in ("docs.py",):
+            assert len(path.read_text("utf-8").splitlines()) <= 300, path
 
 
 @pytest.mark.parametrize("code", sorted(CATALOG))

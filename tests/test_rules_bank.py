@@ -7,7 +7,7 @@ import random
 
 from lintkit import lint_bank, make
 from qbank.rules import all_rules
-from qbank.rules.bank import stem_signature
+from qbank.rules.bank.duplicate_stem import stem_signature
 from qbank.rules.base import BankItem, RuleOptions
 
 THEORISTS = ["Erik Erikson", "Jean Piaget", "Lev Vygotsky", "Albert Bandura", "Carl Rogers", "Mary Ainsworth"]

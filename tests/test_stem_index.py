@@ -11,10 +11,11 @@ import struct
 
 import pytest
 
-from qbank.rules import stem_index
-from qbank.rules.bank import DuplicateStem
+from qbank.rules.bank import stem_index
+from qbank.rules.bank.duplicate_stem import DuplicateStem
+from qbank.rules.bank.stem_index import StemIndex
+from qbank.rules.bank.stem_index_store import from_parts, to_parts
 from qbank.rules.base import BankInput, RuleOptions
-from qbank.rules.stem_index import StemIndex
 
 
 def summary(hashes: set[int], exact: str | None = None) -> dict:
@@ -98,7 +99,7 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
             fetched.append(i)
             return summaries[i]
 
-        kept = StemIndex.from_bytes(files).update(paths, digests, fetch)
+        kept = from_parts(files).update(paths, digests, fetch)
         files = save(files, kept)
         fresh = StemIndex.build(paths, digests, summaries.__getitem__)
         assert kept.pairs == fresh.pairs
@@ -127,7 +128,7 @@ def test_an_update_after_one_edit_reads_only_the_edited_summary():
 
 def save(files: dict[str, bytes], index: StemIndex) -> dict[str, bytes]:
     """What the lint cache does with an index: write each part it gives, keep the others."""
-    return {**files, **{part: b"".join(chunks) for part, chunks in index.to_bytes().items() if chunks is not None}}
+    return {**files, **{part: b"".join(chunks) for part, chunks in to_parts(index).items() if chunks is not None}}
 
 
 def test_an_update_leaves_the_shingles_of_the_build_alone():
@@ -137,7 +138,7 @@ def test_an_update_leaves_the_shingles_of_the_build_alone():
     files = save({}, StemIndex.build(paths, digests, summaries.__getitem__))
     bank.items[paths[10]] = bank.stem()
     paths, digests, summaries = bank.columns()
-    parts = StemIndex.from_bytes(files).update(paths, digests, summaries.__getitem__).to_bytes()
+    parts = to_parts(from_parts(files).update(paths, digests, summaries.__getitem__))
     assert parts["shingles"] is None and parts["index"]
 
 
@@ -145,14 +146,14 @@ def test_a_damaged_index_is_refused():
     rnd = random.Random(3)
     paths, digests, summaries = Bank(rnd, 30).columns()
     files = save({}, StemIndex.build(paths, digests, summaries.__getitem__))
-    assert save({}, StemIndex.from_bytes(files)) == {"index": files["index"]}  # a reload writes no shingles
+    assert save({}, from_parts(files)) == {"index": files["index"]}  # a reload writes no shingles
     other = save({}, StemIndex.build(paths, digests, summaries.__getitem__))  # another build, another token
     index = files["index"]
     for damage in ({"index": index[:-3]}, {"index": index + b"x"}, {"index": b"garbage"},
                    {"index": index.replace(b'"v":2', b'"v":9')}, {"index": index.replace(b'"rows":', b'"rows":1')},
                    {"shingles": other["shingles"]}, {"shingles": files["shingles"][:-4]}, {"shingles": None}):
         with pytest.raises(ValueError):
-            StemIndex.from_bytes({**files, **damage})
+            from_parts({**files, **damage})
     rule = DuplicateStem()
     bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__, lambda: summaries)
     expected, _ = rule.check_incremental(bank, RuleOptions(), None)

@@ -6,8 +6,10 @@ import re
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
+from ..textkit.facts import facts
+from ..textkit.messages import quote
+from ..textkit.words import TOKEN, find_root
 from .base import ItemContext, Rule
-from .text import TOKEN, facts, find_stem, quote
 
 EXPLANATION_MIN_WORDS = 20
 RATIONALE_MIN_WORDS = 8
@@ -80,13 +82,13 @@ class WeakExplanation(Rule):
                                   f"the explanation has {n} words; say why the key is right in at least "
                                   f"{EXPLANATION_MIN_WORDS}")
             return
-        k = facts(ctx).key_index
-        key_stems = f.option_content[k]
+        k = f.key_index
+        key_roots = f.option_content[k]
         key_numbers = {t for t in TOKEN.findall(f.option_plain[k]) if t[0].isdigit()}
-        if not key_stems and not key_numbers:
+        if not key_roots and not key_numbers:
             return
         low = text.lower()
-        if key_stems and any(find_stem(low, s, loose=True) for s in key_stems):
+        if key_roots and any(find_root(low, s, loose=True) for s in key_roots):
             return
         if key_numbers and any(t in key_numbers for t in TOKEN.findall(text)):
             return

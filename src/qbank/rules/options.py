@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
+from ..textkit.facts import facts
+from ..textkit.messages import quote
+from ..textkit.quantity import Quantity
 from .base import ItemContext, Option, Rule
-from .text import Quantity, facts, quote
 
 
 class OptionCount(Rule):

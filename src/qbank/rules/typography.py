@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any, Iterator, MutableMapping
 
 from ..diagnostics import Diagnostic, Severity
+from ..textkit.edits import apply_edits
+from ..textkit.facts import facts
+from ..textkit.markup import mask
 from .base import ItemContext, Rule, RuleOptions
-from .text import apply_edits, facts, mask
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NBSP = "\u00a0\u202f\u2007"

@@ -16,7 +16,6 @@ without it report exactly the same pairs.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import sys
 from array import array
@@ -30,9 +29,6 @@ NEAR_DUPLICATE = 0.7
 BOILERPLATE_SHARE = 0.005
 BOILERPLATE_MAX = 64       # ...but never more than this many stems: it bounds the work per stem
 REBUILD_DEAD_SHARE = 0.25  # rebuild from scratch when this share of slots is dead
-VERSION = 2
-MAGIC = b"qbank-stem-index\n"
-SHINGLES_MAGIC = b"qbank-shingles\n\0"  # 16 bytes: the arrays after it stay 4-byte aligned
 
 
 def boilerplate_cap(stems: int) -> int:
@@ -67,7 +63,7 @@ class StemIndex:
         self.shingles: array | memoryview = array("I")  # these (as of the last build), then
         self.added = array("I")               # those of slots added by updates since
         self.token = ""                       # names the shingles of the last build
-        self._new_build = False               # the shingles must be written
+        self.new_build = False                # the shingles are new: they must be written
         self.keys = array("Q")                # sorted hash << 32 | slot, over every live pool
         self.pairs: dict[tuple[str, str], float] = {}   # (path, path) sorted -> similarity
         # The bank as of the last update, one entry per file: summary digest and exact hash.
@@ -91,7 +87,7 @@ class StemIndex:
         for i in distinct:
             index._add_slot(i, shingles_of(found[i]))
         index.shingles, index.added = index.added, array("I")
-        index.token, index._new_build = os.urandom(8).hex(), True
+        index.token, index.new_build = os.urandom(8).hex(), True
         slots = range(len(index.slot_rows))
         index.keys = array("Q", sorted((h << 32) | k for k in slots for h in index._pool(k)))
         index._counts = Counter(h for k in slots for h in index._pool(k))
@@ -245,103 +241,6 @@ class StemIndex:
             if sim >= NEAR_DUPLICATE:
                 a, b = sorted((path, self.paths[self.slot_rows[other]]))
                 self.pairs[(a, b)] = sim
-
-    # --- storage -------------------------------------------------------------------------
-
-    def to_bytes(self) -> dict[str, list[bytes | memoryview] | None]:
-        """The index as two files' chunks of bytes. "shingles": those of the last build,
-        written only by a build (None: keep the file; most of the bytes, never rewritten
-        by an update). "index": a small JSON header, then each column as one flat block
-        (NUL-separated text, raw little-endian arrays), naming the shingles file's token."""
-        blocks: list[bytes | memoryview] = [
-            _join(self.paths), _join(self.digests), _join(self.exact),
-            *(_raw(values) for values in (self.slot_rows, self.offsets, self.added, self.keys))]
-        header = {"v": VERSION, "cap": self.cap, "rows": len(self.paths), "blocks": [len(b) for b in blocks],
-                  "token": self.token, "built": len(self.shingles),
-                  "pairs": [[a, b, sim] for (a, b), sim in sorted(self.pairs.items())]}
-        head = json.dumps(header, separators=(",", ":")).encode()
-        shingles = [SHINGLES_MAGIC, self.token.encode(), _raw(self.shingles)] if self._new_build else None
-        return {"shingles": shingles, "index": [MAGIC, len(head).to_bytes(8, "little"), head, *blocks]}
-
-    @classmethod
-    def from_bytes(cls, parts: dict[str, bytes | memoryview | None]) -> "StemIndex":
-        """The index saved by :meth:`to_bytes` (ValueError if it is not one). The shingles
-        are used in place (a memoryview of the mapped file), not copied."""
-        try:
-            data = memoryview(parts["index"]).cast("B")  # slices of a memoryview do not copy
-            if bytes(data[:len(MAGIC)]) != MAGIC:
-                raise ValueError("not a stem index")
-            at = len(MAGIC) + 8
-            size = int.from_bytes(data[len(MAGIC):at], "little")
-            header = json.loads(bytes(data[at:at + size]))
-            if header["v"] != VERSION:
-                raise ValueError("another version")
-            at += size
-            blocks = []
-            for n in header["blocks"]:
-                if at + n > len(data):
-                    raise ValueError("truncated")
-                blocks.append(data[at:at + n])
-                at += n
-            if at != len(data) or len(blocks) != 7:
-                raise ValueError("not a stem index")
-            index = cls()
-            index.cap, index.token = int(header["cap"]), str(header["token"])
-            rows = int(header["rows"])
-            index.paths, index.digests, index.exact = (_split(b, rows) for b in blocks[:3])
-            index.paths = [p or "" for p in index.paths]
-            index.slot_rows, index.offsets, index.added, index.keys = (
-                _unraw(code, b) for code, b in zip("iIIQ", blocks[3:]))
-            index.pairs = {(str(a), str(b)): float(sim) for a, b, sim in header["pairs"]}
-            index.shingles = _built_shingles(parts["shingles"], index.token, int(header["built"]))
-        except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
-            raise ValueError("not a stem index") from exc
-        if (len(index.offsets) != len(index.slot_rows) + 1
-                or index.offsets[-1] != len(index.shingles) + len(index.added)
-                or max(index.slot_rows, default=-1) >= rows or min(index.slot_rows, default=-1) < -1
-                or any(key & 0xFFFFFFFF >= len(index.slot_rows) for key in index.keys[-1:])):
-            raise ValueError("not a stem index")
-        return index
-
-
-def _built_shingles(data: bytes | memoryview | None, token: str, count: int) -> array | memoryview:
-    """The shingles file of the build named ``token``, as ``count`` hashes (ValueError if
-    it is another build's: a later build, or a run that stopped half-way, wrote it)."""
-    if data is None:
-        raise ValueError("no shingles file")
-    view = memoryview(data).cast("B")
-    head = SHINGLES_MAGIC + token.encode()
-    if bytes(view[:len(head)]) != head or len(view) != len(head) + 4 * count:
-        raise ValueError("another build's shingles")
-    body = view[len(head):]
-    return body.cast("I") if sys.byteorder == "little" else _unraw("I", body)
-
-
-def _join(values: list[str | None]) -> bytes:
-    """Strings (None as empty) NUL-separated: NUL is the one character no path holds."""
-    return "\0".join([v or "" for v in values]).encode("utf-8", "surrogateescape")
-
-
-def _split(block: memoryview, rows: int) -> list[str | None]:
-    values = [v or None for v in bytes(block).decode("utf-8", "surrogateescape").split("\0")] if rows else []
-    if len(values) != rows:
-        raise ValueError("wrong length")
-    return values
-
-
-def _raw(values: array) -> memoryview:
-    if sys.byteorder != "little":
-        values = array(values.typecode, values)
-        values.byteswap()
-    return memoryview(values).cast("B")
-
-
-def _unraw(typecode: str, block: memoryview) -> array:
-    values = array(typecode)
-    values.frombytes(block)
-    if sys.byteorder != "little":
-        values.byteswap()
-    return values
 
 
 def _exact(summary: Any) -> str | None:

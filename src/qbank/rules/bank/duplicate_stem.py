@@ -1,0 +1,189 @@
+"""Identical and near-duplicate stems (QB902), found through the stem index."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from collections import Counter
+from typing import Any, Iterator
+
+from ...diagnostics import Diagnostic, Severity
+from ...digest import blake2b
+from ..base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
+from .findings import bank_diagnostic, where
+from .stem_index import StemIndex
+from .stem_index_store import from_parts, to_parts
+
+SHINGLE = 3
+MAX_SHINGLES = 512
+
+
+def stem_signature(stem: str) -> dict | None:
+    """Exact-duplicate hash and the sorted shingle hashes of a stem (compact, JSON-safe)."""
+    from ...textkit.words import word_key  # here, not at the top: a warm run's bank rules never need it
+
+    tokens = word_key(stem).split()
+    if not tokens:
+        return None
+    exact = blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
+    if len(tokens) < SHINGLE:
+        grams = [" ".join(tokens)]
+    else:
+        grams = [" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+    hashes = sorted({zlib.crc32(g.encode()) for g in grams})[:MAX_SHINGLES]
+    return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
+
+
+class DuplicateStem(BankRule):
+    """Two questions with the same or nearly the same stem.
+
+    What it flags:
+        Stems identical after normalisation (case, punctuation, Markdown and whitespace
+        ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard): a
+        warning. Reported at the later file (in path order), naming the most similar earlier
+        one. Scales to 100,000 questions: each stem's sketch (its smallest shingle hashes,
+        leaving out boilerplate phrases: those in more than 0.5% of the stems, at least 20
+        and at most 64) goes into an inverted index, and only stems whose sketches share two
+        hashes are compared. The index is kept in the lint cache, so after an edit only the
+        edited stems are compared again, with exactly the result of a run from scratch.
+        Because the phrases a family of near-identical stems shares count as boilerplate
+        once the family is that large, a templated family of more than 64 stems (or 0.5%
+        of the bank) is not reported as near-duplicates.
+    Why:
+        Duplicates inflate a bank, let one item cue another, and drift apart when only one
+        copy is corrected (Haladyna et al. 2002, H#4).
+    Fails:
+        ```yaml
+        id: ethics-gifts-001
+        stem: |
+          A client brings a hand-knitted scarf to the last session as a thank-you gift. What
+          should the social worker do FIRST?
+        options:
+          - text: Consider the gift's meaning and value before responding
+            correct: true
+            rationale: A small, personal gift at termination can often be accepted after reflection.
+          - text: Refuse the gift to avoid creating a dual relationship
+            rationale: A blanket refusal can hurt the client and ignores context and value.
+          - text: Accept the gift and report it to the licensing board
+            rationale: Small gifts are not a licensing matter and need no report.
+        explanation: |
+          Gifts are weighed by their meaning, monetary value and timing; a modest handmade gift
+          at termination is usually acceptable after the worker considers what it means.
+        ---
+        id: ethics-gifts-002
+        stem: |
+          A client brings a hand-knitted scarf to the final session as a thank-you gift. What
+          should the social worker do FIRST?
+        options:
+          - text: Reflect on what the gift means before responding
+            correct: true
+            rationale: Exploring the meaning comes before deciding whether to accept it.
+          - text: Return the gift with a note about agency policy
+            rationale: Returning a handmade gift unexamined can feel like a rejection.
+          - text: Accept the gift and say nothing more about it
+            rationale: Accepting without reflection skips the clinical meaning of the gift.
+        explanation: |
+          Before accepting or declining, the worker considers the gift's meaning and value,
+          because a thoughtful response to a termination gift supports the ending.
+        ```
+    Passes:
+        ```yaml
+        id: ethics-gifts-001
+        stem: |
+          A client brings a hand-knitted scarf to the last session as a thank-you gift. What
+          should the social worker do FIRST?
+        options:
+          - text: Consider the gift's meaning and value before responding
+            correct: true
+            rationale: A small, personal gift at termination can often be accepted after reflection.
+          - text: Refuse the gift to avoid creating a dual relationship
+            rationale: A blanket refusal can hurt the client and ignores context and value.
+          - text: Accept the gift and report it to the licensing board
+            rationale: Small gifts are not a licensing matter and need no report.
+        explanation: |
+          Gifts are weighed by their meaning, monetary value and timing; a modest handmade gift
+          at termination is usually acceptable after the worker considers what it means.
+        ---
+        id: ethics-gifts-003
+        stem: |
+          A wealthy client offers the social worker tickets to a sold-out concert after a
+          breakthrough session. How should the worker respond?
+        options:
+          - text: Decline warmly and explore what the gesture means
+            correct: true
+            rationale: A valuable gift mid-treatment risks obligation and should be explored.
+          - text: Accept, since refusing would damage the relationship
+            rationale: The value and timing make acceptance a boundary problem here.
+          - text: Accept only if the agency director approves the gift
+            rationale: Approval does not remove the clinical problem of a valuable gift.
+        explanation: |
+          An expensive gift in the middle of treatment can create obligation; the worker
+          declines kindly and explores its meaning with the client.
+        ```
+    Fix:
+        Merge the two questions or make them ask about different things.
+    """
+
+    code = "QB902"
+    name = "duplicate-stem"
+    severity = Severity.WARNING
+
+    def summarize(self, ctx: ItemContext) -> Any:
+        return stem_signature(ctx.question.stem)
+
+    stateful = True
+    state_parts = ("shingles", "index")  # in this order: the index names its shingles file
+
+    def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
+        bank = BankInput([it.path for it in items], [it.line for it in items], [it.column for it in items],
+                         ["-"] * len(items), lambda i: items[i].summary, lambda: [it.summary for it in items])
+        yield from self.check_incremental(bank, options, None)[0]
+
+    def check_incremental(self, bank: BankInput, options: RuleOptions, state: dict[str, Any] | None
+                          ) -> tuple[list[Diagnostic], dict[str, list[bytes] | None] | None]:
+        index = None
+        if state is not None:
+            try:
+                index = from_parts(state).update(bank.paths, bank.digests, bank.summary)
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+                index = None  # a damaged index: start again
+        if index is None:
+            index = StemIndex.build(bank.paths, bank.digests, bank.summary)
+        return self._report(bank, index), to_parts(index)
+
+    def _report(self, bank: BankInput, index: StemIndex) -> list[Diagnostic]:
+        """Identical stems at every later copy; near-duplicates at the later stem of each pair,
+        naming its most similar earlier partner."""
+        def item(i: int) -> BankItem:
+            return BankItem(bank.paths[i], bank.lines[i], bank.columns[i], None)
+
+        found: list[Diagnostic] = []
+        repeated = {h for h, n in Counter(index.exact).items() if n > 1 and h is not None}
+        first_of: dict[str, int] = {}
+        for i, exact in enumerate(index.exact) if repeated else ():  # the index's rows are the bank's
+            if exact not in repeated:
+                continue
+            if exact not in first_of:
+                first_of[exact] = i
+                continue
+            first = item(first_of[exact])
+            found.append(bank_diagnostic(self, item(i),
+                                         f"this stem is identical to the stem in {first.path} (line {first.line}); "
+                                         "remove one question or make them ask different things",
+                                         Severity.ERROR, (where(first),)))
+        row = dict(zip(bank.paths, range(len(bank.paths)))) if index.pairs else {}
+        partners: dict[int, list[tuple[float, int]]] = {}
+        for (a, b), sim in index.pairs.items():
+            earlier, later = sorted((row[a], row[b]))
+            partners.setdefault(later, []).append((sim, earlier))
+        for later in sorted(partners):
+            matches = sorted(partners[later], key=lambda t: (-t[0], t[1]))
+            sim, best = matches[0]
+            first = item(best)
+            more = f" and {len(matches) - 1} other question{'s' if len(matches) > 2 else ''}" if len(matches) > 1 else ""
+            found.append(bank_diagnostic(self, item(later),
+                                         f"this stem is {sim:.0%} similar to the stem in {first.path} "
+                                         f"(line {first.line}){more}; merge them or make them ask different things",
+                                         related=tuple(where(item(x)) for _, x in matches[:10])))
+        return found

@@ -1,0 +1,185 @@
+"""Option sets and distractors reused across questions (QB904)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterator
+
+from ...diagnostics import Diagnostic, Severity
+from ...digest import blake2b
+from ..base import BankItem, BankRule, ItemContext, RuleOptions
+from .findings import bank_diagnostic, where
+
+SHARED_SET_MIN = 3
+SHARED_DISTRACTOR_SHARE = 0.05
+SHARED_DISTRACTOR_MIN_ITEMS = 20
+SHARED_DISTRACTOR_MIN_COUNT = 3
+
+
+def _h(text: str, size: int = 8) -> str:
+    return blake2b(text.encode(), digest_size=size).hexdigest()
+
+
+class SharedOptionSet(BankRule):
+    """The same option set reused across questions, or one distractor used everywhere.
+
+    What it flags:
+        The same set of options (in any order) in 3 or more questions, reported at the third;
+        or, in banks of 20 or more questions, one distractor text used in more than 5% of the
+        questions (and at least 3), reported at the first question using it.
+    Why:
+        Recycled options let candidates learn the option set instead of the content and
+        make distractors implausible (Haladyna et al. 2002, H#29).
+    Fails:
+        ```yaml
+        id: defenses-001
+        stem: A man who is angry at his boss comes home and yells at his dog. Which defense is this?
+        options:
+          - text: Displacement
+            correct: true
+            rationale: Anger at a threatening target is redirected to a safer one, the dog.
+          - text: Projection
+            rationale: He is not attributing his own anger to someone else.
+          - text: Sublimation
+            rationale: Yelling is not a socially valued outlet for the impulse.
+          - text: Denial
+            rationale: He acts on the anger rather than refusing to acknowledge it.
+        explanation: |
+          Displacement moves feelings from a threatening target, the boss, to a safer one, the
+          dog, which is why the anger comes out at home.
+        ---
+        id: defenses-002
+        stem: A woman who dislikes her coworker insists that the coworker hates her. Which defense is this?
+        options:
+          - text: Displacement
+            rationale: Her feeling stays aimed at the coworker rather than at a safer target.
+          - text: Projection
+            correct: true
+            rationale: She attributes her own unacceptable dislike to the coworker.
+          - text: Sublimation
+            rationale: Nothing turns the feeling into a socially valued activity.
+          - text: Denial
+            rationale: She acknowledges hostility, but places it in the other person.
+        explanation: |
+          Projection attributes one's own unacceptable feelings to someone else: her own dislike
+          of the coworker is experienced as the coworker's hatred of her instead.
+        ---
+        id: defenses-003
+        stem: A man with aggressive urges becomes a successful boxer. Which defense is this?
+        options:
+          - text: Displacement
+            rationale: The urge is not moved to a safer target but transformed.
+          - text: Projection
+            rationale: He does not attribute the urges to anyone else.
+          - text: Sublimation
+            correct: true
+            rationale: Aggression is channeled into a socially accepted, valued activity.
+          - text: Denial
+            rationale: He does not refuse to acknowledge the urges; he channels them.
+        explanation: |
+          Sublimation channels unacceptable impulses into socially valued activity, here
+          turning aggressive urges into a successful and admired boxing career in the ring.
+        ```
+    Passes:
+        ```yaml
+        id: defenses-001
+        stem: A man who is angry at his boss comes home and yells at his dog. Which defense is this?
+        options:
+          - text: Displacement
+            correct: true
+            rationale: Anger at a threatening target is redirected to a safer one, the dog.
+          - text: Projection
+            rationale: He is not attributing his own anger to someone else.
+          - text: Sublimation
+            rationale: Yelling is not a socially valued outlet for the impulse.
+          - text: Denial
+            rationale: He acts on the anger rather than refusing to acknowledge it.
+        explanation: |
+          Displacement moves feelings from a threatening target, the boss, to a safer one, the
+          dog, which is why the anger comes out at home.
+        ---
+        id: defenses-002
+        stem: A woman who dislikes her coworker insists that the coworker hates her. Which defense is this?
+        options:
+          - text: Reaction formation
+            rationale: She does not act in a way opposite to her feeling toward the coworker.
+          - text: Projection
+            correct: true
+            rationale: She attributes her own unacceptable dislike to the coworker.
+          - text: Rationalization
+            rationale: She offers no plausible excuse for a feeling; she relocates it.
+          - text: Identification
+            rationale: She does not take on the coworker's traits as her own.
+        explanation: |
+          Projection attributes one's own unacceptable feelings to someone else: her own dislike
+          of the coworker is experienced as the coworker's hatred of her instead.
+        ```
+    Fix:
+        Write options specific to each question; vary the distractors.
+    """
+
+    code = "QB904"
+    name = "shared-option-set"
+    severity = Severity.INFO
+
+    def summarize(self, ctx: ItemContext) -> Any:
+        from ...textkit.facts import facts
+
+        norms = facts(ctx).option_norm
+        q = ctx.question
+        distractors = []
+        seen = set()
+        for i, o in enumerate(q.options):
+            if o.correct or not norms[i] or norms[i] in seen:
+                continue
+            seen.add(norms[i])
+            distractors.append((_h(norms[i], 6), " ".join(o.text.split())[:60]))
+        # Three strings, not nested lists: a rerun reads 10,000 of these from the cache.
+        return [_h("\x1f".join(sorted(norms))), " ".join(h for h, _ in distractors),
+                "\t".join(label for _, label in distractors)]
+
+    def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
+        valid = [it for it in items if type(it.summary) is list and len(it.summary) == 3
+                 and all(type(part) is str for part in it.summary)]
+        # Count first (in C), then look at the few hashes over a threshold: a warm run that
+        # reruns this rule after an option edit goes through 10,000 summaries.
+        set_counts = Counter(it.summary[0] for it in valid)
+        big = {o for o, count in set_counts.items() if count >= SHARED_SET_MIN}
+        sets: dict[str, list[int]] = {}
+        for i, it in enumerate(valid) if big else ():
+            if it.summary[0] in big:
+                sets.setdefault(it.summary[0], []).append(i)
+        reported_groups: list[set[int]] = []
+        for group in sets.values():
+            reported_groups.append(set(group))
+            at = valid[group[SHARED_SET_MIN - 1]]
+            others = [valid[i] for i in group if valid[i] is not at]
+            names = ", ".join(o.path for o in others[:3]) + (" and more" if len(others) > 3 else "")
+            yield bank_diagnostic(self, at,
+                                  f"this option set is used by {len(group)} questions (also {names}); write "
+                                  "options specific to each question",
+                                  related=tuple(where(o) for o in others[:10]))
+        n = len(valid)
+        if n < SHARED_DISTRACTOR_MIN_ITEMS:
+            return
+        counts = Counter(h for it in valid for h in it.summary[1].split())
+        hot = {h for h, count in counts.items()
+               if count >= SHARED_DISTRACTOR_MIN_COUNT and count > SHARED_DISTRACTOR_SHARE * n}
+        uses: dict[str, list[int]] = {}
+        for i, it in enumerate(valid) if hot else ():
+            for h in it.summary[1].split():
+                if h in hot:
+                    uses.setdefault(h, []).append(i)
+        for h, idx in uses.items():
+            count = len(idx)
+            if any(set(idx) <= g for g in reported_groups):
+                continue
+            from ...textkit.messages import quote
+
+            at = valid[idx[0]]
+            hashes, labels = at.summary[1].split(), at.summary[2].split("\t")
+            label = labels[hashes.index(h)] if len(labels) == len(hashes) else h
+            yield bank_diagnostic(self, at,
+                                  f"the distractor {quote(label)} appears in {count} of {n} questions "
+                                  f"({count / n:.0%}); write distractors specific to each question",
+                                  related=tuple(where(valid[i]) for i in idx[1:11]))

@@ -1,0 +1,302 @@
+"""Words of the lead-in that decide the answer and must stand out: negatives (QB203) and
+priority qualifiers such as FIRST or MOST (QB204), with the fixes that capitalise them.
+
+Only the lead-in is read (the stem's last sentence), so "a client who does not attend" in
+the vignette, or "the first session", never trips them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Callable, Iterator, MutableMapping
+
+from ..diagnostics import Diagnostic, Severity
+from ..textkit.edits import apply_edits
+from ..textkit.facts import facts
+from ..textkit.lead_in import LeadWord, lead_in_words
+from .base import ItemContext, Rule, RuleOptions
+
+# --- negatives -----------------------------------------------------------------------------
+
+_SUBORDINATORS = frozenset("who whom whose that when whenever if because since although though "
+                           "while after before until unless where whereas once".split())
+_DETERMINERS = frozenset("the a an his her their its this that these those our my your".split())
+
+_NEGATIVE_HINT = re.compile(r"(?i:not|except|least|incorrect|false)")
+# Qualifiers in capitals need no check, so only lowercase or Title-case forms are a hint.
+_QUALIFIER_HINT = re.compile(r"[Ff]irst|[Nn]ext|[Bb]est|[Mm]ost|[Ii]nitial")
+
+
+def _after(stem: str, w: LeadWord) -> str:
+    return stem[w.end: w.end + 1]
+
+
+def _negatives(stem: str, ws: list[LeadWord]) -> list[tuple[LeadWord, bool]]:
+    """(word, is a lowercase negative to capitalise) for each negative word in the lead-in."""
+    out = []
+    subordinate = False
+    for i, w in enumerate(ws):
+        low = w.lower
+        prev = ws[i - 1].lower if i else ""
+        nxt = ws[i + 1].lower if i + 1 < len(ws) else ""
+        if i and low in _SUBORDINATORS:
+            subordinate = True
+        if low not in ("not", "except", "least", "incorrect", "false", "cannot"):
+            continue
+        if low == "least" and prev == "at":
+            continue
+        if low == "not" and (nxt == "only" or prev == "or"):
+            continue
+        if low in ("incorrect", "false") and not (
+                prev in ("is", "are", "be", "was", "were", "most", "least", "not")
+                or nxt in ("statement", "statements", "assumption", "answer", "option", "choice")):
+            continue  # "a false positive", "false memories": not a negative question
+        if w.shouted or w.emphasized:
+            out.append((w, False))
+        elif not subordinate:
+            out.append((w, True))
+    return out
+
+
+class NegativeLeadIn(Rule):
+    """A negative lead-in (NOT, EXCEPT, LEAST...) not written in capitals.
+
+    What it flags:
+        NOT, EXCEPT, LEAST, INCORRECT, FALSE or CANNOT in the lead-in written in lowercase
+        (a warning: candidates miss it), or in capitals/bold (info: negative items are harder
+        to read; keep them only when knowing what not to do is the point). Negatives inside a
+        clause such as "a client who does not attend" and "at least" are not flagged.
+    Why:
+        Negative stems cause errors unrelated to knowledge; if used, the negative word must
+        stand out (Haladyna et al. 2002, H#17; Tarrant et al. 2006).
+    Fails:
+        ```yaml
+        id: ethics-confidentiality-006
+        stem: |
+          A social worker in a community agency receives several requests for client
+          information. In which situation should the worker not share information without
+          the client's written consent?
+        options:
+          - text: A health insurer asks for session notes to review a claim
+            correct: true
+            rationale: Releasing notes to an insurer needs the client's written authorization.
+          - text: A client discloses a plan to kill an identified neighbor tonight
+            rationale: A serious, foreseeable threat to an identifiable person permits disclosure.
+          - text: A client reports ongoing physical abuse of a six-year-old child
+            rationale: Suspected child abuse must be reported whatever the client wants.
+          - text: A court issues an order requiring the release of specific records
+            rationale: A court order compels release of the records it names.
+        explanation: |
+          Confidentiality yields to mandated reporting, duty-to-protect situations and court
+          orders. A routine request from an insurer is not one of those exceptions, so the
+          worker needs the client's written consent before sharing notes.
+        ```
+    Passes:
+        ```yaml
+        id: ethics-confidentiality-006
+        stem: |
+          A social worker in a community agency receives several requests for client
+          information. In which situation does the worker need the client's written consent
+          before sharing information?
+        options:
+          - text: A health insurer asks for session notes to review a claim
+            correct: true
+            rationale: Releasing notes to an insurer needs the client's written authorization.
+          - text: A client discloses a plan to kill an identified neighbor tonight
+            rationale: A serious, foreseeable threat to an identifiable person permits disclosure.
+          - text: A client reports ongoing physical abuse of a six-year-old child
+            rationale: Suspected child abuse must be reported whatever the client wants.
+          - text: A court issues an order requiring the release of specific records
+            rationale: A court order compels release of the records it names.
+        explanation: |
+          Confidentiality yields to mandated reporting, duty-to-protect situations and court
+          orders. A routine request from an insurer is not one of those exceptions, so the
+          worker needs the client's written consent before sharing notes.
+        ```
+    Fix:
+        Write the negative word in capitals, or better, reword the question positively.
+        `qbank lint --fix` capitalises lowercase NOT/EXCEPT/LEAST/INCORRECT/FALSE/CANNOT in
+        the lead-in and changes nothing else.
+    """
+
+    code = "QB203"
+    name = "negative-lead-in"
+    severity = Severity.WARNING
+    fix_safety = "safe"
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        stem = ctx.question.stem
+        f = facts(ctx)
+        if not _NEGATIVE_HINT.search(f.lead_in):
+            return
+        for w, lowercase in _negatives(stem, f.lead_words):
+            if lowercase:
+                yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
+                                      f"the lead-in uses the negative \"{w.text}\" in lowercase; write "
+                                      f"it as {w.text.upper()} so candidates cannot miss it, or ask the "
+                                      "question positively")
+            else:
+                d = self.diagnostic(ctx, ("stem",),
+                                    f"the lead-in is negative ({w.text}); negative items are harder "
+                                    "to read, so keep it only if knowing what not to do is the point",
+                                    Severity.INFO)
+                yield dataclasses.replace(d, fixable=False)
+
+    def fix(self, data: MutableMapping[str, Any], options: RuleOptions) -> bool:
+        return _upper_words(data, lambda stem, ws: [w for w, low in _negatives(stem, ws) if low])
+
+
+def _upper_words(data: MutableMapping[str, Any], pick: Callable[[str, list[LeadWord]], list[LeadWord]]) -> bool:
+    stem = data.get("stem")
+    if not isinstance(stem, str):
+        return False
+    edits = [(w.start, w.end, w.text.upper()) for w in pick(stem, lead_in_words(stem))]
+    edits = [e for e in edits if stem[e[0]:e[1]] != e[2]]
+    if not edits:
+        return False
+    data["stem"] = apply_edits(stem, edits)
+    return True
+
+
+# --- qualifiers ----------------------------------------------------------------------------
+
+# Nouns after which first/next/best/initial ask for a priority ("the first step").
+_PRIORITY_NOUNS = frozenset("""
+step steps action actions thing things priority priorities task tasks response responses
+intervention interventions move consideration considerations concern course approach strategy
+focus goal question explanation choice way reason recommendation description example
+indication explanation interpretation option answer statement referral measure
+best most
+""".split())
+# Words after first/next that make it an ordinal or a time ("the first session", "next week").
+_TIME_WORDS = frozenset("""
+session sessions time times meeting meetings visit visits day days week weeks month months year
+years episode name language grade trimester child born marriage contact appointment interview
+few several two three four five of door to generation person place half hour hours minute
+minutes semester phase stage page line morning evening night weekend quarter date birthday
+round cycle admission hospitalization encounter group class chapter decade
+""".split())
+_NOT_BEST = frozenset("interest interests practice practices friend friends known available man ever".split())
+_ADJECTIVE_SUFFIXES = ("ly", "able", "ible", "ant", "ent", "ive", "ful", "al", "ic", "ous", "ate",
+                       "ing", "ed", "ary", "ory", "ial", "ile", "ical", "less", "ish")
+_MOST_ADJECTIVES = frozenset("""
+likely important common urgent helpful useful critical serious strong clear accurate consistent
+relevant concerning pressing immediate often frequently closely directly effective appropriate
+salient sound safe valid reliable ethical suitable probable characteristic typical indicative
+predictive beneficial essential significant
+""".split())
+
+
+def _qualifiers(stem: str, ws: list[LeadWord]) -> list[LeadWord]:
+    """Lowercase (or Title-case) qualifiers that ask for a priority in the lead-in."""
+    out = []
+    for i, w in enumerate(ws):
+        low = w.lower
+        if low not in ("first", "next", "best", "most", "initial", "initially"):
+            continue
+        if w.shouted or w.emphasized:
+            continue
+        prev = ws[i - 1].lower if i else ""
+        nxt = ws[i + 1].lower if i + 1 < len(ws) else ""
+        hyphen = _after(stem, w) == "-"
+        if prev == "at" or hyphen:
+            continue  # "at first", "at best", "at most", "first-line", "best-practice"
+        if low in ("first", "next"):
+            if nxt in _PRIORITY_NOUNS:
+                out.append(w)
+            elif nxt in _TIME_WORDS or prev in _DETERMINERS or prev.endswith(("'s", "’s")):
+                continue
+            else:
+                out.append(w)
+        elif low == "best":
+            if nxt not in _NOT_BEST:
+                out.append(w)
+        elif low == "most":
+            if nxt == "of":
+                continue
+            if not nxt or nxt in _MOST_ADJECTIVES or nxt.endswith(_ADJECTIVE_SUFFIXES) \
+                    and not nxt.endswith("s"):
+                out.append(w)
+        elif low == "initially":
+            out.append(w)
+        elif nxt in _PRIORITY_NOUNS:  # initial
+            out.append(w)
+    return out
+
+
+class QualifierNotCapitalized(Rule):
+    """A priority qualifier (FIRST, NEXT, BEST, MOST, INITIAL) not in capitals.
+
+    What it flags:
+        first, next, best, most, initial(ly) used in the lead-in to ask for a priority ("What
+        should the social worker do first?", "the most likely diagnosis") but not written in
+        capitals or bold. Ordinals and idioms are left alone: "the first session", "the next
+        several minutes", "best interests of the child", "best practices", "at least", "most
+        of the clients". LEAST is reported by QB203.
+    Why:
+        Licensing exams (ASWB and similar) write these qualifiers in capitals because the
+        whole item turns on them; a candidate who misses "FIRST" answers a different question
+        (exam style; Haladyna et al. 2002, H#17).
+    Fails:
+        ```yaml
+        id: practice-crisis-007
+        stem: |
+          A woman calls a crisis line saying her partner hit her tonight and is now asleep in
+          the next room. What should the social worker do first?
+        options:
+          - text: Ask whether she is safe to talk and whether she can leave now
+            correct: true
+            rationale: Immediate safety comes before any planning or referral.
+          - text: Explain the process for obtaining a protective order
+            rationale: Legal options matter, but not before her safety right now is known.
+          - text: Encourage her to report the assault to the police tomorrow
+            rationale: Deferring to tomorrow skips the question of her safety tonight.
+          - text: Offer an appointment for counseling later this week
+            rationale: Counseling may help later but leaves the present danger unaddressed.
+        explanation: |
+          In a crisis call about intimate partner violence, the first task is immediate safety:
+          whether she can talk freely and whether she can get somewhere safe now.
+        ```
+    Passes:
+        ```yaml
+        id: practice-crisis-007
+        stem: |
+          A woman calls a crisis line saying her partner hit her tonight and is now asleep in
+          the next room. What should the social worker do FIRST?
+        options:
+          - text: Ask whether she is safe to talk and whether she can leave now
+            correct: true
+            rationale: Immediate safety comes before any planning or referral.
+          - text: Explain the process for obtaining a protective order
+            rationale: Legal options matter, but not before her safety right now is known.
+          - text: Encourage her to report the assault to the police tomorrow
+            rationale: Deferring to tomorrow skips the question of her safety tonight.
+          - text: Offer an appointment for counseling later this week
+            rationale: Counseling may help later but leaves the present danger unaddressed.
+        explanation: |
+          In a crisis call about intimate partner violence, the first task is immediate safety:
+          whether she can talk freely and whether she can get somewhere safe now.
+        ```
+    Fix:
+        Write the qualifier in capitals. `qbank lint --fix` capitalises exactly the flagged
+        words (and changes nothing else).
+    """
+
+    code = "QB204"
+    name = "qualifier-not-capitalized"
+    severity = Severity.WARNING
+    fix_safety = "safe"
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        stem = ctx.question.stem
+        f = facts(ctx)
+        if not _QUALIFIER_HINT.search(f.lead_in):
+            return
+        for w in _qualifiers(stem, f.lead_words):
+            yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
+                                  f"the qualifier \"{w.text}\" in the lead-in decides the answer; "
+                                  f"write it as {w.text.upper()}")
+
+    def fix(self, data: MutableMapping[str, Any], options: RuleOptions) -> bool:
+        return _upper_words(data, _qualifiers)

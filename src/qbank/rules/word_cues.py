@@ -1,0 +1,182 @@
+"""Shared words that point to the key: a stem word echoed only in the key (QB308), the key
+sharing the most words with the other options (QB309)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..textkit.facts import facts
+from ..textkit.words import STOP_ALL, content_roots, find_root, word_root
+from .base import ItemContext, Option, Rule
+
+
+class StemKeyWordRepeat(Rule):
+    """A stem word repeated in the key and in no distractor (clang association).
+
+    What it flags:
+        A content word of the stem (4+ letters, not a stopword or a domain word such as
+        client, social, worker; plurals and -ing/-ion/-er forms count as the same word) that
+        reappears in the key but in none of the distractors. Add words to ignore with
+        `stem_stoplist` in qbank.toml.
+    Why:
+        A word echoed from the stem points to the key (clang association; Haladyna et al.
+        2002, H#28b).
+    Fails:
+        ```yaml
+        id: practice-custody-015
+        stem: |
+          During a contentious custody dispute, a father asks the social worker who is seeing
+          his 10-year-old daughter to write a letter supporting his position. What should the
+          social worker do?
+        options:
+          - text: Decline, since custody opinions exceed a therapist's role
+            correct: true
+            rationale: Treating clinicians should not act as evaluators in the same case.
+          - text: Write the letter, limited to observations from sessions
+            rationale: Even limited letters take sides and compromise the therapy.
+          - text: Ask the daughter which parent she prefers
+            rationale: Putting the child in the middle harms her and the work.
+          - text: Agree if the mother gives her consent as well
+            rationale: Consent of both parents does not make the dual role appropriate.
+        explanation: |
+          A treating clinician who writes in support of one parent takes on an evaluator's role,
+          which damages the therapeutic relationship; the worker declines and explains why.
+        ```
+    Passes:
+        ```yaml
+        id: practice-custody-015
+        stem: |
+          During a contentious custody dispute, a father asks the social worker who is seeing
+          his 10-year-old daughter to write a letter supporting his position. What should the
+          social worker do?
+        options:
+          - text: Decline, since evaluative opinions exceed a therapist's role
+            correct: true
+            rationale: Treating clinicians should not act as evaluators in the same case.
+          - text: Write the letter, limited to observations from sessions
+            rationale: Even limited letters take sides and compromise the therapy.
+          - text: Ask the daughter which parent she prefers
+            rationale: Putting the child in the middle harms her and the work.
+          - text: Agree if the mother gives her consent as well
+            rationale: Consent of both parents does not make the dual role appropriate.
+        explanation: |
+          A treating clinician who writes in support of one parent takes on an evaluator's role,
+          which damages the therapeutic relationship; the worker declines and explains why.
+        ```
+    Fix:
+        Reword the key without the echoed word, or use the word in a distractor as well.
+    """
+
+    code = "QB308"
+    name = "stem-key-word-repeat"
+    severity = Severity.WARNING
+    options = (Option("stem-stoplist", list[str], (), "Extra words never treated as a clue (any case).",
+                      convert=lambda words: frozenset(w.casefold() for w in words)),)
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        f = facts(ctx)
+        k = f.key_index
+        stop = ctx.options.stem_stoplist
+        key_words: dict[str, str] = {}
+        for w in f.option_words[k]:
+            if len(w) >= 4 and w not in STOP_ALL and w not in stop:
+                key_words.setdefault(word_root(w), w)
+        if not key_words:
+            return
+        low = f.stem_lower
+        exclude = STOP_ALL | stop if stop else STOP_ALL
+        shared = [s for s in key_words if find_root(low, s, exclude=exclude)]
+        if not shared:
+            return
+        others: set[str] = set()
+        for i, ws in enumerate(f.option_words):
+            if i != k:
+                others |= content_roots(ws, stop) if stop else f.option_content[i]
+        cues = [key_words[s] for s in shared if s not in others]
+        if cues:
+            listed = ", ".join(f'"{w}"' for w in cues)
+            yield self.diagnostic(ctx, ("options", k, "text"),
+                                  f"the key repeats {listed} from the stem and no distractor does (a clang "
+                                  "cue); reword the key or use the word in a distractor too")
+
+
+CONVERGENCE_MIN_SHARED = 3
+
+
+class ConvergenceKey(Rule):
+    """The key shares the most words with the other options (convergence cue).
+
+    What it flags:
+        The key shares content words with every distractor and, in total, clearly more (at
+        least 3, and more than any distractor) than any distractor does: the key is the
+        "average" of the options.
+    Why:
+        Writers build distractors by varying the key, so the option with the most in common
+        with the others is likely the key (convergence strategy; NBME Item-Writing Guide).
+    Fails:
+        ```yaml
+        id: practice-groups-016
+        stem: |
+          A social worker is forming a psychoeducational group for teenagers with type 1
+          diabetes. Which plan fits the group's purpose BEST?
+        options:
+          - text: Weekly structured sessions on insulin with peer discussion
+            correct: true
+            rationale: Structure and peer discussion suit a psychoeducational purpose.
+          - text: Weekly unstructured sessions on family conflict
+            rationale: Unstructured process work fits a therapy group, not psychoeducation.
+          - text: Monthly structured lectures on insulin without discussion
+            rationale: Lectures without discussion lose the peer learning a group offers.
+          - text: Daily peer discussion sessions on any topic
+            rationale: Open topics drift from the educational purpose of the group.
+        explanation: |
+          A psychoeducational group combines structured teaching on a shared concern with
+          discussion among members, here the daily management of diabetes.
+        ```
+    Passes:
+        ```yaml
+        id: practice-groups-016
+        stem: |
+          A social worker is forming a psychoeducational group for teenagers with type 1
+          diabetes. Which plan fits the group's purpose BEST?
+        options:
+          - text: Structured meetings on insulin care with peer discussion
+            correct: true
+            rationale: Structure and peer discussion suit a psychoeducational purpose.
+          - text: Open-ended process work on family conflict
+            rationale: Unstructured process work fits a therapy group, not psychoeducation.
+          - text: A lecture series delivered by an endocrinologist
+            rationale: Lectures without discussion lose the peer learning a group offers.
+          - text: Individual coaching offered to each teenager
+            rationale: Individual work gives up the peer support that is the point of a group.
+        explanation: |
+          A psychoeducational group combines structured teaching on a shared concern with
+          discussion among members, here the daily management of diabetes.
+        ```
+    Fix:
+        Write distractors that differ from the key in more than recombined parts.
+    """
+
+    code = "QB309"
+    name = "convergence-key"
+    severity = Severity.INFO
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        f = facts(ctx)
+        n = len(f.option_words)
+        if n < 3:
+            return
+        sets = f.option_content
+        k = f.key_index
+        if not sets[k] or not all(sets[k] & sets[j] for j in range(n) if j != k):
+            return
+        scores = []
+        for i in range(n):
+            scores.append(sum(len(sets[i] & sets[j]) for j in range(n) if j != i))
+        best_other = max(s for i, s in enumerate(scores) if i != k)
+        if scores[k] >= CONVERGENCE_MIN_SHARED and scores[k] > best_other:
+            yield self.diagnostic(ctx, ("options", k, "text"),
+                                  f"the key shares {scores[k]} content words with the distractors (the "
+                                  f"most of any option: next is {best_other}); candidates can converge on "
+                                  "it, so vary the distractors more independently")
