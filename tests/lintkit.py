@@ -7,7 +7,6 @@ the docstring tests that execute every rule's Fails/Passes examples.
 from __future__ import annotations
 
 import inspect
-import io
 import re
 import textwrap
 from typing import Iterable
@@ -122,24 +121,14 @@ def example(r: Rule, section: str) -> str:
 
 # --- fixes -----------------------------------------------------------------------------------
 
-def roundtrip_yaml():
-    from ruamel.yaml import YAML
-
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
 def fix_text(text: str, code: str, options: RuleOptions | None = None) -> tuple[str, bool]:
-    """Apply one rule's fix to YAML text through a ruamel.yaml round trip."""
-    y = roundtrip_yaml()
-    data = y.load(textwrap.dedent(text))
-    changed = rule(code).fix(data, options or RuleOptions())
-    out = io.StringIO()
-    y.dump(data, out)
-    return out.getvalue(), changed
+    """Apply one rule's fix to YAML text the way `qbank lint --fix` does (the checked
+    round-trip rewrite of qbank.fix, comments taken off and put back by owner); raises
+    RewriteRefused where --fix would leave the file alone."""
+    from qbank.fix import fix_text as production_fix
+
+    new, fixed = production_fix(textwrap.dedent(text), {code}, options or RuleOptions(), unsafe=True)
+    return new, code in fixed
 
 
 # --- building questions in tests ---------------------------------------------------------------

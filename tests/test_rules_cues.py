@@ -189,11 +189,13 @@ def test_numeric_sort_fix_moves_whole_options_with_their_comments_and_styles():
     assert 'text: "60 days"   # sixty\n    rationale: Sixty days' in fixed
     assert "text: 30 days\n    correct: true\n    rationale: |\n      The rule requires" in fixed
     assert "rationale: >-\n      Ninety days" in fixed
-    # full-line comments stay where they were between options; none is lost
+    # a comment on its own line belongs to what follows it: above an option it moves with the
+    # option, above the next key it stays there; none is lost
+    assert '  # ten is too short\n  - text: 10 days' in fixed
+    assert '  # the options are durations\n  - text: "60 days"' in fixed
+    assert "# before the explanation\nexplanation:" in fixed
     for comment in ("# the options are durations", "# ten is too short", "# before the explanation"):
         assert fixed.count(comment) == 1
-    assert fixed.index("# before the explanation") > fixed.index("Ninety days")
-    assert fixed.index("# before the explanation") < fixed.index("explanation:")
     assert fix_text(fixed, "QB311") == (fixed, False)
 
 

@@ -89,7 +89,11 @@ class NumericOptionsUnordered(Rule):
         order = _sorted_order([quantity(o["text"]) for o in opts])
         if order is None or order == list(range(len(opts))):
             return False
-        reorder_sequence(opts, order)
+        # The rewrite has taken the comments off and puts them back by owner, so an option
+        # moves with its own comments and `correct`/`rationale` (see qbank.fix).
+        moved = list(opts)
+        for j, i in enumerate(order):
+            opts[j] = moved[i]
         return True
 
 
@@ -101,86 +105,3 @@ def _sorted_order(qs: list[Quantity | None]) -> list[int] | None:
     if len({q.unit for q in qs}) != 1:
         return None
     return sorted(range(len(qs)), key=lambda i: (qs[i].sort_key(), i))
-
-
-def reorder_sequence(seq: Any, order: list[int]) -> None:
-    """Reorder a ruamel.yaml sequence of mappings in place so that new[j] = old[order[j]].
-
-    Each item moves whole, with the comments inside it and its end-of-line comment; a
-    full-line comment *between* items stays in its place between items, and a comment
-    after the last item (which precedes the next key) stays at the end of the list.
-    """
-    old = list(seq)
-    eol_parts: list[str | None] = []
-    rest_parts: list[str | None] = []
-    tokens = []
-    for item in old:
-        tok = _last_comment(item)
-        tokens.append(tok)
-        eol, rest = _split_comment(tok.value if tok is not None else None)
-        eol_parts.append(eol)
-        rest_parts.append(rest)
-    for j, i in enumerate(order):
-        seq[j] = old[i]
-    for j, i in enumerate(order):
-        item = old[i]
-        value = (eol_parts[i] or "") + (rest_parts[j] or "")
-        tok = tokens[i]
-        if tok is None and not value:
-            continue
-        if tok is None:
-            tok = _new_comment_on_last_key(item, tokens)
-            if tok is None:
-                continue
-        tok.value = value if value else "\n"
-        if not value:
-            _drop_last_comment(item)
-
-
-def _last_comment(item: Any):
-    ca = getattr(item, "ca", None)
-    if ca is None or not hasattr(item, "keys") or not len(item):
-        return None
-    last = list(item.keys())[-1]
-    entry = ca.items.get(last)
-    if entry and len(entry) > 2 and entry[2] is not None:
-        return entry[2]
-    return None
-
-
-def _split_comment(value: str | None) -> tuple[str | None, str | None]:
-    """("# end-of-line comment\\n", "following full-line comments and blank lines")."""
-    if not value:
-        return None, None
-    if value.startswith("#"):
-        nl = value.find("\n")
-        if nl < 0:
-            return value + "\n", None
-        return value[: nl + 1], value[nl + 1:] or None
-    return None, value
-
-
-def _new_comment_on_last_key(item: Any, tokens: list) -> Any:
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    if not hasattr(item, "ca") or not len(item):
-        return None
-    last = list(item.keys())[-1]
-    template = next((t for t in tokens if t is not None), None)
-    col = getattr(getattr(template, "start_mark", None), "column", 0) if template else 0
-    tok = CommentToken("\n", CommentMark(col), None)
-    entry = item.ca.items.setdefault(last, [None, None, None, None])
-    while len(entry) < 4:
-        entry.append(None)
-    entry[2] = tok
-    return tok
-
-
-def _drop_last_comment(item: Any) -> None:
-    last = list(item.keys())[-1]
-    entry = item.ca.items.get(last)
-    if entry and len(entry) > 2:
-        entry[2] = None
-        if not any(entry):
-            del item.ca.items[last]
