@@ -1,7 +1,8 @@
 """Run lint rules on YAML text without the engine: load -> validate -> model -> rules.
 
-Used by the rule tests so they exercise exactly what a rule sees in a real run, and by
-the docstring tests that execute every rule's Fails/Passes examples.
+Used by the rule tests so they exercise exactly what a rule sees in a real run (and, for
+fixes, exactly the rewrite `qbank lint --fix` runs), and by the docstring tests that
+execute every rule's Fails/Passes examples.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from qbank.loader import load
 from qbank.model import question_from_data
 from qbank.rules import all_rules
 from qbank.rules.base import BankItem, BankRule, ItemContext, Rule, RuleOptions
+from qbank.rules.examples import example_items
 from qbank.validate import check_document
 
 SECTIONS = ("What it flags:", "Why:", "Fails:", "Passes:", "Fix:")
@@ -111,12 +113,18 @@ def doc_sections(r: Rule) -> dict[str, str]:
 
 
 def example(r: Rule, section: str) -> str:
-    """The YAML of a rule's Fails or Passes example."""
+    """The YAML of a rule's Fails or Passes example, as the docs show it (fragments over the
+    base item, see qbank.rules.examples)."""
     body = doc_sections(r)[section]
     m = _YAML_BLOCK.search(body + "\n")
     if not m:
         raise AssertionError(f"{r.code} {section}: no ```yaml block")
     return m.group(1)
+
+
+def example_questions(r: Rule, section: str) -> list[str]:
+    """The questions of a rule's Fails or Passes example: each fragment merged over the base item."""
+    return example_items(example(r, section))
 
 
 # --- fixes -----------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from lintkit import SECTIONS, doc_sections, example, lint, lint_bank, split_documents
+from lintkit import SECTIONS, doc_sections, example, example_questions, lint, lint_bank
 from qbank.diagnostics import Severity
 from qbank.rules import all_rules
 from qbank.rules.base import BankRule, Rule
+from qbank.rules.examples import BASE_ITEM, example_items, top_level_blocks
 
 RULES = list(all_rules().values())
 CATALOG = {  # code -> name, from /work/shared/lint-rules.md (the public contract)
@@ -69,9 +70,9 @@ def test_rule_modules_stay_small():
 
     import qbank.rules as package
 
-    for path in Path(package.__path__[0]).rglob("*.py"):
-        if path.name not in ("docs.py",):
-            assert len(path.read_text("utf-8").splitlines()) <= 300, path
+    folders = [Path(package.__path__[0]), Path(package.__path__[0]).parent / "textkit"]
+    sizes = {path.name: len(path.read_text("utf-8").splitlines()) for folder in folders for path in folder.rglob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 300 and name != "docs.py"} == {}
 
 
 @pytest.mark.parametrize("code", sorted(CATALOG))
@@ -92,40 +93,65 @@ def test_docstring_has_every_section_in_order(rule):
         or "shuffl" in doc["Why"] or "exam style" in doc["Why"]
 
 
-def _run(rule, text: str):
-    if isinstance(rule, BankRule):
-        return lint_bank(text)
-    return lint(text)
+def _run(questions: list[str]):
+    """Every finding of every rule on the questions of an example (a bank of them)."""
+    return [d for t in questions for d in lint(t)] + lint_bank(questions)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_fails_example_triggers_the_rule(rule):
-    found = [d for d in _run(rule, example(rule, "Fails")) if d.code == rule.code]
-    assert found, f"{rule.code}: the Fails example does not trigger the rule"
-    for d in found:
+def test_fails_example_shows_exactly_this_flaw(rule):
+    """The bad example triggers the rule, and no other rule at all: it differs from a clean
+    item by the one flaw it documents."""
+    found = _run(example_questions(rule, "Fails"))
+    mine = [d for d in found if d.code == rule.code]
+    assert mine, f"{rule.code}: the Fails example does not trigger the rule"
+    for d in mine:
         assert d.line >= 1 and d.column >= 1 and d.message and d.name == rule.name
+    assert [(d.code, d.message) for d in found if d.code != rule.code] == []
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_passes_example_does_not_trigger_the_rule(rule):
-    assert not [d for d in _run(rule, example(rule, "Passes")) if d.code == rule.code]
+def test_passes_example_does_not_trigger_the_rule_and_is_clean(rule):
+    """The good example is a well-written item: this rule is silent and no rule warns."""
+    found = _run(example_questions(rule, "Passes"))
+    assert [d.message for d in found if d.code == rule.code] == []
+    assert [(d.code, d.message) for d in found if d.severity.rank >= Severity.WARNING.rank] == []
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_passes_example_is_clean_at_warning_level(rule):
-    """The good example is a well-written item: no rule at all warns about it."""
-    text = example(rule, "Passes")
-    docs = split_documents(text)
-    diags = [d for t in docs for d in lint(t)] + lint_bank(docs)
-    assert [(d.code, d.message) for d in diags if d.severity.rank >= Severity.WARNING.rank] == []
+def test_the_base_item_is_clean():
+    assert _run([BASE_ITEM]) == []
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.code not in ("QB903",)], ids=lambda r: r.code)
-def test_fails_example_shows_only_this_flaw(rule):
-    """The bad example differs from a clean item by the one flaw it documents
-    (QB903 is excluded: a bank whose keys are longest has QB304 on every item)."""
-    text = example(rule, "Fails")
-    docs = split_documents(text)
-    diags = [d for t in docs for d in lint(t)] + lint_bank(docs)
-    others = {d.code for d in diags if d.severity.rank >= Severity.WARNING.rank and d.code != rule.code}
-    assert others == set() or rule.code == "QB310" and others <= {"QB201"}, others
+def test_an_example_replaces_whole_top_level_keys_of_the_base_item():
+    from qbank.loader import load
+
+    fragment = """\
+    options:
+      - text: Keep a sleep diary for two weeks
+        correct: true
+      - text: Start a sleep medication
+        rationale: Too early.
+    topic: Sleep
+    """
+    (item,) = example_items(fragment)
+    got = load("q.yaml", item.encode())[0].data
+    base = load("q.yaml", BASE_ITEM.encode())[0].data
+    assert got["options"] == [{"text": "Keep a sleep diary for two weeks", "correct": True},
+                              {"text": "Start a sleep medication", "rationale": "Too early."}]
+    assert {k: got[k] for k in base if k != "options"} == {k: v for k, v in base.items() if k != "options"}
+    assert list(got) == [*base, "topic"] and got["topic"] == "Sleep"
+
+
+def test_a_bank_example_is_one_fragment_per_question():
+    first, second = example_items("id: practice-sleep-001\n---\nid: practice-sleep-002\n")
+    assert first == BASE_ITEM and second == BASE_ITEM.replace("practice-sleep-001", "practice-sleep-002")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if not isinstance(r, BankRule)], ids=lambda r: r.code)
+def test_item_examples_give_only_what_they_change(rule):
+    """An item rule's Fails example changes each key it gives, and its Passes example gives
+    only keys the Fails example changed: the docs show the flaw and its fix, nothing else."""
+    base = top_level_blocks(BASE_ITEM)
+    fails, passes = (top_level_blocks(example(rule, s)) for s in ("Fails", "Passes"))
+    assert [k for k, v in fails.items() if base.get(k) == v] == []
+    assert set(passes) <= set(fails)

@@ -45,45 +45,35 @@ class ArticleAgreementCue(Rule):
         without knowing the content (Haladyna et al. 2002, H#28c).
     Fails:
         ```yaml
-        id: hbse-defenses-017
         stem: |
-          After a diagnosis of terminal cancer, a client spends sessions discussing survival
-          statistics and treatment protocols in technical detail, never mentioning fear. This
-          defense mechanism is BEST described as an:
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. The social worker should FIRST ask about an:
         options:
-          - text: Intellectualization
+          - text: Altered daily routine at the new job
             correct: true
-            rationale: Focusing on abstract facts keeps the painful feeling at a distance.
-          - text: Displacement
-            rationale: Nothing suggests feelings are redirected toward a safer target.
-          - text: Projection
-            rationale: The client is not attributing his own feelings to others.
-          - text: Reaction formation
-            rationale: He does not express the opposite of what he feels.
-        explanation: |
-          Intellectualization uses abstract, technical thinking to avoid the emotions a
-          situation stirs up, as when a client studies statistics instead of facing fear.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Childhood attachment pattern
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Need for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: hbse-defenses-017
         stem: |
-          After a diagnosis of terminal cancer, a client spends sessions discussing survival
-          statistics and treatment protocols in technical detail, never mentioning fear. Which
-          defense mechanism is the client using?
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. What should the social worker ask about FIRST?
         options:
-          - text: Intellectualization
+          - text: Altered daily routine at the new job
             correct: true
-            rationale: Focusing on abstract facts keeps the painful feeling at a distance.
-          - text: Displacement
-            rationale: Nothing suggests feelings are redirected toward a safer target.
-          - text: Projection
-            rationale: The client is not attributing his own feelings to others.
-          - text: Reaction formation
-            rationale: He does not express the opposite of what he feels.
-        explanation: |
-          Intellectualization uses abstract, technical thinking to avoid the emotions a
-          situation stirs up, as when a client studies statistics instead of facing fear.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Childhood attachment pattern
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Need for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         End the lead-in without an article ("...is BEST described as:") or, better, ask a

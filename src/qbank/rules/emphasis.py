@@ -72,47 +72,15 @@ class NegativeLeadIn(Rule):
         stand out (Haladyna et al. 2002, H#17; Tarrant et al. 2006).
     Fails:
         ```yaml
-        id: ethics-confidentiality-006
         stem: |
-          A social worker in a community agency receives several requests for client
-          information. In which situation should the worker not share information without
-          the client's written consent?
-        options:
-          - text: A health insurer asks for session notes to review a claim
-            correct: true
-            rationale: Releasing notes to an insurer needs the client's written authorization.
-          - text: A client discloses a plan to kill an identified neighbor tonight
-            rationale: A serious, foreseeable threat to an identifiable person permits disclosure.
-          - text: A client reports ongoing physical abuse of a six-year-old child
-            rationale: Suspected child abuse must be reported whatever the client wants.
-          - text: A court issues an order requiring the release of specific records
-            rationale: A court order compels release of the records it names.
-        explanation: |
-          Confidentiality yields to mandated reporting, duty-to-protect situations and court
-          orders. A routine request from an insurer is not one of those exceptions, so the
-          worker needs the client's written consent before sharing notes.
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. What should the social worker not put off exploring?
         ```
     Passes:
         ```yaml
-        id: ethics-confidentiality-006
         stem: |
-          A social worker in a community agency receives several requests for client
-          information. In which situation does the worker need the client's written consent
-          before sharing information?
-        options:
-          - text: A health insurer asks for session notes to review a claim
-            correct: true
-            rationale: Releasing notes to an insurer needs the client's written authorization.
-          - text: A client discloses a plan to kill an identified neighbor tonight
-            rationale: A serious, foreseeable threat to an identifiable person permits disclosure.
-          - text: A client reports ongoing physical abuse of a six-year-old child
-            rationale: Suspected child abuse must be reported whatever the client wants.
-          - text: A court issues an order requiring the release of specific records
-            rationale: A court order compels release of the records it names.
-        explanation: |
-          Confidentiality yields to mandated reporting, duty-to-protect situations and court
-          orders. A routine request from an insurer is not one of those exceptions, so the
-          worker needs the client's written consent before sharing notes.
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. What should the social worker explore FIRST?
         ```
     Fix:
         Write the negative word in capitals, or better, reword the question positively.
@@ -240,43 +208,15 @@ class QualifierNotCapitalized(Rule):
         (exam style; Haladyna et al. 2002, H#17).
     Fails:
         ```yaml
-        id: practice-crisis-007
         stem: |
-          A woman calls a crisis line saying her partner hit her tonight and is now asleep in
-          the next room. What should the social worker do first?
-        options:
-          - text: Ask whether she is safe to talk and whether she can leave now
-            correct: true
-            rationale: Immediate safety comes before any planning or referral.
-          - text: Explain the process for obtaining a protective order
-            rationale: Legal options matter, but not before her safety right now is known.
-          - text: Encourage her to report the assault to the police tomorrow
-            rationale: Deferring to tomorrow skips the question of her safety tonight.
-          - text: Offer an appointment for counseling later this week
-            rationale: Counseling may help later but leaves the present danger unaddressed.
-        explanation: |
-          In a crisis call about intimate partner violence, the first task is immediate safety:
-          whether she can talk freely and whether she can get somewhere safe now.
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. What should the social worker explore first?
         ```
     Passes:
         ```yaml
-        id: practice-crisis-007
         stem: |
-          A woman calls a crisis line saying her partner hit her tonight and is now asleep in
-          the next room. What should the social worker do FIRST?
-        options:
-          - text: Ask whether she is safe to talk and whether she can leave now
-            correct: true
-            rationale: Immediate safety comes before any planning or referral.
-          - text: Explain the process for obtaining a protective order
-            rationale: Legal options matter, but not before her safety right now is known.
-          - text: Encourage her to report the assault to the police tomorrow
-            rationale: Deferring to tomorrow skips the question of her safety tonight.
-          - text: Offer an appointment for counseling later this week
-            rationale: Counseling may help later but leaves the present danger unaddressed.
-        explanation: |
-          In a crisis call about intimate partner violence, the first task is immediate safety:
-          whether she can talk freely and whether she can get somewhere safe now.
+          A 34-year-old client reports trouble sleeping since starting a new job three weeks
+          ago. What should the social worker explore FIRST?
         ```
     Fix:
         Write the qualifier in capitals. `qbank lint --fix` capitalises exactly the flagged

@@ -26,44 +26,13 @@ class WeakExplanation(Rule):
         talk about the key teaches nothing (house rule).
     Fails:
         ```yaml
-        id: practice-motivation-020
-        stem: |
-          A client who drinks heavily says he knows alcohol is hurting his marriage but that it
-          is the only way he can relax after work. Which response fits motivational
-          interviewing BEST?
-        options:
-          - text: Reflect both his worry about the marriage and his need to unwind
-            correct: true
-            rationale: A double-sided reflection surfaces the ambivalence he is already voicing.
-          - text: Warn him that continued drinking will end the marriage
-            rationale: Warnings invite him to defend the drinking side of his ambivalence.
-          - text: Recommend that he attend a detoxification program this week
-            rationale: Jumping to a plan skips the work of building his own motivation.
-          - text: Ask why he has not stopped drinking already
-            rationale: A "why" question sounds accusing and tends to provoke defensiveness.
-        explanation: This is the motivational interviewing answer.
+        explanation: Routine comes first.
         ```
     Passes:
         ```yaml
-        id: practice-motivation-020
-        stem: |
-          A client who drinks heavily says he knows alcohol is hurting his marriage but that it
-          is the only way he can relax after work. Which response fits motivational
-          interviewing BEST?
-        options:
-          - text: Reflect both his worry about the marriage and his need to unwind
-            correct: true
-            rationale: A double-sided reflection surfaces the ambivalence he is already voicing.
-          - text: Warn him that continued drinking will end the marriage
-            rationale: Warnings invite him to defend the drinking side of his ambivalence.
-          - text: Recommend that he attend a detoxification program this week
-            rationale: Jumping to a plan skips the work of building his own motivation.
-          - text: Ask why he has not stopped drinking already
-            rationale: A "why" question sounds accusing and tends to provoke defensiveness.
         explanation: |
-          A double-sided reflection names both sides of his ambivalence, the harm to the
-          marriage and the relief drinking brings, so he hears his own reasons for change
-          without being pushed.
+          The problem began with the new job, so the worker first explores recent changes in
+          routine, which are the most likely and most modifiable contributors to poor sleep.
         ```
     Fix:
         Explain, in at least 20 words, why the key is right in terms of its content.
@@ -108,43 +77,29 @@ class RationaleTooShort(Rule):
         copy of another rationale does not (house rule).
     Fails:
         ```yaml
-        id: practice-documentation-021
-        stem: |
-          A social worker in a hospital writes a progress note after a family meeting about
-          discharge planning. Which entry BEST meets documentation standards?
         options:
-          - text: Home health visits will begin Monday, as agreed
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: It records an observable decision with a date, in neutral language.
-          - text: The daughter seemed manipulative during the meeting
-            rationale: Not objective.
-          - text: The meeting went well overall
-            rationale: Vague summaries record no decision that others can act on.
-          - text: The patient's son is probably in denial about her prognosis
-            rationale: Speculative labels are opinions, not observations, and can harm the family.
-        explanation: |
-          Good documentation is factual, specific and free of judgmental labels: recording that
-          home health visits begin Monday states what was decided and when, so the team can act.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: practice-documentation-021
-        stem: |
-          A social worker in a hospital writes a progress note after a family meeting about
-          discharge planning. Which entry BEST meets documentation standards?
         options:
-          - text: Home health visits will begin Monday, as agreed
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: It records an observable decision with a date, in neutral language.
-          - text: The daughter seemed manipulative during the meeting
-            rationale: A judgmental label replaces the behavior that was actually observed.
-          - text: The meeting went well overall
-            rationale: Vague summaries record no decision that others can act on.
-          - text: The patient's son is probably in denial about her prognosis
-            rationale: Speculative labels are opinions, not observations, and can harm the family.
-        explanation: |
-          Good documentation is factual, specific and free of judgmental labels: recording that
-          home health visits begin Monday states what was decided and when, so the team can act.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Write a rationale of at least 8 words specific to that option.
@@ -223,45 +178,15 @@ class LetterReference(Rule):
         (shuffling safety).
     Fails:
         ```yaml
-        id: ethics-competence-022
-        stem: |
-          A social worker trained in adult outpatient counseling is asked by her agency to
-          start an eating-disorder group for adolescents next month. What should she do FIRST?
-        options:
-          - text: Build competence through coursework and supervision beforehand
-            correct: true
-            rationale: The standard is to practice within competence or build it before starting.
-          - text: Run the group and learn the approach as it goes
-            rationale: Learning on clients without supervision exposes them to avoidable harm.
-          - text: Decline and tell the agency the group is not her job
-            rationale: Refusing outright ignores that competence can be developed in time.
-          - text: Ask the adolescents' parents to consent to her inexperience
-            rationale: Consent does not make practice outside competence acceptable.
         explanation: |
-          B and D are wrong because the Code expects social workers to provide services only
-          within their competence; option A builds that competence through training and
-          supervision before the group starts.
+          A is correct: the problem began with the new job, so the worker first explores recent
+          changes in routine, the most likely and most modifiable contributors to poor sleep.
         ```
     Passes:
         ```yaml
-        id: ethics-competence-022
-        stem: |
-          A social worker trained in adult outpatient counseling is asked by her agency to
-          start an eating-disorder group for adolescents next month. What should she do FIRST?
-        options:
-          - text: Build competence through coursework and supervision beforehand
-            correct: true
-            rationale: The standard is to practice within competence or build it before starting.
-          - text: Run the group and learn the approach as it goes
-            rationale: Learning on clients without supervision exposes them to avoidable harm.
-          - text: Decline and tell the agency the group is not her job
-            rationale: Refusing outright ignores that competence can be developed in time.
-          - text: Ask the adolescents' parents to consent to her inexperience
-            rationale: Consent does not make practice outside competence acceptable.
         explanation: |
-          The Code expects social workers to provide services only within their competence;
-          getting training and supervision builds that competence before the group starts,
-          while running it untrained or relying on consent does not.
+          The problem began with the new job, so the worker first explores recent changes in
+          routine, which are the most likely and most modifiable contributors to poor sleep.
         ```
     Fix:
         Refer to options by their content ("running the group untrained"), never by letter.

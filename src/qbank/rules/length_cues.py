@@ -31,43 +31,29 @@ class LongestOptionIsKey(Rule):
         longest option (Haladyna et al. 2002, H#24 and H#28d; NBME Item-Writing Guide).
     Fails:
         ```yaml
-        id: practice-termination-011
-        stem: |
-          A client who has met her treatment goals after six months of weekly sessions says
-          she feels anxious about ending. What should the social worker do FIRST?
         options:
-          - text: Explore her reactions to termination and review the progress she has made in their work
+          - text: Recent changes in the client's routine, meals, exercise and caffeine use
             correct: true
-            rationale: Processing feelings and consolidating gains is the core of termination.
-          - text: Extend the sessions for another six months
-            rationale: Extending treatment without a clinical reason fosters dependence.
-          - text: Refer her to a support group right away
-            rationale: A referral may help later but skips the work on ending itself.
-          - text: Reassure her that anxiety is normal
-            rationale: Reassurance alone closes the topic instead of exploring it with her.
-        explanation: |
-          Anxiety about ending is common; the worker explores those feelings and reviews the
-          progress made, which consolidates gains and prepares her to continue on her own.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: practice-termination-011
-        stem: |
-          A client who has met her treatment goals after six months of weekly sessions says
-          she feels anxious about ending. What should the social worker do FIRST?
         options:
-          - text: Explore her reactions to termination
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Processing feelings and consolidating gains is the core of termination.
-          - text: Extend the sessions for another six months
-            rationale: Extending treatment without a clinical reason fosters dependence.
-          - text: Refer her to a support group right away
-            rationale: A referral may help later but skips the work on ending itself.
-          - text: Reassure her that her anxiety is normal
-            rationale: Reassurance alone closes the topic instead of exploring it with her.
-        explanation: |
-          Anxiety about ending is common; the worker explores those feelings and reviews the
-          progress made, which consolidates gains and prepares her to continue on her own.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Shorten the key or add comparable detail to the distractors.
@@ -107,43 +93,29 @@ class OptionLengthSpread(Rule):
         or as filler (Haladyna et al. 2002, H#24).
     Fails:
         ```yaml
-        id: hbse-development-012
-        stem: |
-          A mother says her 18-month-old son cries and clings to her whenever she leaves him at
-          child care, then plays happily. How should the social worker interpret this?
         options:
-          - text: As expected separation distress for his age
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Distress at separation that resolves quickly is typical at 18 months.
-          - text: Insecure attachment
-            rationale: Recovering and playing after she leaves is not a sign of insecurity.
-          - text: As an early sign of separation anxiety disorder that needs a referral to a child psychiatrist
-            rationale: Separation distress at this age is developmentally normal, not a disorder.
-          - text: As a response to problems in the child care setting
-            rationale: He plays happily once she leaves, so the setting is not the problem.
-        explanation: |
-          Separation distress peaks between about 10 and 18 months; crying at drop-off that
-          resolves into play is expected and a sign of attachment to the mother.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization among the client's parents, siblings and grandparents
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: hbse-development-012
-        stem: |
-          A mother says her 18-month-old son cries and clings to her whenever she leaves him at
-          child care, then plays happily. How should the social worker interpret this?
         options:
-          - text: As expected separation distress for his age
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Distress at separation that resolves quickly is typical at 18 months.
-          - text: As a sign of insecure attachment to his mother
-            rationale: Recovering and playing after she leaves is not a sign of insecurity.
-          - text: As an early sign of separation anxiety disorder
-            rationale: Separation distress at this age is developmentally normal, not a disorder.
-          - text: As a response to problems in the child care setting
-            rationale: He plays happily once she leaves, so the setting is not the problem.
-        explanation: |
-          Separation distress peaks between about 10 and 18 months; crying at drop-off that
-          resolves into play is expected and a sign of attachment to the mother.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Make the options similar in length and level of detail.

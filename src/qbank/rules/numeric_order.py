@@ -23,45 +23,41 @@ class NumericOptionsUnordered(Rule):
         (Haladyna et al. 2002, H#21; Tarrant et al. 2006).
     Fails:
         ```yaml
-        id: policy-hipaa-018
         stem: |
-          A client asks a community mental health agency for a copy of her records. Under
-          the HIPAA Privacy Rule, within how many days must the agency usually act on the
-          request?
+          A 34-year-old client reports trouble sleeping three nights a week. For how long must
+          this continue to meet the duration criterion for insomnia disorder in DSM-5-TR?
         options:
-          - text: 60 days
-            rationale: Sixty days was the limit for off-site records before the 2013 changes.
-          - text: 30 days
+          - text: 6 months
+            rationale: Six months is longer than the criterion requires for insomnia disorder.
+          - text: 3 months
             correct: true
-            rationale: The rule requires action within 30 days, with one possible extension.
-          - text: 10 days
-            rationale: Ten days is shorter than the federal rule requires.
-          - text: 90 days
-            rationale: Ninety days exceeds the time the rule allows.
+            rationale: The criterion is at least three nights a week for at least 3 months.
+          - text: 1 month
+            rationale: One month of symptoms is too short to meet the duration criterion.
+          - text: 12 months
+            rationale: A year is far longer than the criterion requires for the diagnosis.
         explanation: |
-          Under the HIPAA Privacy Rule a covered entity must act on a request for access within
-          30 days, extendable once by another 30 days with written notice to the individual.
+          Insomnia disorder requires sleep difficulty at least three nights a week for at least
+          3 months; shorter episodes are episodic insomnia or an adjustment reaction.
         ```
     Passes:
         ```yaml
-        id: policy-hipaa-018
         stem: |
-          A client asks a community mental health agency for a copy of her records. Under
-          the HIPAA Privacy Rule, within how many days must the agency usually act on the
-          request?
+          A 34-year-old client reports trouble sleeping three nights a week. For how long must
+          this continue to meet the duration criterion for insomnia disorder in DSM-5-TR?
         options:
-          - text: 10 days
-            rationale: Ten days is shorter than the federal rule requires.
-          - text: 30 days
+          - text: 1 month
+            rationale: One month of symptoms is too short to meet the duration criterion.
+          - text: 3 months
             correct: true
-            rationale: The rule requires action within 30 days, with one possible extension.
-          - text: 60 days
-            rationale: Sixty days was the limit for off-site records before the 2013 changes.
-          - text: 90 days
-            rationale: Ninety days exceeds the time the rule allows.
+            rationale: The criterion is at least three nights a week for at least 3 months.
+          - text: 6 months
+            rationale: Six months is longer than the criterion requires for insomnia disorder.
+          - text: 12 months
+            rationale: A year is far longer than the criterion requires for the diagnosis.
         explanation: |
-          Under the HIPAA Privacy Rule a covered entity must act on a request for access within
-          30 days, extendable once by another 30 days with written notice to the individual.
+          Insomnia disorder requires sleep difficulty at least three nights a week for at least
+          3 months; shorter episodes are episodic insomnia or an adjustment reaction.
         ```
     Fix:
         List the options from smallest to largest. `qbank lint --fix` sorts them, moving each

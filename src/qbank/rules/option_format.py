@@ -25,45 +25,29 @@ class AllOfTheAbove(Rule):
         H#26).
     Fails:
         ```yaml
-        id: hbse-attachment-008
-        stem: |
-          A foster mother describes a 2-year-old placed with her three months ago who seeks
-          comfort from strangers as readily as from her. Which attachment pattern do these
-          behaviors MOST likely indicate?
         options:
-          - text: Disinhibited social engagement
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Indiscriminate comfort seeking with strangers after neglect fits this pattern.
-          - text: Secure attachment with a sociable temperament
-            rationale: Secure toddlers prefer their caregiver for comfort over strangers.
-          - text: Separation anxiety
-            rationale: Separation anxiety shows distress at separation, not indiscriminate seeking.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
           - text: All of the above
-            rationale: The patterns exclude one another, so they cannot all describe this child.
-        explanation: |
-          A toddler with a history of neglect who seeks comfort from strangers as readily as
-          from the caregiver shows disinhibited social engagement, not secure attachment.
+            rationale: Only one of these is the first thing to explore with the client.
         ```
     Passes:
         ```yaml
-        id: hbse-attachment-008
-        stem: |
-          A foster mother describes a 2-year-old placed with her three months ago who seeks
-          comfort from strangers as readily as from her. Which attachment pattern do these
-          behaviors MOST likely indicate?
         options:
-          - text: Disinhibited social engagement
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Indiscriminate comfort seeking with strangers after neglect fits this pattern.
-          - text: Secure attachment with a sociable temperament
-            rationale: Secure toddlers prefer their caregiver for comfort over strangers.
-          - text: Separation anxiety
-            rationale: Separation anxiety shows distress at separation, not indiscriminate seeking.
-          - text: Reactive attachment
-            rationale: Reactive attachment shows withdrawal and rarely seeking comfort at all.
-        explanation: |
-          A toddler with a history of neglect who seeks comfort from strangers as readily as
-          from the caregiver shows disinhibited social engagement, not secure attachment.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Replace the option with another plausible distractor (or split the item).
@@ -92,43 +76,29 @@ class NoneOfTheAbove(Rule):
         is rarely plausible (Haladyna et al. 2002, H#25).
     Fails:
         ```yaml
-        id: policy-mandates-009
-        stem: |
-          A hospital social worker learns that an 82-year-old patient's son has been taking her
-          pension checks and leaving her without food. Which agency should receive the report?
         options:
-          - text: Adult Protective Services
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Financial exploitation of an older adult is reported to Adult Protective Services.
-          - text: The state licensing board
-            rationale: Licensing boards oversee professionals, not family financial abuse.
-          - text: The Social Security Administration fraud line
-            rationale: Misuse of benefits can be reported there, but that does not protect her.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
           - text: None of the above
-            rationale: A mandated reporting channel exists for exactly this situation.
-        explanation: |
-          Financial exploitation and neglect of an older adult by a family member fall under
-          Adult Protective Services, which investigates and arranges protective services.
+            rationale: One of these topics is plainly the first thing to explore here.
         ```
     Passes:
         ```yaml
-        id: policy-mandates-009
-        stem: |
-          A hospital social worker learns that an 82-year-old patient's son has been taking her
-          pension checks and leaving her without food. Which agency should receive the report?
         options:
-          - text: Adult Protective Services
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Financial exploitation of an older adult is reported to Adult Protective Services.
-          - text: The state licensing board
-            rationale: Licensing boards oversee professionals, not family financial abuse.
-          - text: The Social Security Administration fraud line
-            rationale: Misuse of benefits can be reported there, but that does not protect her.
-          - text: The local area agency on aging
-            rationale: It coordinates services but does not investigate exploitation reports.
-        explanation: |
-          Financial exploitation and neglect of an older adult by a family member fall under
-          Adult Protective Services, which investigates and arranges protective services.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Replace the option with a plausible distractor.
@@ -170,45 +140,29 @@ class CombinationOption(Rule):
         shuffled (Haladyna et al. 2002, H#9; Tarrant et al. 2006).
     Fails:
         ```yaml
-        id: research-validity-010
-        stem: |
-          A program evaluator compares depression scores of clients who chose to join a support
-          group with those of clients who declined. Which threat to internal validity is the
-          MOST serious in this design?
         options:
-          - text: Selection bias
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Self-selected groups may differ in motivation before the program starts.
-          - text: Testing effects
-            rationale: Repeated testing matters, but both groups were measured the same way.
-          - text: Instrumentation
-            rationale: Nothing suggests the measure changed between groups or over time.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
           - text: Both A and C
-            rationale: Instrumentation is not a concern here, so the combination is wrong.
-        explanation: |
-          Clients who choose to join a group may already differ from those who decline, so
-          selection bias is the main threat; random assignment would address it.
+            rationale: Attachment patterns are too distant, so the combination is wrong.
         ```
     Passes:
         ```yaml
-        id: research-validity-010
-        stem: |
-          A program evaluator compares depression scores of clients who chose to join a support
-          group with those of clients who declined. Which threat to internal validity is the
-          MOST serious in this design?
         options:
-          - text: Selection bias
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Self-selected groups may differ in motivation before the program starts.
-          - text: Testing effects
-            rationale: Repeated testing matters, but both groups were measured the same way.
-          - text: Instrumentation
-            rationale: Nothing suggests the measure changed between groups or over time.
-          - text: Regression to the mean
-            rationale: Groups were not chosen for extreme scores, so regression is unlikely.
-        explanation: |
-          Clients who choose to join a group may already differ from those who decline, so
-          selection bias is the main threat; random assignment would address it.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Rewrite as a single-best-answer item whose options each stand alone.

@@ -23,41 +23,23 @@ class OptionCount(Rule):
         Tarrant et al. 2006).
     Fails:
         ```yaml
-        id: ethics-dual-role-001
-        stem: |
-          A social worker in a small rural town is asked by a current client to join the
-          client's book club. What should the social worker do FIRST?
         options:
-          - text: Explain the boundary concern and decline the invitation
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Declining while explaining protects the relationship and the client.
-          - text: Accept the invitation because the town offers few social outlets
-            rationale: A small town makes some overlap likely, but this one is avoidable.
-        explanation: |
-          Dual relationships that can be avoided should be. The worker explains the risk of a
-          social relationship to the therapeutic work and declines, which keeps the client's
-          interests first while respecting the invitation.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
         ```
     Passes:
         ```yaml
-        id: ethics-dual-role-001
-        stem: |
-          A social worker in a small rural town is asked by a current client to join the
-          client's book club. What should the social worker do FIRST?
         options:
-          - text: Explain the boundary concern and decline the invitation
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Declining while explaining protects the relationship and the client.
-          - text: Accept the invitation because the town offers few social outlets
-            rationale: A small town makes some overlap likely, but this one is avoidable.
-          - text: Transfer the client to a colleague in another town
-            rationale: Ending the work over an invitation punishes the client for asking.
-          - text: Ask the supervisor whether book clubs count as dual relationships
-            rationale: Consultation can help later, but the worker can answer this now.
-        explanation: |
-          Dual relationships that can be avoided should be. The worker explains the risk of a
-          social relationship to the therapeutic work and declines, which keeps the client's
-          interests first while respecting the invitation.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
         ```
     Fix:
         Add plausible distractors (or merge weak ones) until the item has 3-5 options.
@@ -95,45 +77,29 @@ class DuplicateOption(Rule):
         (Haladyna et al. 2002, H#22).
     Fails:
         ```yaml
-        id: assessment-suicide-002
-        stem: |
-          During an intake, a client says she has been wondering whether her family would be
-          better off without her. What should the social worker do NEXT?
         options:
-          - text: Ask directly whether she is thinking about killing herself
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Asking directly is how risk is assessed; it does not plant the idea.
-          - text: Refer her to a psychiatrist for a medication evaluation
-            rationale: A referral may follow, but risk has to be assessed before she leaves.
-          - text: Refer her to a psychiatrist for a medication evaluation.
-            rationale: This repeats the referral option and still skips the risk assessment.
-          - text: Reassure her that many people feel this way at times
-            rationale: Reassurance dismisses the statement and leaves the risk unknown.
-        explanation: |
-          A statement that others would be better off without her is a warning sign. The next
-          step is to ask about suicidal thoughts directly and clearly; asking does not increase
-          risk and is the start of a safety assessment.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Family history of psychiatric hospitalization
+            rationale: A copy of the family-history option, and just as far from the onset.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: assessment-suicide-002
-        stem: |
-          During an intake, a client says she has been wondering whether her family would be
-          better off without her. What should the social worker do NEXT?
         options:
-          - text: Ask directly whether she is thinking about killing herself
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Asking directly is how risk is assessed; it does not plant the idea.
-          - text: Refer her to a psychiatrist for a medication evaluation
-            rationale: A referral may follow, but risk has to be assessed before she leaves.
-          - text: Schedule a follow-up appointment for later this week
-            rationale: Waiting a week leaves possible imminent risk unassessed today.
-          - text: Reassure her that many people feel this way at times
-            rationale: Reassurance dismisses the statement and leaves the risk unknown.
-        explanation: |
-          A statement that others would be better off without her is a warning sign. The next
-          step is to ask about suicidal thoughts directly and clearly; asking does not increase
-          risk and is the start of a safety assessment.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Replace the repeated option with a different plausible distractor.
@@ -188,47 +154,29 @@ class OverlappingOptions(Rule):
         together (Haladyna et al. 2002, H#22 and H#28e).
     Fails:
         ```yaml
-        id: hbse-adolescence-003
-        stem: |
-          A 15-year-old tells the school social worker that he spends most of his time with a
-          new group of friends and argues with his parents about curfew. At what age range
-          does this kind of peer orientation typically peak?
         options:
-          - text: 8-11 years
-            rationale: Middle childhood peers matter, but parents still set most norms.
-          - text: 11-14 years
-            rationale: Early adolescence starts the shift, but conformity has not peaked.
-          - text: 14-17 years
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Peer conformity peaks in middle adolescence, around 14 to 17.
-          - text: 17-21 years
-            rationale: Late adolescents rely more on their own judgment than on peers.
-        explanation: |
-          Peer orientation and conformity rise through early adolescence and peak in middle
-          adolescence, roughly ages 14 to 17, before declining as identity consolidates in
-          late adolescence.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Psychiatric hospitalization
+            rationale: Already part of the family-history option, and as far from the onset.
         ```
     Passes:
         ```yaml
-        id: hbse-adolescence-003
-        stem: |
-          A 15-year-old tells the school social worker that he spends most of his time with a
-          new group of friends and argues with his parents about curfew. At what age range
-          does this kind of peer orientation typically peak?
         options:
-          - text: 8-10 years
-            rationale: Middle childhood peers matter, but parents still set most norms.
-          - text: 11-13 years
-            rationale: Early adolescence starts the shift, but conformity has not peaked.
-          - text: 14-17 years
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Peer conformity peaks in middle adolescence, around 14 to 17.
-          - text: 18-21 years
-            rationale: Late adolescents rely more on their own judgment than on peers.
-        explanation: |
-          Peer orientation and conformity rise through early adolescence and peak in middle
-          adolescence, roughly ages 14 to 17, before declining as identity consolidates in
-          late adolescence.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Make the options mutually exclusive: non-overlapping ranges, or distinct ideas that

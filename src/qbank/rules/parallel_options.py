@@ -25,43 +25,29 @@ class NonparallelOptions(Rule):
         (Haladyna et al. 2002, H#23).
     Fails:
         ```yaml
-        id: practice-interview-019
-        stem: |
-          A client pauses for a long time after describing her father's funeral, then looks at
-          the floor. What is the social worker's BEST response?
         options:
-          - text: Remain silent and let her continue when she is ready
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Purposeful silence respects the moment and invites her to go on.
-          - text: Ask what she is feeling right now about her father.
-            rationale: A direct question interrupts a moment she may need to stay in.
-          - text: Move to a less painful topic for now
-            rationale: Changing the subject tells her the feeling is too much to share.
-          - text: Reassure her that grief takes time
-            rationale: Reassurance closes the topic instead of leaving room for it.
-        explanation: |
-          Silence after an emotional disclosure gives the client room to feel and to decide
-          what to say next; interrupting it shifts the focus to the worker.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral.
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: practice-interview-019
-        stem: |
-          A client pauses for a long time after describing her father's funeral, then looks at
-          the floor. What is the social worker's BEST response?
         options:
-          - text: Remain silent and let her continue when she is ready
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Purposeful silence respects the moment and invites her to go on.
-          - text: Ask what she is feeling right now about her father
-            rationale: A direct question interrupts a moment she may need to stay in.
-          - text: Move to a less painful topic for now
-            rationale: Changing the subject tells her the feeling is too much to share.
-          - text: Reassure her that grief takes time
-            rationale: Reassurance closes the topic instead of leaving room for it.
-        explanation: |
-          Silence after an emotional disclosure gives the client room to feel and to decide
-          what to say next; interrupting it shifts the focus to the worker.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Give every option the same form: all fragments or all sentences, same capitalization

@@ -41,43 +41,29 @@ class AbsoluteTermCue(Rule):
         statements are rarely true (Haladyna et al. 2002, H#28a).
     Fails:
         ```yaml
-        id: practice-cbt-013
-        stem: |
-          A client in cognitive behavioral therapy says that because she failed one exam she
-          is a complete failure. Which technique should the social worker use NEXT?
         options:
-          - text: Help her examine the evidence for and against the belief
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Examining the evidence tests the all-or-nothing thought directly.
-          - text: Tell her that one exam never predicts later success
-            rationale: Arguing the point for her skips her own examination of the thought.
-          - text: Explore early memories of being criticized
-            rationale: Historical exploration belongs to other models and skips the current thought.
-          - text: Teach progressive muscle relaxation
-            rationale: Relaxation may reduce arousal but leaves the distorted belief untouched.
-        explanation: |
-          Examining the evidence is a core cognitive restructuring technique for
-          all-or-nothing thinking; the client weighs the facts and reaches a balanced view.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Whether medication is always needed for insomnia
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: practice-cbt-013
-        stem: |
-          A client in cognitive behavioral therapy says that because she failed one exam she
-          is a complete failure. Which technique should the social worker use NEXT?
         options:
-          - text: Help her examine the evidence for and against the belief
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Examining the evidence tests the all-or-nothing thought directly.
-          - text: Point out that one exam rarely predicts later success
-            rationale: Arguing the point for her skips her own examination of the thought.
-          - text: Explore early memories of being criticized
-            rationale: Historical exploration belongs to other models and skips the current thought.
-          - text: Teach progressive muscle relaxation
-            rationale: Relaxation may reduce arousal but leaves the distorted belief untouched.
-        explanation: |
-          Examining the evidence is a core cognitive restructuring technique for
-          all-or-nothing thinking; the client weighs the facts and reaches a balanced view.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Reword the distractor without the absolute term (or use qualified terms in every
@@ -119,45 +105,29 @@ class VagueTermCue(Rule):
         Item-Writing Guide; Tarrant et al. 2006).
     Fails:
         ```yaml
-        id: hbse-trauma-014
-        stem: |
-          A social worker explains common responses to trauma to the parents of a 9-year-old who
-          saw a serious car accident last week. What should the worker tell them about his
-          nightmares?
         options:
-          - text: They are often part of a normal early reaction
+          - text: Recent changes that often disrupt the daily routine
             correct: true
-            rationale: Nightmares in the first weeks are a common, usually transient reaction.
-          - text: They show he has developed PTSD
-            rationale: PTSD cannot be diagnosed one week after the event.
-          - text: They mean he is unsafe to attend school
-            rationale: Nightmares are no reason to keep him from a normal routine.
-          - text: They require sleep medication to prevent harm
-            rationale: Medication is not the first response to an acute, expected reaction.
-        explanation: |
-          In the first weeks after a frightening event, nightmares are a common and usually
-          transient reaction; the parents can support routine and watch for persistence.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: hbse-trauma-014
-        stem: |
-          A social worker explains common responses to trauma to the parents of a 9-year-old who
-          saw a serious car accident last week. What should the worker tell them about his
-          nightmares?
         options:
-          - text: They are part of a normal early reaction
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Nightmares in the first weeks are a common, usually transient reaction.
-          - text: They show he has developed PTSD
-            rationale: PTSD cannot be diagnosed one week after the event.
-          - text: They mean he is unsafe to attend school
-            rationale: Nightmares are no reason to keep him from a normal routine.
-          - text: They require sleep medication to prevent harm
-            rationale: Medication is not the first response to an acute, expected reaction.
-        explanation: |
-          In the first weeks after a frightening event, nightmares are a common and usually
-          transient reaction; the parents can support routine and watch for persistence.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Remove the hedge from the key, or word the distractors with comparable care.

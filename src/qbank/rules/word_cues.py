@@ -24,45 +24,29 @@ class StemKeyWordRepeat(Rule):
         2002, H#28b).
     Fails:
         ```yaml
-        id: practice-custody-015
-        stem: |
-          During a contentious custody dispute, a father asks the social worker who is seeing
-          his 10-year-old daughter to write a letter supporting his position. What should the
-          social worker do?
         options:
-          - text: Decline, since custody opinions exceed a therapist's role
+          - text: Recent changes in the client's sleeping routine
             correct: true
-            rationale: Treating clinicians should not act as evaluators in the same case.
-          - text: Write the letter, limited to observations from sessions
-            rationale: Even limited letters take sides and compromise the therapy.
-          - text: Ask the daughter which parent she prefers
-            rationale: Putting the child in the middle harms her and the work.
-          - text: Agree if the mother gives her consent as well
-            rationale: Consent of both parents does not make the dual role appropriate.
-        explanation: |
-          A treating clinician who writes in support of one parent takes on an evaluator's role,
-          which damages the therapeutic relationship; the worker declines and explains why.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Passes:
         ```yaml
-        id: practice-custody-015
-        stem: |
-          During a contentious custody dispute, a father asks the social worker who is seeing
-          his 10-year-old daughter to write a letter supporting his position. What should the
-          social worker do?
         options:
-          - text: Decline, since evaluative opinions exceed a therapist's role
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Treating clinicians should not act as evaluators in the same case.
-          - text: Write the letter, limited to observations from sessions
-            rationale: Even limited letters take sides and compromise the therapy.
-          - text: Ask the daughter which parent she prefers
-            rationale: Putting the child in the middle harms her and the work.
-          - text: Agree if the mother gives her consent as well
-            rationale: Consent of both parents does not make the dual role appropriate.
-        explanation: |
-          A treating clinician who writes in support of one parent takes on an evaluator's role,
-          which damages the therapeutic relationship; the worker declines and explains why.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Reword the key without the echoed word, or use the word in a distractor as well.
@@ -116,43 +100,29 @@ class ConvergenceKey(Rule):
         with the others is likely the key (convergence strategy; NBME Item-Writing Guide).
     Fails:
         ```yaml
-        id: practice-groups-016
-        stem: |
-          A social worker is forming a psychoeducational group for teenagers with type 1
-          diabetes. Which plan fits the group's purpose BEST?
         options:
-          - text: Weekly structured sessions on insulin with peer discussion
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Structure and peer discussion suit a psychoeducational purpose.
-          - text: Weekly unstructured sessions on family conflict
-            rationale: Unstructured process work fits a therapy group, not psychoeducation.
-          - text: Monthly structured lectures on insulin without discussion
-            rationale: Lectures without discussion lose the peer learning a group offers.
-          - text: Daily peer discussion sessions on any topic
-            rationale: Open topics drift from the educational purpose of the group.
-        explanation: |
-          A psychoeducational group combines structured teaching on a shared concern with
-          discussion among members, here the daily management of diabetes.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Recent conflicts in family relationships
+            rationale: Conflict may matter, but it is not what changed when the job began.
+          - text: Daily caffeine and alcohol use
+            rationale: Worth asking about, but as one part of the changed routine.
+          - text: Changes in the client's routine at home
+            rationale: Home life did not change with the job, so it is the wrong place to look.
         ```
     Passes:
         ```yaml
-        id: practice-groups-016
-        stem: |
-          A social worker is forming a psychoeducational group for teenagers with type 1
-          diabetes. Which plan fits the group's purpose BEST?
         options:
-          - text: Structured meetings on insulin care with peer discussion
+          - text: Recent changes in the client's daily routine
             correct: true
-            rationale: Structure and peer discussion suit a psychoeducational purpose.
-          - text: Open-ended process work on family conflict
-            rationale: Unstructured process work fits a therapy group, not psychoeducation.
-          - text: A lecture series delivered by an endocrinologist
-            rationale: Lectures without discussion lose the peer learning a group offers.
-          - text: Individual coaching offered to each teenager
-            rationale: Individual work gives up the peer support that is the point of a group.
-        explanation: |
-          A psychoeducational group combines structured teaching on a shared concern with
-          discussion among members, here the daily management of diabetes.
+            rationale: Routine changes are a common, modifiable cause of new sleep problems.
+          - text: Family history of psychiatric hospitalization
+            rationale: Useful later, but it does not address the recent onset tied to the job.
+          - text: Early childhood attachment patterns
+            rationale: Too distant from a problem that began with a recent life change.
+          - text: Eligibility for a medication referral
+            rationale: Premature before the worker understands what changed for the client.
         ```
     Fix:
         Write distractors that differ from the key in more than recombined parts.

@@ -55,71 +55,32 @@ class DuplicateStem(BankRule):
         copy is corrected (Haladyna et al. 2002, H#4).
     Fails:
         ```yaml
-        id: ethics-gifts-001
-        stem: |
-          A client brings a hand-knitted scarf to the last session as a thank-you gift. What
-          should the social worker do FIRST?
-        options:
-          - text: Consider the gift's meaning and value before responding
-            correct: true
-            rationale: A small, personal gift at termination can often be accepted after reflection.
-          - text: Refuse the gift to avoid creating a dual relationship
-            rationale: A blanket refusal can hurt the client and ignores context and value.
-          - text: Accept the gift and report it to the licensing board
-            rationale: Small gifts are not a licensing matter and need no report.
-        explanation: |
-          Gifts are weighed by their meaning, monetary value and timing; a modest handmade gift
-          at termination is usually acceptable after the worker considers what it means.
+        id: practice-sleep-001  # the base item
         ---
-        id: ethics-gifts-002
+        id: practice-sleep-002
         stem: |
-          A client brings a hand-knitted scarf to the final session as a thank-you gift. What
-          should the social worker do FIRST?
-        options:
-          - text: Reflect on what the gift means before responding
-            correct: true
-            rationale: Exploring the meaning comes before deciding whether to accept it.
-          - text: Return the gift with a note about agency policy
-            rationale: Returning a handmade gift unexamined can feel like a rejection.
-          - text: Accept the gift and say nothing more about it
-            rationale: Accepting without reflection skips the clinical meaning of the gift.
-        explanation: |
-          Before accepting or declining, the worker considers the gift's meaning and value,
-          because a thoughtful response to a termination gift supports the ending.
+          A 34-year-old client reports trouble sleeping since she started a new job three weeks
+          ago. What should the social worker explore FIRST?
         ```
     Passes:
         ```yaml
-        id: ethics-gifts-001
-        stem: |
-          A client brings a hand-knitted scarf to the last session as a thank-you gift. What
-          should the social worker do FIRST?
-        options:
-          - text: Consider the gift's meaning and value before responding
-            correct: true
-            rationale: A small, personal gift at termination can often be accepted after reflection.
-          - text: Refuse the gift to avoid creating a dual relationship
-            rationale: A blanket refusal can hurt the client and ignores context and value.
-          - text: Accept the gift and report it to the licensing board
-            rationale: Small gifts are not a licensing matter and need no report.
-        explanation: |
-          Gifts are weighed by their meaning, monetary value and timing; a modest handmade gift
-          at termination is usually acceptable after the worker considers what it means.
+        id: practice-sleep-001  # the base item
         ---
-        id: ethics-gifts-003
+        id: practice-sleep-002
         stem: |
-          A wealthy client offers the social worker tickets to a sold-out concert after a
-          breakthrough session. How should the worker respond?
+          A 34-year-old client reports trouble sleeping three nights a week. For how long must
+          this continue to meet the duration criterion for insomnia disorder in DSM-5-TR?
         options:
-          - text: Decline warmly and explore what the gesture means
+          - text: 1 month
+            rationale: One month of symptoms is too short to meet the duration criterion.
+          - text: 3 months
             correct: true
-            rationale: A valuable gift mid-treatment risks obligation and should be explored.
-          - text: Accept, since refusing would damage the relationship
-            rationale: The value and timing make acceptance a boundary problem here.
-          - text: Accept only if the agency director approves the gift
-            rationale: Approval does not remove the clinical problem of a valuable gift.
+            rationale: The criterion is at least three nights a week for at least 3 months.
+          - text: 6 months
+            rationale: Six months is longer than the criterion requires for insomnia disorder.
         explanation: |
-          An expensive gift in the middle of treatment can create obligation; the worker
-          declines kindly and explores its meaning with the client.
+          Insomnia disorder requires sleep difficulty at least three nights a week for at least
+          3 months; shorter episodes are episodic insomnia or an adjustment reaction.
         ```
     Fix:
         Merge the two questions or make them ask about different things.

@@ -29,12 +29,12 @@ class KeyLongestRate(BankRule):
         id: longest-001
         stem: What is the primary purpose of a genogram?
         options:
-          - text: To map family relationships and patterns across at least three generations
+          - text: To map family patterns across three generations
             correct: true
             rationale: A genogram charts family structure and recurring patterns over generations.
-          - text: To list community resources
+          - text: To list the community resources available
             rationale: Listing community resources is what an ecomap or resource directory does.
-          - text: To record diagnoses
+          - text: To record each family member's diagnoses
             rationale: Diagnoses may appear on it, but recording them is not its purpose.
         explanation: |
           A genogram maps family structure, relationships and recurring patterns such as
@@ -43,26 +43,26 @@ class KeyLongestRate(BankRule):
         id: longest-002
         stem: What does an ecomap show?
         options:
-          - text: A timeline of major life events
+          - text: A timeline of the family's major life events
             rationale: A timeline or life history grid records events in order, not connections.
-          - text: A family's connections to people, groups and services in its environment
+          - text: A family's ties to people, groups and services
             correct: true
             rationale: An ecomap draws the family's ties to its social environment and their strength.
-          - text: Family members' diagnoses
+          - text: The diagnoses of each family member
             rationale: Diagnoses are not what the ecomap is designed to show.
         explanation: |
-          An ecomap shows a family's connections to people, groups and services in its
-          environment, with lines marking strong, weak or stressful ties.
+          An ecomap shows a family's ties to people, groups and services in its environment,
+          with lines marking strong, weak or stressful connections.
         ---
         id: longest-003
         stem: What is the purpose of a safety plan?
         options:
-          - text: To list warning signs, coping steps and people to contact during a suicidal crisis
+          - text: To list warning signs, coping steps and contacts
             correct: true
             rationale: A safety plan lists warning signs, coping strategies and contacts for a crisis.
-          - text: To promise not to attempt suicide
+          - text: To get a written promise not to attempt suicide
             rationale: No-suicide contracts are not supported by evidence and are not safety plans.
-          - text: To arrange a hospital admission
+          - text: To arrange an admission to a hospital
             rationale: Admission may be needed, but a safety plan is meant to guide the client at home.
         explanation: |
           A safety plan is a written, collaborative list of warning signs, coping steps, people
@@ -71,30 +71,30 @@ class KeyLongestRate(BankRule):
         id: longest-004
         stem: What does informed consent require?
         options:
-          - text: A signature on an intake form
+          - text: A signature on the agency's intake consent form
             rationale: A signature without understanding does not make consent informed.
-          - text: Approval from a supervisor
+          - text: Approval of the plan by the worker's supervisor
             rationale: A supervisor's approval cannot replace the client's own informed agreement.
-          - text: That the client understands the risks, benefits and alternatives of the service before agreeing
+          - text: That the client understands the risks and options
             correct: true
             rationale: Consent is informed only when the client understands what is being agreed to.
         explanation: |
           Informed consent requires that the client understands the purpose, risks, benefits and
-          alternatives of the service, in clear language, and agrees voluntarily.
+          options of the service, in clear language, and agrees voluntarily.
         ---
         id: longest-005
         stem: What is the main goal of motivational interviewing?
         options:
-          - text: To strengthen the client's own motivation for change by exploring and resolving ambivalence
+          - text: To strengthen the client's own motivation to change
             correct: true
             rationale: Motivational interviewing works with ambivalence to strengthen the client's own reasons.
-          - text: To confront denial
+          - text: To confront the client's denial of the problem
             rationale: Confrontation increases resistance and is inconsistent with the approach.
-          - text: To teach coping skills
+          - text: To teach the client new coping skills
             rationale: Skills training can follow, but it is not the goal of the method itself.
         explanation: |
           Motivational interviewing is a collaborative conversation style that strengthens a
-          person's own motivation for change by exploring and resolving ambivalence.
+          person's own motivation to change by exploring and resolving ambivalence.
         ```
     Passes:
         ```yaml

@@ -32,87 +32,36 @@ class SharedOptionSet(BankRule):
         make distractors implausible (Haladyna et al. 2002, H#29).
     Fails:
         ```yaml
-        id: defenses-001
-        stem: A man who is angry at his boss comes home and yells at his dog. Which defense is this?
-        options:
-          - text: Displacement
-            correct: true
-            rationale: Anger at a threatening target is redirected to a safer one, the dog.
-          - text: Projection
-            rationale: He is not attributing his own anger to someone else.
-          - text: Sublimation
-            rationale: Yelling is not a socially valued outlet for the impulse.
-          - text: Denial
-            rationale: He acts on the anger rather than refusing to acknowledge it.
-        explanation: |
-          Displacement moves feelings from a threatening target, the boss, to a safer one, the
-          dog, which is why the anger comes out at home.
+        id: practice-sleep-001  # the base item
         ---
-        id: defenses-002
-        stem: A woman who dislikes her coworker insists that the coworker hates her. Which defense is this?
-        options:
-          - text: Displacement
-            rationale: Her feeling stays aimed at the coworker rather than at a safer target.
-          - text: Projection
-            correct: true
-            rationale: She attributes her own unacceptable dislike to the coworker.
-          - text: Sublimation
-            rationale: Nothing turns the feeling into a socially valued activity.
-          - text: Denial
-            rationale: She acknowledges hostility, but places it in the other person.
-        explanation: |
-          Projection attributes one's own unacceptable feelings to someone else: her own dislike
-          of the coworker is experienced as the coworker's hatred of her instead.
+        id: practice-sleep-002
+        stem: |
+          A 52-year-old client says he has been waking at 4 a.m. since he started a new job last
+          month. What should the social worker explore FIRST?
         ---
-        id: defenses-003
-        stem: A man with aggressive urges becomes a successful boxer. Which defense is this?
-        options:
-          - text: Displacement
-            rationale: The urge is not moved to a safer target but transformed.
-          - text: Projection
-            rationale: He does not attribute the urges to anyone else.
-          - text: Sublimation
-            correct: true
-            rationale: Aggression is channeled into a socially accepted, valued activity.
-          - text: Denial
-            rationale: He does not refuse to acknowledge the urges; he channels them.
-        explanation: |
-          Sublimation channels unacceptable impulses into socially valued activity, here
-          turning aggressive urges into a successful and admired boxing career in the ring.
+        id: practice-sleep-003
+        stem: |
+          A 41-year-old client who began a new job with rotating night shifts in May now sleeps
+          about four hours a day. What should the social worker explore FIRST?
         ```
     Passes:
         ```yaml
-        id: defenses-001
-        stem: A man who is angry at his boss comes home and yells at his dog. Which defense is this?
-        options:
-          - text: Displacement
-            correct: true
-            rationale: Anger at a threatening target is redirected to a safer one, the dog.
-          - text: Projection
-            rationale: He is not attributing his own anger to someone else.
-          - text: Sublimation
-            rationale: Yelling is not a socially valued outlet for the impulse.
-          - text: Denial
-            rationale: He acts on the anger rather than refusing to acknowledge it.
-        explanation: |
-          Displacement moves feelings from a threatening target, the boss, to a safer one, the
-          dog, which is why the anger comes out at home.
+        id: practice-sleep-001  # the base item
         ---
-        id: defenses-002
-        stem: A woman who dislikes her coworker insists that the coworker hates her. Which defense is this?
+        id: practice-sleep-002
+        stem: |
+          A 52-year-old client says he has been waking at 4 a.m. since he started a new job last
+          month. What should the social worker explore FIRST?
         options:
-          - text: Reaction formation
-            rationale: She does not act in a way opposite to her feeling toward the coworker.
-          - text: Projection
+          - text: Changes in his work schedule and daily routine
             correct: true
-            rationale: She attributes her own unacceptable dislike to the coworker.
-          - text: Rationalization
-            rationale: She offers no plausible excuse for a feeling; she relocates it.
-          - text: Identification
-            rationale: She does not take on the coworker's traits as her own.
-        explanation: |
-          Projection attributes one's own unacceptable feelings to someone else: her own dislike
-          of the coworker is experienced as the coworker's hatred of her instead.
+            rationale: A new schedule is the most likely and most modifiable cause of early waking.
+          - text: Symptoms of a major depressive episode
+            rationale: Worth screening, but nothing beyond the early waking points to depression.
+          - text: Unresolved conflict with his parents
+            rationale: Nothing in the situation links the new sleep problem to his family.
+          - text: Willingness to try a sleep medication
+            rationale: Medication comes after the worker understands what has changed.
         ```
     Fix:
         Write options specific to each question; vary the distractors.

@@ -1,0 +1,186 @@
+"""Typography problems of one Markdown field (code excluded), each with the edit that fixes
+it: whitespace, invisible characters, doubled punctuation, brackets and quote styles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .markup import mask
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_NBSP = "\u00a0\u202f\u2007"
+_WS = f" \\t{_NBSP}{ZERO_WIDTH}"
+# Only whitespace runs that can be a problem: with a tab, non-breaking or zero-width
+# character; two or more spaces; one space at a line end or before punctuation.
+_SUSPECT = re.compile(f"[{_WS}]*[\\t{_NBSP}{ZERO_WIDTH}][{_WS}]*| {{2,}}| (?=\\n|\\Z)| (?=[,;]|[:.!?](?:\\s|\\Z))")
+_DOUBLED_PUNCT = re.compile(r"([,;:!?])\1+|(?<!\.)\.\.(?!\.)|[,;]\.(?!\.)")
+_PUNCT_AFTER = frozenset(",;:.!?")
+_MAYBE_DOUBLED = re.compile(r"[,;:!?.][,;:!?.]")
+_ENUMERATOR = re.compile(r"(?:^|(?<=\s))(?:[a-zA-Z]|\d{1,2}|[ivxIVX]{1,4})\)(?=\s|$)")
+_STRAIGHT = "\"'"
+CURLY = "“”‘’"
+QUOTES = re.compile("[\"'“”‘’]")
+_OPENERS = frozenset(" \t\n([{—–/\x01")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    replacement: str | None  # None: not fixable (brackets)
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+def _is_table_line(text: str, pos: int) -> bool:
+    s, _ = _line_bounds(text, pos)
+    return text[s:s + 40].lstrip(" ").startswith("|")
+
+
+def field_findings(text: str, hard: str | None = None) -> list[Finding]:
+    """Every typography problem of one field, with the edit that fixes it. ``hard`` is
+    ``mask(text, opaque=True)`` if the caller has it already."""
+    hard = mask(text, opaque=True) if hard is None else hard
+    out: list[Finding] = []
+    n = len(hard)
+    for m in _SUSPECT.finditer(hard):
+        run = m.group(0)
+        s, e = m.span()
+        at_start = s == 0 or hard[s - 1] == "\n"
+        at_end = e == n or hard[e] == "\n"
+        if at_start and at_end:  # a line of nothing but whitespace
+            kind = "zero-width" if any(c in ZERO_WIDTH for c in run) else "trailing"
+            out.append(Finding(kind, s, e, ""))
+            continue
+        if at_start:
+            if run.strip(" "):
+                fixed = "".join("    " if c == "\t" else " " if c in _NBSP else "" if c in ZERO_WIDTH else c
+                                for c in run)
+                out.append(Finding(_kind(run), s, e, fixed))
+            continue
+        if at_end:
+            nxt_start = e + 1
+            nxt_end = hard.find("\n", nxt_start)
+            next_line = hard[nxt_start: n if nxt_end < 0 else nxt_end]
+            hard_break = run.startswith("  ") and set(run) == {" "} and e < n and next_line.strip()
+            out.append(Finding("trailing", s, e, "\\" if hard_break else ""))
+            continue
+        if _is_table_line(hard, s):
+            continue
+        if hard[e] in _PUNCT_AFTER and hard[s - 1] != "_" and (
+                hard[e] in ",;" or (e + 1 == n or hard[e + 1] in " \t\n")
+                and not (hard[e] == "." and hard[e + 1: e + 2] == ".")):
+            out.append(Finding("punct-space", s, e, ""))
+            continue
+        if not run.strip(ZERO_WIDTH):
+            out.append(Finding("zero-width", s, e, ""))  # inside a word: "wo\u200brd"
+            continue
+        out.append(Finding(_kind(run), s, e, " "))
+    for m in _DOUBLED_PUNCT.finditer(hard) if _MAYBE_DOUBLED.search(hard) else ():
+        if _is_table_line(hard, m.start()):
+            continue
+        g = m.group(0)
+        out.append(Finding("double-punct", m.start(), m.end(), g[-1] if g[0] in ",;" and g[-1] == "." else g[0]))
+    out.extend(_bracket_findings(hard))
+    return out
+
+
+def _kind(run: str) -> str:
+    if any(c in ZERO_WIDTH for c in run):
+        return "zero-width"
+    if "\t" in run:
+        return "tab"
+    if any(c in _NBSP for c in run):
+        return "nbsp"
+    return "double"
+
+
+# Anything QB501 could report starts here: a tab, non-breaking or zero-width character, a
+# space before a space/line end/punctuation, or two punctuation marks in a row.
+_RARE = re.compile(f"[\\t{_NBSP}{ZERO_WIDTH}]")
+_SPACE_HINT = re.compile(r" [ \n,.;:?!]")       # starts with a literal: a fast scan
+_PUNCT_HINT = re.compile(r"[,;:!?.][,;:!?.]")
+
+
+def spacing_hint(text: str) -> bool:
+    """Could ``text`` have any whitespace or punctuation finding? (Three fast scans.)"""
+    if "\t" in text or not text.isascii() and _RARE.search(text):
+        return True
+    return bool(text.endswith(" ") or _SPACE_HINT.search(text) or _PUNCT_HINT.search(text))
+
+
+def balanced_counts(text: str) -> bool:
+    """Equal numbers of openers and closers: balanced in practice (a misordered ")(" is
+    not worth a character-by-character scan)."""
+    return text.count("(") == text.count(")") and text.count("[") == text.count("]") \
+        and text.count("{") == text.count("}")
+
+
+def mixed_quotes_possible(text: str) -> bool:
+    return not text.isascii() and ('"' in text or "'" in text) and \
+        ("’" in text or "‘" in text or "“" in text or "”" in text)
+
+
+def _bracket_findings(hard: str) -> list[Finding]:
+    if balanced_counts(hard):
+        return []
+    # Closers of list enumerators ("a) ... b) ...", "1)") have no opener by design.
+    enumerators = {m.end() - 1 for m in _ENUMERATOR.finditer(hard)} if ")" in hard else set()
+    out = []
+    for o, c in ("()", "[]", "{}"):
+        if o not in hard and c not in hard:
+            continue
+        first_unmatched_close = None
+        opens: list[int] = []
+        for i, ch in enumerate(hard):
+            if ch == o:
+                opens.append(i)
+            elif ch == c:
+                if opens:
+                    opens.pop()
+                elif first_unmatched_close is None and i not in enumerators:
+                    first_unmatched_close = i
+        pos = first_unmatched_close if first_unmatched_close is not None else (opens[0] if opens else None)
+        if pos is not None:
+            out.append(Finding("brackets", pos, pos + 1, None))
+    return out
+
+
+def quote_counts(texts: list[str], masked: bool = False) -> tuple[int, int]:
+    straight = curly = 0
+    for t in texts:
+        if not QUOTES.search(t):
+            continue
+        hard = t if masked else mask(t, opaque=True)
+        for ch in QUOTES.findall(hard):
+            if ch in _STRAIGHT:
+                straight += 1
+            else:
+                curly += 1
+    return straight, curly
+
+
+def quote_edits(text: str, to_curly: bool) -> list[tuple[int, int, str]]:
+    hard = mask(text, opaque=True)
+    edits = []
+    for m in QUOTES.finditer(hard):
+        ch, i = m.group(0), m.start()
+        if to_curly and ch in _STRAIGHT:
+            before = hard[i - 1] if i else " "
+            after = hard[i + 1] if i + 1 < len(hard) else " "
+            if ch == '"':
+                new = "“" if before in _OPENERS else "”"
+            elif before.isalnum():
+                new = "’"
+            else:
+                new = "‘" if before in _OPENERS and after.isalnum() else "’"
+            edits.append((i, i + 1, new))
+        elif not to_curly and ch in CURLY:
+            edits.append((i, i + 1, '"' if ch in "“”" else "'"))
+    return edits
