@@ -9,28 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from qbank.cli import main
+from qbank.rules.examples import BASE_ITEM
 
 REPO = Path(__file__).resolve().parents[1]
 
-GOOD = """\
-id: {id}
-stem: |
-  A 34-year-old client reports trouble sleeping since starting a new job.
-  What should the social worker explore FIRST?
-options:
-  - text: Recent changes in the client's daily routine
-    correct: true
-    rationale: Routine changes are a common, modifiable cause of new sleep problems.
-  - text: Family history of psychiatric hospitalization
-    rationale: Useful later, but it does not address the recent onset tied to the job.
-  - text: Early childhood attachment patterns
-    rationale: Too distant from a problem that began with a recent life change.
-  - text: Eligibility for a medication referral
-    rationale: Premature before the worker understands what changed for the client.
-explanation: |
-  The problem began with the new job, so the worker first explores recent changes in
-  routine, which are the most likely and most modifiable contributors to poor sleep.
-"""
+# A clean question (the one the rule docs' examples change), with its id to fill in.
+GOOD = BASE_ITEM.replace("id: practice-sleep-001\n", "id: {id}\n", 1)
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -46,8 +46,8 @@ class ArticleAgreementCue(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. The social worker should FIRST ask about an:
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          The social worker should FIRST ask about an:
         options:
           - text: Altered daily routine at the new job
             correct: true
@@ -62,8 +62,8 @@ class ArticleAgreementCue(Rule):
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker ask about FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker ask about FIRST?
         options:
           - text: Altered daily routine at the new job
             correct: true

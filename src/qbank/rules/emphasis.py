@@ -73,14 +73,14 @@ class NegativeLeadIn(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker not put off exploring?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker not put off exploring?
         ```
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore FIRST?
         ```
     Fix:
         Write the negative word in capitals, or better, reword the question positively.
@@ -209,14 +209,14 @@ class QualifierNotCapitalized(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore first?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore first?
         ```
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore FIRST?
         ```
     Fix:
         Write the qualifier in capitals. `qbank lint --fix` capitalises exactly the flagged

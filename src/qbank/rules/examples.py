@@ -16,8 +16,8 @@ import textwrap
 BASE_ITEM = """\
 id: practice-sleep-001
 stem: |
-  A 34-year-old client reports trouble sleeping since starting a new job three weeks
-  ago. What should the social worker explore FIRST?
+  A 34-year-old client reports trouble sleeping since starting a new job.
+  What should the social worker explore FIRST?
 options:
   - text: Recent changes in the client's daily routine
     correct: true

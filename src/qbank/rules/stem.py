@@ -35,14 +35,14 @@ class StemNotClosedQuestion(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. The social worker should FIRST explore the
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          The social worker should FIRST explore the
         ```
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore FIRST?
         ```
     Fix:
         End the stem with a focused question ("What should the social worker do FIRST?").
@@ -104,14 +104,14 @@ class UnfocusedLeadIn(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. Which of the following is correct?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          Which of the following is correct?
         ```
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore FIRST?
         ```
     Fix:
         Put the idea being tested into the lead-in ("Which message about the course of grief

@@ -63,14 +63,14 @@ class Typography(Rule):
     Fails:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a  new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a  new job.
+          What should the social worker explore FIRST?
         ```
     Passes:
         ```yaml
         stem: |
-          A 34-year-old client reports trouble sleeping since starting a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          What should the social worker explore FIRST?
         ```
     Fix:
         `qbank lint --fix` fixes everything but brackets: trims trailing whitespace (a

@@ -59,8 +59,8 @@ class DuplicateStem(BankRule):
         ---
         id: practice-sleep-002
         stem: |
-          A 34-year-old client reports trouble sleeping since she started a new job three weeks
-          ago. What should the social worker explore FIRST?
+          A 34-year-old client reports trouble sleeping since starting her new job.
+          What should the social worker explore FIRST?
         ```
     Passes:
         ```yaml
