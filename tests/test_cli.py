@@ -73,7 +73,8 @@ def test_the_console_script_exits_fast_but_finishes_its_work(tmp_path, cli, monk
 def test_bundled_schema_is_the_repository_schema():
     from qbank.schema import schema_text
 
-    assert schema_text() == (REPO / "schema" / "question.schema.json").read_text("utf-8")
+    assert schema_text() == (REPO / "schema" / "question.schema.json").read_text("utf-8"), \
+        "the package's copy is stale: run `python -m qbank.schema --sync`"
 
 
 def test_bundled_bank_validates(cli):

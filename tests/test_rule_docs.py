@@ -27,7 +27,10 @@ SEVERITY = {"QB103": "error", "QB301": "error", "QB303": "error", "QB305": "info
 
 
 def test_every_catalog_rule_exists_with_its_public_name():
-    assert {code: r.name for code, r in all_rules().items()} == CATALOG
+    # The catalog is the public contract: each of its rules exists under its name (a bank may
+    # have more rules than the catalog: CONTRIBUTING.md's recipe adds one).
+    rules = all_rules()
+    assert {code: rules[code].name for code in CATALOG if code in rules} == CATALOG
 
 
 def test_bank_rules_are_all_in_the_bank_package():

@@ -50,3 +50,22 @@ def known_keys(path: tuple) -> list[str]:
     if path and path[0] == "lint":
         return ["ignore"]
     return list(s["properties"])
+
+
+def sync(repo_schema: Path) -> bool:
+    """Copy the repository's schema/question.schema.json (the source of truth) into the package;
+    True if the copy changed. `python -m qbank.schema --sync` from the repository root."""
+    data = repo_schema.read_bytes()
+    if SCHEMA_FILE.read_bytes() == data:
+        return False
+    SCHEMA_FILE.write_bytes(data)
+    return True
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    import sys
+
+    if sys.argv[1:] != ["--sync"]:
+        sys.exit("usage: python -m qbank.schema --sync  (run from the repository root)")
+    changed = sync(Path("schema") / "question.schema.json")
+    print(f"{SCHEMA_FILE}: {'updated' if changed else 'already the same'}")
