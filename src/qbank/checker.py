@@ -6,8 +6,6 @@ of the cache (cache.py); a ``FileResult`` is all either of them sees."""
 from __future__ import annotations
 
 import json
-import sys
-import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +64,10 @@ def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
     result = FileResult(path)
     try:
         _check_file(result, raw, job)
-    except Exception:  # a bug in qbank must still come out as a diagnostic
-        where = traceback.extract_tb(sys.exc_info()[2])[-1]
+    except Exception as exc:  # a bug in qbank must still come out as a diagnostic
+        import traceback  # only here: a warm run never needs it
+
+        where = traceback.extract_tb(exc.__traceback__)[-1]
         result.diagnostics.append(Diagnostic(
             path, 1, 1, "QB000", "internal-error", Severity.ERROR,
             f"qbank failed on this file ({where.name}:{where.lineno}); please report it with the file"))
