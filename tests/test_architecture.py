@@ -173,8 +173,6 @@ def test_the_graph_covers_the_command_line_and_the_core():
     assert "qbank.rewrite" in GRAPH["qbank.fmt"]
 
 
-@pytest.mark.xfail(strict=True, reason="qbank.engine <-> qbank.standby and qbank.engine <-> qbank.cache "
-                                       "import each other until the engine is split into checker, run and cache")
 def test_no_module_imports_one_that_imports_it_back():
     found = cycles(GRAPH)
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)

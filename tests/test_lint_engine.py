@@ -286,6 +286,17 @@ def test_a_damaged_rule_state_is_ignored(cli, bank):
             assert cli("lint", bank, "--format", "json").output == expected
 
 
+def test_the_first_valid_file_in_a_cached_bank_of_broken_ones(cli, bank):
+    """A cache with no bank-rule summaries at all (every file had an error), then one file
+    repaired: the warm run gives the repaired file's summaries their own column."""
+    for i in range(3):
+        write(bank, f"q{i}.yaml", GOOD.format(id=f"q{i}").replace("stem:", "stemx:"))
+    _age(bank)
+    cli("lint", bank)
+    write(bank, "q0.yaml", GOOD.format(id="q0"))
+    assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
+
+
 def test_bank_rules_follow_edits_through_the_cache(cli, bank):
     defective_bank(bank, 12)
     cli("lint", bank)  # fill the cache

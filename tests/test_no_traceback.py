@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qbank.diagnostics import Diagnostic
-from qbank.engine import Job, check_file
+from qbank.checker import Job, check_file
 from qbank.loader import load
 from qbank.rules.base import RuleOptions
 from qbank.validate import check_document

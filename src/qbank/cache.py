@@ -8,17 +8,16 @@ import mmap
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from . import __version__, suppress
 from .diagnostics import Diagnostic
-from .digest import blake2b
-from .fsutil import atomic_writer
+from .digest import blake2b, content_key
+from .fsutil import atomic_writer, read_file
 from .schema import schema_text
 
 if TYPE_CHECKING:
     from .config import Config
-    from .engine import Table
 
 CACHE_DIR = ".qbank_cache"
 
@@ -29,6 +28,38 @@ COLUMN_TYPES = {"sizes": {int}, "mtimes": {int}, "keys": {str}, "ids": {str, typ
 def _typed(column: list, kinds: set) -> bool:
     """Whether every value in ``column`` is of one of ``kinds`` (exactly: True is no line)."""
     return set(map(type, column)) <= kinds
+
+
+class Lookup(NamedTuple):
+    """What the cache still knows of a run's files (``Cache.lookup``), one entry per file
+    in the run's order. A row is the cache's handle for one file's recorded facts."""
+
+    rows: list[int]                            # the row whose facts still hold; -1: check the file
+    stats: list[tuple[int, int] | None]        # (size, mtime ns); None: the file could not be stat'ed
+    todo: list[int]                            # the files to check (row -1), in order
+    touched: set[int]                          # files whose stat changed but content is recorded
+    diags: dict[str, list[Diagnostic]]         # path -> recorded findings, for files with a row and any
+    sups: dict[str, list[suppress.Suppression]]
+
+
+class RunFacts(NamedTuple):
+    """What a lint run found, for ``Cache.save``: one entry per file in each column, in the
+    run's order (the engine's own columns, passed without copying)."""
+
+    paths: list[str]
+    stats: list[tuple[int, int] | None]
+    keys: list[str | None]
+    ids: list[str | None]
+    lines: list[int]
+    cols: list[int]
+    digests: dict[str, list[str | None]]       # bank rule -> summary digest per file
+    rows: list[int]                            # Lookup.rows (all -1 for a run without a lookup)
+    checked: list[int]                         # files checked this run
+    touched: set[int]                          # Lookup.touched
+    keep: list[int]                            # files worth recording, in order
+    findings: dict[str, tuple[list[Diagnostic], list[suppress.Suppression]]]  # content key -> of files checked
+    summaries: dict[str, dict[str, Any]]       # bank rule -> digest -> summary computed this run
+    bank: dict[str, dict]                      # bank rule -> {"digest": its inputs, "diags": findings}
 
 
 class Cache:
@@ -60,28 +91,29 @@ class Cache:
     REBASE_MIN = 100
 
     def __init__(self, root: Path, config: Config) -> None:
-        self.started = time.time_ns()
+        self._started = time.time_ns()
         self.tag = blake2b(
             f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
             digest_size=8).hexdigest()
+        self._bank_root = str(root)  # files are read only inside it (fsutil.read_file)
         self.folder = root / CACHE_DIR
         self.file = self.folder / f"lint-{self.tag}.json"
         self.delta_file = self.folder / f"lint-{self.tag}.delta.json"
-        self.paths: list[str] = []
-        self.cols: dict[str, list] = {c: [] for c in ROW}
-        self.sd: dict[str, list] = {}        # bank rule -> summary digest per row
-        self.diags: dict[str, list] = {}     # content key -> findings (as dicts)
-        self.sups: dict[str, list] = {}
-        self.bank: dict[str, Any] = {}
-        self.by_path: dict[str, int] = {}
-        self.base_n = 0                      # rows [0, base_n) are the base's
-        self.base_ref = self.delta_ref = 0   # start time of the run that recorded them
-        self.delta_rows: set[int] = set()    # rows whose latest facts are the delta's
-        self.delta_sums: dict[str, dict[str, Any]] = {}
+        self._paths: list[str] = []
+        self._cols: dict[str, list] = {c: [] for c in ROW}
+        self._sd: dict[str, list] = {}         # bank rule -> summary digest per row
+        self._diags: dict[str, list] = {}      # content key -> findings (as dicts)
+        self._sups: dict[str, list] = {}
+        self._bank: dict[str, Any] = {}
+        self._by_path: dict[str, int] = {}
+        self._base_n = 0                       # rows [0, base_n) are the base's
+        self._base_ref = self._delta_ref = 0   # start time of the run that recorded them
+        self._delta_rows: set[int] = set()     # rows whose latest facts are the delta's
+        self._delta_sums: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, int] | None = None
         self._stores: dict[str, dict[str, Any]] = {}
-        self._shadowed: dict[str, set[str]] = {}   # bank rule -> base digests the delta replaced
-        self.states: dict[str, Any] = {}     # bank rule -> state to keep (see BankRule.stateful)
+        self._shadowed: dict[str, set[str]] = {}  # bank rule -> base digests the delta replaced
+        self._states: dict[str, Any] = {}      # bank rule -> state to keep (see BankRule.stateful)
 
     def load(self) -> None:
         """Read what the last runs recorded (nothing, if it is unusable)."""
@@ -96,9 +128,9 @@ class Cache:
             pass  # base rows stay; a stale one fails its stat check and is checked again
 
     def _reset(self) -> None:
-        self.paths, self.cols, self.sd, self.diags, self.sups, self.bank = [], {c: [] for c in ROW}, {}, {}, {}, {}
-        self.by_path, self.base_n, self.delta_rows, self.delta_sums = {}, 0, set(), {}
-        self.base_ref = self.delta_ref = 0
+        self._paths, self._cols, self._sd, self._diags, self._sups, self._bank = [], {c: [] for c in ROW}, {}, {}, {}, {}
+        self._by_path, self._base_n, self._delta_rows, self._delta_sums = {}, 0, set(), {}
+        self._base_ref = self._delta_ref = 0
 
     def _read(self, path: Path) -> dict:
         with open(path, "rb") as fh:
@@ -119,10 +151,10 @@ class Cache:
                 or not all(_typed(blob[c], kinds) for c, kinds in COLUMN_TYPES.items())
                 or not _typed(paths, {str}) or not all(_typed(v, {str, type(None)}) for v in blob["sd"].values())):
             raise ValueError("foreign cache")
-        self.paths, self.cols, self.sd = paths, {c: blob[c] for c in ROW}, blob["sd"]
-        self.diags, self.sups, self.bank = blob["diags"], blob["sups"], blob["bank"]
-        self.by_path = {p: i for i, p in enumerate(paths)}
-        self.base_n, self.base_ref = n, blob["ref"]
+        self._paths, self._cols, self._sd = paths, {c: blob[c] for c in ROW}, blob["sd"]
+        self._diags, self._sups, self._bank = blob["diags"], blob["sups"], blob["bank"]
+        self._by_path = {p: i for i, p in enumerate(paths)}
+        self._base_n, self._base_ref = n, blob["ref"]
 
     def _load_delta(self) -> None:
         blob = self._read(self.delta_file)
@@ -133,48 +165,116 @@ class Cache:
                 and _typed(list(v[-1].values()), {str}) for v in rows.values()):
             raise ValueError("foreign cache")
         for path, row in rows.items():
-            i = self.by_path.get(path)
+            i = self._by_path.get(path)
             if i is None:
-                i = self.by_path[path] = len(self.paths)
-                self.paths.append(path)
-                for col in self.cols.values():
+                i = self._by_path[path] = len(self._paths)
+                self._paths.append(path)
+                for col in self._cols.values():
                     col.append(None)
-                for col in self.sd.values():
+                for col in self._sd.values():
                     col.append(None)
             for name, value in zip(ROW, row):
-                self.cols[name][i] = value
-            for code, col in self.sd.items():
-                if i < self.base_n and col[i] is not None:
+                self._cols[name][i] = value
+            for code, col in self._sd.items():
+                if i < self._base_n and col[i] is not None:
                     self._shadowed.setdefault(code, set()).add(col[i])
                 col[i] = row[-1].get(code)
             for code, digest in row[-1].items():
-                if code not in self.sd:
-                    self.sd[code] = [None] * len(self.paths)
-                    self.sd[code][i] = digest
-            self.delta_rows.add(i)
-        self.diags.update(blob["diags"])
-        self.sups.update(blob["sups"])
-        self.bank, self.delta_sums, self.delta_ref = blob["bank"], sums, blob["ref"]
-
-    @staticmethod
-    def key(path: str, raw: bytes) -> str:
-        return blake2b(path.encode() + b"\0" + raw, digest_size=16).hexdigest()
+                if code not in self._sd:
+                    self._sd[code] = [None] * len(self._paths)
+                    self._sd[code][i] = digest
+            self._delta_rows.add(i)
+        self._diags.update(blob["diags"])
+        self._sups.update(blob["sups"])
+        self._bank, self._delta_sums, self._delta_ref = blob["bank"], sums, blob["ref"]
 
     @property
     def empty(self) -> bool:
-        return not self.paths
+        return not self._paths
 
-    def row_of_key(self, key: str) -> int | None:
+    def lookup(self, paths: list[str]) -> Lookup:
+        """Which of ``paths`` the cache can answer for, and their recorded findings. A file
+        whose stat is as recorded is taken as it was without being read; one whose stat
+        changed is read and hashed, and still answered if its content is a recorded one."""
+        n = len(paths)
+        rows = [-1] * n
+        stats: list[tuple[int, int] | None] = [None] * n
+        todo: list[int] = []
+        touched: set[int] = set()
+        diags: dict[str, list[Diagnostic]] = {}
+        sups: dict[str, list[suppress.Suppression]] = {}
+        # The loop of every warm run, over every file: plain locals, no method calls.
+        row_of, sizes, mtimes, keys = self._by_path.get, self._cols["sizes"], self._cols["mtimes"], self._cols["keys"]
+        in_delta, base_limit, delta_limit = self._delta_rows, self._base_ref - 10**9, self._delta_ref - 10**9
+        with_findings = self._diags.keys() | self._sups.keys()
+        stat = os.stat
+        for i, path in enumerate(paths):
+            try:
+                st = stat(path)
+            except OSError:
+                todo.append(i)  # the checker reports why
+                continue
+            size, mtime = stats[i] = (st.st_size, st.st_mtime_ns)
+            j = row_of(path)
+            # Unchanged by its stat: same size and mtime, and last modified more than a
+            # second before the run that recorded it (else a same-second edit could hide).
+            if j is None or sizes[j] != size or mtimes[j] != mtime or mtime >= (
+                    delta_limit if j in in_delta else base_limit):
+                j = None
+                if not self.empty:  # read and hash it: maybe only its stat changed
+                    raw, _ = read_file(path, self._bank_root)
+                    j = self._row_of_key(content_key(path, raw)) if raw is not None else None
+                    if j is not None:
+                        touched.add(i)
+            if j is not None and keys[j] in with_findings and not self._recall(j, path, diags, sups):
+                j = None  # a corrupt entry: check the file
+            if j is None:
+                todo.append(i)
+            else:
+                rows[i] = j
+        return Lookup(rows, stats, todo, touched, diags, sups)
+
+    def _row_of_key(self, key: str) -> int | None:
         """The row recorded for this content (the file was touched, or its stat is racy)."""
         if self._by_key is None:
-            self._by_key = {k: i for i, k in enumerate(self.cols["keys"])}
+            self._by_key = {k: i for i, k in enumerate(self._cols["keys"])}
         return self._by_key.get(key)
 
-    def findings(self, i: int) -> tuple[list[Diagnostic], list[suppress.Suppression]]:
-        """Row ``i``'s findings and suppressions as objects (ValueError if they are corrupt)."""
-        key = self.cols["keys"][i]
+    def _recall(self, j: int, path: str, diags: dict, sups: dict) -> bool:
+        """Put row ``j``'s findings and suppressions under ``path``; False if corrupt."""
         try:
-            diags, sups = self.diags.get(key), self.sups.get(key)
+            found, silenced = self._findings_of(j)
+        except ValueError:
+            return False
+        if found:
+            diags[path] = found
+        if silenced:
+            sups[path] = silenced
+        return True
+
+    def column(self, name: str, rows: list[int]) -> list:
+        """One fact (a name in ``ROW``) of each of ``rows`` (rows from ``lookup``, none -1)."""
+        column = self._cols[name]
+        return [column[j] for j in rows]
+
+    def digest_codes(self) -> list[str]:
+        """The bank rules whose summary digests the cache has."""
+        return list(self._sd)
+
+    def digests(self, code: str, rows: list[int]) -> list[str | None]:
+        """One bank rule's summary digest of each of ``rows`` (None: the file has none)."""
+        column = self._sd.get(code)
+        return [column[j] for j in rows] if column is not None else [None] * len(rows)
+
+    def bank_codes(self) -> list[str]:
+        """The bank rules whose last findings the cache has, in order."""
+        return sorted(self._bank) if not self.empty else []
+
+    def _findings_of(self, i: int) -> tuple[list[Diagnostic], list[suppress.Suppression]]:
+        """Row ``i``'s findings and suppressions as objects (ValueError if they are corrupt)."""
+        key = self._cols["keys"][i]
+        try:
+            diags, sups = self._diags.get(key), self._sups.get(key)
             return ([Diagnostic.from_dict(d) for d in diags] if diags else [],
                     [suppress.Suppression.from_list(v) for v in sups] if sups else [])
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
@@ -182,7 +282,7 @@ class Cache:
 
     def summary(self, code: str, digest: str | None) -> Any:
         """A bank-rule summary by its digest (KeyError if the cache does not have it)."""
-        extra = self.delta_sums.get(code)
+        extra = self._delta_sums.get(code)
         if isinstance(extra, dict) and digest in extra:
             return extra[digest]  # without reading the whole store
         return self.store(code)[digest]
@@ -195,7 +295,7 @@ class Cache:
                 self._stores[code] = blob["s"] if isinstance(blob.get("s"), dict) else {}
             except (OSError, ValueError, UnicodeDecodeError, RecursionError, AttributeError):
                 self._stores[code] = {}
-            extra = self.delta_sums.get(code)
+            extra = self._delta_sums.get(code)
             if isinstance(extra, dict):
                 self._stores[code].update(extra)
         return self._stores[code]
@@ -226,8 +326,12 @@ class Cache:
         head = self.tag.encode() + b"\n"
         return memoryview(data)[len(head):] if data[:len(head)] == head else None
 
+    def keep_state(self, code: str, state: Any) -> None:
+        """What a stateful bank rule leaves for the next run (written by ``save``)."""
+        self._states[code] = state
+
     def _write_states(self) -> None:
-        for code, parts in self.states.items():
+        for code, parts in self._states.items():
             for part, chunks in (parts or {}).items():  # in the rule's order: what others name first
                 if chunks is None:
                     continue  # the rule keeps that part as it is
@@ -239,7 +343,7 @@ class Cache:
 
     def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
         """A bank rule's findings from the last run, if its inputs are the same."""
-        entry = self.bank.get(code)
+        entry = self._bank.get(code)
         try:
             if isinstance(entry, dict) and entry.get("digest") == digest:
                 return [Diagnostic.from_dict(d) for d in entry["diags"]]
@@ -247,69 +351,68 @@ class Cache:
             pass
         return None
 
-    def save(self, table: Table, bank: dict[str, dict]) -> None:
+    def save(self, run: RunFacts) -> None:
         """Record this run: a new delta, or a new base when the delta has grown large."""
-        codes = sorted(table.digests)
-        cacheable = table.cacheable_rows()
-        # Only rows checked or re-read this run, or recorded in the delta, can differ from
+        codes = sorted(run.digests)
+        # Only files checked or re-read this run, or recorded in the delta, can differ from
         # the base; the others are base rows the run took as they were.
-        keep = set(cacheable)
-        candidates = sorted({*table.fresh, *table.touched, *(
-            (i for i, j in enumerate(table.source) if j in self.delta_rows) if self.delta_rows else ())} & keep)
+        keep = set(run.keep)
+        candidates = sorted({*run.checked, *run.touched, *(
+            (i for i, j in enumerate(run.rows) if j in self._delta_rows) if self._delta_rows else ())} & keep)
         delta: dict[str, list] = {}
         for i in candidates:
-            path = table.paths[i]
-            j = self.by_path.get(path)
-            row = [*table.stats[i], table.keys[i], table.ids[i], table.lines[i], table.cols[i]]
-            digests = {c: table.digests[c][i] for c in codes if table.digests[c][i] is not None}
-            if (j is not None and j < self.base_n and j not in self.delta_rows
-                    and row == [self.cols[c][j] for c in ROW]
-                    and digests == {c: col[j] for c, col in self.sd.items() if col[j] is not None}):
+            path = run.paths[i]
+            j = self._by_path.get(path)
+            row = [*run.stats[i], run.keys[i], run.ids[i], run.lines[i], run.cols[i]]
+            digests = {c: run.digests[c][i] for c in codes if run.digests[c][i] is not None}
+            if (j is not None and j < self._base_n and j not in self._delta_rows
+                    and row == [self._cols[c][j] for c in ROW]
+                    and digests == {c: col[j] for c, col in self._sd.items() if col[j] is not None}):
                 continue  # the same as its base row after all
             delta[path] = row + [digests]
         # Base rows of files that are gone also count towards rewriting the base.
-        in_base = sum(map(self.base_n.__gt__, table.source)) - table.source.count(-1) + sum(
-            1 for i in table.fresh if self.by_path.get(table.paths[i], self.base_n) < self.base_n)
-        stale = self.base_n - in_base
+        in_base = sum(map(self._base_n.__gt__, run.rows)) - run.rows.count(-1) + sum(
+            1 for i in run.checked if self._by_path.get(run.paths[i], self._base_n) < self._base_n)
+        stale = self._base_n - in_base
         try:
             self._write_states()
-            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(cacheable)):
-                self._rebase(table, cacheable, codes, bank)
+            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep)):
+                self._rebase(run, codes)
             else:
-                self._write_delta(table, delta, bank)
+                self._write_delta(run, delta)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
 
-    def _write_delta(self, table: Table, delta: dict[str, list], bank: dict[str, dict]) -> None:
+    def _write_delta(self, run: RunFacts, delta: dict[str, list]) -> None:
         keys = {row[2] for row in delta.values()}
         sums: dict[str, dict[str, Any]] = {}
         for row in delta.values():
             for code, digest in row[-1].items():
                 if not self._in_base_store(code, digest):
-                    sums.setdefault(code, {})[digest] = self._value(table, code, digest)
-        diags, sups = self._findings(table, keys)
-        blob = {"tag": self.tag, "ref": self.started, "rows": delta, "diags": diags, "sups": sups,
-                "sum": sums, "bank": bank}
+                    sums.setdefault(code, {})[digest] = self._value(run, code, digest)
+        diags, sups = self._findings_by_key(run, keys)
+        blob = {"tag": self.tag, "ref": self._started, "rows": delta, "diags": diags, "sups": sups,
+                "sum": sums, "bank": run.bank}
         with atomic_writer(self.delta_file, keep_mode=False, durable=False) as fh:
             fh.write(json.dumps(blob, separators=(",", ":")).encode())
 
-    def _findings(self, table: Table, keys: Iterable[str]) -> tuple[dict, dict]:
+    def _findings_by_key(self, run: RunFacts, keys: Iterable[str]) -> tuple[dict, dict]:
         """Findings and suppressions by content key: this run's where it checked the file."""
-        fresh = {r.key: r for r in table.fresh.values() if r.key is not None}
         diags: dict[str, list] = {}
         sups: dict[str, list] = {}
         for k in keys:
-            r = fresh.get(k)
-            if r is None:
-                if k in self.diags:
-                    diags[k] = self.diags[k]
-                if k in self.sups:
-                    sups[k] = self.sups[k]
+            checked = run.findings.get(k)
+            if checked is None:
+                if k in self._diags:
+                    diags[k] = self._diags[k]
+                if k in self._sups:
+                    sups[k] = self._sups[k]
                 continue
-            if r.diagnostics:
-                diags[k] = [d.to_dict() for d in r.diagnostics]
-            if r.suppressions:
-                sups[k] = [v.to_list() for v in r.suppressions]
+            found, silenced = checked
+            if found:
+                diags[k] = [d.to_dict() for d in found]
+            if silenced:
+                sups[k] = [v.to_list() for v in silenced]
         return diags, sups
 
     def _in_base_store(self, code: str, digest: str) -> bool:
@@ -317,22 +420,23 @@ class Cache:
         columns named before the delta replaced some of its rows."""
         if digest in self._shadowed.get(code, ()):
             return True
-        column, start = self.sd.get(code, []), 0
+        column, start = self._sd.get(code, []), 0
         while True:  # list.index scans in C: cheaper than a set of the whole column
             try:
-                i = column.index(digest, start, self.base_n)
+                i = column.index(digest, start, self._base_n)
             except ValueError:
                 return False
-            if i not in self.delta_rows:
+            if i not in self._delta_rows:
                 return True
             start = i + 1
 
-    def _value(self, table: Table, code: str, digest: str) -> Any:
-        fresh = table.summaries.get(code, {})
+    def _value(self, run: RunFacts, code: str, digest: str) -> Any:
+        fresh = run.summaries.get(code, {})
         return fresh[digest] if digest in fresh else self.summary(code, digest)
 
-    def _rebase(self, table: Table, rows: list[int], codes: list[str], bank: dict[str, dict]) -> None:
-        """Write every cacheable row as the new base (and the summary stores) and drop the delta."""
+    def _rebase(self, run: RunFacts, codes: list[str]) -> None:
+        """Write every file worth recording as the new base (and the summary stores) and drop the delta."""
+        rows = run.keep
         self.folder.mkdir(exist_ok=True)
         if not (self.folder / ".gitignore").exists():
             (self.folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
@@ -340,34 +444,34 @@ class Cache:
             if not old.name.startswith(f"lint-{self.tag}."):  # another qbank, schema or options
                 old.unlink(missing_ok=True)
         for code in codes:
-            self._write_store(table, rows, code)
-        keys = [table.keys[i] for i in rows]
+            self._write_store(run, code)
+        keys = [run.keys[i] for i in rows]
         blob = {
-            "tag": self.tag, "ref": self.started, "paths": [table.paths[i] for i in rows],
-            "sizes": [table.stats[i][0] for i in rows], "mtimes": [table.stats[i][1] for i in rows],
+            "tag": self.tag, "ref": self._started, "paths": [run.paths[i] for i in rows],
+            "sizes": [run.stats[i][0] for i in rows], "mtimes": [run.stats[i][1] for i in rows],
             **{name: [column[i] for i in rows] for name, column in
-               (("keys", table.keys), ("ids", table.ids), ("lines", table.lines), ("cols", table.cols))},
-            "sd": {c: [table.digests[c][i] for i in rows] for c in codes},
-            "bank": bank,
+               (("keys", run.keys), ("ids", run.ids), ("lines", run.lines), ("cols", run.cols))},
+            "sd": {c: [run.digests[c][i] for i in rows] for c in codes},
+            "bank": run.bank,
         }
-        blob["diags"], blob["sups"] = self._findings(table, keys)
+        blob["diags"], blob["sups"] = self._findings_by_key(run, keys)
         with atomic_writer(self.file, keep_mode=False, durable=False) as fh:
             fh.write(json.dumps(blob, separators=(",", ":")).encode())
         self.delta_file.unlink(missing_ok=True)
 
-    def _write_store(self, table: Table, rows: list[int], code: str) -> None:
+    def _write_store(self, run: RunFacts, code: str) -> None:
         """One rule's summaries, streamed (100,000 of them are never one string)."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
-        column = table.digests[code]
+        column = run.digests[code]
         seen: set[str] = set()
         with atomic_writer(self.folder / f"lint-{self.tag}.{code}.json", keep_mode=False, durable=False) as fh:
             fh.write(b'{"tag":' + dumps(self.tag).encode() + b',"s":{')
-            for i in rows:
+            for i in run.keep:
                 digest = column[i]
                 if digest is None or digest in seen:
                     continue
                 seen.add(digest)
-                value = self._value(table, code, digest)
+                value = self._value(run, code, digest)
                 fh.write(f'{"," if len(seen) > 1 else ""}{dumps(digest)}:{dumps(value)}'.encode())
             fh.write(b"}}")
 
@@ -377,9 +481,10 @@ def _code_stamp() -> str:
     invalidates the cache even before the version number changes."""
     pkg = Path(__file__).parent
     parts = []
-    for folder in (pkg, pkg / "rules"):
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    # Every package whose code decides a cached result (cli/ and export/ decide none).
+    for sub in ("", "rules", "rules/bank", "textkit"):
+        for entry in sorted(os.scandir(pkg / sub), key=lambda e: e.name):
             if entry.name.endswith(".py"):
                 st = entry.stat()
-                parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+                parts.append(f"{sub}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)

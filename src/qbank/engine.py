@@ -9,166 +9,31 @@ the cache (cache.py) gets a small delta instead of a rewrite."""
 from __future__ import annotations
 
 import gc
-import json
 import os
-import sys
-import traceback
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from . import suppress
 from .bank import Bank
-from .cache import ROW, Cache
+from .cache import Cache, RunFacts
+from .checker import FileResult, Job, check_file, check_paths, internal_error
 from .config import Config, load_config
-from .diagnostics import Diagnostic, Severity, error
+from .diagnostics import Diagnostic, error
 from .digest import blake2b
 from .discover import discover_paths, nothing_to_check
-from .fsutil import read_file
-from .rules.base import BankInput, BankRule, ItemContext, RuleOptions
+from .pool import ordered_map
+from .rules.base import BankInput, BankRule, RuleOptions
 from .standby import MAX_FILES as STANDBY_MAX, Standby
 
-if TYPE_CHECKING:
-    from .model import Question
 
-# The loader, validator and rules are imported where a file is actually checked: a warm
-# run that answers everything from the cache never loads YAML or compiles a rule regex.
-
-PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves
-
-
-@dataclass(slots=True)
-class FileResult:
-    """What one file contributes to a run; everything but ``question`` is cached."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    qid: str | None = None
-    id_pos: tuple[int, int] = (1, 1)
-    summaries: dict[str, Any] = field(default_factory=dict)
-    suppressions: list[suppress.Suppression] = field(default_factory=list)
-    has_media: bool = False
-    digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
-    question: Question | None = None
-    key: str | None = None  # cache key of the content that was checked
-
-    def to_wire(self) -> tuple:
-        """Plain values (for marshal, between this process and a standby checker)."""
-        return (self.path, [d.to_dict() for d in self.diagnostics], self.qid, list(self.id_pos), self.summaries,
-                [s.to_list() for s in self.suppressions], self.has_media, self.digests, self.key)
-
-    @classmethod
-    def from_wire(cls, v: tuple) -> "FileResult":
-        return cls(v[0], [Diagnostic.from_dict(d) for d in v[1]], v[2], tuple(v[3]), v[4],
-                   [suppress.Suppression.from_list(s) for s in v[5]], v[6], v[7], None, v[8])
-
-
-@dataclass(frozen=True)
-class Job:
-    bank_root: str
-    lint: bool
-    options: RuleOptions
-    want_questions: bool
-
-
-def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
-    """Load, validate and (for lint) run every item rule on one file. Never raises."""
-    result = FileResult(path)
-    try:
-        _check_file(result, raw, job)
-    except Exception:  # a bug in qbank must still come out as a diagnostic
-        where = traceback.extract_tb(sys.exc_info()[2])[-1]
-        result.diagnostics.append(Diagnostic(
-            path, 1, 1, "QB000", "internal-error", Severity.ERROR,
-            f"qbank failed on this file ({where.name}:{where.lineno}); please report it with the file"))
-    return result
-
-
-def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
-    from .loader import load
-    from .model import question_from_data
-    from .rules import bank_rules, item_rules
-    from .validate import check_document, check_media, markdown_fields
-
-    path = result.path
-    if raw is None:
-        raw, diag = read_file(path, job.bank_root)
-        if diag:
-            result.diagnostics.append(diag)
-            return
-    result.key = Cache.key(path, raw)
-    doc, diags = load(path, raw)
-    result.diagnostics.extend(diags)
-    if doc is None:
-        return
-    text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
-    diags.extend(check_document(doc))
-    data = doc.data
-    if isinstance(data, dict):
-        if isinstance(data.get("id"), str):
-            result.qid = data["id"]
-            result.id_pos = doc.pos(("id",))
-        result.has_media = any("![" in text for _, text in markdown_fields(data))
-        if result.has_media:
-            diags.extend(check_media(doc, job.bank_root))
-    result.diagnostics = list(diags)
-    if any(d.severity is Severity.ERROR for d in diags):
-        return
-    question = question_from_data(data, path)
-    if job.want_questions:
-        result.question = question
-    if not job.lint:
-        return
-    result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
-    ctx = ItemContext(doc, question, job.options)
-    for rule in item_rules():
-        try:
-            result.diagnostics.extend(rule.check(ctx))
-        except Exception:  # one broken rule must not hide the others' findings
-            result.diagnostics.append(_internal(path, rule.code))
-    for rule in bank_rules():
-        try:
-            summary = result.summaries[rule.code] = rule.summarize(ctx)
-            result.digests[rule.code] = _digest(json.dumps(summary, sort_keys=True))
-        except Exception:
-            result.diagnostics.append(_internal(path, rule.code))
-
-
-def _digest(text: str) -> str:
-    return blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def _internal(path: str, code: str) -> Diagnostic:
-    return Diagnostic(path, 1, 1, "QB000", "internal-error", Severity.ERROR,
-                      f"rule {code} failed on this file; please report it with the file")
-
-
-# --- running many files --------------------------------------------------------------------
-
-def _check_chunk(args: tuple[list[str], Job]) -> list[FileResult]:
-    paths, job = args
-    return [check_file(path, None, job) for path in paths]
-
-
-def check_files(items: list[str], job: Job, jobs: int | None) -> list[FileResult]:
-    """Check files in order; in worker processes when there are many. The result order is
-    the input order whatever ``jobs`` is, so output never depends on parallelism."""
-    workers = min(jobs or os.cpu_count() or 1, 61)
-    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
-        return _check_chunk((items, job))
-    import multiprocessing
-
-    # Contiguous chunks, several per worker: balanced load, results concatenate in order.
-    n = max(1, min(len(items) // (workers * 4), 500))
-    chunks = [(items[i:i + n], job) for i in range(0, len(items), n)]
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    try:
-        with ctx.Pool(workers) as pool:
-            return [r for part in pool.imap(_check_chunk, chunks) for r in part]
-    except (OSError, RuntimeError):  # no processes to be had: do it here
-        return _check_chunk((items, job))
+def check_files(paths: list[str], job: Job, jobs: int | None) -> list[FileResult]:
+    """``check_file`` over files read from disk, in input order whatever ``jobs`` is; in
+    worker processes when there are many."""
+    return list(ordered_map(partial(check_paths, job=job), paths, jobs=jobs))
 
 
 # --- the bank ------------------------------------------------------------------------------
@@ -193,7 +58,14 @@ class Table:
     touched: set[int]                      # rows from the cache whose stat had changed
     summaries: dict[str, dict[str, Any]]   # bank rule -> digest -> summary computed this run
 
-    def cacheable_rows(self) -> list[int]:
+    def facts(self, bank: dict[str, dict]) -> RunFacts:
+        """This run as the cache records it (the columns themselves, not copies)."""
+        return RunFacts(self.paths, self.stats, self.keys, self.ids, self.lines, self.cols, self.digests,
+                        self.source, list(self.fresh), self.touched, self._cacheable_rows(),
+                        {r.key: (r.diagnostics, r.suppressions) for r in self.fresh.values() if r.key is not None},
+                        self.summaries, bank)
+
+    def _cacheable_rows(self) -> list[int]:
         """Rows worth recording: every file with a stat, except fresh ones with images
         (checked every run: their media can change on their own) or unreadable ones."""
         skip = {i for i, r in self.fresh.items() if r.key is None or r.has_media
@@ -236,7 +108,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         if lint:
             extra += _run_bank_rules(table, config.options, cache, bank_results)
         if cache is not None:
-            cache.save(table, bank_results)
+            cache.save(table.facts(bank_results))
         diags = _select(table, extra, config, lint)
     finally:
         if standby is not None:
@@ -253,87 +125,40 @@ def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None
                standby: Standby | None = None) -> Table:
     """Every file's facts: from the cache where its content is unchanged, else checked."""
     n = len(shown)
-    source = [-1] * n
-    stats: list[tuple[int, int] | None] = [None] * n
-    diags: dict[str, list[Diagnostic]] = {}
-    sups: dict[str, list[suppress.Suppression]] = {}
-    todo: list[int] = []
-    touched: set[int] = set()
     if cache is None:
-        todo = list(range(n))
+        source, stats, todo, touched, diags, sups = [-1] * n, [None] * n, list(range(n)), set(), {}, {}
     else:
-        # The loop of every warm run, over every file: plain locals, no method calls.
-        row_of, sizes, mtimes, keys = cache.by_path.get, cache.cols["sizes"], cache.cols["mtimes"], cache.cols["keys"]
-        in_delta, base_limit, delta_limit = cache.delta_rows, cache.base_ref - 10**9, cache.delta_ref - 10**9
-        with_findings = cache.diags.keys() | cache.sups.keys()
-        for i, path in enumerate(shown):
-            try:
-                st = os.stat(path)
-            except OSError:
-                todo.append(i)  # the checker reports why
-                continue
-            size, mtime = stats[i] = (st.st_size, st.st_mtime_ns)
-            j = row_of(path)
-            # Unchanged by its stat: same size and mtime, and last modified more than a
-            # second before the run that recorded it (else a same-second edit could hide).
-            if j is None or sizes[j] != size or mtimes[j] != mtime or mtime >= (
-                    delta_limit if j in in_delta else base_limit):
-                j = None
-                if not cache.empty:  # read and hash it: maybe only its stat changed
-                    raw, _ = read_file(path, job.bank_root)
-                    j = cache.row_of_key(Cache.key(path, raw)) if raw is not None else None
-                    if j is not None:
-                        touched.add(i)
-            if j is not None and keys[j] in with_findings and not _cached_findings(cache, j, path, diags, sups):
-                j = None  # a corrupt entry: check the file
-            if j is None:
-                todo.append(i)  # workers read the file themselves: raw text never piles up here
-            else:
-                source[i] = j
+        source, stats, todo, touched, diags, sups = cache.lookup(shown)
     names = [shown[i] for i in todo]
     done = standby.check(names) if standby is not None and 0 < len(todo) <= STANDBY_MAX else None
     if standby is not None:
         standby.close()
     fresh = dict(zip(todo, done if done is not None else check_files(names, job, jobs)))
+    hits = cache is not None and len(fresh) < n
 
-    hits = len(fresh) < n
-
-    def column(cached: list, fact) -> list:
-        out = [cached[j] for j in source] if hits else [None] * n
+    def column(name: str, fact) -> list:
+        out = cache.column(name, source) if hits else [None] * n
         for i, r in fresh.items():
             out[i] = fact(r)
         return out
 
-    c = cache.cols if cache is not None else dict.fromkeys(ROW, [])
-    table = Table(list(shown), source, stats, column(c["keys"], lambda r: r.key), column(c["ids"], lambda r: r.qid),
-                  column(c["lines"], lambda r: r.id_pos[0]), column(c["cols"], lambda r: r.id_pos[1]),
+    table = Table(list(shown), source, stats, column("keys", lambda r: r.key), column("ids", lambda r: r.qid),
+                  column("lines", lambda r: r.id_pos[0]), column("cols", lambda r: r.id_pos[1]),
                   {}, diags, sups, fresh, touched, {})
     for r in fresh.values():
         if r.diagnostics:
             diags[r.path] = r.diagnostics
         if r.suppressions:
             sups[r.path] = r.suppressions
-    codes = set(cache.sd if cache is not None else ()) | {code for r in fresh.values() for code in r.digests}
+    codes = set(cache.digest_codes() if cache is not None else ()) | {code for r in fresh.values() for code in r.digests}
     for code in sorted(codes):
-        table.digests[code] = column(cache.sd.get(code, []) if cache is not None else [],
-                                           lambda r: r.digests.get(code))
-        for r in fresh.values():
+        digests = cache.digests(code, source) if hits else [None] * n
+        for i, r in fresh.items():
+            digests[i] = r.digests.get(code)
             if code in r.summaries:
                 table.summaries.setdefault(code, {})[r.digests[code]] = r.summaries[code]
+        table.digests[code] = digests
     return table
-
-
-def _cached_findings(cache: Cache, j: int, path: str, diags: dict, sups: dict) -> bool:
-    """Put cache row ``j``'s findings and suppressions under ``path``; False if corrupt."""
-    try:
-        found, silenced = cache.findings(j)
-    except ValueError:
-        return False
-    if found:
-        diags[path] = found
-    if silenced:
-        sups[path] = silenced
-    return True
 
 
 def _select(table: Table, extra: list[Diagnostic], config: Config, lint: bool) -> list[Diagnostic]:
@@ -412,7 +237,7 @@ def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
     id position and summary digest) are those of the last run reuses its findings, so an
     edit that leaves the summaries alone (a comment, a rationale) costs no bank work."""
     out: list[Diagnostic] = []
-    recorded = sorted(cache.bank) if cache is not None and not cache.empty else []
+    recorded = cache.bank_codes() if cache is not None else []
     rules = None if recorded else _bank_rules_by_code()
     # Joined columns, not JSON: this runs on every warm lint.
     where = blake2b("\0".join(table.paths).encode("utf-8", "surrogateescape"), digest_size=8)
@@ -445,9 +270,9 @@ def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], optio
         found, state = rule.check_incremental(bank, options, state)
     except Exception:
         have = [i for i, d in enumerate(column) if d is not None]
-        return [_internal(table.paths[have[0]] if have else ".", rule.code)]
+        return [internal_error(table.paths[have[0]] if have else ".", rule.code)]
     if cache is not None and rule.stateful:
-        cache.states[rule.code] = state
+        cache.keep_state(rule.code, state)
     return found
 
 

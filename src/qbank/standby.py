@@ -19,7 +19,7 @@ import signal
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
-    from .engine import FileResult, Job
+    from .checker import FileResult, Job
 
 MAX_FILES = 64  # more changed files than this go to the worker pool instead
 
@@ -67,7 +67,7 @@ class Standby:
     def check(self, paths: list[str]) -> list[FileResult] | None:
         """The child's results for ``paths``, in order; None if it could not give them."""
         try:
-            from .engine import FileResult
+            from .checker import FileResult
 
             _send(self._requests, paths)
             results = [FileResult.from_wire(v) for v in _receive(self._replies)]
@@ -108,7 +108,7 @@ def _serve(job: Job, discover: Callable[[], list[str]], requests: int, replies: 
     import importlib
 
     from . import rules, schema
-    from .engine import check_file
+    from .checker import check_file
 
     # What checking a file needs, loaded before the parent knows which files changed.
     for name in ("loader", "model", "validate"):

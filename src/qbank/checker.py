@@ -1,0 +1,139 @@
+"""The per-file checker: load, validate and lint one question file into a ``FileResult``.
+
+Everything here works on one file and knows nothing of the run around it (engine.py) or
+of the cache (cache.py); a ``FileResult`` is all either of them sees."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import diagnostics, suppress
+from .diagnostics import Diagnostic, Severity
+from .digest import blake2b, content_key
+from .fsutil import read_file
+
+if TYPE_CHECKING:
+    from .model import Question
+    from .rules.base import RuleOptions
+
+# The loader, validator and rules are imported where a file is actually checked: a warm
+# run that answers everything from the cache never loads YAML or compiles a rule regex.
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one file contributes to a run; everything but ``question`` is cached."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    qid: str | None = None
+    id_pos: tuple[int, int] = (1, 1)
+    summaries: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
+    has_media: bool = False
+    digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
+    question: Question | None = None
+    key: str | None = None  # content key (digest.content_key) of what was checked
+
+    def to_wire(self) -> tuple:
+        """Plain values (for marshal, between this process and a standby checker)."""
+        return (self.path, [d.to_dict() for d in self.diagnostics], self.qid, list(self.id_pos), self.summaries,
+                [s.to_list() for s in self.suppressions], self.has_media, self.digests, self.key)
+
+    @classmethod
+    def from_wire(cls, v: tuple) -> "FileResult":
+        return cls(v[0], [Diagnostic.from_dict(d) for d in v[1]], v[2], tuple(v[3]), v[4],
+                   [suppress.Suppression.from_list(s) for s in v[5]], v[6], v[7], None, v[8])
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every file of a run is checked with."""
+
+    bank_root: str
+    lint: bool
+    options: RuleOptions
+    want_questions: bool
+
+
+def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
+    """Load, validate and (for lint) run every item rule on one file (read from disk when
+    ``raw`` is None). Never raises."""
+    result = FileResult(path)
+    try:
+        _check_file(result, raw, job)
+    except Exception as exc:  # a bug in qbank must still come out as a diagnostic
+        import traceback  # only here: a warm run never needs it
+
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        result.diagnostics.append(diagnostics.internal_error(
+            path, f"qbank failed on this file ({where.name}:{where.lineno}); please report it with the file"))
+    return result
+
+
+def check_paths(paths: list[str], job: Job) -> list[FileResult]:
+    """``check_file`` over files read from disk, in order (one chunk of a worker pool)."""
+    return [check_file(path, None, job) for path in paths]
+
+
+def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
+    from .loader import load
+    from .model import question_from_data
+    from .rules import bank_rules, item_rules
+    from .rules.base import ItemContext
+    from .validate import check_document, check_media, markdown_fields
+
+    path = result.path
+    if raw is None:
+        raw, diag = read_file(path, job.bank_root)
+        if diag:
+            result.diagnostics.append(diag)
+            return
+    result.key = content_key(path, raw)
+    doc, diags = load(path, raw)
+    result.diagnostics.extend(diags)
+    if doc is None:
+        return
+    text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
+    diags.extend(check_document(doc))
+    data = doc.data
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            result.qid = data["id"]
+            result.id_pos = doc.pos(("id",))
+        result.has_media = any("![" in text for _, text in markdown_fields(data))
+        if result.has_media:
+            diags.extend(check_media(doc, job.bank_root))
+    result.diagnostics = list(diags)
+    if any(d.severity is Severity.ERROR for d in diags):
+        return
+    question = question_from_data(data, path)
+    if job.want_questions:
+        result.question = question
+    if not job.lint:
+        return
+    result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
+    ctx = ItemContext(doc, question, job.options)
+    for rule in item_rules():
+        try:
+            result.diagnostics.extend(rule.check(ctx))
+        except Exception:  # one broken rule must not hide the others' findings
+            result.diagnostics.append(internal_error(path, rule.code))
+    for rule in bank_rules():
+        try:
+            summary = result.summaries[rule.code] = rule.summarize(ctx)
+            result.digests[rule.code] = summary_digest(summary)
+        except Exception:
+            result.diagnostics.append(internal_error(path, rule.code))
+
+
+def summary_digest(summary: Any) -> str:
+    """The hash a bank-rule summary is known by (in the cache and in bank-rule inputs)."""
+    return blake2b(json.dumps(summary, sort_keys=True).encode(), digest_size=8).hexdigest()
+
+
+def internal_error(path: str, code: str) -> Diagnostic:
+    """The finding that stands in for a rule that raised on a file."""
+    return diagnostics.internal_error(path, f"rule {code} failed on this file; please report it with the file")
