@@ -29,6 +29,7 @@ from .errors import UsageError
 if TYPE_CHECKING:
     from .bank import Bank
     from .config import Config
+    from .fix import FixOutcome
     from .fmt import FmtResult, FmtRun
 
 Paths = Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
@@ -65,14 +66,27 @@ def rule_codes(codes: str | Iterable[str]) -> tuple[str, ...]:
 # --- lint ------------------------------------------------------------------------------------
 
 @dataclass
+class FileChange:
+    """What `lint --fix --diff` would do to one file: its text now and after the fixes."""
+
+    path: str
+    before: str
+    after: str
+
+
+@dataclass
 class LintResult:
     """What `lint` found: every diagnostic (sorted by path, line, column) and the number of
-    question files checked; with ``fix``, the problems fixed and the files rewritten."""
+    question files checked; with ``fix``, the problems fixed and the files rewritten, and
+    ``fixes`` counting them by (path, code). With ``fix`` and ``dry_run`` nothing is written:
+    the counts are what would be fixed and ``changes`` holds each file's text before and after."""
 
     diagnostics: list[Diagnostic]
     files: int
     fixed: int = 0
     fixed_files: int = 0
+    fixes: dict[tuple[str, str], int] = field(default_factory=dict)
+    changes: list[FileChange] = field(default_factory=list)
 
     def failed(self, strict: bool = False) -> bool:
         """Any error is left (with ``strict``, any warning too); infos never fail."""
@@ -82,42 +96,90 @@ class LintResult:
 
 def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str] = (),
          ignore: str | Iterable[str] = (), fix: bool = False, unsafe_fixes: bool = False,
-         jobs: int | None = None, cache: bool = True) -> LintResult:
+         dry_run: bool = False, jobs: int | None = None, cache: bool = True,
+         config: str | os.PathLike[str] | None = None) -> LintResult:
     """Check the question files under ``paths`` (`qbank lint`); ``rules=False`` checks only
     the file format (`qbank validate`).
 
     ``select`` keeps only these rule codes or prefixes, ``ignore`` skips these too (both on
     top of qbank.toml). ``fix`` applies the safe fixes, ``unsafe_fixes`` the unsafe ones too,
-    then checks again. ``jobs`` caps the worker processes; ``cache=False`` neither reads nor
-    writes ``.qbank_cache/``.
+    then checks again; with ``dry_run`` it writes nothing and says what it would change.
+    ``jobs`` caps the worker processes; ``cache=False`` neither reads nor writes
+    ``.qbank_cache/``. ``config`` names a qbank.toml to use instead of the bank's.
     """
+    from .report import tally
+
     roots = resolve_paths(paths)
-    options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore))
-    bank, config = _run(roots, **options)
+    options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore),
+                   config_file=config_path(config))
+    bank, settings = _run(roots, **options)
     refused: list[Diagnostic] = []
     fixed = fixed_files = 0
+    fixes: dict[tuple[str, str], int] = {}
+    changes: list[FileChange] = []
     if fix or unsafe_fixes:
         allowed = {"safe", "unsafe"} if unsafe_fixes else {"safe"}
         before = _fixable(bank.diagnostics, allowed)
-        fixed_files, refused = _apply_fixes(before, config, unsafe_fixes)
-        if fixed_files:
-            bank, config = _run(roots, **options)
-        fixed = len(before) - len(_fixable(bank.diagnostics, allowed))
+        outcomes = _apply_fixes(before, settings, unsafe_fixes, write=not dry_run)
+        refused = [d for o in outcomes for d in o.diagnostics]
+        if dry_run:
+            changes = [FileChange(o.path, o.before, o.after) for o in outcomes if o.after is not None]
+            would = {o.path: o.fixed for o in outcomes}
+            fixes = tally(d for d in before if d.code in would.get(d.path, ()))
+            fixed, fixed_files = sum(fixes.values()), len(changes)
+        else:
+            fixed_files = sum(o.written for o in outcomes)
+            if fixed_files:
+                bank, settings = _run(roots, **options)
+            after = _fixable(bank.diagnostics, allowed)
+            fixed = len(before) - len(after)
+            left = tally(after)
+            fixes = {k: n - left.get(k, 0) for k, n in tally(before).items() if n > left.get(k, 0)}
     diags = sorted(bank.diagnostics + refused, key=Diagnostic.sort_key)
-    return LintResult(diags, bank.files, fixed, fixed_files)
+    return LintResult(diags, bank.files, fixed, fixed_files, fixes, changes)
 
 
-def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
-         ignore: tuple[str, ...]) -> tuple[Bank, Config]:
+def lint_source(source: bytes | str, filename: str = "-", *, rules: bool = True, select: str | Iterable[str] = (),
+                ignore: str | Iterable[str] = (), config: str | os.PathLike[str] | None = None) -> LintResult:
+    """Check one question given as text or bytes (`qbank lint -`), reported under ``filename``:
+    the qbank.toml at or above ``filename`` applies (or ``config``), and images resolve from
+    its folder. Only the file and item checks run: the bank rules and duplicate ids need
+    the whole bank."""
     from .config import load_config
-    from .discover import DiscoveryError
-    from .engine import run
+    from .engine import check_source
 
-    config = load_config(roots)
+    raw = source.encode("utf-8") if isinstance(source, str) else source
+    settings = load_config([Path(filename)], config_path(config))
+    _narrow(settings, rule_codes(select), rule_codes(ignore))
+    return LintResult(check_source(filename, raw, lint=rules, config=settings), 1)
+
+
+def _narrow(config: Config, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """``--select``/``--ignore`` on top of the config's own."""
     if select:
         config.select = select
     if ignore:
         config.ignore = tuple(config.ignore) + ignore
+
+
+def config_path(config: str | os.PathLike[str] | None) -> Path | None:
+    """A config file named by the caller (`--config`); UsageError unless it is a file."""
+    if config is None:
+        return None
+    path = Path(config)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such config file")
+    return path
+
+
+def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
+         ignore: tuple[str, ...], config_file: Path | None = None) -> tuple[Bank, Config]:
+    from .config import load_config
+    from .discover import DiscoveryError
+    from .engine import run
+
+    config = load_config(roots, config_file)
+    _narrow(config, select, ignore)
     try:
         return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config)
     except DiscoveryError as exc:
@@ -131,19 +193,15 @@ def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
 
 
-def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool) -> tuple[int, list[Diagnostic]]:
-    """Fix each file for the codes reported in it; (files rewritten, refusals)."""
+def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, write: bool = True) -> list[FixOutcome]:
+    """Fix each file for the codes reported in it (with ``write=False`` only work out how)."""
     from .fix import apply_fixes
 
     by_file: dict[str, set[str]] = {}
     for d in fixable:
         by_file.setdefault(d.path, set()).add(d.code)
-    changed, refused = 0, []
-    for path, codes in sorted(by_file.items()):
-        outcome = apply_fixes(path, codes, config.options, unsafe, root=str(config.root))
-        changed += bool(outcome.written)
-        refused.extend(outcome.diagnostics)
-    return changed, refused
+    return [apply_fixes(path, codes, config.options, unsafe, root=str(config.root), write=write)
+            for path, codes in sorted(by_file.items())]
 
 
 # --- fmt -------------------------------------------------------------------------------------

@@ -111,8 +111,13 @@ def find_root(paths: list[Path]) -> tuple[Path, Path | None]:
     return start, None
 
 
-def load_config(paths: list[Path]) -> Config:
+def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
+    """The configuration for ``paths``: their bank's qbank.toml, or ``config_file`` instead
+    (`--config`; the bank root, which media, the cache and globs are relative to, stays
+    where it is)."""
     root, path = find_root(paths)
+    if config_file is not None:
+        path = Path(config_file).absolute()
     config = Config(root=root, name=root.name or "bank", path=path)
     if path is None:
         return config

@@ -167,24 +167,40 @@ def _select(table: Table, extra: list[Diagnostic], config: Config, lint: bool) -
     for d in extra:
         per_file.setdefault(d.path, []).append(d)
     sups = table.sups
-    known: set[str] = set()
-    if sups:
-        from .rules import all_rules
-
-        known = set(all_rules())
+    known = _known_codes() if sups else set()
     diags: list[Diagnostic] = []
     cwd = os.getcwd()
     for path in per_file.keys() | sups.keys():
-        file_diags = per_file.get(path, [])
-        rel = _relative(path, config.root, cwd)
-        selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
-        if lint:
-            selected = suppress.apply(path, selected, sups.get(path, []), known,
-                                      lambda code: config.enabled(code, rel))
-            selected = [d for d in selected if d.code != "QB007" or config.enabled("QB007", rel)]
-        diags.extend(selected)
+        diags.extend(_select_file(path, per_file.get(path, []), sups.get(path, []), config, lint, known, cwd))
     diags.sort(key=Diagnostic.sort_key)
     return diags
+
+
+def _known_codes() -> set[str]:
+    from .rules import all_rules
+
+    return set(all_rules())
+
+
+def _select_file(path: str, file_diags: list[Diagnostic], sups: list[suppress.Suppression], config: Config,
+                 lint: bool, known: set[str], cwd: str) -> list[Diagnostic]:
+    """One file's findings after config and its suppressions."""
+    rel = _relative(path, config.root, cwd)
+    selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
+    if lint:
+        selected = suppress.apply(path, selected, sups, known, lambda code: config.enabled(code, rel))
+        selected = [d for d in selected if d.code != "QB007" or config.enabled("QB007", rel)]
+    return selected
+
+
+def check_source(path: str, raw: bytes, *, lint: bool, config: Config) -> list[Diagnostic]:
+    """The findings for one file given as bytes (`qbank lint -`), reported under ``path``:
+    the file and item checks, then config and suppressions, as a run applies them. Bank
+    rules and duplicate ids need the whole bank and are not run."""
+    result = check_file(path, raw, Job(str(config.root), lint, config.options, False))
+    known = _known_codes() if result.suppressions else set()
+    found = _select_file(path, result.diagnostics, result.suppressions, config, lint, known, os.getcwd())
+    return sorted(list(config.diagnostics) + found, key=Diagnostic.sort_key)
 
 
 def load_bank(paths: list[Path] | None = None, *, lint: bool = False, jobs: int | None = None,

@@ -35,6 +35,8 @@ class FixOutcome:
     fixed: tuple[str, ...] = ()     # codes whose fixes changed the file (sorted)
     written: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)  # why it was not (fully) fixed
+    before: str | None = None       # with ``write=False``: the text, and the text the fixes give
+    after: str | None = None
 
 
 def fixers(codes: Iterable[str], unsafe: bool, rules: Mapping[str, Rule] | None = None) -> list[Rule]:
@@ -99,10 +101,12 @@ def fix_text(text: str, codes: Iterable[str], options: RuleOptions, unsafe: bool
 
 
 def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe: bool, *,
-                rules: Mapping[str, Rule] | None = None, root: str | None = None) -> FixOutcome:
+                rules: Mapping[str, Rule] | None = None, root: str | None = None,
+                write: bool = True) -> FixOutcome:
     """Fix the problems ``codes`` in the file at ``path`` and write it back atomically if
-    anything changed (never through a link out of the bank ``root``, when given). Never
-    raises for a bad file: problems come back as diagnostics."""
+    anything changed (never through a link out of the bank ``root``, when given). With
+    ``write=False`` nothing is written: the outcome keeps the text before and after (for
+    `lint --fix --diff`). Never raises for a bad file: problems come back as diagnostics."""
     name = str(path)
     outcome = FixOutcome(name)
     source = read_source(name, root)
@@ -126,6 +130,9 @@ def apply_fixes(path: str | Path, codes: set[str], options: RuleOptions, unsafe:
     if not _reads_as(name, data, new):
         outcome.diagnostics.append(refused(name, "internal: the fixed file would not read back as intended; "
                                                  "it was left unchanged (please report it)"))
+        return outcome
+    if not write:
+        outcome.fixed, outcome.before, outcome.after = fixed, text, new
         return outcome
     problem = write_back(name, data, read_stat, root)
     if problem is not None:

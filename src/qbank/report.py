@@ -5,33 +5,53 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePath
-from typing import Callable
+from typing import Callable, Iterable
 
 from . import __version__
 from .codes import doc_url
 from .diagnostics import Diagnostic, Severity
+from .wording import plural
 
 FORMATS = ("text", "json", "github", "sarif")
 
 
 def summary(diags: list[Diagnostic], files: int) -> str:
-    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
+    """"All checks passed (6 files checked)." or "Found 2 errors in 1 file (6 files checked).",
+    counting the files with findings apart from the files checked."""
+    checked = f"{plural(files, 'file')} checked"
     if not diags:
-        return f"All checks passed ({files} file{'s' if files != 1 else ''} checked)."
-    parts = [f"{n} {s.value}{'s' if n != 1 and s is not Severity.INFO else ''}" for s, n in counts.items() if n]
+        return f"All checks passed ({checked})."
+    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
+    parts = [plural(n, s.value) if s is not Severity.INFO else f"{n} info" for s, n in counts.items() if n]
     fixable = sum(1 for d in diags if d.fixable)
-    tail = f" ({fixable} fixable with `qbank lint --fix`)" if fixable else ""
-    return f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''}{tail}."
+    tail = f"; {fixable} fixable with `qbank lint --fix`" if fixable else ""
+    found_in = len({d.path for d in diags})
+    return f"Found {', '.join(parts)} in {plural(found_in, 'file')} ({checked}{tail})."
 
 
-def text(diags: list[Diagnostic], files: int = 0) -> str:
+# ANSI styles for `--color`: bold paths and summary, codes in their severity's colour.
+_STYLE = {"bold": "\x1b[1m", Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_RESET = "\x1b[0m"
+
+
+def _styled(text: str, style, color: bool) -> str:
+    return f"{_STYLE[style]}{text}{_RESET}" if color else text
+
+
+def text(diags: list[Diagnostic], files: int = 0, *, color: bool = False) -> str:
     """`bank/x.yaml:14:5: QB101 key-count: message` per line, then a summary line.
-    Warnings and infos say so at the end of their line; errors are the default."""
+    Warnings and infos say so at the end of their line; errors are the default. With
+    ``color``, ANSI colours (paths bold, codes coloured by severity)."""
     lines = []
     for d in diags:
         level = "" if d.severity is Severity.ERROR else f" [{d.severity.value}]"
-        lines.append(printable(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}{level}"))
-    lines.append(summary(diags, files))
+        if color:
+            where = _styled(printable(f"{d.path}:{d.line}:{d.column}:"), "bold", True)
+            what = _styled(f"{d.code} {d.name}:", d.severity, True)
+            lines.append(f"{where} {what} {printable(d.message)}{level}")
+        else:
+            lines.append(printable(f"{d.path}:{d.line}:{d.column}: {d.code} {d.name}: {d.message}{level}"))
+    lines.append(_styled(summary(diags, files), "bold", color))
     return "\n".join(lines) + "\n"
 
 
@@ -136,5 +156,52 @@ RENDERERS: dict[str, Callable[[list[Diagnostic], int], str]] = {
 }
 
 
-def render(diags: list[Diagnostic], fmt: str = "text", files: int = 0) -> str:
+def render(diags: list[Diagnostic], fmt: str = "text", files: int = 0, *, color: bool = False) -> str:
+    """The report of ``diags`` from ``files`` files in ``fmt``; ``color`` styles the text format."""
+    if fmt == "text":
+        return text(diags, files, color=color)
     return RENDERERS[fmt](diags, files)
+
+
+# --- `--statistics` and `--show-fixes` ----------------------------------------------------------
+
+def statistics(diags: list[Diagnostic], fmt: str = "text") -> str:
+    """How many findings each code has, most first (`--statistics`): text lines
+    ``  12  QB304  longest-option-is-key  [warning]`` (``[*]``: `--fix` fixes them), or json
+    ``[{code, name, severity, count, fixable}]``."""
+    rows: dict[str, dict] = {}
+    for d in diags:
+        row = rows.setdefault(d.code, {"code": d.code, "name": d.name, "severity": d.severity.value,
+                                       "count": 0, "fixable": 0})
+        row["count"] += 1
+        row["fixable"] += d.fixable
+    ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["code"]))
+    if fmt == "json":
+        return json.dumps(ordered, indent=2) + "\n"
+    if not ordered:
+        return ""
+    width = max(len(str(r["count"])) for r in ordered)
+    name_width = max(len(r["name"]) for r in ordered)
+    return "".join(f"{r['count']:>{width}}  {r['code']}  {r['name']:<{name_width}}  [{r['severity']}]"
+                   f"{' [*]' if r['fixable'] else ''}".rstrip() + "\n" for r in ordered)
+
+
+def tally(diags: Iterable[Diagnostic]) -> dict[tuple[str, str], int]:
+    """How many of ``diags`` each (path, code) has."""
+    counts: dict[tuple[str, str], int] = {}
+    for d in diags:
+        counts[d.path, d.code] = counts.get((d.path, d.code), 0) + 1
+    return counts
+
+
+def fix_list(fixes: dict[tuple[str, str], int], names: dict[str, str]) -> str:
+    """`--show-fixes`: fixes by file and code, as ruff lists them: ``- bank/x.yaml:`` then
+    ``    2 × QB501 (typography)`` lines."""
+    lines = []
+    path = None
+    for (where, code), n in sorted(fixes.items()):
+        if where != path:
+            path = where
+            lines.append(printable(f"- {path}:"))
+        lines.append(f"    {n} \u00d7 {code} ({names.get(code, code)})")
+    return "".join(line + "\n" for line in lines)

@@ -37,17 +37,27 @@ def given(paths: tuple[Path, ...]) -> list[Path] | None:
     return list(paths) or None
 
 
+class OutputFileError(click.ClickException):
+    """The report file cannot be written: an unwritable output path is exit 2 (README)."""
+
+    exit_code = 2
+
+
 class Output:
     """Where a report goes: standard output as it is produced, or with ``--output-file``
-    a file written atomically when the report is complete."""
+    a file written atomically when the report is complete. A folder that does not exist is
+    refused before any work is done (and before `--fix` writes anything)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, color: bool | None = None) -> None:
         self.path = path
+        self.color = color  # True: keep ANSI styles even off a terminal (`--color always`)
         self._parts: list[str] = []
+        if path is not None and not path.absolute().parent.is_dir():
+            raise OutputFileError(f"cannot write {path}: its folder {path.absolute().parent} does not exist")
 
     def write(self, text: str) -> None:
         if self.path is None:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=self.color)
         else:
             self._parts.append(text)
 
@@ -59,4 +69,34 @@ class Output:
         try:
             atomic_write(self.path, "".join(self._parts).encode("utf-8"), keep_mode=False)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise OutputFileError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+
+
+# --- the report options `lint` and `validate` share (as ruff's) ----------------------------------
+
+quiet_option = click.option("--quiet", "-q", is_flag=True,
+                            help="Print the findings only: no summary line, no count of fixes.")
+exit_zero_option = click.option("--exit-zero", is_flag=True,
+                                help="Exit 0 even when problems are found (usage errors still exit 2).")
+statistics_option = click.option("--statistics", is_flag=True,
+                                 help="Print how many findings each code has instead of the findings "
+                                      "(text or json).")
+config_option = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Read settings from this qbank.toml instead of the bank's own.")
+color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                            show_default=True,
+                            help="Colour the text report: auto colours a terminal unless NO_COLOR is set.")
+stdin_filename_option = click.option("--stdin-filename", metavar="PATH",
+                                     help="With `-` as the path: the name the question read from standard "
+                                          "input is reported (and configured) under.")
+
+
+def use_color(choice: str, output_file: Path | None) -> bool:
+    """``--color``: always, never, or (auto) when the report goes to a terminal and the
+    NO_COLOR convention (https://no-color.org) is not in force."""
+    import os
+    import sys
+
+    if choice != "auto":
+        return choice == "always"
+    return output_file is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()

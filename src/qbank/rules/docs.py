@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from typing import Any, NamedTuple
+from typing import Any, Collection, NamedTuple
 
 from ..codes import CODES, Code, doc_url
 from .base import Option, Rule, as_toml
@@ -192,8 +192,9 @@ def _markdown(doc: str) -> str:
     return "\n".join(out).replace("\n\n\n", "\n\n")
 
 
-def rule_table(fmt: str = "text") -> str:
-    rows = entries()
+def rule_table(fmt: str = "text", codes: Collection[str] | None = None) -> str:
+    """The table of every code (or only ``codes``) in text, json or markdown."""
+    rows = [e for e in entries() if codes is None or e.code.code in codes]
     if fmt == "json":
         return json.dumps([_facts(e) for e in rows], indent=2)
     if fmt == "markdown":
