@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .diagnostics import Diagnostic, Severity
-from .errors import UsageError
+from .errors import NoBank, UsageError
 
 if TYPE_CHECKING:
     from .bank import Bank
@@ -48,7 +48,8 @@ def resolve_paths(paths: Paths = None) -> list[Path]:
         return [Path(os.path.relpath(root))]
     if Path("bank").is_dir():
         return [Path("bank")]
-    raise UsageError("no bank/ folder here and no qbank.toml above; name the files or folders to check")
+    raise NoBank(f"no bank/ folder here and no qbank.toml in {Path.cwd()} or above; name the bank's folder "
+                 "(or the files) to work on")
 
 
 def rule_codes(codes: str | Iterable[str]) -> tuple[str, ...]:

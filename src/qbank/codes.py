@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-DOCS_URL = "https://github.com/qbank/qbank/blob/main/docs/rules/{code}.md"
+# The project's home (pyproject.toml's [project.urls] says the same; a test keeps them equal):
+# SARIF's informationUri, the rule pages' URLs, and the repository `qbank init` points hooks at.
+PROJECT_URL = "https://github.com/qbank/qbank"
+DOCS_URL = PROJECT_URL + "/blob/main/docs/rules/{code}.md"
 
 
 class Code(NamedTuple):

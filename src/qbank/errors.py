@@ -13,6 +13,11 @@ class UsageError(QbankError):
     exist, an unknown rule code or export format."""
 
 
+class NoBank(UsageError):
+    """No paths were given and there is no default bank: no ``bank/`` folder in the working
+    folder and no qbank.toml at or above it."""
+
+
 class ExportError(QbankError):
     """The bank cannot be exported as asked (an image that cannot be read, say): exit 1."""
 

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import Callable, Iterable
 
 from . import __version__
-from .codes import doc_url
+from .codes import PROJECT_URL, doc_url
 from .diagnostics import Diagnostic, Severity
 from .wording import plural
 
@@ -122,7 +122,7 @@ def sarif(diags: list[Diagnostic], files: int = 0) -> str:
     driver = {
         "name": "qbank",
         "version": __version__,
-        "informationUri": "https://github.com/qbank/qbank",
+        "informationUri": PROJECT_URL,
         "rules": rules,
     }
     results = []

@@ -128,6 +128,8 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
                          "starting with a letter or digit (e.g. lcsw-ethics-012)"), True
         elif path and path[0] == "lint":
             yield path, f"'{path[-1]}' is not a rule code; use codes like QB308", True
+        elif _required(path):
+            yield path, f"`{name}` is empty; write it", True
         else:
             yield path, f"`{name}` is empty; write the text or remove the key", True
         return
@@ -154,6 +156,15 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
         yield path, f"`{name}`: {err.message}; use rule codes like QB308", True
         return
     yield path, f"`{name}`: {err.message}", True
+
+
+def _required(path: tuple) -> bool:
+    """Is the key at ``path`` one a question (or an option) must have?"""
+    from .schema import schema
+
+    if len(path) == 1:
+        return path[0] in schema()["required"]
+    return len(path) == 3 and path[0] == "options" and path[2] in schema()["$defs"]["option"].get("required", ())
 
 
 # --- characters no export can carry -------------------------------------------------------
@@ -257,7 +268,7 @@ def _rationales(doc: Document, data: dict) -> Iterator[Diagnostic]:
                 continue
             if "rationale" not in opt or opt["rationale"] is None or (isinstance(opt["rationale"], str) and _blank(opt["rationale"])):
                 text = opt.get("text")
-                label = f' ("{text[:40]}")' if isinstance(text, str) else ""
+                label = f' ("{text[:40]}")' if isinstance(text, str) and text.strip() else ""
                 line, col = doc.value_at(("options", i))
                 yield error(doc.path, line, col, "QB105",
                             f"distractor {i + 1}{label} has no rationale; add `rationale:` explaining "

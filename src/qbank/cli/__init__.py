@@ -21,8 +21,11 @@ from .. import __version__
 COMMANDS = {
     "export": "qbank.cli.export:export",
     "fmt": "qbank.cli.fmt:fmt",
+    "init": "qbank.cli.init:init",
     "lint": "qbank.cli.lint:lint",
+    "new": "qbank.cli.new:new",
     "rules": "qbank.cli.rules:rules",
+    "schema": "qbank.cli.schema:schema",
     "validate": "qbank.cli.lint:validate",
 }
 

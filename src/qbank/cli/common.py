@@ -18,7 +18,20 @@ class Command(click.Command):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise click.UsageError(str(exc), ctx) from exc
+            raise click.UsageError(_with_hint(exc), ctx) from exc
+
+
+def _with_hint(exc: UsageError) -> str:
+    """The message, and for a hook run by pre-commit (which sets PRE_COMMIT=1) that found no
+    bank, how to point the hook at it."""
+    import os
+
+    from ..errors import NoBank
+
+    if isinstance(exc, NoBank) and os.environ.get("PRE_COMMIT"):
+        return (f"{exc}. For the pre-commit hook, name the bank's folder in .pre-commit-config.yaml: "
+                "`args: [path/to/bank]` under the hook's id")
+    return str(exc)
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
