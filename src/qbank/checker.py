@@ -108,6 +108,9 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             diags.extend(check_media(doc, job.bank_root))
     result.diagnostics = list(diags)
     if any(d.severity is Severity.ERROR for d in diags):
+        # The rules do not run on a file with errors, but its suppressions are still checked:
+        # one that names an always-on check or an unknown code, or gives no reason, is reported.
+        result.suppressions = text_suppressions + suppress.from_item(data, doc.pos) if job.lint else []
         return
     question = question_from_data(data, path)
     if job.want_questions:

@@ -21,8 +21,9 @@ from . import suppress
 from .bank import Bank
 from .cache import Cache, RunFacts
 from .checker import FileResult, Job, check_file, check_paths, internal_error
+from .codes import CODES
 from .config import Config, load_config
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
 from .discover import discover_paths, nothing_to_check
 from .pool import ordered_map
@@ -171,7 +172,9 @@ def _select(table: Table, extra: list[Diagnostic], config: Config, lint: bool) -
     diags: list[Diagnostic] = []
     cwd = os.getcwd()
     for path in per_file.keys() | sups.keys():
-        diags.extend(_select_file(path, per_file.get(path, []), sups.get(path, []), config, lint, known, cwd))
+        checked = not _has_file_errors(table.diags.get(path, ()))
+        diags.extend(_select_file(path, per_file.get(path, []), sups.get(path, []), config, lint, known, cwd,
+                                  rules_ran=checked))
     diags.sort(key=Diagnostic.sort_key)
     return diags
 
@@ -182,13 +185,19 @@ def _known_codes() -> set[str]:
     return set(all_rules())
 
 
+def _has_file_errors(found: Iterable[Diagnostic]) -> bool:
+    """Did the file's own checks find errors (so the rules did not run on it)?"""
+    return any(d.severity is Severity.ERROR and CODES[d.code].kind == "file" for d in found if d.code in CODES)
+
+
 def _select_file(path: str, file_diags: list[Diagnostic], sups: list[suppress.Suppression], config: Config,
-                 lint: bool, known: set[str], cwd: str) -> list[Diagnostic]:
-    """One file's findings after config and its suppressions."""
+                 lint: bool, known: set[str], cwd: str, *, rules_ran: bool = True) -> list[Diagnostic]:
+    """One file's findings after config and its suppressions (``rules_ran``: False for a file
+    with errors, whose suppressions of lint rules cannot be called unused)."""
     rel = _relative(path, config.root, cwd)
     selected = [d for d in (_configured(d, config, rel) for d in file_diags) if d is not None]
     if lint:
-        selected = suppress.apply(path, selected, sups, known, lambda code: config.enabled(code, rel))
+        selected = suppress.apply(path, selected, sups, known, lambda code: rules_ran and config.enabled(code, rel))
         selected = [d for d in selected if d.code != "QB007" or config.enabled("QB007", rel)]
     return selected
 
@@ -199,7 +208,8 @@ def check_source(path: str, raw: bytes, *, lint: bool, config: Config) -> list[D
     rules and duplicate ids need the whole bank and are not run."""
     result = check_file(path, raw, Job(str(config.root), lint, config.options, False))
     known = _known_codes() if result.suppressions else set()
-    found = _select_file(path, result.diagnostics, result.suppressions, config, lint, known, os.getcwd())
+    found = _select_file(path, result.diagnostics, result.suppressions, config, lint, known, os.getcwd(),
+                         rules_ran=not _has_file_errors(result.diagnostics))
     return sorted(list(config.diagnostics) + found, key=Diagnostic.sort_key)
 
 

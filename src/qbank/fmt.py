@@ -44,6 +44,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from . import pool
 from .diagnostics import Diagnostic
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
+from .textkit.messages import plural
 
 TOP_ORDER = ("id", "stem", "options", "explanation", "topic", "tags", "difficulty", "references", "lint")
 OPTION_ORDER = ("text", "correct", "rationale")
@@ -232,10 +233,6 @@ def files_to_format(roots: list[Path]) -> tuple[list[str], str]:
 
 # --- reports ---------------------------------------------------------------------------------
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 @dataclass
 class FmtRun:
     """What `fmt` did to a set of files, or with ``dry`` would do, in the order checked."""
@@ -272,9 +269,9 @@ class FmtRun:
         changed, refused = len(self.changed), len(self.refused)
         unchanged = len(self.results) - changed - refused
         if self.dry:
-            parts = [f"{_plural(changed, 'file')} would be reformatted", f"{unchanged} already formatted"]
+            parts = [f"{plural(changed, 'file')} would be reformatted", f"{unchanged} already formatted"]
         else:
-            parts = [f"{_plural(changed, 'file')} reformatted", f"{unchanged} left unchanged"]
+            parts = [f"{plural(changed, 'file')} reformatted", f"{unchanged} left unchanged"]
         if refused:
             parts.append(f"{refused} refused (see above)")
         return ", ".join(parts) + "."

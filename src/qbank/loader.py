@@ -160,6 +160,9 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     if len(raw) > MAX_FILE_BYTES:
         return None, error(path, 1, 1, "QB002", f"file is over the {MAX_FILE_BYTES:,}-byte limit for one question")
     if b"\x00" in raw:
+        wide = utf16_or_32(raw)
+        if wide:
+            return None, error(path, 1, 1, "QB002", f"file is {wide}, not UTF-8; save it as UTF-8")
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         return None, error(path, line, 1, "QB002", "file contains NUL bytes: it is binary, not a YAML question")
     try:
@@ -170,6 +173,26 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
         return None, error(path, line, col, "QB002",
                            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")
     return text, None
+
+
+def utf16_or_32(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when ``raw`` is text in one of them (a byte-order mark, or the
+    NUL byte beside every ASCII character that such text without one has), else None."""
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    head = raw[:200]
+    head = head[:len(head) - len(head) % 4]
+    if len(head) < 4:
+        return None
+    lanes = [head[i::4] for i in range(4)]  # byte i of every 4: all NUL in a lane of wide ASCII
+    nul = tuple(lane.count(0) == len(lane) for lane in lanes)
+    if nul in ((False, True, True, True), (True, True, True, False)):  # little-, big-endian
+        return "UTF-32"
+    if nul in ((False, True, False, True), (True, False, True, False)):
+        return "UTF-16"
+    return None
 
 
 def parse(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from . import __version__
 from .codes import PROJECT_URL, doc_url
 from .diagnostics import Diagnostic, Severity
-from .wording import plural
+from .textkit.messages import plural
 
 FORMATS = ("text", "json", "github", "sarif")
 

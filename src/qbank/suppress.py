@@ -79,10 +79,12 @@ def apply(path: str, diags: Iterable[Diagnostic], sups: list[Suppression], known
 
     ``known`` holds the codes a suppression may name (default: every code in codes.py);
     ``enabled(code)`` says whether a rule ran, so a suppression of a rule that is switched
-    off is not called unused. Always-on codes (codes.py) are never suppressed.
+    off (or that did not run: the file has errors) is not called unused. Always-on codes
+    (codes.py) are never suppressed; saying so is reported even in a file with errors.
     """
     if known is None:
         known = CODES.keys()
+    diags = list(diags)
     used: set[int] = set()
     kept: list[Diagnostic] = []
     for d in diags:
@@ -103,8 +105,20 @@ def apply(path: str, diags: Iterable[Diagnostic], sups: list[Suppression], known
                 kept.append(_qb007(path, s, f"suppression of {code} has no reason; write why after the code, "
                                             f"e.g. `# qbank: disable={code} term is required by the blueprint`"))
             elif i not in used and enabled(code):
-                kept.append(_qb007(path, s, f"suppression of {code} silences nothing here; remove it"))
+                kept.append(_qb007(path, s, _unused(s, code, diags)))
     return kept
+
+
+def _unused(s: Suppression, code: str, diags: list[Diagnostic]) -> str:
+    """Why a suppression of ``code`` silenced nothing: where the file's findings of that code
+    are (a comment on the wrong line), or that it has none."""
+    lines = sorted({d.line for d in diags if d.code == code})
+    if s.scope != "line" or not lines:
+        return f"suppression of {code} silences nothing: this file has no {code} finding; remove it"
+    where = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+    return (f"suppression of {code} silences nothing on line {s.target_line}: {code} is reported at "
+            f"line{'s' if len(lines) > 1 else ''} {where}; move the comment to the end of that line or "
+            "alone on the line above it")
 
 
 def _qb007(path: str, s: Suppression, message: str) -> Diagnostic:

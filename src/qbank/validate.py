@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from .diagnostics import Diagnostic, error
 from .loader import Document
 from .schema import detailed_validator, fast_is_valid, known_keys
+from .textkit.messages import plural
 
 _TYPE_NAMES = {"string": "text", "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
                "integer": "a whole number", "number": "a number"}
@@ -50,6 +51,8 @@ def check_document(doc: Document) -> list[Diagnostic]:
     if data is None:
         return [error(doc.path, 1, 1, "QB003",
                       "the file is empty; a question needs `id`, `stem`, `options` and `explanation`")]
+    if isinstance(data, dict) and not data.keys() & set(known_keys(())):
+        return [_not_a_question(doc, data)]
     diags: list[Diagnostic] = []
     at_fault: set[tuple] = set()  # data paths the schema errors point at
     if not fast_is_valid()(data):
@@ -61,10 +64,22 @@ def check_document(doc: Document) -> list[Diagnostic]:
     return diags
 
 
+def _not_a_question(doc: Document, data: dict) -> Diagnostic:
+    """One finding for YAML that is something else (mkdocs.yml, a workflow), in place of a
+    "missing key" and an "unknown key" for each of its keys."""
+    keys = ", ".join(f"`{k}`" for k in list(data)[:3]) + (", ..." if len(data) > 3 else "")
+    line, col = doc.pos((next(iter(data)),)) if data else (1, 1)
+    name = os.path.basename(doc.path)
+    return error(doc.path, line, col, "QB003",
+                 f"this does not look like a question: it has none of a question's keys (id, stem, options, "
+                 f"explanation){f', only {keys}' if keys else ''}; if it is not one, leave it out in qbank.toml "
+                 f"with `exclude = [\"{name}\"]`")
+
+
 def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
     seen: set[tuple] = set()
     for err in detailed_validator().iter_errors(doc.data):
-        for path, message, at_key in _rewrite(err):
+        for path, message, at_key in _rewrite(err, doc):
             if message is None:
                 continue
             at_fault.add(path)
@@ -75,7 +90,7 @@ def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
                 yield error(doc.path, line, col, "QB003", message)
 
 
-def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
+def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
     """(data path, message or None to drop, point at the key?) for one schema error."""
     path = tuple(err.absolute_path)
     name = field_name(path)
@@ -118,7 +133,9 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
         elif not path:
             yield path, f"a question file must be a mapping of keys (id, stem, options, explanation), not {describe(value)}", False
         elif expected == "string" and isinstance(value, (int, float, bool)):
-            yield path, f"`{name}` must be text, not {describe(value)}; put it in quotes, e.g. \"{value}\"", True
+            shown = written(doc, path) or str(value)  # `0.50` stays 0.50, not Python's 0.5
+            what = f"the {'boolean' if isinstance(value, bool) else 'number'} {shown}"
+            yield path, f"`{name}` must be text, not {what}; put it in quotes, e.g. \"{shown}\"", True
         else:
             yield path, f"`{name}` must be {wanted}, not {describe(value)}", True
         return
@@ -140,22 +157,35 @@ def _rewrite(err) -> Iterator[tuple[tuple, str | None, bool]]:
         yield path, f"`{name}` must be one of {options}, not {describe(value)}{extra}", True
         return
     if v == "minItems":
-        yield path, f"`{name}` needs at least {err.validator_value} items; it has {len(value)}", True
+        yield path, f"`{name}` needs at least {plural(err.validator_value, 'item')}; it has {len(value)}", True
         return
     if v == "maxItems":
-        yield path, f"`{name}` has {len(value)} items; at most {err.validator_value} are allowed", True
+        yield path, f"`{name}` has {plural(len(value), 'item')}; at most {err.validator_value} are allowed", True
         return
     if v == "uniqueItems":
         dup = next((x for i, x in enumerate(value) if x in value[:i]), None)
         yield path, f"`{name}` lists {describe(dup)} more than once; keep one", True
         return
     if v == "maxLength":
-        yield path, f"`{name}` is longer than {err.validator_value} characters", True
+        yield path, f"`{name}` is longer than {plural(err.validator_value, 'character')}", True
         return
     if v == "propertyNames":
         yield path, f"`{name}`: {err.message}; use rule codes like QB308", True
         return
     yield path, f"`{name}`: {err.message}", True
+
+
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
+
+
+def written(doc: Document, path: tuple) -> str | None:
+    """The number or boolean at ``path`` as the author wrote it (``0.50``, ``1e3``, ``True``):
+    the plain scalar at its position in the file, or None if it cannot be read there."""
+    line, col = doc.value_at(path)
+    if not 0 < line <= len(doc.lines):
+        return None
+    m = _PLAIN_TOKEN.match(doc.lines[line - 1], col - 1)
+    return m.group() if m else None
 
 
 def _required(path: tuple) -> bool:
@@ -347,5 +377,17 @@ def check_media(doc: Document, bank_root: str) -> Iterator[Diagnostic]:
         for ref in image_refs(text):
             _real, why = resolve_media(doc.path, ref, bank_root)
             if why:
-                line, col = doc.value_at(path)
+                line, col = _ref_pos(doc, path, text, ref)
                 yield error(doc.path, line, col, "QB006", why)
+
+
+def _ref_pos(doc: Document, path: tuple, text: str, ref: str) -> tuple[int, int]:
+    """Where image ``ref`` is written in the text at ``path``: the line and column of its
+    target in the file where the loader can map it (literal blocks, one-line scalars), else
+    the start of the value."""
+    from urllib.parse import unquote
+
+    offset = next((i for i in (text.find(f"]({ref}"), text.find(f"]({unquote(ref)}"), text.find(f"](<{unquote(ref)}>"))
+                   if i >= 0), -1)
+    found = doc.text_pos(path, offset + 2) if offset >= 0 else None
+    return found or doc.value_at(path)

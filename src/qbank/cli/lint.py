@@ -137,7 +137,7 @@ def lint(paths, report_format, output_file, jobs, strict, select, ignore, fix, u
     result = _run(paths, stdin_filename, select=select, ignore=ignore, fix=fix, unsafe_fixes=unsafe_fixes,
                   jobs=jobs, cache=not no_cache, config=config_file)
     if fixing:
-        from ..wording import plural
+        from ..textkit.messages import plural
 
         done = f"Fixed {plural(result.fixed, 'problem')} in {plural(result.fixed_files, 'file')}"
         report.note(f"{done}:\n{_fix_list(result.fixes)}" if show_fixes and result.fixes else f"{done}.\n")
@@ -164,7 +164,7 @@ def _fix_diff(paths, stdin_filename, select, ignore, unsafe_fixes, jobs, no_cach
     import difflib
 
     from ..report import printable
-    from ..wording import plural
+    from ..textkit.messages import plural
 
     result = _run(paths, stdin_filename, select=select, ignore=ignore, fix=True, unsafe_fixes=unsafe_fixes,
                   dry_run=True, jobs=jobs, cache=not no_cache, config=config_file)

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
-from ..textkit.messages import quote
+from ..textkit.messages import plural, quote
 from ..textkit.words import TOKEN, find_root
 from .base import ItemContext, Rule
 
@@ -48,7 +48,7 @@ class WeakExplanation(Rule):
         n = len(text.split())
         if n < EXPLANATION_MIN_WORDS:
             yield self.diagnostic(ctx, ("explanation",),
-                                  f"the explanation has {n} words; say why the key is right in at least "
+                                  f"the explanation has {plural(n, 'word')}; say why the key is right in at least "
                                   f"{EXPLANATION_MIN_WORDS}")
             return
         k = f.key_index
@@ -119,7 +119,7 @@ class RationaleTooShort(Rule):
             n = len(parts)
             if n < RATIONALE_MIN_WORDS:
                 yield self.diagnostic(ctx, path,
-                                      f"the rationale of option {i + 1} has {n} word{'s' if n != 1 else ''}; "
+                                      f"the rationale of option {i + 1} has {plural(n, 'word')}; "
                                       f"say in at least {RATIONALE_MIN_WORDS} why this option is "
                                       f"{'right' if opt.correct else 'wrong'}")
                 continue

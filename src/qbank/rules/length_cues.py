@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import ItemFacts, facts
+from ..textkit.messages import plural
 from .base import ItemContext, Rule
 
 
@@ -75,7 +76,7 @@ class LongestOptionIsKey(Rule):
             ratio = key_len / max(longest_other, 1)
             yield self.diagnostic(ctx, ("options", k, "text"),
                                   f"the key is {ratio:.1f}x longer than any distractor ({key_len} vs "
-                                  f"{longest_other} characters); shorten it or lengthen the distractors")
+                                  f"{plural(longest_other, 'character')}); shorten it or lengthen the distractors")
 
 
 SPREAD_RATIO = 3.0
@@ -133,6 +134,6 @@ class OptionLengthSpread(Rule):
         lo, hi = min(counts), max(counts)
         if hi >= SPREAD_RATIO * max(lo, 1) and hi - lo >= SPREAD_MIN_WORDS:
             yield self.diagnostic(ctx, ("options",),
-                                  f"option lengths range from {lo} words (option {counts.index(lo) + 1}) "
-                                  f"to {hi} words (option {counts.index(hi) + 1}); make the options "
+                                  f"option lengths range from {plural(lo, 'word')} (option {counts.index(lo) + 1}) "
+                                  f"to {plural(hi, 'word')} (option {counts.index(hi) + 1}); make the options "
                                   "similar in length and detail")

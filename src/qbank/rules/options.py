@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
-from ..textkit.messages import quote
+from ..textkit.messages import plural, quote
 from ..textkit.quantity import Quantity
 from .base import ItemContext, Option, Rule
 
@@ -57,11 +57,11 @@ class OptionCount(Rule):
         if n < lo:
             extra = " (2 options is a true/false item)" if n == 2 else ""
             yield self.diagnostic(ctx, ("options",),
-                                  f"the item has {n} options{extra}; add plausible distractors "
+                                  f"the item has {plural(n, 'option')}{extra}; add plausible distractors "
                                   f"to reach at least {lo}")
         elif n > hi:
             yield self.diagnostic(ctx, ("options",),
-                                  f"the item has {n} options; keep the {hi} most plausible "
+                                  f"the item has {plural(n, 'option')}; keep the {hi} most plausible "
                                   f"(at most {hi})")
 
 

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
+from ..textkit.messages import plural
 from ..textkit.words import STOP_ALL, content_roots, find_root, word_root
 from .base import ItemContext, Option, Rule
 
@@ -147,6 +148,6 @@ class ConvergenceKey(Rule):
         best_other = max(s for i, s in enumerate(scores) if i != k)
         if scores[k] >= CONVERGENCE_MIN_SHARED and scores[k] > best_other:
             yield self.diagnostic(ctx, ("options", k, "text"),
-                                  f"the key shares {scores[k]} content words with the distractors (the "
+                                  f"the key shares {plural(scores[k], 'content word')} with the distractors (the "
                                   f"most of any option: next is {best_other}); candidates can converge on "
                                   "it, so vary the distractors more independently")

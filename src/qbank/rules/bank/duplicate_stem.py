@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
 from ...digest import blake2b
+from ...textkit.messages import plural
 from ..base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
 from .findings import bank_diagnostic, where
 from .stem_index import StemIndex
@@ -142,7 +143,7 @@ class DuplicateStem(BankRule):
             matches = sorted(partners[later], key=lambda t: (-t[0], t[1]))
             sim, best = matches[0]
             first = item(best)
-            more = f" and {len(matches) - 1} other question{'s' if len(matches) > 2 else ''}" if len(matches) > 1 else ""
+            more = f" and {plural(len(matches) - 1, 'other question')}" if len(matches) > 1 else ""
             found.append(bank_diagnostic(self, item(later),
                                          f"this stem is {sim:.0%} similar to the stem in {first.path} "
                                          f"(line {first.line}){more}; merge them or make them ask different things",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
+from ...textkit.messages import plural
 from ..base import BankItem, BankRule, ItemContext, RuleOptions
 from .findings import bank_diagnostic, where
 
@@ -183,7 +184,7 @@ class KeyPositionSkew(BankRule):
                 yield bank_diagnostic(self, valid[0],
                                       f"key positions across the {n} {k}-option questions are uneven ({spread}; "
                                       f"chi-square {chi2:.1f} > {critical:.2f} at alpha .01); move keys so each "
-                                      f"position is used about {expected:.0f} times")
+                                      f"position is used about {plural(round(expected), 'time')}")
         run_start = 0
         for i in range(1, len(valid) + 1):
             if i < len(valid) and valid[i].summary[0] == valid[run_start].summary[0]:
