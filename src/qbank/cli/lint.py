@@ -57,7 +57,7 @@ def _run(paths: tuple[Path, ...], stdin_filename: str | None, **options) -> api.
             raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
         if options.get("fix") or options.get("unsafe_fixes"):
             raise click.UsageError("--fix rewrites files; it cannot be used with `-` (standard input)")
-        raw = click.get_binary_stream("stdin").read()
+        raw = sys.stdin.buffer.read()
         wanted = {k: options[k] for k in ("rules", "select", "ignore", "config") if k in options}
         return api.lint_source(raw, stdin_filename or "-", **wanted)
     if stdin_filename is not None:
