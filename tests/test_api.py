@@ -53,6 +53,24 @@ def test_lint_fix_says_what_it_fixed(bank):
     assert not any(d.code == "QB204" for d in result.diagnostics)
 
 
+def test_a_dry_run_fix_says_what_it_would_change_and_writes_nothing(bank):
+    text = GOOD.format(id="q1").replace("explore FIRST?", "explore first?")
+    path = write(bank, "q.yaml", text)
+    result = qbank.lint([bank], fix=True, dry_run=True, cache=False)
+    assert path.read_text(encoding="utf-8") == text
+    assert (result.fixed, result.fixed_files, result.fixes) == (1, 1, {(str(path), "QB204"): 1})
+    (change,) = result.changes
+    assert change.before == text and change.after == text.replace("explore first?", "explore FIRST?")
+
+
+def test_lint_source_checks_one_question_as_if_it_were_the_named_file(bank):
+    write(bank, "qbank.toml", '[lint]\nignore = ["QB2"]\n')
+    text = GOOD.format(id="q1").replace("explore FIRST?", "explore first?")
+    assert qbank.lint_source(text, str(bank / "q.yaml")).diagnostics == []  # the bank's config applies
+    found = qbank.lint_source(text, "elsewhere/q.yaml").diagnostics
+    assert [(d.path, d.code) for d in found] == [("elsewhere/q.yaml", "QB204")]
+
+
 def test_reformat_reports_each_file_as_it_goes(bank):
     messy = write(bank, "messy.yaml", "stem: What?\nid: q-1\n")
     seen = []

@@ -91,10 +91,15 @@ def test_deleting_an_image_a_question_shows_fails_the_commit(repo, tmp_path):
     assert "QB006" in proc.stdout and "img/diary.png" in proc.stdout
 
 
-def test_a_change_outside_the_bank_still_checks_it_and_passes_when_clean(repo, tmp_path):
-    commit_bank(repo, "bank")
+def stage_readme_edit(repo: Path) -> None:
+    """A commit that touches no file of the bank."""
     (repo / "README.md").write_text("A bank of questions.\n")
     git(repo, "add", "README.md")
+
+
+def test_a_change_outside_the_bank_still_checks_it_and_passes_when_clean(repo, tmp_path):
+    commit_bank(repo, "bank")
+    stage_readme_edit(repo)
     proc = pre_commit(repo, tmp_path)
     assert proc.returncode == 0, proc.stdout
     assert "qbank lint" in proc.stdout and "Passed" in proc.stdout
@@ -102,8 +107,7 @@ def test_a_change_outside_the_bank_still_checks_it_and_passes_when_clean(repo, t
 
 def test_a_bank_not_named_bank_fails_with_exit_2_and_says_how_to_name_it(repo, tmp_path):
     commit_bank(repo, "questions")
-    (repo / "README.md").write_text("Questions.\n")
-    git(repo, "add", "README.md")
+    stage_readme_edit(repo)
     proc = pre_commit(repo, tmp_path)
     assert proc.returncode == 1, proc.stdout
     assert "exit code: 2" in proc.stdout
@@ -116,8 +120,7 @@ def test_args_point_the_hooks_at_a_bank_folder_of_any_name(repo, tmp_path):
     proc = pre_commit(repo, tmp_path)
     assert proc.returncode == 1 and "QB006" in proc.stdout, proc.stdout
     git(repo, "reset", "-q", "--hard")
-    (repo / "README.md").write_text("Questions.\n")
-    git(repo, "add", "README.md")
+    stage_readme_edit(repo)
     assert pre_commit(repo, tmp_path).returncode == 0
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    **dict.fromkeys(["lint", "reformat", "export_bank", "load_bank", "resolve_paths", "LintResult",
+    **dict.fromkeys(["lint", "lint_source", "reformat", "export_bank", "load_bank", "resolve_paths", "LintResult",
                      "ExportResult"], "qbank.api"),
     "FmtRun": "qbank.fmt",
     "FmtResult": "qbank.fmt",

@@ -104,6 +104,14 @@ stdin_filename_option = click.option("--stdin-filename", metavar="PATH",
                                           "input is reported (and configured) under.")
 
 
+def report_options(command):
+    """The options above, in the order `--help` lists them."""
+    for option in reversed((quiet_option, exit_zero_option, statistics_option, config_option, color_option,
+                            stdin_filename_option)):
+        command = option(command)
+    return command
+
+
 def use_color(choice: str, output_file: Path | None) -> bool:
     """``--color``: always, never, or (auto) when the report goes to a terminal and the
     NO_COLOR convention (https://no-color.org) is not in force."""

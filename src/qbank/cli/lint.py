@@ -9,9 +9,8 @@ import click
 
 from .. import api
 from ..errors import UsageError
-from .common import (Command, Output, color_option, config_option, exit_zero_option, format_option, given,
-                     jobs_option, output_option, paths_argument, quiet_option, statistics_option,
-                     stdin_filename_option, use_color)
+from .common import (Command, Output, format_option, given, jobs_option, output_option, paths_argument,
+                     report_options, use_color)
 
 STDIN = Path("-")
 
@@ -74,12 +73,7 @@ def _exit(result: api.LintResult, strict: bool, exit_zero: bool) -> None:
 @format_option
 @output_option
 @jobs_option
-@quiet_option
-@exit_zero_option
-@statistics_option
-@config_option
-@color_option
-@stdin_filename_option
+@report_options
 def validate(paths, report_format, output_file, jobs, quiet, exit_zero, statistics, config_file, color,
              stdin_filename):
     """Check files against the question format: YAML syntax, encoding, schema, duplicate keys
@@ -115,12 +109,7 @@ def _codes(ctx, param, value: str | None) -> tuple[str, ...]:
 @click.option("--show-fixes", is_flag=True,
               help="List the fixes by file and code: those --fix applied, or without --fix those it would apply.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write .qbank_cache/.")
-@quiet_option
-@exit_zero_option
-@statistics_option
-@config_option
-@color_option
-@stdin_filename_option
+@report_options
 def lint(paths, report_format, output_file, jobs, strict, select, ignore, fix, unsafe_fixes, diff, show_fixes,
          no_cache, quiet, exit_zero, statistics, config_file, color, stdin_filename):
     """Everything `validate` checks, plus item-writing and bank rules (see `qbank rules`).
