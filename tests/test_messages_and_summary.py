@@ -7,7 +7,7 @@ import tomllib
 
 from conftest import GOOD, REPO, write
 
-from qbank.textkit.messages import plural
+from qbank.diagnostics import plural
 
 
 def lint_json(cli, bank, *args) -> list[dict]:

@@ -90,3 +90,9 @@ def internal_error(path: str, message: str, line: int = 1, column: int = 1) -> D
 def refused(path: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
     """QB009: `fmt` or `--fix` left this file as it was, for the reason in ``message``."""
     return diagnostic("QB009", path, line, column, message)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1 (every count in a message or a
+    summary goes through here): ``plural(1, "word")`` is "1 word", ``plural(3, "file")`` "3 files"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

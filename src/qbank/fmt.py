@@ -42,9 +42,8 @@ from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from . import pool
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, plural
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
-from .textkit.messages import plural
 
 TOP_ORDER = ("id", "stem", "options", "explanation", "topic", "tags", "difficulty", "references", "lint")
 OPTION_ORDER = ("text", "correct", "rationale")

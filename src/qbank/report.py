@@ -9,8 +9,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .codes import PROJECT_URL, doc_url
-from .diagnostics import Diagnostic, Severity
-from .textkit.messages import plural
+from .diagnostics import Diagnostic, Severity, plural
 
 FORMATS = ("text", "json", "github", "sarif")
 

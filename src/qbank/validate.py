@@ -13,10 +13,9 @@ import os
 import re
 from typing import Any, Iterator
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, plural
 from .loader import Document
 from .schema import detailed_validator, fast_is_valid, known_keys
-from .textkit.messages import plural
 
 _TYPE_NAMES = {"string": "text", "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
                "integer": "a whole number", "number": "a number"}

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..diagnostics import plural
 from ..errors import UsageError
 from .common import (Command, Output, format_option, given, jobs_option, output_option, paths_argument,
                      report_options, use_color)
@@ -126,8 +127,6 @@ def lint(paths, report_format, output_file, jobs, strict, select, ignore, fix, u
     result = _run(paths, stdin_filename, select=select, ignore=ignore, fix=fix, unsafe_fixes=unsafe_fixes,
                   jobs=jobs, cache=not no_cache, config=config_file)
     if fixing:
-        from ..textkit.messages import plural
-
         done = f"Fixed {plural(result.fixed, 'problem')} in {plural(result.fixed_files, 'file')}"
         report.note(f"{done}:\n{_fix_list(result.fixes)}" if show_fixes and result.fixes else f"{done}.\n")
     elif show_fixes:
@@ -153,7 +152,6 @@ def _fix_diff(paths, stdin_filename, select, ignore, unsafe_fixes, jobs, no_cach
     import difflib
 
     from ..report import printable
-    from ..textkit.messages import plural
 
     result = _run(paths, stdin_filename, select=select, ignore=ignore, fix=True, unsafe_fixes=unsafe_fixes,
                   dry_run=True, jobs=jobs, cache=not no_cache, config=config_file)

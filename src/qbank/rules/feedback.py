@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
-from ..textkit.messages import plural, quote
+from ..textkit.messages import quote
 from ..textkit.words import TOKEN, find_root
 from .base import ItemContext, Rule
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import ItemFacts, facts
-from ..textkit.messages import plural
 from .base import ItemContext, Rule
 
 

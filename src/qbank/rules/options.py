@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
-from ..textkit.messages import plural, quote
+from ..textkit.messages import quote
 from ..textkit.quantity import Quantity
 from .base import ItemContext, Option, Rule
 

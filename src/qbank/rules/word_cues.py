@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
-from ..textkit.messages import plural
 from ..textkit.words import STOP_ALL, content_roots, find_root, word_root
 from .base import ItemContext, Option, Rule
 

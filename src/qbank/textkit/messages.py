@@ -15,9 +15,3 @@ def ordinal_list(indexes: Iterable[int]) -> str:
     """1-based option numbers as "1, 3 and 4"."""
     nums = [str(i + 1) for i in indexes]
     return nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``n`` and ``word``, in the plural unless ``n`` is 1 (every count in a message and a
-    summary goes through here): ``plural(1, "word")`` is "1 word", ``plural(3, "file")`` "3 files"."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -8,9 +8,8 @@ import zlib
 from collections import Counter
 from typing import Any, Iterator
 
-from ...diagnostics import Diagnostic, Severity
+from ...diagnostics import Diagnostic, Severity, plural
 from ...digest import blake2b
-from ...textkit.messages import plural
 from ..base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
 from .findings import bank_diagnostic, where
 from .stem_index import StemIndex

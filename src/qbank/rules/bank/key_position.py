@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ...diagnostics import Diagnostic, Severity
-from ...textkit.messages import plural
+from ...diagnostics import Diagnostic, Severity, plural
 from ..base import BankItem, BankRule, ItemContext, RuleOptions
 from .findings import bank_diagnostic, where
 
