@@ -112,7 +112,7 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
 
     roots = resolve_paths(paths)
     options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore),
-                   config_file=config_path(config))
+                   config_file=_config_path(config))
     bank, settings = _run(roots, **options)
     refused: list[Diagnostic] = []
     fixed = fixed_files = 0
@@ -150,7 +150,7 @@ def lint_source(source: bytes | str, filename: str = "-", *, rules: bool = True,
     from .engine import check_source
 
     raw = source.encode("utf-8") if isinstance(source, str) else source
-    settings = load_config([Path(filename)], config_path(config))
+    settings = load_config([Path(filename)], _config_path(config))
     _narrow(settings, rule_codes(select), rule_codes(ignore))
     return LintResult(check_source(filename, raw, lint=rules, config=settings), 1)
 
@@ -163,7 +163,7 @@ def _narrow(config: Config, select: tuple[str, ...], ignore: tuple[str, ...]) ->
         config.ignore = tuple(config.ignore) + ignore
 
 
-def config_path(config: str | os.PathLike[str] | None) -> Path | None:
+def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
     """A config file named by the caller (`--config`); UsageError unless it is a file."""
     if config is None:
         return None
