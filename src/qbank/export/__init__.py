@@ -1,22 +1,24 @@
 """Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1.
 
 `choose_formats` names the formats, `exportable` refuses a bank with errors or an empty
-selection, and `run_export` selects questions, renders each Markdown text once, builds every
-requested format in memory and writes each file atomically into the output folder. Failures
-are the typed exceptions of :mod:`qbank.errors`; nothing here prints or exits.
+selection, and `run_export` selects questions, renders each Markdown text once and streams
+every requested format into a temp file in the output folder (images are copied in chunks,
+never held whole), replacing the files only when all are complete. Failures are the typed
+exceptions of :mod:`qbank.errors`; nothing here prints or exits.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from ..bank import Bank
 from ..errors import BankHasErrors, ExportError, NothingSelected, OutputError, UsageError
-from ..fsutil import atomic_write
+from ..fsutil import atomic_writer
 from ..model import Question
 from . import anki, csv_export, qti12, qti21
 from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, select, slug
@@ -26,7 +28,7 @@ from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, sele
 class Format:
     name: str
     suffix: str                       # appended to the bank slug: `.apkg`, `.qti21.zip`
-    build: Callable[[ExportJob], bytes]
+    write: Callable[[ExportJob, BinaryIO], None]   # streams the file into an open binary file
     description: str
     needs_html: bool = True           # False: works from the Markdown source alone
 
@@ -129,16 +131,18 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     else:  # the reviewers' CSV alone carries the Markdown source: skip rendering
         rendered, media = [RenderedQuestion.source_only(q) for q in questions], {}
         tick(len(questions))
-    built: list[tuple[Path, bytes]] = []
-    for fmt in wanted:
-        target = output_path(out, bank_name, fmt)
-        job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity)
-        built.append((target, FORMATS[fmt].build(job)))
-    for target, data in built:
-        try:
-            atomic_write(target, data, keep_mode=False)
-        except IsADirectoryError as exc:
-            raise OutputError(f"{target}: a folder stands where the export file goes") from exc
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
-    return [target for target, _ in built]
+    targets = [output_path(out, bank_name, fmt) for fmt in wanted]
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target}: a folder stands where the export file goes")
+    # Each package streams into a temp file beside its target; the targets are replaced only
+    # once every package is complete, so a failure anywhere leaves every old file as it was.
+    try:
+        with ExitStack() as stack:
+            for fmt, target in zip(wanted, targets):
+                out_file = stack.enter_context(atomic_writer(target, keep_mode=False))
+                FORMATS[fmt].write(ExportJob(bank_name, rendered, media, target, tick, now, identity=identity),
+                                   out_file)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from exc
+    return targets

@@ -33,10 +33,11 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
-from .common import ExportJob, RenderedQuestion, media_used, read_media, stable_int, zip_bytes
+from .common import MAX_PACKAGE_BYTES, ExportJob, MediaFile, RenderedQuestion, media_used, stable_int, write_zip
 
 MODEL_ID = 1_572_643_019          # fixed forever: Anki matches note types by id
 MODEL_NAME = "qbank multiple choice"
@@ -240,6 +241,8 @@ def read_previous(target: Path) -> tuple[dict[str, tuple[int, str, str]], tuple[
     export at ``target``; nothing if there is none or it cannot be read."""
     try:
         with zipfile.ZipFile(target) as zf:
+            if zf.getinfo("collection.anki2").file_size > MAX_PACKAGE_BYTES:  # not ours: never read whole
+                return {}, None
             blob = zf.read("collection.anki2")
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return {}, None
@@ -330,8 +333,8 @@ def write_notes(cursor: sqlite3.Cursor, rows: list[NoteRow]) -> None:
         [(r.card_id, r.note_id, r.deck_id, r.mod) for r in rows])
 
 
-def export(job: ExportJob) -> bytes:
-    """The .apkg file's bytes."""
+def export(job: ExportJob, out: BinaryIO) -> None:
+    """Write the .apkg to ``out``."""
     stamps = Stamps.for_target(job.target, job.now)
     decks, rows = build_notes(job, stamps)
     conn = sqlite3.connect(":memory:")
@@ -346,7 +349,7 @@ def export(job: ExportJob) -> bytes:
     finally:
         conn.close()
     media = media_used(job.questions, job.media)
-    entries = {"collection.anki2": collection,
-               "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
-    entries.update({str(i): read_media(m) for i, m in enumerate(media)})
-    return zip_bytes(entries, level=1)  # the fastest deflate: the collection is most of the time
+    entries: dict[str, bytes | MediaFile] = {
+        "collection.anki2": collection, "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
+    entries.update({str(i): m for i, m in enumerate(media)})
+    write_zip(out, entries, level=1)  # the fastest deflate: the collection is most of the time

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import BinaryIO
 
 from ..model import LETTERS
 from .anki import FIELDS, MODEL_NAME, deck_name, note_fields, note_guid, note_tags
@@ -22,7 +23,7 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def plain(job: ExportJob) -> bytes:
+def plain(job: ExportJob, out: BinaryIO) -> None:
     """One row per question with the Markdown source, for reviewers and bulk tools.
 
     UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the local code page),
@@ -32,8 +33,9 @@ def plain(job: ExportJob) -> bytes:
     letters = [c.lower() for c in LETTERS[:width]]
     header = (["id", "topic", "tags", "difficulty", "stem"] + [f"option_{c}" for c in letters]
               + ["key", "explanation"] + [f"rationale_{c}" for c in letters])
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
     for rq in job.questions:
         q = rq.question
@@ -43,13 +45,14 @@ def plain(job: ExportJob) -> bytes:
                q.key_letter, q.explanation, *rationales]
         writer.writerow([neutralise(cell) for cell in row])
         job.tick(1)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    text.flush()
+    text.detach()  # ``out`` stays open: the caller closes it
 
 
 ANKI_COLUMNS = FIELDS + ["Deck", "Tags", "GUID"]
 
 
-def anki(job: ExportJob) -> bytes:
+def anki(job: ExportJob, out: BinaryIO) -> None:
     """Anki's text import with header lines: the same fields, decks, tags and GUIDs as the
     .apkg, so importing it updates those notes (or adds missing ones) in a collection that
     has the qbank note type (import the .apkg once to create it).
@@ -71,9 +74,9 @@ def anki(job: ExportJob) -> bytes:
         f"#guid column:{n + 3}",
         "#columns:" + "\t".join(ANKI_COLUMNS),
     ]
-    buf = io.StringIO(newline="")
-    buf.write("\n".join(lines) + "\n")
-    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write("\n".join(lines) + "\n")
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
     # Parent decks first: Anki's CSV import creates `Bank+` when a row names a deck that
     # the same import already created implicitly as the parent of `Bank::Topic`.
     for rq in sorted(job.questions, key=lambda rq: deck_name(job.bank_name, rq.question.topic)):
@@ -81,4 +84,5 @@ def anki(job: ExportJob) -> bytes:
         writer.writerow(fields + [deck_name(job.bank_name, rq.question.topic), " ".join(note_tags(rq)),
                                   note_guid(job.identity, rq.id)])
         job.tick(1)
-    return buf.getvalue().encode("utf-8")
+    text.flush()
+    text.detach()

@@ -11,10 +11,12 @@ HTML travels as escaped text in `mattext texttype="text/html"`, as Canvas writes
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from lxml import etree
 
-from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
-                     read_media, xml_safe, zip_bytes)
+from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used, write_zip,
+                     xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -136,15 +138,15 @@ def manifest_xml(job: ExportJob, assessment_file: str, meta_file: str, media: li
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export(job: ExportJob) -> bytes:
+def export(job: ExportJob, out: BinaryIO) -> None:
     aid = assessment_ident(job)
     assessment_file, meta_file = f"{aid}/{aid}.xml", f"{aid}/assessment_meta.xml"
     media = media_used(job.questions, job.media)
     media_paths = [MEDIA_DIR + m.name for m in media]
-    entries = {
+    entries: dict = {
         "imsmanifest.xml": manifest_xml(job, assessment_file, meta_file, media_paths),
         assessment_file: assessment_xml(job),
         meta_file: meta_xml(job),
     }
-    entries.update({MEDIA_DIR + m.name: read_media(m) for m in media})
-    return zip_bytes(entries)
+    entries.update({MEDIA_DIR + m.name: m for m in media})
+    write_zip(out, entries)

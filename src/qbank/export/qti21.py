@@ -16,11 +16,12 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import BinaryIO
 
 from lxml import etree
 
-from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
-                     read_media, xml_safe, zip_bytes)
+from .common import (XSI, ExportJob, MediaFile, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
+                     write_zip, xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -223,8 +224,8 @@ def manifest_xml(job: ExportJob, items: list[tuple[str, str, list[str]]]) -> byt
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export(job: ExportJob) -> bytes:
-    entries: dict[str, bytes] = {}
+def export(job: ExportJob, out: BinaryIO) -> None:
+    entries: dict[str, bytes | MediaFile] = {}
     items: list[tuple[str, str, list[str]]] = []
     for rq in job.questions:
         ident = item_ident(rq.id)
@@ -234,5 +235,5 @@ def export(job: ExportJob) -> bytes:
         job.tick(1)
     entries[TEST_FILE] = test_xml(job, [(ident, href) for ident, href, _ in items])
     entries["imsmanifest.xml"] = manifest_xml(job, items)
-    entries.update({MEDIA_DIR + m.name: read_media(m) for m in media_used(job.questions, job.media)})
-    return zip_bytes(entries)
+    entries.update({MEDIA_DIR + m.name: m for m in media_used(job.questions, job.media)})
+    write_zip(out, entries)
