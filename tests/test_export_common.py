@@ -16,7 +16,9 @@ import pytest
 from qbank.bank import Bank
 from qbank.engine import load_bank
 from qbank.export import run_export
-from qbank.export.common import MediaFile, Renderer, item_ident, media_name, select, slug, write_zip
+from qbank.errors import NothingSelected
+from qbank.export.common import MediaFile, Renderer, item_ident, media_name, slug, write_zip
+from qbank.export.selection import Selection, select
 from qbank.render import to_html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,11 +124,24 @@ def test_image_references_point_at_packaged_files_inside_the_bank():
 
 def test_selection_by_tag_and_topic():
     qs = load(TRICKY).questions
-    assert {q.id for q in select(qs, tag="images")} == {"tricky-chart-a", "tricky-chart-b"}
-    assert {q.id for q in select(qs, topic="spreadsheets & CODE")} == {"tricky-code-001", "0-leading-digit"}
-    assert {q.id for q in select(qs, tag=["rtl", "formulas"])} == {"tricky-rtl-001", "tricky-code-001"}
-    assert select(qs, tag="images", topic="Spreadsheets & code") == []
+    assert {q.id for q in select(qs, Selection(tags=("images",)))} == {"tricky-chart-a", "tricky-chart-b"}
+    assert {q.id for q in select(qs, Selection(topics=("spreadsheets & CODE",)))} == {"tricky-code-001",
+                                                                                      "0-leading-digit"}
+    assert {q.id for q in select(qs, Selection(tags=("rtl", "formulas")))} == {"tricky-rtl-001", "tricky-code-001"}
+    with pytest.raises(NothingSelected, match="no question matches --tag images --topic Spreadsheets & code"):
+        select(qs, Selection(tags=("images",), topics=("Spreadsheets & code",)))
     assert select(qs) == qs
+
+
+def test_warnings_are_reported_with_the_export_and_never_block():
+    from qbank.diagnostics import Diagnostic, Severity
+    from qbank.export import exportable
+
+    bank = load(TRICKY)
+    warning = Diagnostic(bank.questions[0].path, 3, 1, "QB007", "suppression", Severity.WARNING, "unused")
+    bank.diagnostics.append(warning)
+    chosen = exportable(bank)
+    assert chosen.questions == bank.questions and chosen.diagnostics == [warning] and chosen.outside_errors == 0
 
 
 def test_identifiers_are_valid_xml_names_even_for_ids_starting_with_a_digit():
@@ -223,8 +238,8 @@ def test_an_empty_selection_is_an_error_not_an_empty_package(tmp_path):
     from qbank.export import ExportError
 
     with pytest.raises(ExportError, match="no question"):
-        run_export(load(TRICKY), ["qti21"], tmp_path / "out", tag="no-such-tag")
-    assert list((tmp_path / "out").iterdir()) == []
+        run_export(load(TRICKY), ["qti21"], tmp_path / "out", selection=Selection(tags=("images",), ids=("tricky-rtl-001",)))
+    assert not (tmp_path / "out").exists()
 
 
 # --- large images: streamed into the package, bounded, never held whole --------------------

@@ -22,6 +22,7 @@ from lxml import html as lhtml
 from qbank import package_check
 from qbank.export import qti12
 from qbank.export.common import Renderer, item_ident
+from qbank.export import Selection, run_export
 from test_export_common import BANKS, NCNAME, TRICKY, export_one, load
 
 SCHEMAS = Path(os.environ.get("QBANK_QTI_SCHEMAS") or Path(__file__).resolve().parents[2] / "shared" / "schemas" / "qti")
@@ -265,6 +266,65 @@ def test_control_characters_and_emoji_still_give_well_formed_xml(fmt, tmp_path):
             assert "\x07" not in "".join(doc.itertext())
     if fmt == "qti21":
         assert_valid(files[f"items/{item_ident('ctl-1')}.xml"], schemas().qti21, "item")
+
+
+# --- shuffling: the LMS shuffles where that changes nothing the item says -----------------
+
+def shuffle_bank(folder: Path) -> Path:
+    """One item per case of qbank.export.order."""
+    from conftest import GOOD, write
+
+    write(folder, "plain.yaml", GOOD.format(id="plain"))
+    write(folder, "kept.yaml", GOOD.format(id="kept") + "shuffle: false\n")
+    write(folder, "none.yaml", GOOD.format(id="none").replace("Eligibility for a medication referral",
+                                                              "None of the above"))
+    write(folder, "combined.yaml", GOOD.format(id="combined").replace("Eligibility for a medication referral",
+                                                                      "Both A and B"))
+    numeric = GOOD.format(id="numeric")
+    for old, new in zip(["Recent changes in the client's daily routine", "Family history of psychiatric hospitalization",
+                         "Early childhood attachment patterns", "Eligibility for a medication referral"],
+                        ["10 days", "30 days", "60 days", "90 days"]):
+        numeric = numeric.replace(old, new)
+    write(folder, "numeric.yaml", numeric)
+    return folder
+
+
+SHUFFLES = {"plain": True, "none": True, "kept": False, "combined": False, "numeric": False}
+
+
+def test_qti21_lets_the_lms_shuffle_except_where_order_matters(tmp_path):
+    path = export_one(load(shuffle_bank(tmp_path / "bank")), "qti21", tmp_path / "out")
+    assert package_check.check_package(path, schemas()) == []
+    files = entries(path)
+    for qid, shuffles in SHUFFLES.items():
+        interaction = etree.fromstring(files[f"items/{item_ident(qid)}.xml"]).find(f".//{QTI}choiceInteraction")
+        assert interaction.get("shuffle") == ("true" if shuffles else "false"), qid
+        fixed = [c.get("identifier") for c in interaction.findall(f"{QTI}simpleChoice") if c.get("fixed") == "true"]
+        assert fixed == (["D"] if qid == "none" else []), qid
+
+
+def test_qti12_lets_the_lms_shuffle_except_where_order_matters(tmp_path):
+    path = export_one(load(shuffle_bank(tmp_path / "bank")), "qti12", tmp_path / "out")
+    assert package_check.check_package(path, schemas()) == []
+    files, assessment = qti12_files(path)
+    root = package_check.without_namespaces(etree.fromstring(files[assessment])).getroot()
+    for item in root.iter("item"):
+        qid = item.get("title")
+        render = item.find("presentation/response_lid/render_choice")
+        assert render.get("shuffle") == ("Yes" if SHUFFLES[qid] else "No"), qid
+        fixed = [lab.get("ident") for lab in render.findall("response_label") if lab.get("rshuffle") == "No"]
+        assert fixed == ([f"{item_ident(qid)}-D"] if qid == "none" else []), qid
+    meta = next(v for k, v in files.items() if k.endswith("assessment_meta.xml"))
+    # Canvas shuffles per quiz: one item that keeps its order keeps the quiz's.
+    assert b"<shuffle_answers>false</shuffle_answers>" in meta
+
+
+def test_canvas_shuffles_a_quiz_whose_items_all_may_shuffle(tmp_path):
+    bank = load(shuffle_bank(tmp_path / "bank"))
+    path = run_export(bank, ["qti12"], tmp_path / "some", selection=Selection(ids=("plain", "none")))[0]
+    files, _ = qti12_files(path)
+    meta = next(v for k, v in files.items() if k.endswith("assessment_meta.xml"))
+    assert b"<shuffle_answers>true</shuffle_answers>" in meta
 
 
 # --- `qbank check-package`: the same validator, for a user's own schemas -------------------

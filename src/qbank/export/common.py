@@ -1,5 +1,5 @@
-"""What every exporter shares: question selection, rendering each Markdown text once,
-packaged media with collision-free names, stable identifiers and a deterministic zip."""
+"""What every exporter shares: rendering each Markdown text once, packaged media with
+collision-free names and size bounds, stable identifiers and a deterministic, streamed zip."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ..model import LETTERS, Question
 from ..pool import ordered_map
 from ..render import markdown, to_html
 from ..validate import resolve_media
+from .order import Order, option_order
 
 
 Tick = Callable[[int], None]
@@ -26,32 +27,6 @@ Tick = Callable[[int], None]
 
 def no_tick(_n: int) -> None:
     """The progress callback when nobody is watching."""
-
-
-# --- selection ----------------------------------------------------------------------------
-
-def _as_set(value: str | Iterable[str] | None) -> set[str]:
-    if value is None:
-        return set()
-    if isinstance(value, str):
-        return {value}
-    return set(value)
-
-
-def select(questions: Iterable[Question], tag: str | Iterable[str] | None = None,
-           topic: str | Iterable[str] | None = None) -> list[Question]:
-    """Questions carrying any of the ``tag``s and in any of the ``topic``s (each filter
-    applies only when given). Topics compare case-insensitively, tags exactly."""
-    tags = _as_set(tag)
-    topics = {t.strip().casefold() for t in _as_set(topic)}
-    chosen = []
-    for q in questions:
-        if tags and not tags.intersection(q.tags):
-            continue
-        if topics and (q.topic or "").strip().casefold() not in topics:
-            continue
-        chosen.append(q)
-    return chosen
 
 
 # --- names and identifiers ----------------------------------------------------------------
@@ -200,6 +175,7 @@ class RenderedQuestion:
     rationales: tuple[str | None, ...]
     relative_path: str                      # the question file, relative to the bank root
     images: dict[str, str] = field(default_factory=dict)   # reference -> packaged name
+    order: Order = Order(True)              # what the target may shuffle (see export.order)
 
     @classmethod
     def source_only(cls, q: Question) -> "RenderedQuestion":
@@ -283,7 +259,8 @@ class Renderer:
                     packaged = self._package(q, ref)
                     if packaged is not None:
                         images[ref] = packaged
-        return RenderedQuestion(q, stem, options, explanation, rationales, self._relative(q.path), images)
+        return RenderedQuestion(q, stem, options, explanation, rationales, self._relative(q.path), images,
+                                option_order(q))
 
     def _relative(self, path: str) -> str:
         if not path:

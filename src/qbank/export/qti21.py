@@ -167,9 +167,14 @@ def item_xml(rq: RenderedQuestion) -> bytes:
 
     body = _sub(root, "itemBody")
     block(body, "qb-stem", rq.stem)
-    interaction = _sub(body, "choiceInteraction", responseIdentifier=RESPONSE, shuffle="false", maxChoices="1")
-    for letter, text in zip(letters, rq.options):
-        add_html(_sub(interaction, "simpleChoice", identifier=letter), text)
+    order = rq.order
+    interaction = _sub(body, "choiceInteraction", responseIdentifier=RESPONSE,
+                       shuffle="true" if order.shuffle else "false", maxChoices="1")
+    for i, (letter, text) in enumerate(zip(letters, rq.options)):
+        choice = _sub(interaction, "simpleChoice", identifier=letter)
+        if order.shuffle and i in order.fixed:
+            choice.set("fixed", "true")  # stays in place while the others move
+        add_html(choice, text)
 
     # SCORE 1 for the key, 0 otherwise; FEEDBACK = the chosen choice, which shows its modalFeedback.
     processing = _sub(root, "responseProcessing")
