@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import os
 import pty
+import re
 import select as io_select
+import shlex
+import shutil
 import signal
 import stat
 import subprocess
@@ -17,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOOD, write
+from conftest import GOOD, REPO, write
 from qbank.cli import main
 from test_export_common import TRICKY, copy_bank, load
 
@@ -283,3 +286,22 @@ def test_a_progress_bar_shows_on_a_terminal_but_never_in_ci_or_pipes(tmp_path):
     assert "Exporting" not in _stderr_on_a_terminal(args, env | {"CI": "true"})
     piped = subprocess.run([sys.executable, "-c", RUN_EXPORT, *args], capture_output=True, text=True, env=env)
     assert piped.returncode == 0 and "Exporting" not in piped.stderr
+
+
+def readme_export_commands() -> list[str]:
+    section = (REPO / "README.md").read_text("utf-8").split("\n## Exports\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.startswith("qbank export")]
+
+
+@pytest.mark.parametrize("command", readme_export_commands())
+def test_every_export_example_in_the_readme_runs_on_the_bundled_bank(command, tmp_path, monkeypatch):
+    shutil.copytree(REPO / "bank", tmp_path / "bank", ignore=shutil.ignore_patterns("exports", ".qbank_cache"))
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)[2:]
+    result = CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert written and all(p.is_file() and p.stat().st_size > 0 for p in written)
+    expected = Path(args[args.index("--out") + 1]) if "--out" in args else Path("bank", "exports")
+    assert {p.parent for p in written} == {expected}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as htmlmod
 import io
+import json
 import os
 import re
 import zipfile
@@ -361,3 +362,39 @@ def test_a_file_that_is_not_a_package_is_one_located_problem(tmp_path):
 def test_a_schema_folder_without_the_schemas_is_refused_with_what_is_missing(tmp_path):
     with pytest.raises(package_check.SchemaError, match="imsqti_v2p1.xsd not found"):
         package_check.load_schemas(tmp_path)
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from qbank.cli import main
+
+    return CliRunner().invoke(main, ["check-package", *(str(a) for a in args)], catch_exceptions=False)
+
+
+def test_check_package_command_passes_clean_packages_and_locates_problems(tmp_path):
+    schemas()  # skips, with the reason, where the official schemas are not at hand
+    bank = load(TRICKY)
+    clean = [export_one(bank, fmt, tmp_path / fmt) for fmt in ("qti12", "qti21")]
+    result = _cli(*clean, "--schemas", SCHEMAS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "All checks passed (2 files checked).\n"
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for member, data in entries(clean[1]).items():
+            zf.writestr(member, data.replace(b"<itemBody>", b"<itemBody><notQti/>", 1))
+    result = _cli(clean[0], bad, "--schemas", SCHEMAS, "--format", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert found and {d["code"] for d in found} == {"QB010"} and {d["name"] for d in found} == {"package-invalid"}
+    assert all(d["path"].startswith(f"{bad}!items/") and d["line"] >= 1 for d in found)
+
+
+def test_check_package_command_refuses_an_unusable_schema_folder_with_exit_2(tmp_path):
+    package = tmp_path / "p.zip"
+    package.write_bytes(b"PK")
+    result = _cli(package, "--schemas", tmp_path / "empty")
+    assert result.exit_code == 2 and "cannot use the schema folder" in result.stderr
+    assert "is not a folder" in result.stderr
+    result = _cli(tmp_path / "missing.zip", "--schemas", tmp_path)
+    assert result.exit_code == 2 and "does not exist" in result.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import BinaryIO
 
 from ..model import LETTERS
@@ -15,16 +16,70 @@ from .common import ExportJob
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-2", "+3", "-2.5", "-1,000", "-5%", "1e-3"): a spreadsheet reads it as that
+# number, never as a formula, so it stays as written (OWASP's CSV-injection guidance allows it).
+NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def neutralise(cell: str) -> str:
-    """``cell`` as text a spreadsheet will not evaluate: a leading apostrophe is what
-    Excel and LibreOffice themselves use to mark a cell as text."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """``cell`` as text a spreadsheet will not evaluate: a leading apostrophe is what Excel and
+    LibreOffice themselves use to mark a cell as text. Plain numbers are left alone; anything
+    else starting like a formula gets the apostrophe, "-2 mg" too (Excel reads it as the
+    formula `=-2 mg`, and a number followed by text is how an injected formula starts)."""
+    return "'" + cell if cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell) else cell
+
+
+# A line that cannot open or continue a block other than a paragraph: it starts with a letter,
+# a digit not followed by a list marker, or an opening quote or bracket (see common._PROSE_START).
+_PROSE_LINE = re.compile(r" {0,3}(?:[^\W\d_]|[\"'(\u201c\u2018]|\d+(?![\d.)]))")
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with the line breaks inside each paragraph made spaces, as every renderer
+    shows them (authors wrap long lines in YAML blocks). Blank lines between paragraphs, hard
+    breaks (two trailing spaces, a backslash), lists, quotes, tables and code stay as written."""
+    body = text.rstrip("\n")
+    if "\n" not in body:
+        return text
+    lines = body.split("\n")
+    joined = _paragraph_lines(lines)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i - 1 in joined:
+            out[-1] = out[-1].rstrip(" ") + " " + line.strip(" ")
+        else:
+            out.append(line)
+    return "\n".join(out) + text[len(body):]
+
+
+def _paragraph_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines whose line break is a soft break inside a top-level or list-item
+    paragraph (not in a quote, where the next line starts with its marker)."""
+    if all(not line.strip(" ") or _PROSE_LINE.match(line) for line in lines):
+        spans = []  # paragraphs of prose only: no parse needed
+        start = None
+        for i, line in enumerate(lines + [""]):
+            if line.strip(" ") and start is None:
+                start = i
+            elif not line.strip(" ") and start is not None:
+                spans.append((start, i))
+                start = None
+    else:
+        from ..render import markdown
+
+        spans, quoted = [], 0
+        for token in markdown().parse("\n".join(lines)):
+            quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+            if token.type == "paragraph_open" and token.map and not quoted:
+                spans.append(tuple(token.map))
+    return {i for start, end in spans for i in range(start, end - 1)
+            if not lines[i].endswith(("  ", "\\"))}
 
 
 def plain(job: ExportJob, out: BinaryIO) -> None:
-    """One row per question with the Markdown source, for reviewers and bulk tools.
+    """One row per question with the Markdown source, for reviewers and bulk tools: each text
+    with its wrapped lines joined (``unwrapped``), references one per line, and the item's
+    ``shuffle`` setting.
 
     UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the local code page),
     every field quoted when it holds a comma, quote or newline, CRLF between rows.
@@ -32,17 +87,18 @@ def plain(job: ExportJob, out: BinaryIO) -> None:
     width = max((len(rq.question.options) for rq in job.questions), default=2)
     letters = [c.lower() for c in LETTERS[:width]]
     header = (["id", "topic", "tags", "difficulty", "stem"] + [f"option_{c}" for c in letters]
-              + ["key", "explanation"] + [f"rationale_{c}" for c in letters])
+              + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"])
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     text.write("\ufeff")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
     for rq in job.questions:
         q = rq.question
-        options = [o.text for o in q.options] + [""] * (width - len(q.options))
-        rationales = [o.rationale or "" for o in q.options] + [""] * (width - len(q.options))
-        row = [q.id, q.topic or "", "; ".join(q.tags), q.difficulty or "", q.stem, *options,
-               q.key_letter, q.explanation, *rationales]
+        options = [unwrapped(o.text) for o in q.options] + [""] * (width - len(q.options))
+        rationales = [unwrapped(o.rationale or "") for o in q.options] + [""] * (width - len(q.options))
+        row = [q.id, q.topic or "", "; ".join(q.tags), q.difficulty or "", unwrapped(q.stem), *options,
+               q.key_letter, unwrapped(q.explanation), *rationales, "\n".join(q.references),
+               "true" if q.shuffle else "false"]
         writer.writerow([neutralise(cell) for cell in row])
         job.tick(1)
     text.flush()
