@@ -16,10 +16,10 @@ from typing import BinaryIO, Callable, Iterable
 
 from ..errors import ExportError
 from ..model import LETTERS, Question
+from ..order import Order, option_order
 from ..pool import ordered_map
 from ..render import markdown, to_html
 from ..validate import resolve_media
-from .order import Order, option_order
 
 
 Tick = Callable[[int], None]
@@ -175,7 +175,7 @@ class RenderedQuestion:
     rationales: tuple[str | None, ...]
     relative_path: str                      # the question file, relative to the bank root
     images: dict[str, str] = field(default_factory=dict)   # reference -> packaged name
-    order: Order = Order(True)              # what the target may shuffle (see export.order)
+    order: Order = Order(True)              # what the target may shuffle (see qbank.order)
 
     @classmethod
     def source_only(cls, q: Question) -> "RenderedQuestion":

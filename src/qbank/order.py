@@ -1,4 +1,5 @@
-"""Which options an export lets the quiz or the card shuffle.
+"""Which options an export lets the quiz or the card shuffle (used by the exporters, and by
+the lint rules whose messages say what the exports do).
 
 Every target that can shuffle is told to: QTI 1.2 ``render_choice shuffle="Yes"``, QTI 2.1
 ``choiceInteraction shuffle="true"``, and the Anki card template, which shuffles in
@@ -8,8 +9,8 @@ it shows the item. An item keeps its order where shuffling would change what it 
 - ``shuffle: false`` in the file: the author's order stands;
 - an option names other options by letter or numeral ("Both A and C", "I and II only", what
   QB303 flags): moving any option would change its meaning;
-- the options are numbers in one unit (what QB311 reads): they stay in the ascending order
-  QB311 asks for.
+- the options are three or more numbers in one unit (what QB311 reads): they stay in the
+  ascending order QB311 asks for.
 
 "All of the above" and "None of the above" (QB301, QB302) keep their place while the others
 move (QTI ``fixed``/``rshuffle="No"``, the card's ``data-qb-fixed``). Detection is the lint
@@ -19,8 +20,12 @@ rules' own reading of the options, so the exports and the rule pages agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..model import Question
+from .model import Question
+
+if TYPE_CHECKING:
+    from .textkit.facts import ItemFacts
 
 
 @dataclass(frozen=True)
@@ -32,16 +37,19 @@ class Order:
 KEPT = Order(False)
 
 
-def option_order(q: Question) -> Order:
-    """How the options of ``q`` may be shuffled (see the module docstring)."""
+def option_order(q: Question, facts: ItemFacts | None = None) -> Order:
+    """How the options of ``q`` may be shuffled (see the module docstring). ``facts`` are the
+    lint rules' reading of ``q``, when the caller (a rule) has them already."""
     if not q.shuffle:
         return KEPT
-    from ..rules.cues import _COMBINATION, _inert, _sorted_order
-    from ..rules.text import ItemFacts
+    from .rules.numeric_order import sorted_order
+    from .rules.option_format import combines_other_options
+    from .textkit.facts import ItemFacts
+    from .textkit.phrases import refers_to_the_others
 
-    facts = ItemFacts(q)
-    if any(len(text) <= 40 and _COMBINATION.match(text) for text in facts.option_plain):
+    facts = ItemFacts(q) if facts is None else facts
+    if any(combines_other_options(text) for text in facts.option_plain):
         return KEPT
-    if _sorted_order(facts.quantities) is not None:
+    if sorted_order(facts.quantities) is not None:  # numbers in one unit
         return KEPT
-    return Order(True, tuple(i for i, norm in enumerate(facts.option_norm) if _inert(norm)))
+    return Order(True, tuple(i for i, norm in enumerate(facts.option_norm) if refers_to_the_others(norm)))
