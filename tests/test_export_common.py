@@ -325,3 +325,21 @@ def test_a_package_over_the_bound_is_refused_before_anything_is_written(tmp_path
         run_export(bank, ["qti21"], tmp_path / "out")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["img.qti21.zip"]
     assert (tmp_path / "out" / "img.qti21.zip").read_bytes() == b"the previous export"
+
+
+def test_shuffle_is_a_boolean_field_that_fmt_puts_after_the_options(tmp_path):
+    import qbank
+    from conftest import GOOD, write
+
+    bank = tmp_path / "bank"
+    write(bank, "pinned.yaml", GOOD.format(id="pinned") + "shuffle: false\n")
+    write(bank, "wrong.yaml", GOOD.format(id="wrong") + "shuffle: 'no'\n")
+    result = qbank.lint([bank], rules=False)
+    (problem,) = result.diagnostics
+    assert problem.path.endswith("wrong.yaml") and problem.code == "QB003"
+    assert problem.line == GOOD.count("\n") + 1 and problem.message == '`shuffle` must be true or false, not the text "no"'
+    (pinned,) = [q for q in load_bank([bank / "pinned.yaml"], use_cache=False).questions]
+    assert pinned.shuffle is False
+    qbank.reformat([bank / "pinned.yaml"])
+    keys = [line.split(":")[0] for line in (bank / "pinned.yaml").read_text("utf-8").splitlines() if line[:1].isalpha()]
+    assert keys == ["id", "stem", "options", "shuffle", "explanation"]

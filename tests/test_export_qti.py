@@ -24,7 +24,7 @@ from qbank import package_check
 from qbank.export import qti12
 from qbank.export.common import Renderer, item_ident
 from qbank.export import Selection, run_export
-from test_export_common import BANKS, NCNAME, TRICKY, export_one, load
+from test_export_common import BANKS, BUNDLED, NCNAME, TRICKY, export_one, load
 
 SCHEMAS = Path(os.environ.get("QBANK_QTI_SCHEMAS") or Path(__file__).resolve().parents[2] / "shared" / "schemas" / "qti")
 # .ci/run sets this: there the schemas must be present, and a missing one fails instead of skipping.
@@ -398,3 +398,13 @@ def test_check_package_command_refuses_an_unusable_schema_folder_with_exit_2(tmp
     assert "is not a folder" in result.stderr
     result = _cli(tmp_path / "missing.zip", "--schemas", tmp_path)
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_the_quick_look_at_the_options_agrees_with_the_rules_reading(tmp_path):
+    from qbank.order import option_order
+    from qbank.textkit.facts import ItemFacts
+
+    questions = [q for folder in (BUNDLED, TRICKY, shuffle_bank(tmp_path / "bank")) for q in load(folder).questions]
+    for q in questions:
+        assert option_order(q) == option_order(q, ItemFacts(q)), q.id
+    assert {q.id: option_order(q).shuffle for q in questions if q.id in SHUFFLES} == SHUFFLES

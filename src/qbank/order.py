@@ -19,6 +19,7 @@ rules' own reading of the options, so the exports and the rule pages agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,23 @@ class Order:
 
 
 KEPT = Order(False)
+SHUFFLED = Order(True)
+
+
+# Cheap tests on the raw texts, passed by every item the tests below keep or fix (most items
+# pass none, and then the rules' reading of the item, the costly part, is not needed).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&~!]")
+_MAYBE_STOCK = re.compile(r"[\W_]*(?i:all|each|none|neither)\b")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_keep_or_fix(q: Question) -> bool:
+    from .rules.option_format import combines_other_options
+
+    texts = [o.text for o in q.options]
+    return (any(len(t) <= 80 and (_MARKUP.search(t) or combines_other_options(t.strip())) for t in texts)
+            or any(_MAYBE_STOCK.match(t) for t in texts)
+            or (len(texts) >= 3 and all(_DIGIT.search(t) for t in texts)))
 
 
 def option_order(q: Question, facts: ItemFacts | None = None) -> Order:
@@ -42,6 +60,8 @@ def option_order(q: Question, facts: ItemFacts | None = None) -> Order:
     lint rules' reading of ``q``, when the caller (a rule) has them already."""
     if not q.shuffle:
         return KEPT
+    if facts is None and not _may_keep_or_fix(q):
+        return SHUFFLED
     from .rules.numeric_order import sorted_order
     from .rules.option_format import combines_other_options
     from .textkit.facts import ItemFacts

@@ -67,8 +67,10 @@ def _paragraph_lines(lines: list[str]) -> set[int]:
     else:
         from ..render import markdown
 
+        md, tokens = markdown(), []
+        md.block.parse("\n".join(lines), md, {}, tokens)  # the block structure is all this needs
         spans, quoted = [], 0
-        for token in markdown().parse("\n".join(lines)):
+        for token in tokens:
             quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
             if token.type == "paragraph_open" and token.map and not quoted:
                 spans.append(tuple(token.map))
