@@ -34,6 +34,10 @@ def neutralise(cell: str) -> str:
 _PROSE_LINE = re.compile(r" {0,3}(?:[^\W\d_]|[\"'(\u201c\u2018]|\d+(?![\d.)]))")
 
 
+_BARE_MARKER = re.compile(r"\d{1,9}[.)]")
+_WORD = re.compile(r"[^\W_]")
+
+
 def unwrapped(text: str) -> str:
     """``text`` with the line breaks inside each paragraph made spaces, as every renderer
     shows them (authors wrap long lines in YAML blocks). Blank lines between paragraphs, hard
@@ -43,10 +47,11 @@ def unwrapped(text: str) -> str:
         return text
     lines = body.split("\n")
     joined = _paragraph_lines(lines)
+    keep_indent = "`" in body  # a code span keeps a continuation line's indent
     out: list[str] = []
     for i, line in enumerate(lines):
-        if i - 1 in joined:
-            out[-1] = out[-1].rstrip(" ") + " " + line.strip(" ")
+        if i - 1 in joined:  # (the line's own end may be a hard break: only its start is trimmed)
+            out[-1] = out[-1].rstrip(" ") + " " + (line if keep_indent else line.lstrip(" "))
         else:
             out.append(line)
     return "\n".join(out) + text[len(body):]
@@ -74,8 +79,12 @@ def _paragraph_lines(lines: list[str]) -> set[int]:
             quoted += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
             if token.type == "paragraph_open" and token.map and not quoted:
                 spans.append(tuple(token.map))
+    # Not after a hard break, nor after a line without a letter or digit ("**" with the next
+    # line's "*" would make a thematic break), nor after a bare list marker ("1."): an empty
+    # list item cannot interrupt a paragraph, but with the next line's words it can.
     return {i for start, end in spans for i in range(start, end - 1)
-            if not lines[i].endswith(("  ", "\\"))}
+            if not lines[i].endswith(("  ", "\\")) and _WORD.search(lines[i])
+            and not _BARE_MARKER.fullmatch(lines[i].strip(" "))}
 
 
 def plain(job: ExportJob, out: BinaryIO) -> None:
