@@ -28,8 +28,9 @@ def test_the_readme_example_runs_as_written(tmp_path, monkeypatch, capsys):
     files = len(list((tmp_path / "bank").rglob("*.yaml")))
     assert f"{files} files checked; passed" in out
     assert "would reformat: [" in out
-    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
-        "lcsw-clinical-practice.apkg", "lcsw-clinical-practice.csv"]
+    written = [tmp_path / "bank" / "exports" / f"lcsw-clinical-practice.{ext}" for ext in ("apkg", "csv")]
+    assert f"wrote {written[0]} {written[1]}\n" in out and all(p.is_file() for p in written)
+    assert not (tmp_path / "exports").exists()
 
 
 def test_lint_gives_what_the_command_reports(bank, cli):
@@ -92,11 +93,24 @@ def test_export_refuses_a_bank_with_errors_and_writes_nothing(bank, tmp_path):
 
 def test_export_with_a_filter_that_matches_nothing(bank, tmp_path):
     write(bank, "q.yaml", GOOD.format(id="q1"))
-    with pytest.raises(qbank.NothingSelected, match="no question matches --tag nope"):
+    with pytest.raises(qbank.NothingSelected, match=r"no question has tag 'nope' \(no question in the bank has a tag\)"):
         qbank.export_bank([bank], ["qti21"], out=tmp_path / "out", tags=["nope"])
+    with pytest.raises(qbank.NothingSelected, match="no question matches --exclude-tag x --id x1"):
+        write(bank, "x.yaml", GOOD.format(id="x1") + "tags: [x]\n")
+        qbank.export_bank([bank], ["qti21"], out=tmp_path / "out", ids=["x1"], exclude_tags=["x"])
     exported = qbank.export_bank([bank], ["qti21", "csv"], out=tmp_path / "out")
     assert exported.paths == [tmp_path / "out" / "bank.qti21.zip", tmp_path / "out" / "bank.csv"]
-    assert (exported.files, exported.diagnostics) == (1, [])
+    assert (exported.files, exported.questions, exported.diagnostics) == (2, 2, [])
+
+
+def test_export_goes_to_exports_in_the_bank_root_by_default(bank, tmp_path, monkeypatch):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    exported = qbank.export_bank([bank], "csv")
+    assert exported.paths == [bank / "exports" / "bank.csv"]
+    assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
 @pytest.mark.parametrize("call, message", [

@@ -6,14 +6,23 @@ import html
 import io
 import itertools
 import json
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
 import time
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import genanki
+import pytest
+from lxml import html as lhtml
 
+from conftest import GOOD, write
+from qbank.engine import load_bank
+from qbank.export import Selection, anki
 from qbank.export.anki import FIELDS, MODEL_ID, deck_name, note_guid
 from qbank.export.common import Renderer
 from test_export_common import (BANKS, BUNDLED, TRICKY, collection, copy_bank, export_one, import_apkg, import_csv,
@@ -97,7 +106,8 @@ def test_script_tags_in_a_question_show_as_text(tmp_path):
         note = notes_by_id(col)["tricky-code-001"]
         assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in note["Question"]
         assert "<script" not in "".join(note.fields)
-        assert "<script" not in note.cards()[0].question().replace("<script>", "", 0)
+        scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", note.cards()[0].question(), re.S)
+        assert [s.strip() for s in scripts] == [anki.SHUFFLE_JS.strip()]  # the card template's own shuffle, nothing from the question
 
 
 @BANKS
@@ -171,8 +181,9 @@ def test_a_subset_exported_under_another_name_adds_no_note(tmp_path):
     assert 0 < len(subset) < len(bank.questions)
     with collection(tmp_path / "anki") as col:
         first = import_apkg(col, export_one(bank, "anki", tmp_path / "out"))
-        again = import_apkg(col, export_one(bank, "anki", tmp_path / "out", topic=topic, name="Other"))
-        text = import_csv(col, export_one(bank, "anki-csv", tmp_path / "out", topic=topic, name="Other"))
+        again = import_apkg(col, export_one(bank, "anki", tmp_path / "out", selection=Selection(topics=(topic,)), name="Other"))
+        text = import_csv(col, export_one(bank, "anki-csv", tmp_path / "out", selection=Selection(topics=(topic,)),
+                                           name="Other"))
         print(f"\nbundled: full {first}, --topic {topic!r} --name Other {again}, its text file {text}")
         assert first["new"] == len(bank.questions)
         for counts in (again, text):
@@ -324,3 +335,93 @@ def test_a_foreign_or_corrupt_file_at_the_target_is_simply_replaced(tmp_path):
     assert {v[4] for g, v in notes.items() if g != "__models__"} == {1_800_000_000}
     with collection(tmp_path / "anki") as col:
         assert import_apkg(col, target)["new"] == len(bank.questions)
+
+
+# --- the card shuffles its options (run with Node.js on a stand-in DOM: tests/anki_card.js) -------
+
+NODE = shutil.which("node")
+CARD_JS = Path(__file__).parent / "anki_card.js"
+DAY_MS = 86_400_000
+OPTIONS = ["Recent changes in the client's daily routine", "Family history of psychiatric hospitalization",
+           "Early childhood attachment patterns", "Eligibility for a medication referral"]
+
+
+def _tree(el) -> list:
+    """An lxml element as the nested lists anki_card.js builds its DOM from."""
+    out: list = [el.tag, dict(el.attrib)] + ([el.text] if el.text else [])
+    for child in el:
+        if isinstance(child.tag, str):
+            out.append(_tree(child))
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def shown(card_html: str, days: range) -> list[dict]:
+    """What the card shows on each of ``days`` (days since 1970, UTC) once its script has run."""
+    if NODE is None:
+        pytest.skip("the card's shuffle script runs under Node.js in these tests; node is not on PATH")
+    tree = _tree(lhtml.fragment_fromstring(card_html, create_parent="div"))
+    times = [day * DAY_MS + DAY_MS // 2 for day in days]
+    done = subprocess.run([NODE, str(CARD_JS)], input=json.dumps({"tree": tree, "now": times}),
+                          capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+DAYS = range(20_000, 20_012)
+
+
+@pytest.fixture
+def cards(tmp_path):
+    """Cards of three items imported into Anki: one that shuffles, one with `shuffle: false`,
+    one whose last option is "None of the above"."""
+    bank = tmp_path / "bank"
+    write(bank, "plain.yaml", GOOD.format(id="plain-1"))
+    write(bank, "kept.yaml", GOOD.format(id="kept-1") + "shuffle: false\n")
+    write(bank, "none.yaml", GOOD.format(id="none-1").replace("Eligibility for a medication referral", "None of the above"))
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, export_one(load(bank), "anki", tmp_path / "out"))
+        yield {qid: note.cards()[0] for qid, note in notes_by_id(col).items()}
+
+
+def test_the_card_shuffles_the_options_by_day_and_every_letter_follows_its_option(cards):
+    card, orders = cards["plain-1"], set()
+    fronts, backs = shown(card.question(), DAYS), shown(card.answer(), DAYS)
+    assert shown(card.question(), DAYS) == fronts, "the same card on the same day: the same order"
+    for front, back in zip(fronts, backs):
+        assert front["scripts"] == back["scripts"] == 1
+        letters = [letter for letter, _ in front["options"]]
+        texts = [text for _, text in front["options"]]
+        assert letters == ["A", "B", "C", "D"] and sorted(texts) == sorted(OPTIONS)
+        assert back["options"] == front["options"], "the back of a review shows the front's order"
+        shown_as = {text: letter for letter, text in back["options"]}
+        assert back["key"] == [shown_as[OPTIONS[0]], OPTIONS[0]]
+        rationale_of = dict(zip(["Routine changes", "Useful later", "Too distant", "Premature"], OPTIONS))
+        for letter, text in back["rationales"]:
+            assert letter == shown_as[next(o for start, o in rationale_of.items() if text.startswith(start))]
+        assert [letter for letter, _ in back["rationales"]] == sorted(letter for letter, _ in back["rationales"])
+        orders.add(tuple(texts))
+    assert len(orders) >= 4, "a new day shows a new order"
+
+
+def test_a_card_keeps_the_order_of_an_item_that_sets_shuffle_false(cards):
+    for shows in shown(cards["kept-1"].answer(), DAYS):
+        assert shows["options"] == [[letter, text] for letter, text in zip("ABCD", OPTIONS)]
+        assert shows["key"] == ["A", OPTIONS[0]]
+
+
+def test_none_of_the_above_keeps_its_place_while_the_other_options_move(cards):
+    orders = set()
+    for shows in shown(cards["none-1"].question(), DAYS):
+        assert shows["options"][-1] == ["D", "None of the above"]
+        orders.add(tuple(text for _, text in shows["options"]))
+    assert len(orders) >= 3
+
+
+def test_without_javascript_the_card_shows_the_order_written(cards):
+    html_ = cards["plain-1"].answer()
+    root = lhtml.fragment_fromstring(html_, create_parent="div")
+    shown_letters = [el.text for el in root.find_class("qb-options")[0].find_class("qb-letter")]
+    key = root.find_class("qb-key")[0]
+    assert shown_letters == ["A", "B", "C", "D"] and key.find_class("qb-letter")[0].text == "A"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import os
 import pty
+import re
 import select as io_select
+import shlex
+import shutil
 import signal
 import stat
 import subprocess
@@ -17,12 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOOD, write
-from qbank.bank import Bank
-from qbank.diagnostics import Diagnostic, Severity
+from conftest import GOOD, REPO, write
 from qbank.cli import main
-from qbank.cli.export import refuse_if_errors
-from test_export_common import TRICKY, copy_bank
+from test_export_common import TRICKY, copy_bank, load
 
 ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.txt", "tricky-bank.qti12.zip",
              "tricky-bank.qti21.zip"]
@@ -45,13 +45,21 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_all_formats_go_to_exports_named_after_the_bank(work):
+def test_all_formats_go_to_exports_in_the_bank_root_named_after_the_bank(work):
     result = run(work.name, "--all")
     assert result.exit_code == 0, result.output
-    out = Path("exports")
+    out = Path(work.name, "exports")
     assert sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
     assert result.stdout.splitlines() == [str(out / name) for name in ALL_FILES]
     assert leftovers(out) == []
+
+
+def test_the_default_exports_folder_does_not_depend_on_the_working_folder(work, monkeypatch):
+    monkeypatch.chdir(work / "algebra")
+    result = run("--csv")  # the bank root (qbank.toml) above the working folder
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(Path("..", "exports", "tricky-bank.csv"))]
+    assert not Path("exports").exists() and (work / "exports" / "tricky-bank.csv").is_file()
 
 
 @pytest.mark.parametrize("args, files", [
@@ -91,16 +99,6 @@ def test_a_bank_with_errors_is_refused_with_its_diagnostics_and_nothing_is_writt
     assert not Path("exports").exists() or list(Path("exports").iterdir()) == []
 
 
-def test_warnings_are_shown_but_do_not_block(capsys):
-    warning = Diagnostic("bank/q.yaml", 3, 1, "QB007", "suppression", Severity.WARNING, "unused suppression")
-    refuse_if_errors(Bank(root=Path("."), name="b", questions=[], diagnostics=[warning]))
-    assert "bank/q.yaml:3:1: QB007" in capsys.readouterr().err
-    error = Diagnostic("bank/q.yaml", 4, 1, "QB101", "key-count", Severity.ERROR, "two keys")
-    with pytest.raises(SystemExit) as stop:
-        refuse_if_errors(Bank(root=Path("."), name="b", questions=[], diagnostics=[warning, error]))
-    assert stop.value.code == 1
-
-
 def ids_in(path: Path) -> list[str]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return [row[0] for row in list(csv.reader(fh))[1:]]
@@ -109,26 +107,88 @@ def ids_in(path: Path) -> list[str]:
 def test_tag_topic_and_name_select_and_rename(work):
     result = run(work.name, "--csv", "--tag", "images", "--name", "Chart Drill")
     assert result.exit_code == 0, result.output
-    assert ids_in(Path("exports/chart-drill.csv")) == ["tricky-chart-a", "tricky-chart-b"]
+    assert ids_in(work / "exports/chart-drill.csv") == ["tricky-chart-a", "tricky-chart-b"]
     result = run(work.name, "--csv", "--topic", "spreadsheets & code", "--out", "t")
     assert result.exit_code == 0
     assert sorted(ids_in(Path("t/tricky-bank.csv"))) == ["0-leading-digit", "tricky-code-001"]
 
 
 def test_a_selection_that_matches_nothing_writes_nothing(work):
-    result = run(work.name, "--all", "--tag", "no-such-tag")
-    assert result.exit_code == 1 and "no question matches --tag no-such-tag" in result.stderr
-    assert not Path("exports").exists()
+    result = run(work.name, "--all", "--tag", "images", "--difficulty", "hard")
+    assert result.exit_code == 1 and "no question matches --tag images --difficulty hard" in result.stderr
+    assert not (work / "exports").exists()
+
+
+def test_a_tag_topic_or_id_nobody_uses_is_refused_with_what_exists(work):
+    result = run(work.name, "--all", "--tag", "image")
+    assert result.exit_code == 1
+    assert "no question has tag 'image'; did you mean 'images'? (tags in this bank: " in result.stderr
+    result = run(work.name, "--all", "--topic", "Charts", "--topic", "chart")
+    assert result.exit_code == 1
+    assert "no question has topic 'chart'; did you mean 'Charts'? (topics in this bank: Charts, " in result.stderr
+    result = run(work.name, "--all", "--id", "tricky-chart-a", "--id", "tricky-rtl-01")
+    assert result.exit_code == 1 and "no question has id 'tricky-rtl-01'; did you mean 'tricky-rtl-001'?" in result.stderr
+    assert not (work / "exports").exists()
+
+
+def test_exclude_tag_difficulty_and_id_select(work):
+    assert run(work.name, "--csv", "--out", "a", "--exclude-tag", "images").exit_code == 0
+    everything = [q.id for q in load(work).questions]
+    assert ids_in(Path("a/tricky-bank.csv")) == [i for i in everything if i not in ("tricky-chart-a", "tricky-chart-b")]
+    assert run(work.name, "--csv", "--out", "b", "--difficulty", "easy", "--difficulty", "hard").exit_code == 0
+    assert ids_in(Path("b/tricky-bank.csv")) == [q.id for q in load(work).questions if q.difficulty in ("easy", "hard")]
+    assert run(work.name, "--csv", "--out", "c", "--id", "tricky-rtl-001", "--id", "0-leading-digit").exit_code == 0
+    assert ids_in(Path("c/tricky-bank.csv")) == [i for i in everything if i in ("tricky-rtl-001", "0-leading-digit")]
+
+
+def test_a_sample_is_the_same_for_the_same_seed_and_another_for_another(bank, tmp_path, monkeypatch):
+    _big_bank(bank, 60)
+    monkeypatch.chdir(tmp_path)
+    samples = {}
+    for seed in (1, 1, 2):
+        out = f"s{seed}-{len(samples)}"
+        result = run(bank, "--csv", "--sample", 10, "--seed", seed, "--out", out)
+        assert result.exit_code == 0, result.output
+        samples.setdefault(seed, []).append(ids_in(Path(out, "bank.csv")))
+    (one, again), (two,) = samples[1], samples[2]
+    assert len(one) == 10 and one == again and one != two
+    assert one == sorted(one), "a sample keeps bank order"
+    write(bank, "zzz.yaml", GOOD.format(id="zzz"))  # one more question changes a sample by at most one
+    assert run(bank, "--csv", "--sample", 10, "--seed", 1, "--out", "later").exit_code == 0
+    assert len(set(ids_in(Path("later/bank.csv"))) - set(one)) <= 1
+    result = run(bank, "--csv", "--seed", 3)
+    assert result.exit_code == 2 and "give --sample N too" in result.output
+
+
+def test_errors_outside_the_selection_are_warnings_that_do_not_block(work):
+    write(work, "broken.yaml", "id: broken\nstem: What?\noptions:\n  - text: A\n  - text: B\nexplanation: x\n")
+    result = run(work.name, "--csv", "--tag", "images")
+    assert result.exit_code == 0, result.output
+    assert "broken.yaml:3:" in result.stderr and "[warning]" in result.stderr
+    assert ("3 errors in files this export leaves out (--tag images) shown as warnings; they do not block it"
+            in result.stderr)
+    assert ids_in(work / "exports/tricky-bank.csv") == ["tricky-chart-a", "tricky-chart-b"]
+    result = run(work.name, "--csv")  # the whole bank: every error blocks
+    assert result.exit_code == 1 and "the bank has errors" in result.stderr
+
+
+def test_an_error_in_a_selected_question_blocks_the_export(work):
+    chart = (work / "algebra" / "chart-a.yaml").read_text(encoding="utf-8")
+    write(work, "algebra/copy.yaml", chart.replace("tags: [", "tags: [copy, "))  # one id twice: QB005 in both
+    result = run(work.name, "--csv", "--tag", "copy")
+    assert result.exit_code == 1 and "QB005" in result.stderr
+    assert "the questions to export have errors" in result.stderr and not (work / "exports").exists()
 
 
 def test_a_file_where_the_output_folder_should_be_is_exit_2(work):
-    Path("exports").write_text("not a folder")
+    out = work / "exports"
+    out.write_text("not a folder")
     result = run(work.name, "--all")
     assert result.exit_code == 2 and "exports: is a file, not a folder" in result.stderr
-    assert Path("exports").read_text() == "not a folder"
-    result = run(work.name, "--all", "--out", "exports/sub")
+    assert out.read_text() == "not a folder"
+    result = run(work.name, "--all", "--out", out / "sub")
     assert result.exit_code == 2 and "a file stands where a folder is needed" in result.stderr
-    assert sorted(p.name for p in Path(".").iterdir()) == sorted(["exports", work.name])
+    assert sorted(p.name for p in Path(".").iterdir()) == [work.name]
 
 
 @pytest.fixture
@@ -155,14 +215,12 @@ def test_a_read_only_output_folder_is_exit_2_and_leaves_nothing(work, read_only)
     assert list(read_only.iterdir()) == []
 
 
-def test_a_folder_where_an_export_file_goes_is_exit_2_and_leaves_no_temp_files(work):
-    out = Path("exports")
+def test_a_folder_where_an_export_file_goes_is_exit_2_and_writes_nothing(work):
+    out = work / "exports"
     (out / "tricky-bank.qti21.zip").mkdir(parents=True)
     result = run(work.name, "--all")
     assert result.exit_code == 2 and "tricky-bank.qti21.zip" in result.stderr
-    assert leftovers(out) == []
-    for name in ("tricky-bank.apkg", "tricky-bank.qti12.zip"):
-        assert zipfile.ZipFile(out / name).testzip() is None  # whatever was written is whole
+    assert [p.name for p in out.iterdir()] == ["tricky-bank.qti21.zip"]  # no other file, no temp file
 
 
 def _big_bank(folder: Path, count: int) -> Path:
@@ -228,3 +286,22 @@ def test_a_progress_bar_shows_on_a_terminal_but_never_in_ci_or_pipes(tmp_path):
     assert "Exporting" not in _stderr_on_a_terminal(args, env | {"CI": "true"})
     piped = subprocess.run([sys.executable, "-c", RUN_EXPORT, *args], capture_output=True, text=True, env=env)
     assert piped.returncode == 0 and "Exporting" not in piped.stderr
+
+
+def readme_export_commands() -> list[str]:
+    section = (REPO / "README.md").read_text("utf-8").split("\n## Exports\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.startswith("qbank export")]
+
+
+@pytest.mark.parametrize("command", readme_export_commands())
+def test_every_export_example_in_the_readme_runs_on_the_bundled_bank(command, tmp_path, monkeypatch):
+    shutil.copytree(REPO / "bank", tmp_path / "bank", ignore=shutil.ignore_patterns("exports", ".qbank_cache"))
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)[2:]
+    result = CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    written = [Path(line) for line in result.stdout.splitlines()]
+    assert written and all(p.is_file() and p.stat().st_size > 0 for p in written)
+    expected = Path(args[args.index("--out") + 1]) if "--out" in args else Path("bank", "exports")
+    assert {p.parent for p in written} == {expected}

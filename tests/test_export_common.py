@@ -16,7 +16,9 @@ import pytest
 from qbank.bank import Bank
 from qbank.engine import load_bank
 from qbank.export import run_export
-from qbank.export.common import Renderer, item_ident, media_name, select, slug, zip_bytes
+from qbank.errors import NothingSelected
+from qbank.export.common import MediaFile, Renderer, item_ident, media_name, slug, write_zip
+from qbank.export.selection import Selection, select
 from qbank.render import to_html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,11 +124,24 @@ def test_image_references_point_at_packaged_files_inside_the_bank():
 
 def test_selection_by_tag_and_topic():
     qs = load(TRICKY).questions
-    assert {q.id for q in select(qs, tag="images")} == {"tricky-chart-a", "tricky-chart-b"}
-    assert {q.id for q in select(qs, topic="spreadsheets & CODE")} == {"tricky-code-001", "0-leading-digit"}
-    assert {q.id for q in select(qs, tag=["rtl", "formulas"])} == {"tricky-rtl-001", "tricky-code-001"}
-    assert select(qs, tag="images", topic="Spreadsheets & code") == []
+    assert {q.id for q in select(qs, Selection(tags=("images",)))} == {"tricky-chart-a", "tricky-chart-b"}
+    assert {q.id for q in select(qs, Selection(topics=("spreadsheets & CODE",)))} == {"tricky-code-001",
+                                                                                      "0-leading-digit"}
+    assert {q.id for q in select(qs, Selection(tags=("rtl", "formulas")))} == {"tricky-rtl-001", "tricky-code-001"}
+    with pytest.raises(NothingSelected, match="no question matches --tag images --topic Spreadsheets & code"):
+        select(qs, Selection(tags=("images",), topics=("Spreadsheets & code",)))
     assert select(qs) == qs
+
+
+def test_warnings_are_reported_with_the_export_and_never_block():
+    from qbank.diagnostics import Diagnostic, Severity
+    from qbank.export import exportable
+
+    bank = load(TRICKY)
+    warning = Diagnostic(bank.questions[0].path, 3, 1, "QB007", "suppression", Severity.WARNING, "unused")
+    bank.diagnostics.append(warning)
+    chosen = exportable(bank)
+    assert chosen.questions == bank.questions and chosen.diagnostics == [warning] and chosen.outside_errors == 0
 
 
 def test_identifiers_are_valid_xml_names_even_for_ids_starting_with_a_digit():
@@ -137,12 +152,22 @@ def test_identifiers_are_valid_xml_names_even_for_ids_starting_with_a_digit():
     assert slug("مرحبا") == "bank"
 
 
-def test_zip_depends_only_on_names_and_bytes():
-    one = zip_bytes({"b.txt": b"2", "a.txt": b"1"})
-    two = zip_bytes({"a.txt": b"1", "b.txt": b"2"})
-    assert one == two
+def zipped(entries, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    write_zip(buf, entries, **kwargs)
+    return buf.getvalue()
+
+
+def test_zip_depends_only_on_names_and_bytes(tmp_path):
+    image = tmp_path / "c.png"
+    image.write_bytes(b"\x89PNG" * 1000)
+    streamed = MediaFile("c.png", str(image), image.stat().st_size)
+    one = zipped({"b.txt": b"2", "a.txt": b"1", "c.png": streamed})
+    two = zipped({"c.png": image.read_bytes(), "a.txt": b"1", "b.txt": b"2"})
+    assert one == two  # an image streamed from its file zips exactly as its bytes would
     with zipfile.ZipFile(io.BytesIO(one)) as zf:
-        assert zf.namelist() == ["a.txt", "b.txt"]
+        assert zf.namelist() == ["a.txt", "b.txt", "c.png"]
+        assert zf.read("c.png") == image.read_bytes()
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert {(i.external_attr >> 16) & 0o777 for i in zf.infolist()} == {0o644}
 
@@ -213,5 +238,108 @@ def test_an_empty_selection_is_an_error_not_an_empty_package(tmp_path):
     from qbank.export import ExportError
 
     with pytest.raises(ExportError, match="no question"):
-        run_export(load(TRICKY), ["qti21"], tmp_path / "out", tag="no-such-tag")
+        run_export(load(TRICKY), ["qti21"], tmp_path / "out", selection=Selection(tags=("images",), ids=("tricky-rtl-001",)))
+    assert not (tmp_path / "out").exists()
+
+
+# --- large images: streamed into the package, bounded, never held whole --------------------
+
+def _sparse_image(path: Path, size: int) -> Path:
+    """A PNG-headed file of ``size`` bytes that takes no disk space (a sparse file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n")
+        fh.truncate(size)
+    return path
+
+
+_MEASURE = """
+import json, resource, sys
+from pathlib import Path
+from qbank.bank import Bank
+from qbank.model import Option, Question
+from qbank.export import run_export
+root = Path(sys.argv[1])
+q = Question("big-1", "Look: ![scan](big.png)", (Option("a", True), Option("b", False, "no")), "Because.",
+             path=str(root / "q.yaml"))
+bank = Bank(root=root, name="Big", questions=[q])
+run_export(bank, ["qti21"], root / "warm-up")   # imports and first-use costs out of the way
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+paths = run_export(bank, ["anki", "qti12", "qti21"], root / "out")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"growth_kb": after - before, "paths": [str(p) for p in paths]}))
+"""
+
+
+def _same_bytes(member, path: Path) -> bool:
+    with open(path, "rb") as fh:
+        while True:
+            a, b = member.read(1 << 20), fh.read(1 << 20)
+            if a != b:
+                return False
+            if not a:
+                return True
+
+
+def test_a_200_mb_image_is_streamed_into_every_package_not_held_in_memory(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    size = 200 * 1024 * 1024
+    image = _sparse_image(tmp_path / "big.png", size)
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(tmp_path)], capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    growth = result["growth_kb"] * 1024   # ru_maxrss is in KiB on Linux
+    assert growth < size / 8, f"peak RSS grew by {growth / 2**20:.0f} MB for a {size / 2**20:.0f} MB image"
+    for package in map(Path, result["paths"]):
+        with zipfile.ZipFile(package) as zf:
+            (member,) = [i for i in zf.infolist() if i.file_size == size]
+            with zf.open(member) as fh:
+                assert _same_bytes(fh, image), f"{package.name}: the image's bytes did not round-trip"
+
+
+def test_an_image_over_the_bound_is_refused_by_name_and_nothing_is_written(tmp_path):
+    from qbank.export import ExportError
+    from qbank.export.common import MAX_IMAGE_BYTES
+
+    bank = _bank_with_stem(tmp_path, "Look: ![scan](huge.png)")
+    _sparse_image(bank.root / "huge.png", MAX_IMAGE_BYTES + 1)
+    with pytest.raises(ExportError, match=r"image huge.png is 256.0 MB; images over 256.0 MB are not packaged"):
+        run_export(bank, ["qti21"], tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_package_over_the_bound_is_refused_before_anything_is_written(tmp_path):
+    from qbank.export import ExportError
+    from qbank.export.common import MAX_IMAGE_BYTES, MAX_PACKAGE_BYTES
+
+    count = MAX_PACKAGE_BYTES // MAX_IMAGE_BYTES + 1
+    refs = " ".join(f"![p{i}](p{i}.png)" for i in range(count))
+    bank = _bank_with_stem(tmp_path, f"Look: {refs}")
+    for i in range(count):
+        _sparse_image(bank.root / f"p{i}.png", MAX_IMAGE_BYTES)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "img.qti21.zip").write_bytes(b"the previous export")
+    with pytest.raises(ExportError, match=r"the package would hold 2,304.0 MB, over the 2,048.0 MB"):
+        run_export(bank, ["qti21"], tmp_path / "out")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["img.qti21.zip"]
+    assert (tmp_path / "out" / "img.qti21.zip").read_bytes() == b"the previous export"
+
+
+def test_shuffle_is_a_boolean_field_that_fmt_puts_after_the_options(tmp_path):
+    import qbank
+    from conftest import GOOD, write
+
+    bank = tmp_path / "bank"
+    write(bank, "pinned.yaml", GOOD.format(id="pinned") + "shuffle: false\n")
+    write(bank, "wrong.yaml", GOOD.format(id="wrong") + "shuffle: 'no'\n")
+    result = qbank.lint([bank], rules=False)
+    (problem,) = result.diagnostics
+    assert problem.path.endswith("wrong.yaml") and problem.code == "QB003"
+    assert problem.line == GOOD.count("\n") + 1 and problem.message == '`shuffle` must be true or false, not the text "no"'
+    (pinned,) = [q for q in load_bank([bank / "pinned.yaml"], use_cache=False).questions]
+    assert pinned.shuffle is False
+    qbank.reformat([bank / "pinned.yaml"])
+    keys = [line.split(":")[0] for line in (bank / "pinned.yaml").read_text("utf-8").splitlines() if line[:1].isalpha()]
+    assert keys == ["id", "stem", "options", "shuffle", "explanation"]

@@ -6,9 +6,13 @@ import csv
 import io
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from qbank.export.anki import MODEL_ID, deck_name, note_guid
-from qbank.export.csv_export import FORMULA_START, neutralise
-from test_export_common import (BANKS, TRICKY, collection, copy_bank, export_one, import_apkg, import_csv, load,
+from qbank.export.csv_export import FORMULA_START, neutralise, unwrapped
+from qbank.render import to_html
+from test_export_common import (_PIECES, BANKS, TRICKY, collection, copy_bank, export_one, import_apkg, import_csv, load,
                                 notes_by_id)
 
 
@@ -32,17 +36,19 @@ def test_one_row_per_question_under_a_header_row(bank_dir, tmp_path):
     width = max(len(q.options) for q in bank.questions)
     letters = "abcdefghijklmnopqrstuvwxyz"[:width]
     assert header == (["id", "topic", "tags", "difficulty", "stem"] + [f"option_{c}" for c in letters]
-                      + ["key", "explanation"] + [f"rationale_{c}" for c in letters])
+                      + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"])
     assert len(body) == len(bank.questions)
     for q, row in zip(bank.questions, body):
         cells = dict(zip(header, (unneutralised(c) for c in row)))
         assert cells["id"] == q.id and cells["topic"] == (q.topic or "")
         assert cells["tags"] == "; ".join(q.tags) and cells["difficulty"] == (q.difficulty or "")
-        assert cells["stem"] == q.stem and cells["explanation"] == q.explanation
+        assert cells["stem"] == unwrapped(q.stem) and cells["explanation"] == unwrapped(q.explanation)
         assert cells["key"] == q.key_letter
+        assert cells["references"].split("\n") == list(q.references or [""])
+        assert cells["shuffle"] == ("true" if q.shuffle else "false")
         for i, option in enumerate(q.options):
-            assert cells[f"option_{letters[i]}"] == option.text
-            assert cells[f"rationale_{letters[i]}"] == (option.rationale or "")
+            assert cells[f"option_{letters[i]}"] == unwrapped(option.text)
+            assert cells[f"rationale_{letters[i]}"] == unwrapped(option.rationale or "")
         for i in range(len(q.options), width):
             assert cells[f"option_{letters[i]}"] == "" and cells[f"rationale_{letters[i]}"] == ""
 
@@ -74,6 +80,29 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path):
         for cell in row:
             assert not cell.startswith(FORMULA_START), cell
     assert neutralise("plain") == "plain" and neutralise("a=b") == "a=b"
+
+
+def test_plain_numbers_stay_numbers_and_anything_else_formula_like_is_neutralised():
+    for number in ("-2", "-2.5", "+3", "-1,000", "-5%", "-1e-3", "-.5"):
+        assert neutralise(number) == number
+    for text in ("-2 mg", "-2+3+cmd|' /C calc'!A0", "+", "-", "=2", "@2", "\t2", "-2\n=1+1"):
+        assert neutralise(text) == "'" + text
+
+
+def test_lines_wrapped_in_the_yaml_are_joined_as_every_renderer_joins_them(bank, tmp_path):
+    from conftest import GOOD, write
+
+    item = GOOD.format(id="wrapped").replace("explanation: |\n", "explanation: |\n  First paragraph,\n  wrapped.\n\n"
+                                             "      code stays\n      as written\n\n  - a list\n  - stays too\n\n")
+    write(bank, "q.yaml", item + "references:\n  - NASW Code of Ethics 1.07; see 1.06\n  - DSM-5-TR\n")
+    rows = read_rows(export_one(load(bank), "csv", tmp_path / "out"))
+    cells = dict(zip(rows[0], rows[1]))
+    assert cells["stem"] == ("A 34-year-old client reports trouble sleeping since starting a new job. "
+                             "What should the social worker explore FIRST?\n")
+    assert cells["explanation"].startswith("First paragraph, wrapped.\n\n    code stays\n    as written\n\n"
+                                           "- a list\n- stays too\n\nThe problem began with the new job, so the")
+    assert cells["references"] == "NASW Code of Ethics 1.07; see 1.06\nDSM-5-TR"
+    assert cells["shuffle"] == "true"
 
 
 @BANKS
@@ -137,3 +166,11 @@ def test_anki_csv_updates_edited_notes_and_creates_new_ones(tmp_path):
         assert "Plain answer, with a comma" in fresh["Answer"]
         card = fresh.cards()[0]
         assert "template has a problem" not in card.question() + card.answer()
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_an_unwrapped_text_renders_as_the_text_itself(text):
+    """Joining the wrapped lines changes nothing a reader sees: the same HTML, but for the
+    whitespace a soft line break leaves."""
+    assert " ".join(to_html(unwrapped(text)).split()) == " ".join(to_html(text).split()), repr(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as htmlmod
 import io
+import json
 import os
 import re
 import zipfile
@@ -22,7 +23,8 @@ from lxml import html as lhtml
 from qbank import package_check
 from qbank.export import qti12
 from qbank.export.common import Renderer, item_ident
-from test_export_common import BANKS, NCNAME, TRICKY, export_one, load
+from qbank.export import Selection, run_export
+from test_export_common import BANKS, BUNDLED, NCNAME, TRICKY, export_one, load
 
 SCHEMAS = Path(os.environ.get("QBANK_QTI_SCHEMAS") or Path(__file__).resolve().parents[2] / "shared" / "schemas" / "qti")
 # .ci/run sets this: there the schemas must be present, and a missing one fails instead of skipping.
@@ -267,6 +269,65 @@ def test_control_characters_and_emoji_still_give_well_formed_xml(fmt, tmp_path):
         assert_valid(files[f"items/{item_ident('ctl-1')}.xml"], schemas().qti21, "item")
 
 
+# --- shuffling: the LMS shuffles where that changes nothing the item says -----------------
+
+def shuffle_bank(folder: Path) -> Path:
+    """One item per case of qbank.export.order."""
+    from conftest import GOOD, write
+
+    write(folder, "plain.yaml", GOOD.format(id="plain"))
+    write(folder, "kept.yaml", GOOD.format(id="kept") + "shuffle: false\n")
+    write(folder, "none.yaml", GOOD.format(id="none").replace("Eligibility for a medication referral",
+                                                              "None of the above"))
+    write(folder, "combined.yaml", GOOD.format(id="combined").replace("Eligibility for a medication referral",
+                                                                      "Both A and B"))
+    numeric = GOOD.format(id="numeric")
+    for old, new in zip(["Recent changes in the client's daily routine", "Family history of psychiatric hospitalization",
+                         "Early childhood attachment patterns", "Eligibility for a medication referral"],
+                        ["10 days", "30 days", "60 days", "90 days"]):
+        numeric = numeric.replace(old, new)
+    write(folder, "numeric.yaml", numeric)
+    return folder
+
+
+SHUFFLES = {"plain": True, "none": True, "kept": False, "combined": False, "numeric": False}
+
+
+def test_qti21_lets_the_lms_shuffle_except_where_order_matters(tmp_path):
+    path = export_one(load(shuffle_bank(tmp_path / "bank")), "qti21", tmp_path / "out")
+    assert package_check.check_package(path, schemas()) == []
+    files = entries(path)
+    for qid, shuffles in SHUFFLES.items():
+        interaction = etree.fromstring(files[f"items/{item_ident(qid)}.xml"]).find(f".//{QTI}choiceInteraction")
+        assert interaction.get("shuffle") == ("true" if shuffles else "false"), qid
+        fixed = [c.get("identifier") for c in interaction.findall(f"{QTI}simpleChoice") if c.get("fixed") == "true"]
+        assert fixed == (["D"] if qid == "none" else []), qid
+
+
+def test_qti12_lets_the_lms_shuffle_except_where_order_matters(tmp_path):
+    path = export_one(load(shuffle_bank(tmp_path / "bank")), "qti12", tmp_path / "out")
+    assert package_check.check_package(path, schemas()) == []
+    files, assessment = qti12_files(path)
+    root = package_check.without_namespaces(etree.fromstring(files[assessment])).getroot()
+    for item in root.iter("item"):
+        qid = item.get("title")
+        render = item.find("presentation/response_lid/render_choice")
+        assert render.get("shuffle") == ("Yes" if SHUFFLES[qid] else "No"), qid
+        fixed = [lab.get("ident") for lab in render.findall("response_label") if lab.get("rshuffle") == "No"]
+        assert fixed == ([f"{item_ident(qid)}-D"] if qid == "none" else []), qid
+    meta = next(v for k, v in files.items() if k.endswith("assessment_meta.xml"))
+    # Canvas shuffles per quiz: one item that keeps its order keeps the quiz's.
+    assert b"<shuffle_answers>false</shuffle_answers>" in meta
+
+
+def test_canvas_shuffles_a_quiz_whose_items_all_may_shuffle(tmp_path):
+    bank = load(shuffle_bank(tmp_path / "bank"))
+    path = run_export(bank, ["qti12"], tmp_path / "some", selection=Selection(ids=("plain", "none")))[0]
+    files, _ = qti12_files(path)
+    meta = next(v for k, v in files.items() if k.endswith("assessment_meta.xml"))
+    assert b"<shuffle_answers>true</shuffle_answers>" in meta
+
+
 # --- `qbank check-package`: the same validator, for a user's own schemas -------------------
 
 def test_an_exported_package_checks_clean_against_the_official_schemas(tmp_path):
@@ -301,3 +362,49 @@ def test_a_file_that_is_not_a_package_is_one_located_problem(tmp_path):
 def test_a_schema_folder_without_the_schemas_is_refused_with_what_is_missing(tmp_path):
     with pytest.raises(package_check.SchemaError, match="imsqti_v2p1.xsd not found"):
         package_check.load_schemas(tmp_path)
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from qbank.cli import main
+
+    return CliRunner().invoke(main, ["check-package", *(str(a) for a in args)], catch_exceptions=False)
+
+
+def test_check_package_command_passes_clean_packages_and_locates_problems(tmp_path):
+    schemas()  # skips, with the reason, where the official schemas are not at hand
+    bank = load(TRICKY)
+    clean = [export_one(bank, fmt, tmp_path / fmt) for fmt in ("qti12", "qti21")]
+    result = _cli(*clean, "--schemas", SCHEMAS)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "All checks passed (2 files checked).\n"
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for member, data in entries(clean[1]).items():
+            zf.writestr(member, data.replace(b"<itemBody>", b"<itemBody><notQti/>", 1))
+    result = _cli(clean[0], bad, "--schemas", SCHEMAS, "--format", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert found and {d["code"] for d in found} == {"QB010"} and {d["name"] for d in found} == {"package-invalid"}
+    assert all(d["path"].startswith(f"{bad}!items/") and d["line"] >= 1 for d in found)
+
+
+def test_check_package_command_refuses_an_unusable_schema_folder_with_exit_2(tmp_path):
+    package = tmp_path / "p.zip"
+    package.write_bytes(b"PK")
+    result = _cli(package, "--schemas", tmp_path / "empty")
+    assert result.exit_code == 2 and "cannot use the schema folder" in result.stderr
+    assert "is not a folder" in result.stderr
+    result = _cli(tmp_path / "missing.zip", "--schemas", tmp_path)
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_the_quick_look_at_the_options_agrees_with_the_rules_reading(tmp_path):
+    from qbank.order import option_order
+    from qbank.textkit.facts import ItemFacts
+
+    questions = [q for folder in (BUNDLED, TRICKY, shuffle_bank(tmp_path / "bank")) for q in load(folder).questions]
+    for q in questions:
+        assert option_order(q) == option_order(q, ItemFacts(q)), q.id
+    assert {q.id: option_order(q).shuffle for q in questions if q.id in SHUFFLES} == SHUFFLES

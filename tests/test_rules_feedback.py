@@ -57,10 +57,17 @@ def test_letter_references_in_feedback_warn():
     for sentence, where in cases.items():
         expl = sentence + " Reflecting both sides of his ambivalence lets him hear his own reasons for change."
         (d,) = lint(make(STEM, OPTS, explanation=expl), ["QB403"])
-        assert d.message.startswith(where) and "shuffled" in d.message
+        assert d.message.startswith(where) and "exports let the LMS or the Anki card shuffle the options" in d.message
     opts = [OPTS[0], (OPTS[1], "Like option A, warning him raises defenses instead of exploring."), OPTS[2], OPTS[3]]
     (d,) = lint(make(STEM, opts), ["QB403"])
     assert "rationale of option 2" in d.message and d.line == 9
+
+
+def test_a_letter_reference_in_an_item_that_keeps_its_order_says_what_still_moves_it():
+    expl = "B and D are wrong because they push him. Reflecting both sides lets him hear his own reasons."
+    (d,) = lint(make(STEM, OPTS, explanation=expl, extra="shuffle: false\n"), ["QB403"])
+    assert ("exports keep this item's order, but an LMS set to shuffle answers still moves the options, so name "
+            "the option by its content") in d.message
 
 
 def test_capital_letters_that_are_not_option_references_pass():

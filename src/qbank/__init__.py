@@ -6,7 +6,7 @@ The Python API (see :mod:`qbank.api`)::
 
     result = qbank.lint(["bank"])        # diagnostics and files checked
     qbank.reformat(["bank"], check=True)   # what `qbank fmt --check` would change
-    qbank.export_bank(["bank"], ["anki", "csv"], out="exports")
+    qbank.export_bank(["bank"], ["anki", "csv"])   # into exports/ in the bank root
 
 The names below are imported on first use, so ``import qbank`` stays cheap. They cannot be
 ``fmt``, ``export`` or ``validate``: those are the modules ``qbank.fmt``, ``qbank.export`` and

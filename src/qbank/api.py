@@ -248,31 +248,40 @@ def load_bank(paths: Paths = None, *, jobs: int | None = None) -> Bank:
 
 @dataclass
 class ExportResult:
-    """The files an export wrote (``paths``, in the order of the formats asked for), and the bank's
-    diagnostics (warnings only: errors stop an export) out of how many files."""
+    """The files an export wrote (``paths``, in the order of the formats asked for), the bank's
+    diagnostics (warnings; with a filter, errors in files the export leaves out are reported as
+    warnings: ``outside_errors`` counts them) out of how many files, and the questions exported."""
 
     paths: list[Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    questions: int = 0
+    outside_errors: int = 0
 
 
-def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: str | os.PathLike[str] = "exports",
-                *, name: str | None = None, tags: Iterable[str] = (), topics: Iterable[str] = (),
-                jobs: int | None = None) -> ExportResult:
-    """Export the bank under ``paths`` (`qbank export`) into the folder ``out``, one file per
-    format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21`` or ``all``.
+def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: str | os.PathLike[str] | None = None,
+                *, name: str | None = None, tags: Iterable[str] = (), exclude_tags: Iterable[str] = (),
+                topics: Iterable[str] = (), difficulties: Iterable[str] = (), ids: Iterable[str] = (),
+                sample: int | None = None, seed: int = 0, jobs: int | None = None) -> ExportResult:
+    """Export the bank under ``paths`` (`qbank export`) into the folder ``out`` (default: ``exports``
+    in the bank root), one file per format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21``
+    or ``all``.
 
-    ``tags``/``topics`` keep only questions with any of those tags and in any of those
-    topics; ``name`` names the bank (decks, titles, file names, Anki GUIDs). Raises
-    BankHasErrors (nothing written) when the bank has errors, NothingSelected when no
-    question is left, OutputError for an unusable ``out`` and ExportError for content that
-    cannot be packaged.
+    The filters keep questions with any of ``tags``, none of ``exclude_tags``, in any of
+    ``topics``, of any of ``difficulties``, with any of ``ids``; ``sample`` then keeps that many
+    of them, the same ones for the same ``seed``. ``name`` names the decks, titles and files
+    (never the Anki notes' identity). Raises BankHasErrors (nothing written) when the bank has
+    errors (with a filter: errors in the questions it takes), NothingSelected when a filter
+    value matches no question or no question is left, OutputError for an unusable ``out`` and
+    ExportError for content that cannot be packaged.
     """
-    from .export import choose_formats, exportable, run_export
+    from .export import Selection, choose_formats, exportable, run_export
 
     chosen = choose_formats([formats] if isinstance(formats, str) else formats)
+    selection = Selection(tuple(tags), tuple(exclude_tags), tuple(topics), tuple(difficulties), tuple(ids),
+                          sample, seed)
     bank = load_bank(paths, jobs=jobs)
-    tags, topics = tuple(tags), tuple(topics)
-    exportable(bank, tags, topics)
-    written = run_export(bank, chosen, Path(out), name=name, tag=tags or None, topic=topics or None, jobs=jobs)
-    return ExportResult(written, bank.diagnostics, bank.files)
+    taken = exportable(bank, selection)
+    target = Path(out) if out is not None else Path(bank.root) / "exports"
+    written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs)
+    return ExportResult(written, taken.diagnostics, bank.files, len(taken.questions), taken.outside_errors)

@@ -45,7 +45,7 @@ from . import pool
 from .diagnostics import Diagnostic, plural
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
 
-TOP_ORDER = ("id", "stem", "options", "explanation", "topic", "tags", "difficulty", "references", "lint")
+TOP_ORDER = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "references", "lint")
 OPTION_ORDER = ("text", "correct", "rationale")
 TOP_BLOCK_FIELDS = frozenset({"stem", "explanation"})
 OPTION_BLOCK_FIELDS = frozenset({"text", "rationale"})

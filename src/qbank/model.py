@@ -27,6 +27,7 @@ class Question:
     tags: tuple[str, ...] = ()
     difficulty: str | None = None
     references: tuple[str, ...] = ()
+    shuffle: bool = True    # False: every export keeps the options in the order written
     lint_ignore: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -58,5 +59,6 @@ def question_from_data(data: dict[str, Any], path: str = "") -> Question:
         tags=tuple(data.get("tags") or ()),
         difficulty=data.get("difficulty"),
         references=tuple(data.get("references") or ()),
+        shuffle=data.get("shuffle") is not False,
         lint_ignore=dict((data.get("lint") or {}).get("ignore") or {}),
     )

@@ -1,7 +1,8 @@
-"""`qbank export`: load and validate the bank, then write the chosen formats.
+"""`qbank export`: load and validate the bank, select the questions, write the chosen formats.
 
-Exit codes: 0 written; 1 the bank has errors (diagnostics printed) or cannot be
-exported; 2 usage errors, unreadable inputs and unusable output paths.
+Exit codes: 0 written; 1 the questions to export have errors (diagnostics printed), a filter
+matches nothing, or the content cannot be exported; 2 usage errors, unreadable inputs and
+unusable output paths.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING, Iterator, NoReturn
 import click
 
 from .. import api
-from ..bank import Bank
 from .common import Command, given, paths_argument
 
 if TYPE_CHECKING:
@@ -40,14 +40,12 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def refuse_if_errors(bank: Bank) -> None:
-    """Print every diagnostic; stop with exit 1 when any is an error. Warnings never block."""
-    if bank.diagnostics:
+def report(diagnostics: list, files: int) -> None:
+    """Every diagnostic of the bank, on stderr (stdout lists the files written)."""
+    if diagnostics:
         from ..report import render
 
-        click.echo(render(bank.diagnostics, fmt="text", files=bank.files), err=True, nl=False)
-    if bank.has_errors:
-        _fail("the bank has errors; fix them and export again (nothing was written)", 1)
+        click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
 
 
 def show_progress() -> bool:
@@ -94,31 +92,60 @@ class ExportCommand(Command):
 @click.option("--qti12", is_flag=True, help="Canvas-style QTI 1.2 package (.qti12.zip).")
 @click.option("--qti21", is_flag=True, help="IMS QTI 2.1 content package (.qti21.zip).")
 @click.option("--all", "all_formats", is_flag=True, help="Every format above (both CSV flavours).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
-              help="Folder for the exported files (created if missing).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the exported files (created if missing)  [default: exports/ in the bank root]")
 @click.option("--tag", "tags", multiple=True, metavar="T", help="Only questions with this tag (repeat: any of them).")
+@click.option("--exclude-tag", "exclude_tags", multiple=True, metavar="T",
+              help="Leave out questions with this tag (repeatable; wins over every other filter).")
 @click.option("--topic", "topics", multiple=True, metavar="X",
               help="Only questions in this topic, case-insensitive (repeat: any of them).")
-@click.option("--name", help="Bank name for decks, titles, file names and Anki GUIDs (default: the bank's).")
+@click.option("--difficulty", "difficulties", multiple=True, type=click.Choice(["easy", "medium", "hard"]),
+              help="Only questions of this difficulty (repeat: any of them).")
+@click.option("--id", "ids", multiple=True, metavar="ID", help="Only the question with this id (repeatable).")
+@click.option("--sample", type=click.IntRange(min=1), metavar="N",
+              help="Of the questions the filters leave, keep N, the same N for the same --seed.")
+@click.option("--seed", type=int, metavar="S", help="Which sample --sample takes (default 0).")
+@click.option("--name", help="Name for decks, titles and file names (default: the bank's); Anki notes keep "
+                             "the identity of the bank's own name.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for loading and rendering large banks (default: all cores).")
-def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, topics, name, jobs):
-    """Export the bank to Anki, CSV and QTI files in --out (default exports/), one file per
-    format, named after the bank. The bank is validated first; errors stop the export."""
+def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, exclude_tags, topics, difficulties, ids, sample,
+           seed, name, jobs):
+    """Export the bank to Anki, CSV and QTI files in --out (default: exports/ in the bank root),
+    one file per format, named after the bank. The questions exported are validated first:
+    their errors stop the export. With a filter, errors in files it leaves out are shown as
+    warnings and do not block."""
     names = _format_names(anki, csv, qti12, qti21, all_formats)
     if not names:
         raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21 or --all")
-    from ..errors import ExportError, OutputError
-    from ..export import choose_formats, exportable, run_export
+    if seed is not None and sample is None:
+        raise click.UsageError("--seed chooses which --sample to take; give --sample N too")
+    from ..errors import BankHasErrors, ExportError, OutputError
+    from ..export import Selection, choose_formats, exportable, run_export
 
     formats = choose_formats(names)
+    selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0)
     bank = api.load_bank(given(paths), jobs=jobs)
-    refuse_if_errors(bank)
     try:
-        count = len(exportable(bank, tags, topics))
-        with progress(count * (1 + len(formats))) as tick:
-            written = run_export(bank, formats, out, name=name, tag=tags or None, topic=topics or None,
-                                 tick=tick, jobs=jobs)
+        chosen = exportable(bank, selection)
+    except BankHasErrors as exc:
+        report(exc.diagnostics, bank.files)
+        _fail("the questions to export have errors; fix them and export again (nothing was written)"
+              if selection.filtered else "the bank has errors; fix them and export again (nothing was written)", 1)
+    except ExportError as exc:
+        report(bank.diagnostics, bank.files)
+        _fail(f"{exc}; nothing was written", 1)
+    report(chosen.diagnostics, bank.files)
+    if chosen.outside_errors:
+        n = chosen.outside_errors
+        click.echo(f"qbank export: {n} error{'s' if n != 1 else ''} in files this export leaves out "
+                   f"({selection.describe()}) shown as warnings; {'they do' if n != 1 else 'it does'} not block it",
+                   err=True)
+    if out is None:
+        out = Path(os.path.relpath(Path(bank.root) / "exports"))
+    try:
+        with progress(len(chosen.questions) * (1 + len(formats))) as tick:
+            written = run_export(bank, formats, out, name=name, selection=selection, tick=tick, jobs=jobs)
     except OutputError as exc:
         _fail(str(exc), 2)
     except ExportError as exc:

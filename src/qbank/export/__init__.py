@@ -1,32 +1,36 @@
 """Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1.
 
 `choose_formats` names the formats, `exportable` refuses a bank with errors or an empty
-selection, and `run_export` selects questions, renders each Markdown text once, builds every
-requested format in memory and writes each file atomically into the output folder. Failures
-are the typed exceptions of :mod:`qbank.errors`; nothing here prints or exits.
+selection, and `run_export` selects questions, renders each Markdown text once and streams
+every requested format into a temp file in the output folder (images are copied in chunks,
+never held whole), replacing the files only when all are complete. Failures are the typed
+exceptions of :mod:`qbank.errors`; nothing here prints or exits.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from ..bank import Bank
+from ..diagnostics import Diagnostic, Severity
 from ..errors import BankHasErrors, ExportError, NothingSelected, OutputError, UsageError
-from ..fsutil import atomic_write
+from ..fsutil import atomic_writer
 from ..model import Question
 from . import anki, csv_export, qti12, qti21
-from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, select, slug
+from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, slug
+from .selection import Selection, select
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     suffix: str                       # appended to the bank slug: `.apkg`, `.qti21.zip`
-    build: Callable[[ExportJob], bytes]
+    write: Callable[[ExportJob, BinaryIO], None]   # streams the file into an open binary file
     description: str
     needs_html: bool = True           # False: works from the Markdown source alone
 
@@ -39,8 +43,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
 )}
 
-__all__ = ["FORMATS", "Format", "ExportError", "BankHasErrors", "NothingSelected", "OutputError", "choose_formats",
-           "exportable", "run_export", "prepare_out_dir", "output_path"]
+__all__ = ["FORMATS", "Format", "ExportError", "BankHasErrors", "NothingSelected", "OutputError", "Selection",
+           "Chosen", "choose_formats", "exportable", "run_export", "prepare_out_dir", "output_path"]
 
 
 def choose_formats(names: Iterable[str]) -> list[str]:
@@ -56,22 +60,34 @@ def choose_formats(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def _listed(value: str | Iterable[str] | None) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or ())
+@dataclass
+class Chosen:
+    """What an export of a selection takes, and what to report with it."""
+
+    questions: list[Question]
+    diagnostics: list[Diagnostic]   # every finding; errors outside the selection as warnings
+    outside_errors: int = 0         # how many of those were errors in files the export leaves out
 
 
-def exportable(bank: Bank, tag: str | Iterable[str] | None = None,
-               topic: str | Iterable[str] | None = None) -> list[Question]:
-    """The questions of ``bank`` an export of ``tag``/``topic`` (see :func:`select`) would hold.
-    Raises BankHasErrors when the bank has errors (warnings never block) and NothingSelected
-    when no question is left."""
-    if bank.has_errors:
+def exportable(bank: Bank, selection: Selection = Selection()) -> Chosen:
+    """The questions of ``bank`` that ``selection`` takes (see :func:`select`), checked.
+
+    An error blocks the export (BankHasErrors, with every diagnostic) when it is in a file the
+    export takes, when it is in qbank.toml (the bank's name and exclusions shape every export),
+    or, with no filter, anywhere. With a filter, an error in a file the export leaves out (a
+    file with errors is no question, so no filter takes it) is reported as a warning and does
+    not block. Warnings never block. Raises NothingSelected when no question is left.
+    """
+    errors = [d for d in bank.diagnostics if d.severity is Severity.ERROR]
+    if errors and not selection.filtered:
         raise BankHasErrors(bank.diagnostics)
-    chosen = select(bank.questions, tag, topic)
-    if not chosen:
-        wanted = ", ".join([f"--tag {t}" for t in _listed(tag)] + [f"--topic {t}" for t in _listed(topic)])
-        raise NothingSelected(f"no question matches {wanted}" if wanted else "the bank has no questions")
-    return chosen
+    chosen = select(bank.questions, selection)
+    if errors:
+        taken = {q.path for q in chosen}
+        if any(d.path in taken or d.code == "QB008" for d in errors):
+            raise BankHasErrors(bank.diagnostics)
+    shown = [d.with_severity(Severity.WARNING) if d.severity is Severity.ERROR else d for d in bank.diagnostics]
+    return Chosen(chosen, shown, len(errors))
 
 
 def output_path(out_dir: Path, bank_name: str, fmt: str) -> Path:
@@ -102,17 +118,17 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 
 def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
-               tag: str | Iterable[str] | None = None, topic: str | Iterable[str] | None = None,
-               tick: Tick = no_tick, now: float | None = None, jobs: int | None = None) -> list[Path]:
-    """Export the selected questions of ``bank`` in each of ``formats`` (keys of FORMATS)
-    into ``out_dir``; returns the files written, in the order of ``formats``.
+               selection: Selection = Selection(), tick: Tick = no_tick, now: float | None = None,
+               jobs: int | None = None) -> list[Path]:
+    """Export the questions of ``bank`` that ``selection`` takes in each of ``formats`` (keys
+    of FORMATS) into ``out_dir``; returns the files written, in the order of ``formats``.
 
     ``name`` replaces the bank's name in deck names, titles and file names; the notes'
-    identity in Anki stays the bank's own name. Raises OutputError for an unusable
-    output folder (nothing is written then) and
-    ExportError for content that cannot be packaged (an unreadable image). ``now`` fixes
-    the export time (Anki modification times); by default it is the clock. ``jobs`` caps
-    the worker processes that render Markdown for large banks.
+    identity in Anki stays the bank's own name. Raises what :func:`exportable` raises,
+    OutputError for an unusable output folder and ExportError for content that cannot be
+    packaged (an unreadable or oversized image); nothing is written then. ``now`` fixes the
+    export time (Anki modification times); by default it is the clock. ``jobs`` caps the
+    worker processes that render Markdown for large banks.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -120,25 +136,25 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
         raise ValueError(f"unknown export format(s): {', '.join(unknown)}")
     identity = bank.name.strip() or "bank"      # Anki note identity: never changed by ``name``
     bank_name = (name or bank.name).strip() or "bank"
+    questions = exportable(bank, selection).questions  # never empty: QTI needs at least one item
     out = prepare_out_dir(Path(out_dir))
-    questions = select(bank.questions, tag, topic)
-    if not questions:  # an empty deck or quiz helps nobody, and QTI needs at least one item
-        raise NothingSelected("no question to export" + (" matches the --tag/--topic filters" if tag or topic else ""))
     if any(FORMATS[f].needs_html for f in wanted):
         rendered, media = render_all(questions, bank.root, tick, jobs)
     else:  # the reviewers' CSV alone carries the Markdown source: skip rendering
         rendered, media = [RenderedQuestion.source_only(q) for q in questions], {}
         tick(len(questions))
-    built: list[tuple[Path, bytes]] = []
-    for fmt in wanted:
-        target = output_path(out, bank_name, fmt)
-        job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity)
-        built.append((target, FORMATS[fmt].build(job)))
-    for target, data in built:
-        try:
-            atomic_write(target, data, keep_mode=False)
-        except IsADirectoryError as exc:
-            raise OutputError(f"{target}: a folder stands where the export file goes") from exc
-        except OSError as exc:
-            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
-    return [target for target, _ in built]
+    targets = [output_path(out, bank_name, fmt) for fmt in wanted]
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target}: a folder stands where the export file goes")
+    # Each package streams into a temp file beside its target; the targets are replaced only
+    # once every package is complete, so a failure anywhere leaves every old file as it was.
+    try:
+        with ExitStack() as stack:
+            for fmt, target in zip(wanted, targets):
+                out_file = stack.enter_context(atomic_writer(target, keep_mode=False))
+                FORMATS[fmt].write(ExportJob(bank_name, rendered, media, target, tick, now, identity=identity),
+                                   out_file)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from exc
+    return targets

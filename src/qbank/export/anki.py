@@ -33,21 +33,85 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
-from .common import ExportJob, RenderedQuestion, media_used, read_media, stable_int, zip_bytes
+from .common import MAX_PACKAGE_BYTES, ExportJob, MediaFile, RenderedQuestion, media_used, stable_int, write_zip
 
 MODEL_ID = 1_572_643_019          # fixed forever: Anki matches note types by id
 MODEL_NAME = "qbank multiple choice"
 FIELDS = ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]
 DECK_ID_LOW, ID_SPAN = 1_000_000_000_000, 2 ** 39   # ids look like Anki's millisecond ids
 
+# Shuffles the options where the card is shown, in the order of a PRNG seeded with the
+# question id and the local day: the front and the back of one review agree, and each day's
+# review shows a new order. Every letter on the card (options, answer, rationales) follows its
+# option; options marked `data-qb-fixed` keep their place, a list marked `data-qb-order="kept"`
+# is left alone. Without JavaScript the card shows the order written, letters matching.
+# (No double braces in here: Anki would read them as a field.)
+SHUFFLE_JS = """\
+(function () {
+  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  function hash(text) {
+    var h = 2166136261;
+    for (var i = 0; i < text.length; i++) { h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0; }
+    return h;
+  }
+  function generator(seed) {
+    return function () {
+      seed = (seed + 0x6D2B79F5) >>> 0;
+      var t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  function label(el) { var l = el.querySelector(".qb-letter"); return l ? l.textContent : ""; }
+  function shuffle() {
+    var list = document.querySelector(".qb-options");
+    if (!list || list.getAttribute("data-qb-order") === "kept" || list.getAttribute("data-qb-shuffled")) return;
+    list.setAttribute("data-qb-shuffled", "1");
+    var day = Math.floor((Date.now() - new Date().getTimezoneOffset() * 60000) / 86400000);
+    var card = document.querySelector(".qb");
+    var next = generator(hash((card && card.getAttribute("data-qb-card")) + "/" + day));
+    var items = Array.prototype.slice.call(list.children), order = [], free = [], i;
+    for (i = 0; i < items.length; i++) {
+      order.push(i);
+      if (!items[i].hasAttribute("data-qb-fixed")) free.push(i);
+    }
+    for (i = free.length - 1; i > 0; i--) {
+      var j = Math.floor(next() * (i + 1)), swap = order[free[i]];
+      order[free[i]] = order[free[j]];
+      order[free[j]] = swap;
+    }
+    var moved = {};
+    for (i = 0; i < order.length; i++) {
+      moved[label(items[order[i]])] = LETTERS.charAt(i);
+      list.appendChild(items[order[i]]);
+    }
+    var letters = document.querySelectorAll(".qb-letter");
+    for (i = 0; i < letters.length; i++) {
+      if (moved[letters[i].textContent]) letters[i].textContent = moved[letters[i].textContent];
+    }
+    var why = document.querySelector(".qb-rationales");
+    if (why) {
+      var rows = Array.prototype.slice.call(why.children);
+      rows.sort(function (a, b) { return label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0; });
+      for (i = 0; i < rows.length; i++) why.appendChild(rows[i]);
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", shuffle);
+  else shuffle();
+})();
+"""
+
 FRONT = """\
-<div class="qb">
+<div class="qb" data-qb-card="{{text:ID}}">
 <div class="qb-stem" dir="auto">{{Question}}</div>
 {{Options}}
-</div>"""
+</div>
+<script>
+""" + SHUFFLE_JS + "</script>"
 
 BACK = """\
 {{FrontSide}}
@@ -168,11 +232,18 @@ def _choice(letter: str, body: str) -> str:
     return f'<span class="qb-letter">{letter}</span><div class="qb-text" dir="auto">{body}</div>'
 
 
+FIXED = ' data-qb-fixed=""'       # an option the card's script leaves in place
+KEPT = ' data-qb-order="kept"'    # a list of options the card's script leaves alone
+
+
 def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
     """The seven field values, HTML. Images already point at the packaged names.
     ``bank_name`` is the bank the question comes from (its identity), shown in Source."""
     q = rq.question
-    options = "".join(f"<li>{_choice(rq.letter(i), text)}</li>" for i, text in enumerate(rq.options))
+    order = rq.order
+    fixed = order.fixed if order.shuffle else ()
+    options = "".join(f"<li{FIXED if i in fixed else ''}>{_choice(rq.letter(i), text)}</li>"
+                      for i, text in enumerate(rq.options))
     key = rq.key_index
     answer = f'<div class="qb-key">{_choice(rq.key_letter, rq.options[key])}</div>'
     rationales = "".join(
@@ -184,7 +255,7 @@ def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
     return [inert(field) for field in (
         html.escape(q.id, quote=False),
         rq.stem,
-        f'<ol class="qb-options">{options}</ol>',
+        f'<ol class="qb-options"{"" if order.shuffle else KEPT}>{options}</ol>',
         answer,
         rq.explanation,
         f'<ul class="qb-rationales">{rationales}</ul>' if rationales else "",
@@ -240,6 +311,8 @@ def read_previous(target: Path) -> tuple[dict[str, tuple[int, str, str]], tuple[
     export at ``target``; nothing if there is none or it cannot be read."""
     try:
         with zipfile.ZipFile(target) as zf:
+            if zf.getinfo("collection.anki2").file_size > MAX_PACKAGE_BYTES:  # not ours: never read whole
+                return {}, None
             blob = zf.read("collection.anki2")
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return {}, None
@@ -330,8 +403,8 @@ def write_notes(cursor: sqlite3.Cursor, rows: list[NoteRow]) -> None:
         [(r.card_id, r.note_id, r.deck_id, r.mod) for r in rows])
 
 
-def export(job: ExportJob) -> bytes:
-    """The .apkg file's bytes."""
+def export(job: ExportJob, out: BinaryIO) -> None:
+    """Write the .apkg to ``out``."""
     stamps = Stamps.for_target(job.target, job.now)
     decks, rows = build_notes(job, stamps)
     conn = sqlite3.connect(":memory:")
@@ -346,7 +419,7 @@ def export(job: ExportJob) -> bytes:
     finally:
         conn.close()
     media = media_used(job.questions, job.media)
-    entries = {"collection.anki2": collection,
-               "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
-    entries.update({str(i): read_media(m) for i, m in enumerate(media)})
-    return zip_bytes(entries, level=1)  # the fastest deflate: the collection is most of the time
+    entries: dict[str, bytes | MediaFile] = {
+        "collection.anki2": collection, "media": json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()}
+    entries.update({str(i): m for i, m in enumerate(media)})
+    write_zip(out, entries, level=1)  # the fastest deflate: the collection is most of the time

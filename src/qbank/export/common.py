@@ -1,11 +1,10 @@
-"""What every exporter shares: question selection, rendering each Markdown text once,
-packaged media with collision-free names, stable identifiers and a deterministic zip."""
+"""What every exporter shares: rendering each Markdown text once, packaged media with
+collision-free names and size bounds, stable identifiers and a deterministic, streamed zip."""
 
 from __future__ import annotations
 
 import hashlib
 import html
-import io
 import os
 import re
 import sys
@@ -13,10 +12,11 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from ..errors import ExportError
 from ..model import LETTERS, Question
+from ..order import Order, option_order
 from ..pool import ordered_map
 from ..render import markdown, to_html
 from ..validate import resolve_media
@@ -27,32 +27,6 @@ Tick = Callable[[int], None]
 
 def no_tick(_n: int) -> None:
     """The progress callback when nobody is watching."""
-
-
-# --- selection ----------------------------------------------------------------------------
-
-def _as_set(value: str | Iterable[str] | None) -> set[str]:
-    if value is None:
-        return set()
-    if isinstance(value, str):
-        return {value}
-    return set(value)
-
-
-def select(questions: Iterable[Question], tag: str | Iterable[str] | None = None,
-           topic: str | Iterable[str] | None = None) -> list[Question]:
-    """Questions carrying any of the ``tag``s and in any of the ``topic``s (each filter
-    applies only when given). Topics compare case-insensitively, tags exactly."""
-    tags = _as_set(tag)
-    topics = {t.strip().casefold() for t in _as_set(topic)}
-    chosen = []
-    for q in questions:
-        if tags and not tags.intersection(q.tags):
-            continue
-        if topics and (q.topic or "").strip().casefold() not in topics:
-            continue
-        chosen.append(q)
-    return chosen
 
 
 # --- names and identifiers ----------------------------------------------------------------
@@ -86,10 +60,20 @@ def xml_safe(text: str) -> str:
 
 # --- media --------------------------------------------------------------------------------
 
+# Size bounds, checked from the files' sizes before anything is written. An image over
+# MAX_IMAGE_BYTES is no exam image (a video, a disk image, a mistake); a package over
+# MAX_PACKAGE_BYTES is past what LMS course imports and Anki's media sync accept, and near the
+# 4 GiB at which a zip needs ZIP64, which some importers lack.
+MAX_IMAGE_BYTES = 256 * 1024 * 1024
+MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024
+COPY_CHUNK = 1024 * 1024   # images are copied into packages this much at a time
+
+
 @dataclass(frozen=True)
 class MediaFile:
     name: str     # packaged name, flat and unique: `3f2a1b9c-chart.png`
     source: str   # real path inside the bank root
+    size: int = 0  # bytes, as found when the question was rendered
 
 
 def media_name(relative_path: str) -> str:
@@ -191,6 +175,7 @@ class RenderedQuestion:
     rationales: tuple[str | None, ...]
     relative_path: str                      # the question file, relative to the bank root
     images: dict[str, str] = field(default_factory=dict)   # reference -> packaged name
+    order: Order = Order(True)              # what the target may shuffle (see qbank.order)
 
     @classmethod
     def source_only(cls, q: Question) -> "RenderedQuestion":
@@ -274,7 +259,8 @@ class Renderer:
                     packaged = self._package(q, ref)
                     if packaged is not None:
                         images[ref] = packaged
-        return RenderedQuestion(q, stem, options, explanation, rationales, self._relative(q.path), images)
+        return RenderedQuestion(q, stem, options, explanation, rationales, self._relative(q.path), images,
+                                option_order(q))
 
     def _relative(self, path: str) -> str:
         if not path:
@@ -292,7 +278,16 @@ class Renderer:
         if real is None:  # a URL: left as written
             return None
         name = media_name(os.path.relpath(real, self._real_root))
-        self.media.setdefault(name, MediaFile(name, real))
+        if name not in self.media:
+            try:
+                size = os.stat(real).st_size
+            except OSError as exc:
+                raise ExportError(f"{q.path}: cannot read image {ref}: {exc.strerror or exc}") from exc
+            if size > MAX_IMAGE_BYTES:
+                raise ExportError(f"{q.path}: image {ref} is {megabytes(size)}; images over "
+                                  f"{megabytes(MAX_IMAGE_BYTES)} are not packaged (make it smaller, or link to it "
+                                  "by URL)")
+            self.media[name] = MediaFile(name, real, size)
         return name
 
 
@@ -327,12 +322,25 @@ def media_used(rendered: Iterable[RenderedQuestion], media: dict[str, MediaFile]
     return [media[n] for n in sorted(names)]
 
 
-def read_media(file: MediaFile) -> bytes:
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def copy_media(file: MediaFile, dest: BinaryIO) -> None:
+    """Stream the image into ``dest`` in chunks (a 200 MB image never sits in memory). It
+    must still have the size it had when it was rendered: the bounds were checked on that."""
+    copied = 0
     try:
-        with open(file.source, "rb") as fh:
-            return fh.read()
+        with open(file.source, "rb") as src:
+            while chunk := src.read(min(COPY_CHUNK, file.size - copied + 1)):
+                copied += len(chunk)
+                if copied > file.size:
+                    break
+                dest.write(chunk)
     except OSError as exc:
         raise ExportError(f"cannot read image {file.source}: {exc.strerror or exc}") from exc
+    if copied != file.size:
+        raise ExportError(f"image {file.source} changed size while it was being exported; export again")
 
 
 # --- the export being built ---------------------------------------------------------------
@@ -366,19 +374,34 @@ class ExportJob:
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def zip_bytes(entries: dict[str, bytes], *, level: int = 6) -> bytes:
-    """A zip of ``entries`` that depends on nothing but their names and bytes: sorted
-    entries, fixed timestamps, fixed permissions, fixed creator system, fixed deflate
-    level (0 stores)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
+def write_zip(out: BinaryIO, entries: dict[str, bytes | MediaFile], *, level: int = 6) -> None:
+    """Write a zip of ``entries`` (bytes, or an image streamed from its file) to ``out``.
+
+    The zip depends on nothing but the entries' names and bytes: sorted entries, fixed
+    timestamps, fixed permissions, fixed creator system, fixed deflate level (0 stores).
+    Raises ExportError, before writing anything, when the entries add up to more than
+    MAX_PACKAGE_BYTES.
+    """
+    total = sum(e.size if isinstance(e, MediaFile) else len(e) for e in entries.values())
+    if total > MAX_PACKAGE_BYTES:
+        raise ExportError(f"the package would hold {megabytes(total)}, over the {megabytes(MAX_PACKAGE_BYTES)} "
+                          "a package may hold; export fewer questions at a time (--tag, --id, --sample) or "
+                          "use smaller images")
+    with zipfile.ZipFile(out, "w") as zf:
         for name in sorted(entries):
+            entry = entries[name]
             info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED if level else zipfile.ZIP_STORED
             info.create_system = 3                      # Unix, whatever the host
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            zf.writestr(info, entries[name], compresslevel=level or None)
-    return buf.getvalue()
+            if not isinstance(entry, MediaFile):
+                zf.writestr(info, entry, compresslevel=level or None)
+                continue
+            # As writestr does for bytes: the size up front (it decides ZIP64), then the level.
+            info.file_size = entry.size
+            info._compresslevel = level or None
+            with zf.open(info, "w") as dest:
+                copy_media(entry, dest)
 
 
 # --- IMS content packaging (both QTI packages) ----------------------------------------------

@@ -11,10 +11,12 @@ HTML travels as escaped text in `mattext texttype="text/html"`, as Canvas writes
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from lxml import etree
 
-from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
-                     read_media, xml_safe, zip_bytes)
+from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used, write_zip,
+                     xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -68,9 +70,13 @@ def item(section: etree._Element, rq: RenderedQuestion) -> None:
     presentation = _sub(el, "presentation")
     _html(presentation, rq.stem)
     lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single")
-    render = _sub(lid, "render_choice")
-    for ident_, text in zip(choices, rq.options):
-        _html(_sub(render, "response_label", ident=ident_), text)
+    order = rq.order
+    render = _sub(lid, "render_choice", shuffle="Yes" if order.shuffle else "No")
+    for i, (ident_, text) in enumerate(zip(choices, rq.options)):
+        label = _sub(render, "response_label", ident=ident_)
+        if order.shuffle and i in order.fixed:
+            label.set("rshuffle", "No")  # stays in place while the others move
+        _html(label, text)
 
     proc = _sub(el, "resprocessing")
     _sub(_sub(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
@@ -106,11 +112,15 @@ def assessment_xml(job: ExportJob) -> bytes:
 
 
 def meta_xml(job: ExportJob) -> bytes:
-    """Canvas's quiz settings; other LMSs ignore this file."""
+    """Canvas's quiz settings; other LMSs ignore this file. Canvas's quizzes shuffle answers
+    per quiz (this ``shuffle_answers``), not per item, so the quiz shuffles only when every
+    item may: one item that keeps its order keeps the order of the whole quiz."""
+    shuffle = all(rq.order.shuffle for rq in job.questions)
     root = etree.Element(f"{{{CANVAS_NS}}}quiz", nsmap={None: CANVAS_NS, "xsi": XSI},
                          identifier=assessment_ident(job))
     root.set(f"{{{XSI}}}schemaLocation", f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd")
-    for tag, value in (("title", xml_safe(job.bank_name)), ("description", ""), ("shuffle_answers", "false"),
+    for tag, value in (("title", xml_safe(job.bank_name)), ("description", ""),
+                       ("shuffle_answers", "true" if shuffle else "false"),
                        ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"),
                        ("points_possible", f"{float(len(job.questions))}"), ("show_correct_answers", "true"),
                        ("allowed_attempts", "1"), ("one_question_at_a_time", "false")):
@@ -136,15 +146,15 @@ def manifest_xml(job: ExportJob, assessment_file: str, meta_file: str, media: li
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export(job: ExportJob) -> bytes:
+def export(job: ExportJob, out: BinaryIO) -> None:
     aid = assessment_ident(job)
     assessment_file, meta_file = f"{aid}/{aid}.xml", f"{aid}/assessment_meta.xml"
     media = media_used(job.questions, job.media)
     media_paths = [MEDIA_DIR + m.name for m in media]
-    entries = {
+    entries: dict = {
         "imsmanifest.xml": manifest_xml(job, assessment_file, meta_file, media_paths),
         assessment_file: assessment_xml(job),
         meta_file: meta_xml(job),
     }
-    entries.update({MEDIA_DIR + m.name: read_media(m) for m in media})
-    return zip_bytes(entries)
+    entries.update({MEDIA_DIR + m.name: m for m in media})
+    write_zip(out, entries)

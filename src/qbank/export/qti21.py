@@ -16,11 +16,12 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import BinaryIO
 
 from lxml import etree
 
-from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
-                     read_media, xml_safe, zip_bytes)
+from .common import (XSI, ExportJob, MediaFile, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
+                     write_zip, xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -166,9 +167,14 @@ def item_xml(rq: RenderedQuestion) -> bytes:
 
     body = _sub(root, "itemBody")
     block(body, "qb-stem", rq.stem)
-    interaction = _sub(body, "choiceInteraction", responseIdentifier=RESPONSE, shuffle="false", maxChoices="1")
-    for letter, text in zip(letters, rq.options):
-        add_html(_sub(interaction, "simpleChoice", identifier=letter), text)
+    order = rq.order
+    interaction = _sub(body, "choiceInteraction", responseIdentifier=RESPONSE,
+                       shuffle="true" if order.shuffle else "false", maxChoices="1")
+    for i, (letter, text) in enumerate(zip(letters, rq.options)):
+        choice = _sub(interaction, "simpleChoice", identifier=letter)
+        if order.shuffle and i in order.fixed:
+            choice.set("fixed", "true")  # stays in place while the others move
+        add_html(choice, text)
 
     # SCORE 1 for the key, 0 otherwise; FEEDBACK = the chosen choice, which shows its modalFeedback.
     processing = _sub(root, "responseProcessing")
@@ -223,8 +229,8 @@ def manifest_xml(job: ExportJob, items: list[tuple[str, str, list[str]]]) -> byt
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def export(job: ExportJob) -> bytes:
-    entries: dict[str, bytes] = {}
+def export(job: ExportJob, out: BinaryIO) -> None:
+    entries: dict[str, bytes | MediaFile] = {}
     items: list[tuple[str, str, list[str]]] = []
     for rq in job.questions:
         ident = item_ident(rq.id)
@@ -234,5 +240,5 @@ def export(job: ExportJob) -> bytes:
         job.tick(1)
     entries[TEST_FILE] = test_xml(job, [(ident, href) for ident, href, _ in items])
     entries["imsmanifest.xml"] = manifest_xml(job, items)
-    entries.update({MEDIA_DIR + m.name: read_media(m) for m in media_used(job.questions, job.media)})
-    return zip_bytes(entries)
+    entries.update({MEDIA_DIR + m.name: m for m in media_used(job.questions, job.media)})
+    write_zip(out, entries)

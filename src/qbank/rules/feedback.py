@@ -174,8 +174,10 @@ class LetterReference(Rule):
         An explanation or rationale that refers to options by letter or position: "B is
         correct", "option C", "A and D are wrong", "the answer is B", "the second option".
     Why:
-        Exports and exam delivery shuffle options, so "B" will point at a different option
-        (shuffling safety).
+        qbank's exports let the LMS or the Anki card shuffle the options, and exam delivery
+        often shuffles them too, so "B" will point at a different option (shuffling safety).
+        Even an item whose order the exports keep (`shuffle: false`, numeric options) is
+        shuffled by an LMS set to shuffle every answer.
     Fails:
         ```yaml
         explanation: |
@@ -214,5 +216,13 @@ class LetterReference(Rule):
                 where = "the explanation" if path[0] == "explanation" else f"the rationale of option {path[1] + 1}"
                 yield self.diagnostic(ctx, path,
                                       f"{where} refers to an option by letter or position "
-                                      f"({quote(found)}); options are shuffled on export, so name "
-                                      "the option by its content")
+                                      f"({quote(found)}); {_what_exports_do(ctx, f)}, so name the option by "
+                                      "its content")
+
+
+def _what_exports_do(ctx: ItemContext, f) -> str:
+    from ..order import option_order
+
+    if option_order(ctx.question, f).shuffle:
+        return "exports let the LMS or the Anki card shuffle the options"
+    return "exports keep this item's order, but an LMS set to shuffle answers still moves the options"

@@ -61,7 +61,8 @@ class NumericOptionsUnordered(Rule):
         ```
     Fix:
         List the options from smallest to largest. `qbank lint --fix` sorts them, moving each
-        option whole (its `correct`, `rationale` and comments stay with it).
+        option whole (its `correct`, `rationale` and comments stay with it). The exports never
+        shuffle numeric options, so candidates see them in this order.
     """
 
     code = "QB311"
@@ -71,7 +72,7 @@ class NumericOptionsUnordered(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         qs = facts(ctx).quantities
-        order = _sorted_order(qs)
+        order = sorted_order(qs)
         if order is not None and order != list(range(len(qs))):
             yield self.diagnostic(ctx, ("options",),
                                   f"the numeric options are not in ascending order; list them as options "
@@ -82,7 +83,7 @@ class NumericOptionsUnordered(Rule):
         if not isinstance(opts, list) or not all(isinstance(o, dict) and isinstance(o.get("text"), str)
                                                  for o in opts):
             return False
-        order = _sorted_order([quantity(o["text"]) for o in opts])
+        order = sorted_order([quantity(o["text"]) for o in opts])
         if order is None or order == list(range(len(opts))):
             return False
         # The rewrite has taken the comments off and puts them back by owner, so an option
@@ -93,7 +94,7 @@ class NumericOptionsUnordered(Rule):
         return True
 
 
-def _sorted_order(qs: list[Quantity | None]) -> list[int] | None:
+def sorted_order(qs: list[Quantity | None]) -> list[int] | None:
     """Indexes of the options in ascending order, or None when they are not all numeric
     in one unit (or there are fewer than 3)."""
     if len(qs) < 3 or any(q is None for q in qs):

@@ -128,6 +128,12 @@ _COMBINATION = re.compile(
 )
 
 
+def combines_other_options(plain: str) -> bool:
+    """An option (its plain text) made of other options' letters or numerals: QB303's test,
+    and why an export keeps such an item's order."""
+    return len(plain) <= 40 and _COMBINATION.match(plain) is not None
+
+
 class CombinationOption(Rule):
     """An option that combines other options ("Both A and C", "I and II only").
 
@@ -137,7 +143,8 @@ class CombinationOption(Rule):
     Why:
         Complex multiple-choice (K-type) items test reasoning about the option set rather
         than the content, are harder to read, and letter references break when options are
-        shuffled (Haladyna et al. 2002, H#9; Tarrant et al. 2006).
+        shuffled (Haladyna et al. 2002, H#9; Tarrant et al. 2006). qbank's exports keep such an
+        item's order, but an LMS set to shuffle every answer does not know to.
     Fails:
         ```yaml
         options:
@@ -174,7 +181,7 @@ class CombinationOption(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         for i, text in enumerate(facts(ctx).option_plain):
-            if len(text) <= 40 and _COMBINATION.match(text):
+            if combines_other_options(text):
                 yield self.diagnostic(ctx, ("options", i, "text"),
                                       f"option {i + 1} ({quote(text)}) combines other options; rewrite "
                                       "the item so every option stands alone")

@@ -148,7 +148,8 @@ class KeyPositionSkew(BankRule):
         ```
     Fix:
         Move keys so each position is used about equally and no position repeats many times
-        in a row (or let the exporter shuffle options).
+        in a row. The exports let the LMS or the Anki card shuffle the options, which hides the
+        skew where that shuffle is on, but not on paper or in an unshuffled delivery.
     """
 
     code = "QB901"
