@@ -28,9 +28,9 @@ def test_the_readme_example_runs_as_written(tmp_path, monkeypatch, capsys):
     files = len(list((tmp_path / "bank").rglob("*.yaml")))
     assert f"{files} files checked; passed" in out
     assert "would reformat: [" in out
-    written = [tmp_path / "bank" / "exports" / f"lcsw-clinical-practice.{ext}" for ext in ("apkg", "csv")]
+    written = [tmp_path / "exports" / f"lcsw-clinical-practice.{ext}" for ext in ("apkg", "csv")]
     assert f"wrote {written[0]} {written[1]}\n" in out and all(p.is_file() for p in written)
-    assert not (tmp_path / "exports").exists()
+    assert not (tmp_path / "bank" / "exports").exists()  # the bundled bank exports to ../exports
 
 
 def test_lint_gives_what_the_command_reports(bank, cli):

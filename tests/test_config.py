@@ -182,3 +182,17 @@ def test_rule_options_read_defaults_and_pickle(declarations):
         options.min_options = 5
     with pytest.raises(AttributeError, match="no rule declares"):
         options.no_such_option
+
+
+def test_export_out_sets_where_exports_go_relative_to_the_bank_root(tmp_path):
+    from qbank.config import load_config
+    from qbank.export import default_out_dir
+
+    (tmp_path / "qbank.toml").write_text('[export]\nout = "../shared-exports"\n', encoding="utf-8")
+    assert load_config([tmp_path]).diagnostics == []
+    assert default_out_dir(tmp_path) == tmp_path.parent / "shared-exports"
+    (tmp_path / "qbank.toml").write_text('[export]\nouts = "x"\n', encoding="utf-8")
+    (d,) = load_config([tmp_path]).diagnostics
+    assert d.code == "QB008" and d.line == 2 and "did you mean `out`" in d.message
+    (tmp_path / "qbank.toml").write_text("", encoding="utf-8")
+    assert default_out_dir(tmp_path) == tmp_path / "exports"

@@ -303,5 +303,5 @@ def test_every_export_example_in_the_readme_runs_on_the_bundled_bank(command, tm
     assert result.exit_code == 0, result.output
     written = [Path(line) for line in result.stdout.splitlines()]
     assert written and all(p.is_file() and p.stat().st_size > 0 for p in written)
-    expected = Path(args[args.index("--out") + 1]) if "--out" in args else Path("bank", "exports")
+    expected = Path(args[args.index("--out") + 1]) if "--out" in args else Path("exports")  # the bundled bank: [export] out = "../exports"
     assert {p.parent for p in written} == {expected}

@@ -282,6 +282,8 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
                           sample, seed)
     bank = load_bank(paths, jobs=jobs)
     taken = exportable(bank, selection)
-    target = Path(out) if out is not None else Path(bank.root) / "exports"
+    from .export import default_out_dir
+
+    target = Path(out) if out is not None else default_out_dir(Path(bank.root))
     written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs)
     return ExportResult(written, taken.diagnostics, bank.files, len(taken.questions), taken.outside_errors)

@@ -48,6 +48,7 @@ class Config:
     name: str
     path: Path | None = None
     exclude: tuple[str, ...] = ()
+    export_out: str | None = None   # [export] out: the default export folder, relative to the root
     select: tuple[str, ...] = ("QB",)
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
@@ -245,7 +246,7 @@ def _codes(value, key: tuple[str, ...], report: _Report) -> tuple[str, ...] | No
     return tuple(value)
 
 
-TOP_SETTINGS = ("name", "exclude", "lint")
+TOP_SETTINGS = ("name", "exclude", "export", "lint")
 LINT_SETTINGS = ("select", "ignore", "severity", "per-file-ignores", "options")
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -269,6 +270,18 @@ def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
             config.exclude = tuple(value)
         else:
             report(("exclude",), '`exclude` must be a list of glob patterns, e.g. ["drafts/**"]')
+    export = raw.get("export", {})
+    if not isinstance(export, dict):
+        report(("export",), "`export` must be a table: [export]")
+    else:
+        for key in export:
+            if key != "out":
+                report(("export", key), f"unknown setting `export.{key}`{_did_you_mean(key, ('out',))}")
+        if "out" in export:
+            if isinstance(export["out"], str) and export["out"].strip():
+                config.export_out = export["out"].strip()
+            else:
+                report(("export", "out"), '`export.out` must be a folder, e.g. "exports" or "../exports"')
     lint = raw.get("lint", {})
     if not isinstance(lint, dict):
         report(("lint",), "`lint` must be a table: [lint]")

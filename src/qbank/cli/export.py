@@ -121,7 +121,7 @@ def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, exclude_tags,
     if seed is not None and sample is None:
         raise click.UsageError("--seed chooses which --sample to take; give --sample N too")
     from ..errors import BankHasErrors, ExportError, OutputError
-    from ..export import Selection, choose_formats, exportable, run_export
+    from ..export import Selection, choose_formats, default_out_dir, exportable, run_export
 
     formats = choose_formats(names)
     selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0)
@@ -142,7 +142,7 @@ def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, exclude_tags,
                    f"({selection.describe()}) shown as warnings; {'they do' if n != 1 else 'it does'} not block it",
                    err=True)
     if out is None:
-        out = Path(os.path.relpath(Path(bank.root) / "exports"))
+        out = Path(os.path.relpath(default_out_dir(Path(bank.root))))
     try:
         with progress(len(chosen.questions) * (1 + len(formats))) as tick:
             written = run_export(bank, formats, out, name=name, selection=selection, tick=tick, jobs=jobs)

@@ -90,6 +90,14 @@ def exportable(bank: Bank, selection: Selection = Selection()) -> Chosen:
     return Chosen(chosen, shown, len(errors))
 
 
+def default_out_dir(root: Path) -> Path:
+    """Where exports go without --out: the bank's ``[export] out`` (qbank.toml), else ``exports``,
+    both relative to the bank root, so the folder does not depend on where the command runs."""
+    from ..config import load_config
+
+    return Path(os.path.normpath(Path(root) / (load_config([Path(root)]).export_out or "exports")))
+
+
 def output_path(out_dir: Path, bank_name: str, fmt: str) -> Path:
     return Path(out_dir) / f"{slug(bank_name)}{FORMATS[fmt].suffix}"
 
