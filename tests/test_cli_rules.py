@@ -67,3 +67,28 @@ def test_json_carries_options_fix_safety_and_the_registry_facts(cli):
     assert rows["QB304"]["url"].endswith("/docs/rules/QB304.md")
     one = json.loads(cli("rules", "QB308", "--format", "json").output)
     assert one["options"][0]["name"] == "stem-stoplist" and one["doc"].startswith("A stem word repeated")
+
+
+def test_rule_pages_say_their_examples_change_the_base_item_and_how_to_see_it(cli):
+    from qbank.rules.examples import BASE_ITEM
+
+    out = cli("rules", "QB304").output
+    assert ("Fails:\n    The examples give only the keys they change in the base item practice-sleep-001\n"
+            "    (`qbank rules --base-item` prints it); `options` replaces the whole list.\n    ```yaml\n") in out
+    assert "Each question of a bank example" in " ".join(cli("rules", "QB902").output.split())
+    markdown = cli("rules", "QB304", "--format", "markdown").output
+    assert "## Fails\n\nThe examples give only the keys they change in the [base item](README.md#the-base-item)" in markdown
+    assert "base item" not in cli("rules", "QB003").output  # its example is not a lint rule's
+    assert cli("rules", "--base-item").output == BASE_ITEM
+    assert json.loads(cli("rules", "--base-item", "--format", "json").output) == {
+        "id": "practice-sleep-001", "yaml": BASE_ITEM}
+    assert cli("rules", "QB304", "--base-item").exit_code == 2
+
+
+def test_the_rules_index_prints_the_base_item_once():
+    from conftest import REPO
+
+    from qbank.rules.examples import BASE_ITEM
+
+    index = (REPO / "docs" / "rules" / "README.md").read_text("utf-8")
+    assert index.count(BASE_ITEM) == 1 and "\n## The base item\n" in index

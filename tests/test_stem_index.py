@@ -11,9 +11,8 @@ import struct
 
 import pytest
 
-from qbank.rules.bank import stem_index
 from qbank.rules.bank.duplicate_stem import DuplicateStem
-from qbank.rules.bank.stem_index import StemIndex
+from qbank.rules.bank.stem_index import Settings, StemIndex
 from qbank.rules.bank.stem_index_store import from_parts, to_parts
 from qbank.rules.base import BankInput, RuleOptions
 
@@ -72,11 +71,10 @@ def report(paths: list[str], digests: list[str], index: StemIndex) -> list:
     return DuplicateStem()._report(bank, index)
 
 
-@pytest.mark.parametrize("share", [stem_index.BOILERPLATE_SHARE, 0.5])
+@pytest.mark.parametrize("share", [Settings().boilerplate_share, 0.5])
 @pytest.mark.parametrize("seed", range(4))
 def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, monkeypatch):
-    monkeypatch.setattr(stem_index, "BOILERPLATE_SHARE", share)  # 0.5: the cap moves with the bank size
-    monkeypatch.setattr(stem_index, "BOILERPLATE_MAX", 10**6)
+    settings = Settings(boilerplate_share=share, boilerplate_max=10**6)  # 0.5: the cap moves with the bank size
     ways = {"_same_files": 0, "_other_files": 0}
     for way in ways:
         def counted(self, *args, _way=way, _real=getattr(StemIndex, way)):
@@ -86,7 +84,7 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
     rnd = random.Random(seed)
     bank = Bank(rnd, 60)
     paths, digests, summaries = bank.columns()
-    kept = StemIndex.build(paths, digests, summaries.__getitem__)
+    kept = StemIndex.build(paths, digests, summaries.__getitem__, settings)
     files = save({}, kept)
     pairs_seen, boilerplate_sets, caps = 0, set(), set()
     for _ in range(60):
@@ -99,9 +97,9 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
             fetched.append(i)
             return summaries[i]
 
-        kept = from_parts(files).update(paths, digests, fetch)
+        kept = from_parts(files).update(paths, digests, fetch, settings)
         files = save(files, kept)
-        fresh = StemIndex.build(paths, digests, summaries.__getitem__)
+        fresh = StemIndex.build(paths, digests, summaries.__getitem__, settings)
         assert kept.pairs == fresh.pairs
         assert (kept.paths, kept.digests, kept.exact) == (fresh.paths, fresh.digests, fresh.exact)
         assert report(paths, digests, kept) == report(paths, digests, fresh)
@@ -110,7 +108,7 @@ def test_an_index_kept_across_edits_finds_what_a_fresh_one_finds(seed, share, mo
         boilerplate_sets.add(frozenset(h for h in range(1, 13) if fresh._count(h) > fresh.cap))
     assert pairs_seen > 0 and len(boilerplate_sets) > 1  # pairs, and hashes crossing the line
     assert all(ways.values())  # edits within the same files, and files added or removed
-    assert len(caps) > 1 or share == stem_index.BOILERPLATE_SHARE  # the cap moved: a rebuild
+    assert len(caps) > 1 or share == Settings().boilerplate_share  # the cap moved: a rebuild
 
 
 def test_an_update_after_one_edit_reads_only_the_edited_summary():
@@ -150,7 +148,7 @@ def test_a_damaged_index_is_refused():
     other = save({}, StemIndex.build(paths, digests, summaries.__getitem__))  # another build, another token
     index = files["index"]
     for damage in ({"index": index[:-3]}, {"index": index + b"x"}, {"index": b"garbage"},
-                   {"index": index.replace(b'"v":2', b'"v":9')}, {"index": index.replace(b'"rows":', b'"rows":1')},
+                   {"index": index.replace(b'"v":3', b'"v":9')}, {"index": index.replace(b'"rows":', b'"rows":1')},
                    {"shingles": other["shingles"]}, {"shingles": files["shingles"][:-4]}, {"shingles": None}):
         with pytest.raises(ValueError):
             from_parts({**files, **damage})
@@ -158,3 +156,16 @@ def test_a_damaged_index_is_refused():
     bank = BankInput(paths, [1] * len(paths), [1] * len(paths), digests, summaries.__getitem__, lambda: summaries)
     expected, _ = rule.check_incremental(bank, RuleOptions(), None)
     assert rule.check_incremental(bank, RuleOptions(), {**files, "shingles": other["shingles"]})[0] == expected
+
+
+def test_an_index_kept_under_other_settings_is_built_again_under_the_new_ones():
+    rnd = random.Random(11)
+    paths, digests, summaries = Bank(rnd, 80).columns()
+    files = save({}, StemIndex.build(paths, digests, summaries.__getitem__))
+    assert from_parts(files).settings == Settings()
+    strict = Settings(similarity=0.95, boilerplate_max=30)
+    kept = from_parts(files).update(paths, digests, summaries.__getitem__, strict)
+    fresh = StemIndex.build(paths, digests, summaries.__getitem__, strict)
+    assert kept.settings == strict and kept.pairs == fresh.pairs
+    assert from_parts(save(files, kept)).settings == strict
+    assert StemIndex.build(paths, digests, summaries.__getitem__).pairs != fresh.pairs  # the setting matters here

@@ -22,19 +22,26 @@ def matching(query: str) -> tuple[str | None, list[str]]:
 @click.command(cls=Command)
 @click.argument("query", metavar="[CODE|NAME|PREFIX]", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def rules(query, fmt):
+@click.option("--base-item", is_flag=True,
+              help="Print the clean question every rule's examples change (each example gives only its changes).")
+def rules(query, fmt, base_item):
     """List every rule, or print one rule's page: `qbank rules QB304`, `qbank rules
     duplicate-option`; a prefix lists its rules (`qbank rules QB3`)."""
-    from ..rules.docs import rule_doc, rule_table
+    from ..rules import docs
 
+    if base_item:
+        if query:
+            raise click.UsageError("give a rule or --base-item, not both")
+        click.echo(docs.base_item(fmt))
+        return
     if not query:
-        click.echo(rule_table(fmt))
+        click.echo(docs.rule_table(fmt))
         return
     code, codes = matching(query)
     if code is not None:
-        click.echo(rule_doc(code, fmt))
+        click.echo(docs.rule_doc(code, fmt))
     elif codes:
-        click.echo(rule_table(fmt, codes))
+        click.echo(docs.rule_table(fmt, codes))
     else:
         from ..codes import near
 

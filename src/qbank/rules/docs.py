@@ -11,6 +11,7 @@ from typing import Any, Collection, NamedTuple
 
 from ..codes import CODES, Code, doc_url
 from .base import Option, Rule, as_toml
+from .examples import BASE_ITEM, BASE_ITEM_ID
 
 
 # The long docs of the codes that are not lint rules (the one-line summary is in codes.py).
@@ -154,9 +155,29 @@ def _option_line(opt: Option) -> str:
     return f"- `{opt.name}` ({opt.type_name}, default {as_toml(opt.default)}{allowed}): {opt.help}"
 
 
-def _full_doc(e: Entry) -> str:
-    """The doc with the sections the registry and the rule class add: options, fix safety."""
-    parts = [e.doc]
+# Opens a lint rule's "Fails" section: its examples change the base item (rules/examples.py).
+_BASE_ITEM_NOTE = {
+    "text": f"The examples give only the keys they change in the base item {BASE_ITEM_ID} (`qbank rules "
+            "--base-item` prints it); `options` replaces the whole list.",
+    "markdown": "The examples give only the keys they change in the [base item](README.md#the-base-item); "
+                "`options` replaces the whole list.",
+}
+_BANK_NOTE = " Each question of a bank example (they are separated by `---`) is such a change."
+
+
+def _full_doc(e: Entry, fmt: str = "text") -> str:
+    """The doc with the sections the registry and the rule class add: how to read the examples,
+    options, fix safety."""
+    doc = e.doc
+    if e.rule is not None:
+        import textwrap
+
+        note = _BASE_ITEM_NOTE[fmt] + (_BANK_NOTE if e.rule.scope == "bank" else "")
+        note = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), note)  # no break inside code
+        note = textwrap.fill(note, 92, initial_indent="    ", subsequent_indent="    ",
+                             break_on_hyphens=False).replace("\0", " ")
+        doc = doc.replace("\nFails:\n", f"\nFails:\n{note}\n" + ("\n" if fmt == "markdown" else ""), 1)
+    parts = [doc]
     if e.rule is not None and e.rule.options:
         parts.append(f"Options:\n    Set in `qbank.toml` under `[lint.options]` (or `[lint.options.{e.code.code}]`):\n"
                      + "\n".join(f"    {_option_line(o)}" for o in e.rule.options))
@@ -218,7 +239,16 @@ def page(e: Entry, fmt: str = "text") -> str:
     head = f"{c} {n} (default severity: {s})"
     if fmt == "text":
         return f"{head}\n{'=' * len(head)}\n\n{_full_doc(e)}"
-    return f"# {c} {n}\n\nDefault severity: {s}\n\n{_markdown(_full_doc(e))}"
+    return f"# {c} {n}\n\nDefault severity: {s}\n\n{_markdown(_full_doc(e, 'markdown'))}"
+
+
+def base_item(fmt: str = "text") -> str:
+    """The base item the rule examples change (`qbank rules --base-item`)."""
+    if fmt == "json":
+        return json.dumps({"id": BASE_ITEM_ID, "yaml": BASE_ITEM}, indent=2)
+    if fmt == "markdown":
+        return f"```yaml\n{BASE_ITEM}```"
+    return BASE_ITEM.rstrip("\n")
 
 
 def write_pages(folder) -> list:
@@ -236,7 +266,12 @@ def write_pages(folder) -> list:
     index = out / "README.md"
     index.write_text("# qbank rules\n\nGenerated from the rule docstrings by "
                      "`python -m qbank.rules.docs docs/rules`; `qbank rules CODE` prints the same page.\n\n"
-                     + rule_table("markdown") + "\n", encoding="utf-8")
+                     + rule_table("markdown") + "\n\n## The base item\n\n"
+                     "Every rule's Fails and Passes examples change this one clean question: an example gives "
+                     "only the keys it replaces (`options` replaces the whole list), and a bank rule's example "
+                     "is one such change per question, separated by `---`. The tests expand every example over "
+                     "it and check that it fails or passes as documented. `qbank rules --base-item` prints it.\n\n"
+                     + base_item("markdown") + "\n", encoding="utf-8")
     return [index, *written]
 
 

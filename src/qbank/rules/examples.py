@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import textwrap
 
-BASE_ITEM = """\
-id: practice-sleep-001
+BASE_ITEM_ID = "practice-sleep-001"
+BASE_ITEM = f"""\
+id: {BASE_ITEM_ID}
 stem: |
   A 34-year-old client reports trouble sleeping since starting a new job.
   What should the social worker explore FIRST?

@@ -9,18 +9,16 @@ from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
 from ..textkit.messages import quote
 from ..textkit.words import TOKEN, find_root
-from .base import ItemContext, Rule
-
-EXPLANATION_MIN_WORDS = 20
-RATIONALE_MIN_WORDS = 8
+from .base import ItemContext, Option, Rule
 
 
 class WeakExplanation(Rule):
     """The explanation is too short or never mentions the key.
 
     What it flags:
-        An explanation under 20 words, or one that mentions none of the key's content words
-        (or, for a numeric key, its number). Word forms count as the same word.
+        An explanation under 20 words (`explanation-min-words`), or one that mentions none of
+        the key's content words (or, for a numeric key, its number). Word forms count as the
+        same word.
     Why:
         Learners read the explanation to understand why the key is right; one that does not
         talk about the key teaches nothing (house rule).
@@ -41,15 +39,18 @@ class WeakExplanation(Rule):
     code = "QB401"
     name = "weak-explanation"
     severity = Severity.WARNING
+    options = (Option("explanation-min-words", int, 20, "The fewest words an explanation may have.",
+                      min=0, max=1000),)
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         text = ctx.question.explanation  # raw Markdown: word counts and word matches hardly differ
         n = len(text.split())
-        if n < EXPLANATION_MIN_WORDS:
+        least = ctx.options.explanation_min_words
+        if n < least:
             yield self.diagnostic(ctx, ("explanation",),
                                   f"the explanation has {plural(n, 'word')}; say why the key is right in at least "
-                                  f"{EXPLANATION_MIN_WORDS}")
+                                  f"{least}")
             return
         k = f.key_index
         key_roots = f.option_content[k]
@@ -70,8 +71,8 @@ class RationaleTooShort(Rule):
     """A rationale is too short, or repeats another rationale of the item.
 
     What it flags:
-        A rationale (on a distractor, or on the key when it has one) under 8 words, or one
-        identical to another rationale of the same item.
+        A rationale (on a distractor, or on the key when it has one) under 8 words
+        (`rationale-min-words`), or one identical to another rationale of the same item.
     Why:
         A rationale should say why this particular tempting answer is wrong; "Incorrect." or a
         copy of another rationale does not (house rule).
@@ -108,19 +109,21 @@ class RationaleTooShort(Rule):
     code = "QB402"
     name = "rationale-too-short"
     severity = Severity.WARNING
+    options = (Option("rationale-min-words", int, 8, "The fewest words a rationale may have.", min=0, max=1000),)
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         seen: dict[str, int] = {}
+        least = ctx.options.rationale_min_words
         for i, opt in enumerate(ctx.question.options):
             if not opt.rationale:
                 continue
             path = ("options", i, "rationale")
             parts = opt.rationale.split()
             n = len(parts)
-            if n < RATIONALE_MIN_WORDS:
+            if n < least:
                 yield self.diagnostic(ctx, path,
                                       f"the rationale of option {i + 1} has {plural(n, 'word')}; "
-                                      f"say in at least {RATIONALE_MIN_WORDS} why this option is "
+                                      f"say in at least {least} why this option is "
                                       f"{'right' if opt.correct else 'wrong'}")
                 continue
             norm = " ".join(parts).casefold()

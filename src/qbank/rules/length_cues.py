@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import ItemFacts, facts
-from .base import ItemContext, Rule
+from .base import ItemContext, Option, Rule
 
 
 def _short_options(f: ItemFacts) -> bool:
@@ -15,17 +15,14 @@ def _short_options(f: ItemFacts) -> bool:
     return max(f.option_word_counts) <= 3
 
 
-LONGEST_RATIO = 1.2
-LONGEST_MIN_CHARS = 10
-
 
 class LongestOptionIsKey(Rule):
     """The key is conspicuously the longest option.
 
     What it flags:
-        A key strictly longer than every distractor, at least 1.2 times (and 10 characters
-        more than) the longest distractor. Items whose options are all three words or fewer
-        are skipped.
+        A key strictly longer than every distractor, at least 1.2 times
+        (`longest-option-ratio`) and 10 characters (`longest-option-min-chars`) longer than
+        the longest distractor. Items whose options are all three words or fewer are skipped.
     Why:
         Writers qualify the key until it is unarguable, so testwise candidates pick the
         longest option (Haladyna et al. 2002, H#24 and H#28d; NBME Item-Writing Guide).
@@ -62,6 +59,12 @@ class LongestOptionIsKey(Rule):
     code = "QB304"
     name = "longest-option-is-key"
     severity = Severity.WARNING
+    options = (Option("longest-option-ratio", float, 1.2,
+                      "How many times as long as the longest distractor the key must be to be flagged.",
+                      min=1.0, max=100.0),
+               Option("longest-option-min-chars", int, 10,
+                      "How many characters longer than the longest distractor the key must be to be flagged.",
+                      min=0, max=10000))
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
@@ -71,23 +74,22 @@ class LongestOptionIsKey(Rule):
         lengths = f.option_lengths
         longest_other = max(n for i, n in enumerate(lengths) if i != k)
         key_len = lengths[k]
-        if key_len >= LONGEST_RATIO * longest_other and key_len - longest_other >= LONGEST_MIN_CHARS:
+        o = ctx.options
+        if key_len >= o.longest_option_ratio * longest_other and key_len - longest_other >= o.longest_option_min_chars:
             ratio = key_len / max(longest_other, 1)
             yield self.diagnostic(ctx, ("options", k, "text"),
                                   f"the key is {ratio:.1f}x longer than any distractor ({key_len} vs "
                                   f"{plural(longest_other, 'character')}); shorten it or lengthen the distractors")
 
 
-SPREAD_RATIO = 3.0
-SPREAD_MIN_WORDS = 7
-
 
 class OptionLengthSpread(Rule):
     """Options of very different lengths.
 
     What it flags:
-        The longest option has at least 3 times as many words as the shortest, and 7 or more
-        words more. Items whose options are all three words or fewer are skipped.
+        The longest option has at least 3 times as many words as the shortest
+        (`length-spread-ratio`), and 7 or more words more (`length-spread-min-words`). Items
+        whose options are all three words or fewer are skipped.
     Why:
         Options should be similar in length and detail, or the odd one stands out as the key
         or as filler (Haladyna et al. 2002, H#24).
@@ -124,6 +126,12 @@ class OptionLengthSpread(Rule):
     code = "QB305"
     name = "option-length-spread"
     severity = Severity.INFO
+    options = (Option("length-spread-ratio", float, 3.0,
+                      "How many times as many words as the shortest option the longest must have to be flagged.",
+                      min=1.0, max=100.0),
+               Option("length-spread-min-words", int, 7,
+                      "How many words more than the shortest option the longest must have to be flagged.",
+                      min=0, max=1000))
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
@@ -131,7 +139,8 @@ class OptionLengthSpread(Rule):
         if len(counts) < 2 or _short_options(f):
             return
         lo, hi = min(counts), max(counts)
-        if hi >= SPREAD_RATIO * max(lo, 1) and hi - lo >= SPREAD_MIN_WORDS:
+        o = ctx.options
+        if hi >= o.length_spread_ratio * max(lo, 1) and hi - lo >= o.length_spread_min_words:
             yield self.diagnostic(ctx, ("options",),
                                   f"option lengths range from {plural(lo, 'word')} (option {counts.index(lo) + 1}) "
                                   f"to {plural(hi, 'word')} (option {counts.index(hi) + 1}); make the options "

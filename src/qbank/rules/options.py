@@ -15,8 +15,8 @@ class OptionCount(Rule):
     """Too few or too many options.
 
     What it flags:
-        An item with fewer than 3 or more than 5 options (set `min_options` and
-        `max_options` in qbank.toml to change the range). Two options is a true/false item.
+        An item with fewer than 3 or more than 5 options (set `min-options` and
+        `max-options` in qbank.toml to change the range). Two options is a true/false item.
     Why:
         Three to five plausible options measure best; more add writing effort and
         implausible filler, fewer make guessing pay (Haladyna et al. 2002, H#18;
@@ -136,8 +136,6 @@ def _intervals_overlap(a: Quantity, b: Quantity) -> bool:
     return a_has and b_has
 
 
-NEAR_IDENTICAL = 0.8
-
 
 class OverlappingOptions(Rule):
     """Options that overlap: one inside another, near-identical, or overlapping ranges.
@@ -145,8 +143,8 @@ class OverlappingOptions(Rule):
     What it flags:
         - an option whose whole wording appears inside another option ("Denial" and
           "Denial and projection");
-        - two options whose content words overlap by 80% or more (Jaccard), i.e. they differ
-          by a word or two or only in word order;
+        - two options whose content words overlap by 80% or more (Jaccard;
+          `option-similarity`), i.e. they differ by a word or two or only in word order;
         - numeric options whose ranges overlap ("18-25" and "25-40" both contain 25; "less
           than 18" and "18-25" do not).
     Why:
@@ -186,6 +184,9 @@ class OverlappingOptions(Rule):
     code = "QB104"
     name = "overlapping-options"
     severity = Severity.WARNING
+    options = (Option("option-similarity", float, 0.8,
+                      "The share of content words (Jaccard) two options must share to count as near-identical.",
+                      min=0.1, max=1.0),)
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
@@ -213,13 +214,14 @@ class OverlappingOptions(Rule):
                     continue  # both overlaps need a shared content word
                 if spaced is None:
                     spaced = [f" {' '.join(t)} " for t in f.option_tokens]
-                msg = self._wording_overlap(i, j, spaced, content, opts)
+                msg = self._wording_overlap(i, j, spaced, content, opts, ctx.options.option_similarity)
                 if msg:
                     flagged.add(j)
                     yield self.diagnostic(ctx, ("options", j, "text"), msg)
 
     @staticmethod
-    def _wording_overlap(i: int, j: int, spaced: list[str], content: list[set[str]], opts) -> str | None:
+    def _wording_overlap(i: int, j: int, spaced: list[str], content: list[set[str]], opts,
+                         near: float) -> str | None:
         a, b = spaced[i], spaced[j]
         short, long_, si, li = (a, b, i, j) if len(a) <= len(b) else (b, a, j, i)
         if content[si] and short.strip() and short in long_:
@@ -227,7 +229,7 @@ class OverlappingOptions(Rule):
                     f"({quote(opts[li].text)}); make each option a distinct, independent choice")
         ci, cj = content[i], content[j]
         union = ci | cj
-        if len(union) >= 3 and len(ci & cj) / len(union) >= NEAR_IDENTICAL:
+        if len(union) >= 3 and len(ci & cj) / len(union) >= near:
             pct = round(100 * len(ci & cj) / len(union))
             return (f"option {j + 1} and option {i + 1} share {pct}% of their content words "
                     f"({quote(opts[j].text)} / {quote(opts[i].text)}); make them differ in more "

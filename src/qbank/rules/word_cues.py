@@ -18,7 +18,7 @@ class StemKeyWordRepeat(Rule):
         A content word of the stem (4+ letters, not a stopword or a domain word such as
         client, social, worker; plurals and -ing/-ion/-er forms count as the same word) that
         reappears in the key but in none of the distractors. Add words to ignore with
-        `stem_stoplist` in qbank.toml.
+        `stem-stoplist` in qbank.toml.
     Why:
         A word echoed from the stem points to the key (clang association; Haladyna et al.
         2002, H#28b).
@@ -85,16 +85,14 @@ class StemKeyWordRepeat(Rule):
                                   "cue); reword the key or use the word in a distractor too")
 
 
-CONVERGENCE_MIN_SHARED = 3
-
 
 class ConvergenceKey(Rule):
     """The key shares the most words with the other options (convergence cue).
 
     What it flags:
         The key shares content words with every distractor and, in total, clearly more (at
-        least 3, and more than any distractor) than any distractor does: the key is the
-        "average" of the options.
+        least 3, `convergence-min-shared`, and more than any distractor) than any distractor
+        does: the key is the "average" of the options.
     Why:
         Writers build distractors by varying the key, so the option with the most in common
         with the others is likely the key (convergence strategy; NBME Item-Writing Guide).
@@ -131,6 +129,9 @@ class ConvergenceKey(Rule):
     code = "QB309"
     name = "convergence-key"
     severity = Severity.INFO
+    options = (Option("convergence-min-shared", int, 3,
+                      "The fewest content words the key must share with the distractors in total to be flagged.",
+                      min=1, max=1000),)
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
@@ -145,7 +146,7 @@ class ConvergenceKey(Rule):
         for i in range(n):
             scores.append(sum(len(sets[i] & sets[j]) for j in range(n) if j != i))
         best_other = max(s for i, s in enumerate(scores) if i != k)
-        if scores[k] >= CONVERGENCE_MIN_SHARED and scores[k] > best_other:
+        if scores[k] >= ctx.options.convergence_min_shared and scores[k] > best_other:
             yield self.diagnostic(ctx, ("options", k, "text"),
                                   f"the key shares {plural(scores[k], 'content word')} with the distractors (the "
                                   f"most of any option: next is {best_other}); candidates can converge on "

@@ -10,9 +10,9 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity, plural
 from ...digest import blake2b
-from ..base import BankInput, BankItem, BankRule, ItemContext, RuleOptions
+from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions
 from .findings import bank_diagnostic, where
-from .stem_index import StemIndex
+from .stem_index import Settings, StemIndex
 from .stem_index_store import from_parts, to_parts
 
 SHINGLE = 3
@@ -40,16 +40,18 @@ class DuplicateStem(BankRule):
 
     What it flags:
         Stems identical after normalisation (case, punctuation, Markdown and whitespace
-        ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard): a
-        warning. Reported at the later file (in path order), naming the most similar earlier
-        one. Scales to 100,000 questions: each stem's sketch (its smallest shingle hashes,
-        leaving out boilerplate phrases: those in more than 0.5% of the stems, at least 20
-        and at most 64) goes into an inverted index, and only stems whose sketches share two
-        hashes are compared. The index is kept in the lint cache, so after an edit only the
-        edited stems are compared again, with exactly the result of a run from scratch.
-        Because the phrases a family of near-identical stems shares count as boilerplate
-        once the family is that large, a templated family of more than 64 stems (or 0.5%
-        of the bank) is not reported as near-duplicates.
+        ignored): an error. Stems whose 3-word shingles overlap by 70% or more (Jaccard;
+        `stem-similarity`): a warning. Reported at the later file (in path order), naming the
+        most similar earlier one. Scales to 100,000 questions: each stem's sketch (its
+        smallest shingle hashes, leaving out boilerplate phrases: those in more than 0.5% of
+        the stems, `boilerplate-share`, at least 20 and at most 64, `boilerplate-max`) goes
+        into an inverted index, and only stems whose sketches share two hashes are compared.
+        The index is kept in the lint cache, so after an edit only the edited stems are
+        compared again, with exactly the result of a run from scratch. Because the phrases a
+        family of near-identical stems shares count as boilerplate once the family is that
+        large, a templated family of more than 64 stems (or 0.5% of the bank) is not
+        reported as near-duplicates; raise `boilerplate-max` to report larger families, at
+        the cost of more comparisons per stem.
     Why:
         Duplicates inflate a bank, let one item cue another, and drift apart when only one
         copy is corrected (Haladyna et al. 2002, H#4).
@@ -89,6 +91,15 @@ class DuplicateStem(BankRule):
     code = "QB902"
     name = "duplicate-stem"
     severity = Severity.WARNING
+    options = (Option("stem-similarity", float, Settings().similarity,
+                      "The Jaccard overlap of 3-word shingles at which two stems are near-duplicates.",
+                      min=0.3, max=1.0),
+               Option("boilerplate-share", float, Settings().boilerplate_share,
+                      "The share of the stems a phrase may be in before it counts as boilerplate.",
+                      min=0.0, max=1.0),
+               Option("boilerplate-max", int, Settings().boilerplate_max,
+                      "The most stems a phrase may be in before it counts as boilerplate, whatever the bank size "
+                      "(it bounds the comparisons per stem).", min=1, max=100000))
 
     def summarize(self, ctx: ItemContext) -> Any:
         return stem_signature(ctx.question.stem)
@@ -103,14 +114,15 @@ class DuplicateStem(BankRule):
 
     def check_incremental(self, bank: BankInput, options: RuleOptions, state: dict[str, Any] | None
                           ) -> tuple[list[Diagnostic], dict[str, list[bytes] | None] | None]:
+        settings = Settings(options.stem_similarity, options.boilerplate_share, options.boilerplate_max)
         index = None
         if state is not None:
             try:
-                index = from_parts(state).update(bank.paths, bank.digests, bank.summary)
+                index = from_parts(state).update(bank.paths, bank.digests, bank.summary, settings)
             except (ValueError, TypeError, KeyError, IndexError, OverflowError):
                 index = None  # a damaged index: start again
         if index is None:
-            index = StemIndex.build(bank.paths, bank.digests, bank.summary)
+            index = StemIndex.build(bank.paths, bank.digests, bank.summary, settings)
         return self._report(bank, index), to_parts(index)
 
     def _report(self, bank: BankInput, index: StemIndex) -> list[Diagnostic]:

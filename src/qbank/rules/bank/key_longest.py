@@ -6,21 +6,18 @@ import math
 from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
-from ..base import BankItem, BankRule, ItemContext, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
 from .findings import bank_diagnostic
-
-KEY_LONGEST_MIN_ITEMS = 5
-KEY_LONGEST_Z = 2.33
-KEY_LONGEST_MARGIN = 0.10
 
 
 class KeyLongestRate(BankRule):
     """The key is the longest option far more often than chance.
 
     What it flags:
-        Across the bank (5 questions or more), the share of questions whose key is strictly
-        the longest option exceeds chance (1/k per question) by more than 10 points with
-        z > 2.33 (one-sided, alpha .01). Reported once, at the first question file.
+        Across the bank (5 questions or more: `key-longest-min-items`), the share of
+        questions whose key is strictly the longest option exceeds chance (1/k per question)
+        by more than 10 points (`key-longest-margin`) with z > 2.33 (one-sided, alpha .01:
+        `key-longest-z`). Reported once, at the first question file.
     Why:
         A bank-wide habit of writing the longest option as the key teaches candidates to
         pick the longest option (Haladyna et al. 2002, H#24).
@@ -119,6 +116,13 @@ class KeyLongestRate(BankRule):
     code = "QB903"
     name = "key-longest-rate"
     severity = Severity.WARNING
+    options = (Option("key-longest-min-items", int, 5, "The fewest questions a bank needs for the test to run.",
+                      min=2, max=1000000),
+               Option("key-longest-margin", float, 0.1,
+                      "How far above chance (a share: 0.1 is 10 points) the rate must be to be flagged.",
+                      min=0.0, max=1.0),
+               Option("key-longest-z", float, 2.33,
+                      "The z score the rate must exceed (2.33: one-sided alpha .01).", min=0.0, max=10.0))
 
     def summarize(self, ctx: ItemContext) -> Any:
         from ...textkit.facts import facts
@@ -132,7 +136,7 @@ class KeyLongestRate(BankRule):
         valid = [it for it in items if isinstance(it.summary, list) and len(it.summary) == 2
                  and isinstance(it.summary[1], int) and it.summary[1] >= 2]
         n = len(valid)
-        if n < KEY_LONGEST_MIN_ITEMS:
+        if n < options.key_longest_min_items:
             return
         x = sum(1 for it in valid if it.summary[0])
         expected = sum(1 / it.summary[1] for it in valid)
@@ -141,7 +145,7 @@ class KeyLongestRate(BankRule):
             return
         z = (x - expected) / math.sqrt(variance)
         rate, chance = x / n, expected / n
-        if rate > chance + KEY_LONGEST_MARGIN and z > KEY_LONGEST_Z:
+        if rate > chance + options.key_longest_margin and z > options.key_longest_z:
             yield bank_diagnostic(self, valid[0],
                                   f"the key is the longest option in {x} of {n} questions ({rate:.0%}; chance is "
                                   f"{chance:.0%}, z = {z:.1f}); shorten keys or lengthen distractors (see QB304 "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity, plural
-from ..base import BankItem, BankRule, ItemContext, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
 from .findings import bank_diagnostic, where
 
 # Upper 1% points of chi-square by degrees of freedom (k options -> k - 1 df), to two
@@ -14,7 +14,6 @@ CHI2_CRITICAL_01 = {1: 6.63, 2: 9.21, 3: 11.34, 4: 13.28, 5: 15.09, 6: 16.81, 7:
                     9: 21.67, 10: 23.21, 11: 24.72, 12: 26.22, 13: 27.69, 14: 29.14, 15: 30.58,
                     16: 32.00, 17: 33.41, 18: 34.81, 19: 36.19, 20: 37.57, 21: 38.93, 22: 40.29,
                     23: 41.64, 24: 42.98, 25: 44.31}
-RUN_LENGTH = 5
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -25,8 +24,8 @@ class KeyPositionSkew(BankRule):
         For each option count k with at least 5k items: a chi-square test of the key
         positions against a uniform spread, at alpha .01 (critical values 9.21 for k=3,
         11.34 for k=4, 13.28 for k=5), reported once at the first question file. Also any
-        run of 5 or more consecutive questions (in path order) keyed at the same position,
-        reported at the question that completes the run.
+        run of 5 or more consecutive questions (in path order; `key-run-length`) keyed at the
+        same position, reported at the question that completes the run.
     Why:
         Writers hide keys in the middle positions and avoid A; testwise candidates exploit
         the bias (Haladyna et al. 2002, H#20; Attali & Bar-Hillel 2003).
@@ -155,6 +154,9 @@ class KeyPositionSkew(BankRule):
     code = "QB901"
     name = "key-position-skew"
     severity = Severity.WARNING
+    options = (Option("key-run-length", int, 5,
+                      "How many questions in a row keyed at the same position make a run worth reporting.",
+                      min=2, max=10000),)
 
     def summarize(self, ctx: ItemContext) -> Any:
         return [ctx.question.key_index, len(ctx.question.options)]
@@ -185,15 +187,22 @@ class KeyPositionSkew(BankRule):
                                       f"key positions across the {n} {k}-option questions are uneven ({spread}; "
                                       f"chi-square {chi2:.1f} > {critical:.2f} at alpha .01); move keys so each "
                                       f"position is used about {plural(round(expected), 'time')}")
+        run_length = options.key_run_length
         run_start = 0
         for i in range(1, len(valid) + 1):
             if i < len(valid) and valid[i].summary[0] == valid[run_start].summary[0]:
-                if i - run_start + 1 == RUN_LENGTH:
+                if i - run_start + 1 == run_length:
                     first = valid[run_start]
                     letter = LETTERS[first.summary[0]] if 0 <= first.summary[0] < 26 else "?"
                     yield bank_diagnostic(self, valid[i],
-                                          f"this is the {RUN_LENGTH}th question in a row keyed {letter} "
+                                          f"this is the {ordinal(run_length)} question in a row keyed {letter} "
                                           f"(from {first.path}); move some keys to other positions",
                                           related=(where(first),))
                 continue
             run_start = i
+
+
+def ordinal(n: int) -> str:
+    """2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

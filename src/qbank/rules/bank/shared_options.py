@@ -7,13 +7,8 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
 from ...digest import blake2b
-from ..base import BankItem, BankRule, ItemContext, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
 from .findings import bank_diagnostic, where
-
-SHARED_SET_MIN = 3
-SHARED_DISTRACTOR_SHARE = 0.05
-SHARED_DISTRACTOR_MIN_ITEMS = 20
-SHARED_DISTRACTOR_MIN_COUNT = 3
 
 
 def _h(text: str, size: int = 8) -> str:
@@ -24,9 +19,11 @@ class SharedOptionSet(BankRule):
     """The same option set reused across questions, or one distractor used everywhere.
 
     What it flags:
-        The same set of options (in any order) in 3 or more questions, reported at the third;
-        or, in banks of 20 or more questions, one distractor text used in more than 5% of the
-        questions (and at least 3), reported at the first question using it.
+        The same set of options (in any order) in 3 or more questions (`shared-set-min`),
+        reported at the question that reaches that count; or, in banks of 20 or more questions
+        (`shared-distractor-min-items`), one distractor text used in more than 5% of the
+        questions (`shared-distractor-share`) and at least 3 (`shared-distractor-min-count`),
+        reported at the first question using it.
     Why:
         Recycled options let candidates learn the option set instead of the content and
         make distractors implausible (Haladyna et al. 2002, H#29).
@@ -70,6 +67,15 @@ class SharedOptionSet(BankRule):
     code = "QB904"
     name = "shared-option-set"
     severity = Severity.INFO
+    options = (Option("shared-set-min", int, 3, "How many questions must share an option set for it to be flagged.",
+                      min=2, max=1000000),
+               Option("shared-distractor-min-items", int, 20,
+                      "The fewest questions a bank needs before reused distractors are counted.",
+                      min=1, max=1000000),
+               Option("shared-distractor-share", float, 0.05,
+                      "The share of the questions a distractor must be used in to be flagged.", min=0.0, max=1.0),
+               Option("shared-distractor-min-count", int, 3,
+                      "The fewest questions a distractor must be used in to be flagged.", min=2, max=1000000))
 
     def summarize(self, ctx: ItemContext) -> Any:
         from ...textkit.facts import facts
@@ -93,7 +99,8 @@ class SharedOptionSet(BankRule):
         # Count first (in C), then look at the few hashes over a threshold: a warm run that
         # reruns this rule after an option edit goes through 10,000 summaries.
         set_counts = Counter(it.summary[0] for it in valid)
-        big = {o for o, count in set_counts.items() if count >= SHARED_SET_MIN}
+        set_min = options.shared_set_min
+        big = {o for o, count in set_counts.items() if count >= set_min}
         sets: dict[str, list[int]] = {}
         for i, it in enumerate(valid) if big else ():
             if it.summary[0] in big:
@@ -101,7 +108,7 @@ class SharedOptionSet(BankRule):
         reported_groups: list[set[int]] = []
         for group in sets.values():
             reported_groups.append(set(group))
-            at = valid[group[SHARED_SET_MIN - 1]]
+            at = valid[group[set_min - 1]]
             others = [valid[i] for i in group if valid[i] is not at]
             names = ", ".join(o.path for o in others[:3]) + (" and more" if len(others) > 3 else "")
             yield bank_diagnostic(self, at,
@@ -109,11 +116,11 @@ class SharedOptionSet(BankRule):
                                   "options specific to each question",
                                   related=tuple(where(o) for o in others[:10]))
         n = len(valid)
-        if n < SHARED_DISTRACTOR_MIN_ITEMS:
+        if n < options.shared_distractor_min_items:
             return
         counts = Counter(h for it in valid for h in it.summary[1].split())
         hot = {h for h, count in counts.items()
-               if count >= SHARED_DISTRACTOR_MIN_COUNT and count > SHARED_DISTRACTOR_SHARE * n}
+               if count >= options.shared_distractor_min_count and count > options.shared_distractor_share * n}
         uses: dict[str, list[int]] = {}
         for i, it in enumerate(valid) if hot else ():
             for h in it.summary[1].split():

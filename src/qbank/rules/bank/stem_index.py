@@ -3,10 +3,11 @@ next run, after a few edits, looks again only at the stems that changed.
 
 Each distinct stem (the first of each group of identical stems, in path order) has a pool:
 its 16 smallest shingle hashes. A pool hash held by more than ``cap`` pools (0.5% of the
-stems, at least 20 and at most 64) is boilerplate ("what should the"); a stem's sketch is
-the first 8 pool hashes that are not. Two stems are candidates when their sketches share
-two hashes (one, if a sketch has only one), and a near-duplicate pair when, on top, the
-Jaccard overlap of all their shingles is at least 0.7. Whether a pair is reported depends on the two stems
+stems, at least 20 and at most 64, by default: see :class:`Settings`) is boilerplate ("what
+should the"); a stem's sketch is the first 8 pool hashes that are not. Two stems are
+candidates when their sketches share two hashes (one, if a sketch has only one), and a
+near-duplicate pair when, on top, the Jaccard overlap of all their shingles is at least the
+similarity (0.7). Whether a pair is reported depends on the two stems
 and on whether their pool hashes are boilerplate, nothing else, so an edit changes only
 the pairs of the stems it touches (and, when it tips a hash over or under ``cap``, of the
 stems holding that hash); everything else is kept. A run with the index and a run
@@ -21,21 +22,27 @@ import sys
 from array import array
 from bisect import bisect_left, insort
 from collections import Counter
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 POOL = 16
 SKETCH = 8
-NEAR_DUPLICATE = 0.7
-BOILERPLATE_SHARE = 0.005
-BOILERPLATE_MAX = 64       # ...but never more than this many stems: it bounds the work per stem
+BOILERPLATE_MIN = 20       # a hash in this many pools is never boilerplate (unless the max is lower)
 REBUILD_DEAD_SHARE = 0.25  # rebuild from scratch when this share of slots is dead
 
 
-def boilerplate_cap(stems: int) -> int:
-    """How many pools a hash may be in and still not be boilerplate: 0.5% of the stems,
-    at least 20 and at most 64 (so a stem's sketch never leads to more than 8 x 64
-    candidates, whatever the size of the bank)."""
-    return max(20, min(BOILERPLATE_MAX, int(stems * BOILERPLATE_SHARE)))
+class Settings(NamedTuple):
+    """QB902's options (stem-similarity, boilerplate-share, boilerplate-max). The index keeps
+    the settings it was built with; an update under other settings builds a new one."""
+
+    similarity: float = 0.7
+    boilerplate_share: float = 0.005
+    boilerplate_max: int = 64  # ...never more stems than this: it bounds the work per stem
+
+    def cap(self, stems: int) -> int:
+        """How many pools a hash may be in and still not be boilerplate: 0.5% of the stems,
+        at least 20 and at most 64 (so a stem's sketch never leads to more than 8 x 64
+        candidates, whatever the size of the bank)."""
+        return min(self.boilerplate_max, max(BOILERPLATE_MIN, int(stems * self.boilerplate_share)))
 
 
 def shingles_of(summary: Any) -> array | None:
@@ -56,7 +63,8 @@ class StemIndex:
     """Distinct stems in slots (a removed stem leaves a dead slot), their shingles, a sorted
     inverted index of pool hashes (``hash << 32 | slot``) and the near-duplicate pairs."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings = Settings()) -> None:
+        self.settings = settings
         self.cap = 0
         self.slot_rows = array("i")           # the row (in paths) of each slot's stem; -1: dead slot
         self.offsets = array("I", [0])        # slot k's shingles: [offsets[k], offsets[k+1]) of
@@ -76,14 +84,15 @@ class StemIndex:
     # --- building and updating -----------------------------------------------------------
 
     @classmethod
-    def build(cls, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> "StemIndex":
+    def build(cls, paths: list[str], digests: list[str | None], summary: Callable[[int], Any],
+              settings: Settings = Settings()) -> "StemIndex":
         """The index of a bank from scratch."""
-        index = cls()
+        index = cls(settings)
         found = {i: summary(i) for i, d in enumerate(digests) if d is not None}
         index.paths, index.digests = list(paths), list(digests)
         index.exact = [_exact(found[i]) if i in found else None for i in range(len(paths))]
         distinct = _distinct(index.exact)
-        index.cap = boilerplate_cap(len(distinct))
+        index.cap = settings.cap(len(distinct))
         for i in distinct:
             index._add_slot(i, shingles_of(found[i]))
         index.shingles, index.added = index.added, array("I")
@@ -104,16 +113,20 @@ class StemIndex:
         index._sketches = {}
         return index
 
-    def update(self, paths: list[str], digests: list[str | None], summary: Callable[[int], Any]) -> "StemIndex":
-        """This index brought up to date with the bank (a new index when that is cheaper)."""
+    def update(self, paths: list[str], digests: list[str | None], summary: Callable[[int], Any],
+               settings: Settings = Settings()) -> "StemIndex":
+        """This index brought up to date with the bank (a new index when that is cheaper, or
+        when it was built with other settings)."""
+        if settings != self.settings:
+            return StemIndex.build(paths, digests, summary, settings)
         old_paths = self.paths
         plan = self._same_files(digests, summary) if paths == old_paths else self._other_files(paths, digests, summary)
         exact, removed, added, fetched = plan
         dead = self.slot_rows.count(-1)
         alive = len(self.slot_rows) - dead - len(removed) + len(added)
-        if (boilerplate_cap(alive) != self.cap
+        if (settings.cap(alive) != self.cap
                 or dead + len(removed) > REBUILD_DEAD_SHARE * (len(self.slot_rows) + len(added))):
-            return StemIndex.build(paths, digests, summary)
+            return StemIndex.build(paths, digests, summary, settings)
         gone = {old_paths[self.slot_rows[k]] for k in removed}
         self.paths, self.digests, self.exact = list(paths), list(digests), exact
 
@@ -230,15 +243,16 @@ class StemIndex:
         size = self.offsets[k + 1] - self.offsets[k]
         path = self.paths[self.slot_rows[k]]
         words: set[int] | None = None
+        near = self.settings.similarity
         for other in candidates:
             small, large = sorted((size, self.offsets[other + 1] - self.offsets[other]))
-            if small < NEAR_DUPLICATE * large:  # an exact bound: J <= |smaller| / |larger|
+            if small < near * large:  # an exact bound: J <= |smaller| / |larger|
                 continue
             if words is None:
                 words = set(self._words(k))
             inter = len(words.intersection(self._words(other)))
             sim = inter / (small + large - inter)
-            if sim >= NEAR_DUPLICATE:
+            if sim >= near:
                 a, b = sorted((path, self.paths[self.slot_rows[other]]))
                 self.pairs[(a, b)] = sim
 

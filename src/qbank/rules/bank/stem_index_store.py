@@ -12,9 +12,9 @@ import json
 import sys
 from array import array
 
-from .stem_index import StemIndex
+from .stem_index import Settings, StemIndex
 
-VERSION = 2
+VERSION = 3
 MAGIC = b"qbank-stem-index\n"
 SHINGLES_MAGIC = b"qbank-shingles\n\0"  # 16 bytes: the arrays after it stay 4-byte aligned
 
@@ -27,7 +27,8 @@ def to_parts(index: StemIndex) -> dict[str, list[bytes | memoryview] | None]:
     blocks: list[bytes | memoryview] = [
         _join(index.paths), _join(index.digests), _join(index.exact),
         *(_raw(values) for values in (index.slot_rows, index.offsets, index.added, index.keys))]
-    header = {"v": VERSION, "cap": index.cap, "rows": len(index.paths), "blocks": [len(b) for b in blocks],
+    header = {"v": VERSION, "settings": list(index.settings), "cap": index.cap, "rows": len(index.paths),
+              "blocks": [len(b) for b in blocks],
               "token": index.token, "built": len(index.shingles),
               "pairs": [[a, b, sim] for (a, b), sim in sorted(index.pairs.items())]}
     head = json.dumps(header, separators=(",", ":")).encode()
@@ -56,7 +57,8 @@ def from_parts(parts: dict[str, bytes | memoryview | None]) -> StemIndex:
             at += n
         if at != len(data) or len(blocks) != 7:
             raise ValueError("not a stem index")
-        index = StemIndex()
+        index = StemIndex(Settings(float(header["settings"][0]), float(header["settings"][1]),
+                                   int(header["settings"][2])))
         index.cap, index.token = int(header["cap"]), str(header["token"])
         rows = int(header["rows"])
         index.paths, index.digests, index.exact = (_split(b, rows) for b in blocks[:3])
