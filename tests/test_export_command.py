@@ -69,6 +69,7 @@ def test_the_default_exports_folder_does_not_depend_on_the_working_folder(work, 
     (["--csv", "anki"], ["tricky-bank.anki.txt"]),
     (["--csv", "--csv", "anki"], ["tricky-bank.csv", "tricky-bank.anki.txt"]),
     (["--qti12", "--qti21"], ["tricky-bank.qti12.zip", "tricky-bank.qti21.zip"]),
+    (["--to", "qti21", "--to", "anki-csv"], ["tricky-bank.qti21.zip", "tricky-bank.anki.txt"]),
 ])
 def test_each_format_flag_writes_its_file(work, args, files):
     result = run(work.name, *args, "--out", "somewhere/else")
@@ -82,6 +83,11 @@ def test_csv_before_the_bank_path_takes_the_path_as_a_path(work):
     assert [p.name for p in Path("o").iterdir()] == ["tricky-bank.csv"]
     result = run(work.name, "--csv", "plian")
     assert result.exit_code == 2 and "'plian' is not one of 'plain', 'anki'" in result.output
+
+
+def test_a_format_name_the_registry_lacks_is_a_usage_error_listing_the_formats(work):
+    result = run(work.name, "--to", "pdf")
+    assert result.exit_code == 2 and "unknown export format pdf; choose from anki, csv" in result.output
 
 
 def test_no_format_is_a_usage_error(work):

@@ -44,9 +44,12 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from . import pool
 from .diagnostics import Diagnostic, plural
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
+from .schema import schema
 
-TOP_ORDER = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "references", "lint")
-OPTION_ORDER = ("text", "correct", "rationale")
+# The canonical key order is the order the schema lists its properties in (a new field needs
+# no edit here); keys the schema does not know keep their place after these.
+TOP_ORDER = tuple(schema()["properties"])
+OPTION_ORDER = tuple(schema()["$defs"]["option"]["properties"])
 TOP_BLOCK_FIELDS = frozenset({"stem", "explanation"})
 OPTION_BLOCK_FIELDS = frozenset({"text", "rationale"})
 LONG = 80  # a string longer than this goes in a block scalar

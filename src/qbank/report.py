@@ -11,9 +11,6 @@ from . import __version__
 from .codes import PROJECT_URL, doc_url
 from .diagnostics import Diagnostic, Severity, plural
 
-FORMATS = ("text", "json", "github", "sarif")
-
-
 def summary(diags: list[Diagnostic], files: int) -> str:
     """"All checks passed (6 files checked)." or "Found 2 errors in 1 file (6 files checked).",
     counting the files with findings apart from the files checked."""
@@ -153,6 +150,7 @@ def sarif(diags: list[Diagnostic], files: int = 0) -> str:
 RENDERERS: dict[str, Callable[[list[Diagnostic], int], str]] = {
     "text": text, "json": as_json, "github": github, "sarif": sarif,
 }
+FORMATS = tuple(RENDERERS)  # the --format choices of every command that reports
 
 
 def render(diags: list[Diagnostic], fmt: str = "text", files: int = 0, *, color: bool = False) -> str:

@@ -92,6 +92,8 @@ class ExportCommand(Command):
 @click.option("--qti12", is_flag=True, help="Canvas-style QTI 1.2 package (.qti12.zip).")
 @click.option("--qti21", is_flag=True, help="IMS QTI 2.1 content package (.qti21.zip).")
 @click.option("--all", "all_formats", is_flag=True, help="Every format above (both CSV flavours).")
+@click.option("--to", "to", multiple=True, metavar="FORMAT",
+              help="A format by its name in the export registry (anki, csv, anki-csv, qti12, qti21, ...); repeatable.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the exported files (created if missing)  [default: exports/ in the bank root]")
 @click.option("--tag", "tags", multiple=True, metavar="T", help="Only questions with this tag (repeat: any of them).")
@@ -109,15 +111,15 @@ class ExportCommand(Command):
                              "the identity of the bank's own name.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for loading and rendering large banks (default: all cores).")
-def export(paths, anki, csv, qti12, qti21, all_formats, out, tags, exclude_tags, topics, difficulties, ids, sample,
+def export(paths, anki, csv, qti12, qti21, all_formats, to, out, tags, exclude_tags, topics, difficulties, ids, sample,
            seed, name, jobs):
     """Export the bank to Anki, CSV and QTI files in --out (default: exports/ in the bank root),
     one file per format, named after the bank. The questions exported are validated first:
     their errors stop the export. With a filter, errors in files it leaves out are shown as
     warnings and do not block."""
-    names = _format_names(anki, csv, qti12, qti21, all_formats)
+    names = [*_format_names(anki, csv, qti12, qti21, all_formats), *to]
     if not names:
-        raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21 or --all")
+        raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --to FORMAT or --all")
     if seed is not None and sample is None:
         raise click.UsageError("--seed chooses which --sample to take; give --sample N too")
     from ..errors import BankHasErrors, ExportError, OutputError
