@@ -1,0 +1,140 @@
+"""`qbank fmt` never refuses a valid file for its layout, never loses data to a YAML 1.1
+reader, and never leaves its temporary files behind (issue 10, point 8: the fmt parts)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from qbank.fmt import format_text
+from qbank.loader import load
+from qbank.rewrite import RewriteRefused
+
+from conftest import GOOD, write
+
+HEAD = "id: q-1\nstem: What should the social worker do FIRST?\noptions:\n  - text: Ask\n    correct: true\n"
+
+
+def data(text: str):
+    doc, diags = load("q.yaml", text.encode("utf-8"))
+    assert not diags and doc is not None, diags
+    return doc.data
+
+
+def formats_keeping_the_data(text: str) -> str:
+    out = format_text(text, "q.yaml")
+    assert data(out) == data(text)
+    assert format_text(out, "q.yaml") == out
+    return out
+
+
+# --- valid files whose last line is only whitespace, and tabs after values -------------------
+
+ENDINGS = ["explanation: e", "explanation: |\n  e", "explanation: |-\n  e\n  f", "explanation: |+\n  e",
+           "explanation: >\n  e", "explanation: >+\n  e\n", "explanation: |2\n    e", "explanation: |\n  e\n\n  f",
+           "explanation: 'e\n  f'", 'explanation: "e\n  f"', "tags:\n  - a", "tags: [a, b]"]
+WHITESPACE_LAST_LINES = [" ", "   ", "    ", "     ", "\t", " \t", "\n ", "\n    ", "\n\t", "\n\n   ", "   \n", "    \n"]
+
+
+def _valid(text: str) -> bool:
+    doc, diags = load("q.yaml", text.encode("utf-8"))
+    return not diags and doc is not None
+
+
+@pytest.mark.parametrize("text", [t for t in (HEAD + e + w for e in ENDINGS for w in WHITESPACE_LAST_LINES)
+                                  if _valid(t)])
+def test_a_valid_file_whose_last_line_is_only_whitespace_is_formatted(text):
+    formats_keeping_the_data(text)
+
+
+def test_spaces_deeper_than_a_block_are_text_and_stay_in_the_value():
+    text = HEAD + "explanation: |\n  Ask first.\n    "
+    assert data(text)["explanation"] == "Ask first.\n  "
+    out = formats_keeping_the_data(text)
+    assert out.endswith("explanation: |-\n  Ask first.\n    \n")
+
+
+def test_a_tab_after_a_value_or_at_the_end_of_the_file_is_layout():
+    text = HEAD + "    rationale: Asking comes first.\t\ntopic: Risk \t\ntags: [a]\t"
+    assert formats_keeping_the_data(text).endswith("    rationale: Asking comes first.\ntopic: Risk\ntags:\n  - a\n")
+
+
+def test_a_space_escaped_at_the_end_of_a_quoted_line_is_kept():
+    text = HEAD + 'explanation: "Ends with an escaped space\\ \t\n  then more"\n'
+    assert data(text)["explanation"] == "Ends with an escaped space  then more"
+    formats_keeping_the_data(text)
+
+
+# --- U+0085 (NEL) and the other line breaks YAML readers disagree about ----------------------
+
+def test_a_nel_line_break_is_written_as_the_lf_it_reads_as():
+    text = HEAD + "explanation: Asking\x85  comes first.\n# a note\x85topic: Risk\n"
+    assert data(text)["explanation"] == "Asking comes first."
+    out = formats_keeping_the_data(text)
+    assert "\x85" not in out
+    assert out.endswith("explanation: Asking comes first.\n# a note\ntopic: Risk\n")
+
+
+def test_a_nel_in_a_value_written_as_an_escape_stays_an_escape():
+    text = HEAD + 'explanation: "Asking\\Ncomes first."\n'
+    assert data(text)["explanation"] == "Asking\x85comes first."
+    assert 'explanation: "Asking\\Ncomes first."\n' in formats_keeping_the_data(text)
+
+
+@pytest.mark.parametrize("char, name", [("\u2028", "line separator"), ("\u2029", "paragraph separator")])
+def test_a_line_separator_is_refused_at_its_line_and_column_in_plain_words(char, name):
+    text = HEAD + f"explanation: Asking{char} comes first.\n"
+    with pytest.raises(RewriteRefused) as refused:
+        format_text(text, "q.yaml")
+    [d] = refused.value.diagnostics
+    assert (d.code, d.line, d.column) == ("QB009", 6, len("explanation: Asking") + 1)
+    assert f"U+{ord(char):04X} ({name})" in d.message
+    assert "internal" not in d.message and "report" not in d.message
+
+
+def test_fmt_on_the_command_line_formats_nel_files_and_says_where_a_separator_is(bank, cli):
+    nel = write(bank, "nel.yaml", GOOD.format(id="q-1").replace("new job.", "new job.\x85 "))
+    sep = write(bank, "sep.yaml", GOOD.format(id="q-2").replace("\n    rationale: Routine", "\u2028\n    rationale: Routine"))
+    res = cli("fmt", bank)
+    assert res.exit_code == 1
+    assert "\x85" not in nel.read_text(encoding="utf-8")
+    line, column = 7, len("    correct: true") + 1
+    assert f"{sep}:{line}:{column}: QB009 rewrite-refused: the character U+2028 (line separator)" in res.output
+    assert "internal" not in res.output and "1 file reformatted" in res.output
+
+
+# --- strings stay strings for YAML 1.1 readers -----------------------------------------------
+
+YAML11_NOT_TEXT = [
+    # booleans (PyYAML) and the one-letter ones of the YAML 1.1 spec
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
+    "true", "False",
+    # integers: octal, binary, hex, underscores, sexagesimal
+    "017", "0o17", "0b1010", "0x1F", "0x_1F", "1_000", "+12", "-3", "1:30", "190:20:30",
+    # floats
+    "1.5", "1_000.5", ".5", "-.Inf", ".inf", ".NaN", "6.8523015e+5", "190:20:30.15", "1e3",
+    # null, timestamps, merge and value keys
+    "~", "null", "Null", "NULL", "", "2024-01-31", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5",
+    "<<", "=",
+]
+
+
+def test_every_string_stays_a_string_for_a_yaml_11_reader_after_fmt():
+    listed = "".join(f"  - '{s}'\n" for s in YAML11_NOT_TEXT)
+    text = f"id: q-1\ntopic: 'Yes'\ntags:\n{listed}difficulty: 'off'\n"
+    out = formats_keeping_the_data(text)
+    read = yaml.safe_load(out)  # PyYAML: a YAML 1.1 reader
+    assert read["tags"] == YAML11_NOT_TEXT
+    assert (read["topic"], read["difficulty"]) == ("Yes", "off")
+
+
+def test_plain_words_that_a_yaml_11_reader_takes_for_booleans_get_quotes():
+    text = "id: q-1\ntopic: Yes\ntags: [on, No, 1:30, ordinary]\n"
+    out = formats_keeping_the_data(text)
+    assert out == "id: q-1\ntopic: 'Yes'\ntags:\n  - 'on'\n  - 'No'\n  - '1:30'\n  - ordinary\n"
+    assert yaml.safe_load(out)["tags"] == ["on", "No", "1:30", "ordinary"]
+
+
+def test_ordinary_text_stays_plain():
+    text = "id: q-1\ntopic: Yesterday at 1:30 pm\ntags: ['ethics', 'nope', 'offline']\n"
+    assert formats_keeping_the_data(text) == "id: q-1\ntopic: Yesterday at 1:30 pm\ntags:\n  - ethics\n  - nope\n  - offline\n"
