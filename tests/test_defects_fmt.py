@@ -138,3 +138,77 @@ def test_plain_words_that_a_yaml_11_reader_takes_for_booleans_get_quotes():
 def test_ordinary_text_stays_plain():
     text = "id: q-1\ntopic: Yesterday at 1:30 pm\ntags: ['ethics', 'nope', 'offline']\n"
     assert formats_keeping_the_data(text) == "id: q-1\ntopic: Yesterday at 1:30 pm\ntags:\n  - ethics\n  - nope\n  - offline\n"
+
+
+# --- temporary files a killed run leaves behind ----------------------------------------------
+
+def _killed_while_writing(target) -> None:
+    """Run a process that dies by SIGKILL in the middle of qbank's atomic write of ``target``."""
+    import signal
+    import subprocess
+    import sys
+
+    script = ("import os, signal, sys\nfrom qbank.fsutil import atomic_writer\n"
+              "with atomic_writer(sys.argv[1]) as fh:\n    fh.write(b'half a question')\n    fh.flush()\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(target)])
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _temps(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".qbank-tmp"))
+
+
+def test_fmt_names_its_temporary_files_so_they_are_recognisably_qbanks(bank, monkeypatch):
+    import os
+
+    from qbank.fmt import format_file
+    from qbank.fsutil import is_temp_name
+
+    messy = write(bank, "q.yaml", "id: q-1\ntags: [a]\n")
+    seen = []
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (seen.append(os.path.basename(src)), real(src, dst)))
+    assert format_file(messy, check=False).written
+    [name] = seen
+    assert name.startswith(".q.yaml.") and name.endswith(".qbank-tmp") and is_temp_name(name)
+
+
+def test_a_temp_file_left_by_a_killed_run_is_removed_by_the_next_fmt(bank, cli, tmp_path):
+    import os
+    import time
+
+    question = write(bank, "topic/q.yaml", GOOD.format(id="q-1"))
+    _killed_while_writing(question)
+    [left] = _temps(question.parent)
+    assert question.read_text(encoding="utf-8") == GOOD.format(id="q-1")  # the original is intact
+    an_hour_ago = time.time() - 3600
+    os.utime(question.parent / left, (an_hour_ago, an_hour_ago))
+    lookalike = write(bank, "topic/.q.yaml.notes.tmp", "someone else's")
+    outside = tmp_path / "elsewhere"
+    _killed_while_writing(write(outside, "q.yaml", "id: x\n"))
+    for p in outside.iterdir():
+        os.utime(p, (an_hour_ago, an_hour_ago))
+
+    assert cli("fmt", "--check", bank).exit_code == 0
+    assert _temps(question.parent) == [left]  # --check writes (and deletes) nothing
+
+    _killed_while_writing(question)  # a temp file as new as the run: maybe a live writer's
+    assert len(_temps(question.parent)) == 2
+    assert cli("fmt", bank).exit_code == 0
+    assert left not in _temps(question.parent) and len(_temps(question.parent)) == 1
+    assert lookalike.exists() and len(_temps(outside)) == 1
+
+
+def test_lint_fix_also_removes_the_temp_files_a_killed_run_left_beside_the_files_it_fixes(bank, cli):
+    import os
+    import time
+
+    question = write(bank, "q.yaml", GOOD.format(id="q-1").replace("trouble sleeping", "trouble  sleeping"))
+    _killed_while_writing(question)
+    [left] = _temps(bank)
+    an_hour_ago = time.time() - 3600
+    os.utime(bank / left, (an_hour_ago, an_hour_ago))
+    res = cli("lint", "--fix", "--no-cache", bank)
+    assert "Fixed 1 problem in 1 file." in res.output
+    assert _temps(bank) == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -110,6 +111,7 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
     """
     from .report import tally
 
+    started = time.time()
     roots = resolve_paths(paths)
     options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore),
                    config_file=_config_path(config))
@@ -121,7 +123,7 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
     if fix or unsafe_fixes:
         allowed = {"safe", "unsafe"} if unsafe_fixes else {"safe"}
         before = _fixable(bank.diagnostics, allowed)
-        outcomes = _apply_fixes(before, settings, unsafe_fixes, write=not dry_run)
+        outcomes = _apply_fixes(before, settings, unsafe_fixes, started, write=not dry_run)
         refused = [d for o in outcomes for d in o.diagnostics]
         if dry_run:
             changes = [FileChange(o.path, o.before, o.after) for o in outcomes if o.after is not None]
@@ -194,13 +196,23 @@ def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
 
 
-def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, write: bool = True) -> list[FixOutcome]:
+def _remove_stale_temps(files: Iterable[str], root: str, started: float) -> None:
+    """Before a run writes files: delete the temp files an interrupted run left beside them."""
+    from .fsutil import remove_stale_temps
+
+    remove_stale_temps({os.path.dirname(f) or os.curdir for f in files}, root, started)
+
+
+def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, started: float,
+                 write: bool = True) -> list[FixOutcome]:
     """Fix each file for the codes reported in it (with ``write=False`` only work out how)."""
     from .fix import apply_fixes
 
     by_file: dict[str, set[str]] = {}
     for d in fixable:
         by_file.setdefault(d.path, set()).add(d.code)
+    if write:
+        _remove_stale_temps(by_file, str(config.root), started)
     return [apply_fixes(path, codes, config.options, unsafe, root=str(config.root), write=write)
             for path, codes in sorted(by_file.items())]
 
@@ -219,12 +231,15 @@ def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jo
     from .discover import DiscoveryError
     from .fmt import FmtRun, files_to_format, format_files
 
+    started = time.time()
     roots = resolve_paths(paths)
     try:
         files, root = files_to_format(roots)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
     run = FmtRun(dry=check or diff)
+    if not run.dry:
+        _remove_stale_temps(files, root, started)
     for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root):
         run.results.append(result)
         if on_file is not None:
