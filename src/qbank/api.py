@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .fmt import FmtResult, FmtRun
 
 Paths = Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
+Progress = Callable[[int, int], None]  # told (items done, items to do) during a long run
 
 
 def resolve_paths(paths: Paths = None) -> list[Path]:
@@ -99,7 +100,7 @@ class LintResult:
 def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str] = (),
          ignore: str | Iterable[str] = (), fix: bool = False, unsafe_fixes: bool = False,
          dry_run: bool = False, jobs: int | None = None, cache: bool = True,
-         config: str | os.PathLike[str] | None = None) -> LintResult:
+         config: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> LintResult:
     """Check the question files under ``paths`` (`qbank lint`); ``rules=False`` checks only
     the file format (`qbank validate`).
 
@@ -108,13 +109,14 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
     then checks again; with ``dry_run`` it writes nothing and says what it would change.
     ``jobs`` caps the worker processes; ``cache=False`` neither reads nor writes
     ``.qbank_cache/``. ``config`` names a qbank.toml to use instead of the bank's.
+    ``progress(done, total)`` is called as files are checked.
     """
     from .report import tally
 
     started = time.time()
     roots = resolve_paths(paths)
     options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore),
-                   config_file=_config_path(config))
+                   config_file=_config_path(config), progress=progress)
     bank, settings = _run(roots, **options)
     refused: list[Diagnostic] = []
     fixed = fixed_files = 0
@@ -176,7 +178,8 @@ def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
 
 
 def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
-         ignore: tuple[str, ...], config_file: Path | None = None) -> tuple[Bank, Config]:
+         ignore: tuple[str, ...], config_file: Path | None = None,
+         progress: Progress | None = None) -> tuple[Bank, Config]:
     from .config import load_config
     from .discover import DiscoveryError
     from .engine import run
@@ -184,7 +187,7 @@ def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, selec
     config = load_config(roots, config_file)
     _narrow(config, select, ignore)
     try:
-        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config)
+        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -220,13 +223,14 @@ def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, starte
 # --- fmt -------------------------------------------------------------------------------------
 
 def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jobs: int | None = None,
-             on_file: Callable[[FmtResult], None] | None = None) -> FmtRun:
+             on_file: Callable[[FmtResult], None] | None = None, progress: Progress | None = None) -> FmtRun:
     """Rewrite the question files under ``paths`` in the canonical layout (`qbank fmt`).
 
     ``check`` writes nothing and says what would change; ``diff`` does the same and keeps
     each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``on_file`` is
-    called with each file's result as it is done, in order. The returned run lists the
-    files changed (or that would be), unchanged and refused, with the refusals' diagnostics.
+    called with each file's result as it is done, in order, then ``progress(done, total)``.
+    The returned run lists the files changed (or that would be), unchanged and refused,
+    with the refusals' diagnostics.
     """
     from .discover import DiscoveryError
     from .fmt import FmtRun, files_to_format, format_files
@@ -244,6 +248,8 @@ def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jo
         run.results.append(result)
         if on_file is not None:
             on_file(result)
+        if progress is not None:
+            progress(len(run.results), len(files))
     return run
 
 
