@@ -212,3 +212,139 @@ def test_lint_fix_also_removes_the_temp_files_a_killed_run_left_beside_the_files
     res = cli("lint", "--fix", "--no-cache", bank)
     assert "Fixed 1 problem in 1 file." in res.output
     assert _temps(bank) == []
+
+
+# --- the fast path: contents found formatted before are only hashed --------------------------
+
+MESSY = "id: q-9\ntags: [a, b]\nstem: What FIRST?\n"
+
+
+def _mixed(bank):
+    tidy = [write(bank, f"tidy{i}.yaml", format_text(GOOD.format(id=f"t{i}"))) for i in range(3)]
+    messy = write(bank, "messy.yaml", MESSY)
+    broken = write(bank, "broken.yaml", "id: [q\n")
+    return tidy, messy, broken
+
+
+def _no_round_trip(monkeypatch):
+    import qbank.fmt as fmt
+
+    def fail(text, path="<text>"):
+        raise AssertionError(f"{path} went through the round trip")
+
+    monkeypatch.setattr(fmt, "format_text", fail)
+
+
+def test_fmt_check_on_a_formatted_bank_only_hashes_the_files_it_found_formatted_before(bank, cli, monkeypatch):
+    import json
+
+    _mixed(bank)
+    first = cli("fmt", "--check", "--format", "json", bank)
+    assert (bank / ".qbank_cache").is_dir()
+    for p in ("messy.yaml", "broken.yaml"):
+        (bank / p).unlink()
+    _no_round_trip(monkeypatch)
+    again = cli("fmt", "--check", "--format", "json", bank)
+    assert again.exit_code == 0
+    assert json.loads(again.output)["files"] == [f for f in json.loads(first.output)["files"] if "tidy" in f["path"]]
+
+
+def test_the_fast_path_gives_the_same_report_in_the_same_order(bank, cli):
+    _mixed(bank)
+    cold = cli("fmt", "--check", "--format", "json", "--no-cache", bank).output
+    assert not (bank / ".qbank_cache").exists()  # --no-cache writes nothing
+    cli("fmt", "--check", bank)
+    assert cli("fmt", "--check", "--format", "json", bank).output == cold
+
+
+def test_the_fast_path_with_worker_processes_keeps_the_order(bank, monkeypatch):
+    import qbank.fmt as fmt
+    import qbank.pool as pool
+    from qbank.fmt_cache import content_key
+
+    paths = [str(write(bank, f"q{i}.yaml", MESSY if i % 3 else format_text(GOOD.format(id=f"q{i}"))))
+             for i in range(9)]
+    known = {content_key((bank / "q0.yaml").read_bytes())}
+    monkeypatch.setattr(pool, "PARALLEL_MIN_ITEMS", 2)
+    states = [(r.path, r.state) for r in fmt.format_files(paths, True, jobs=2, root=str(bank), known=known)]
+    assert states == [(p, "would-reformat" if i % 3 else "unchanged") for i, p in enumerate(paths)]
+
+
+def test_a_file_edited_after_it_was_found_formatted_is_checked_again(bank, cli):
+    tidy, _, _ = _mixed(bank)
+    cli("fmt", "--check", bank)
+    tidy[0].write_text(tidy[0].read_text(encoding="utf-8") + "tags: [x]\n", encoding="utf-8")
+    res = cli("fmt", "--check", bank)
+    assert f"Would reformat: {tidy[0]}" in res.output
+
+
+def test_files_written_by_fmt_are_recorded_once_a_run_finds_them_formatted(bank, cli, monkeypatch):
+    _, messy, _ = _mixed(bank)
+    assert "1 file reformatted" in cli("fmt", bank).output
+    assert "0 files would be reformatted, 4 already formatted" in cli("fmt", "--check", bank).output
+    _no_round_trip(monkeypatch)
+    assert "0 files would be reformatted, 4 already formatted" in cli("fmt", "--check", bank).output
+
+
+def _cache_file(bank):
+    [path] = (bank / ".qbank_cache").glob("fmt-*.bin")
+    return path
+
+
+def test_a_corrupt_or_forged_cache_is_ignored(bank, cli):
+    from qbank.fmt_cache import MAGIC, SIZE, content_key
+
+    tidy, messy, _ = _mixed(bank)
+    cli("fmt", "--check", bank)
+    cache = _cache_file(bank)
+    blob = cache.read_bytes()
+    head = len(MAGIC) + 2 * SIZE
+    # the messy file's digest slipped in without a matching checksum: not believed
+    cache.write_bytes(blob + content_key(messy.read_bytes()))
+    assert f"Would reformat: {messy}" in cli("fmt", "--check", bank).output
+    # one flipped bit in a digest: the checksum no longer matches, the file is checked again
+    cache.write_bytes(blob[:head] + bytes([blob[head] ^ 1]) + blob[head + 1:])
+    assert "1 file would be reformatted, 3 already formatted" in cli("fmt", "--check", bank).output
+    cache.write_bytes(b"not a cache")
+    assert "1 file would be reformatted, 3 already formatted" in cli("fmt", "--check", bank).output
+
+
+def test_a_cache_file_that_is_a_fifo_or_leads_out_of_the_bank_is_not_read(bank, cli, tmp_path):
+    import os
+
+    _, messy, _ = _mixed(bank)
+    cli("fmt", "--check", bank)
+    cache = _cache_file(bank)
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"someone else's file")
+    cache.unlink()
+    cache.symlink_to(outside)
+    assert "1 file would be reformatted, 3 already formatted" in cli("fmt", "--check", bank).output
+    assert outside.read_bytes() == b"someone else's file" and not cache.is_symlink()  # the link replaced
+    cache.unlink()
+    os.mkfifo(cache)
+    assert "1 file would be reformatted, 3 already formatted" in cli("fmt", "--check", bank).output
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(bank, cli, tmp_path):
+    _mixed(bank)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (bank / ".qbank_cache").symlink_to(elsewhere)
+    cli("fmt", "--check", bank)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_what_another_qbank_version_found_formatted_is_checked_again(bank, cli, monkeypatch):
+    import qbank.fmt as fmt
+    import qbank.fmt_cache as fmt_cache
+
+    _mixed(bank)
+    with monkeypatch.context() as m:
+        m.setattr(fmt_cache, "__version__", "0.0.1")
+        cli("fmt", "--check", bank)
+    seen = []
+    real = fmt.format_text
+    monkeypatch.setattr(fmt, "format_text", lambda text, path="<text>": (seen.append(path), real(text, path))[1])
+    assert "1 file would be reformatted, 3 already formatted" in cli("fmt", "--check", bank).output
+    assert len(seen) == 5

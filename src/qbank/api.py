@@ -223,17 +223,21 @@ def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, starte
 # --- fmt -------------------------------------------------------------------------------------
 
 def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jobs: int | None = None,
-             on_file: Callable[[FmtResult], None] | None = None, progress: Progress | None = None) -> FmtRun:
+             cache: bool = True, on_file: Callable[[FmtResult], None] | None = None,
+             progress: Progress | None = None) -> FmtRun:
     """Rewrite the question files under ``paths`` in the canonical layout (`qbank fmt`).
 
     ``check`` writes nothing and says what would change; ``diff`` does the same and keeps
-    each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``on_file`` is
-    called with each file's result as it is done, in order, then ``progress(done, total)``.
-    The returned run lists the files changed (or that would be), unchanged and refused,
-    with the refusals' diagnostics.
+    each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``cache=False``
+    neither reads nor writes ``.qbank_cache/`` (the contents found formatted before, which
+    are only read and hashed: :mod:`qbank.fmt_cache`). ``on_file`` is called with each
+    file's result as it is done, in order, then ``progress(done, total)``. The returned run
+    lists the files changed (or that would be), unchanged and refused, with the refusals'
+    diagnostics.
     """
     from .discover import DiscoveryError
     from .fmt import FmtRun, files_to_format, format_files
+    from .fmt_cache import FmtCache
 
     started = time.time()
     roots = resolve_paths(paths)
@@ -244,12 +248,19 @@ def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jo
     run = FmtRun(dry=check or diff)
     if not run.dry:
         _remove_stale_temps(files, root, started)
-    for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root):
+    known = FmtCache(root) if cache else None
+    if known is not None:
+        known.load()
+    for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root,
+                               known=known.known if known is not None else ()):
         run.results.append(result)
         if on_file is not None:
             on_file(result)
         if progress is not None:
             progress(len(run.results), len(files))
+    if known is not None:
+        known.add(r.key for r in run.results if r.key is not None)
+        known.save(len(files), started)
     return run
 
 

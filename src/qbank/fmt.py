@@ -37,7 +37,7 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
-from typing import Any, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -47,6 +47,7 @@ from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarStri
 
 from . import pool
 from .diagnostics import Diagnostic, plural
+from .fmt_cache import content_key
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
 
 TOP_ORDER = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "references", "lint")
@@ -182,6 +183,7 @@ class FmtResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     before: str | None = None    # the file's text (for --diff)
     after: str | None = None     # the canonical text
+    key: bytes | None = None     # the content's digest, when it was found in the layout already
 
     @property
     def state(self) -> str:
@@ -216,7 +218,9 @@ def format_file(path: str | Path, check: bool, root: str | None = None) -> FmtRe
     data = new.encode("utf-8")
     result.after = new
     result.changed = data != raw
-    if result.changed and not check:
+    if not result.changed:
+        result.key = content_key(raw)
+    elif not check:
         problem = write_back(name, data, read_stat, root)
         if problem is not None:
             result.diagnostics.append(problem)
@@ -238,12 +242,31 @@ def _format_chunk(paths: list[str], check: bool, keep_text: bool, root: str | No
     return out
 
 
-def format_files(paths: list[str], check: bool, *, keep_text: bool = False,
-                 jobs: int | None = None, root: str | None = None) -> Iterator[FmtResult]:
+def format_files(paths: list[str], check: bool, *, keep_text: bool = False, jobs: int | None = None,
+                 root: str | None = None, known: Collection[bytes] = ()) -> Iterator[FmtResult]:
     """:func:`format_file` over ``paths``, in order, in worker processes when there are many.
-    ``keep_text`` keeps each result's before/after text (for diffs); ``root`` is the bank."""
+    ``keep_text`` keeps each result's before/after text (for diffs); ``root`` is the bank.
+    A file whose content's digest is among ``known`` (:mod:`qbank.fmt_cache`) is only read
+    and hashed: it is unchanged."""
     work = partial(_format_chunk, check=check, keep_text=keep_text, root=root)
-    return pool.ordered_map(work, paths, jobs=jobs, min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    if not known:
+        return pool.ordered_map(work, paths, jobs=jobs, min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    return _skipping_known(paths, known, work, jobs, root)
+
+
+def _skipping_known(paths: list[str], known: Collection[bytes], work: Callable[[list[str]], list[FmtResult]],
+                    jobs: int | None, root: str | None) -> Iterator[FmtResult]:
+    from .fsutil import read_file
+
+    keys: list[bytes | None] = []
+    for path in paths:
+        raw, _ = read_file(path, root)  # a file that cannot be read goes the long way, to say why
+        key = None if raw is None else content_key(raw)
+        keys.append(key if key in known else None)
+    rest = pool.ordered_map(work, [p for p, k in zip(paths, keys) if k is None], jobs=jobs,
+                            min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    for path, key in zip(paths, keys):
+        yield FmtResult(path, key=key) if key is not None else next(rest)
 
 
 def files_to_format(roots: list[Path]) -> tuple[list[str], str]:

@@ -18,7 +18,8 @@ from .progress import progress_bar
 @format_option
 @output_option
 @jobs_option
-def fmt(paths, check, diff, report_format, output_file, jobs):
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .qbank_cache/ (the files found formatted before).")
+def fmt(paths, check, diff, report_format, output_file, jobs, no_cache):
     """Rewrite question files in one canonical layout, keeping every comment and value.
 
     Key order id, stem, options, explanation, topic, tags, difficulty, references, lint;
@@ -44,8 +45,8 @@ def fmt(paths, check, diff, report_format, output_file, jobs):
                 bar.clear()
                 out.write(text)
 
-        run = api.reformat(given(paths), check=check, diff=diff, jobs=jobs, on_file=show if streamed else None,
-                           progress=bar.update)
+        run = api.reformat(given(paths), check=check, diff=diff, jobs=jobs, cache=not no_cache,
+                           on_file=show if streamed else None, progress=bar.update)
     if not streamed:
         out.write(document(run, report_format, diff=diff))
     elif diff and report_format == "text":
