@@ -260,11 +260,11 @@ def test_the_fast_path_gives_the_same_report_in_the_same_order(bank, cli):
 def test_the_fast_path_with_worker_processes_keeps_the_order(bank, monkeypatch):
     import qbank.fmt as fmt
     import qbank.pool as pool
-    from qbank.fmt_cache import content_key
+    from qbank.fmt_cache import content_digest
 
     paths = [str(write(bank, f"q{i}.yaml", MESSY if i % 3 else format_text(GOOD.format(id=f"q{i}"))))
              for i in range(9)]
-    known = {content_key((bank / "q0.yaml").read_bytes())}
+    known = {content_digest((bank / "q0.yaml").read_bytes())}
     monkeypatch.setattr(pool, "PARALLEL_MIN_ITEMS", 2)
     states = [(r.path, r.state) for r in fmt.format_files(paths, True, jobs=2, root=str(bank), known=known)]
     assert states == [(p, "would-reformat" if i % 3 else "unchanged") for i, p in enumerate(paths)]
@@ -292,7 +292,7 @@ def _cache_file(bank):
 
 
 def test_a_corrupt_or_forged_cache_is_ignored(bank, cli):
-    from qbank.fmt_cache import MAGIC, SIZE, content_key
+    from qbank.fmt_cache import MAGIC, SIZE, content_digest
 
     tidy, messy, _ = _mixed(bank)
     cli("fmt", "--check", bank)
@@ -300,7 +300,7 @@ def test_a_corrupt_or_forged_cache_is_ignored(bank, cli):
     blob = cache.read_bytes()
     head = len(MAGIC) + 2 * SIZE
     # the messy file's digest slipped in without a matching checksum: not believed
-    cache.write_bytes(blob + content_key(messy.read_bytes()))
+    cache.write_bytes(blob + content_digest(messy.read_bytes()))
     assert f"Would reformat: {messy}" in cli("fmt", "--check", bank).output
     # one flipped bit in a digest: the checksum no longer matches, the file is checked again
     cache.write_bytes(blob[:head] + bytes([blob[head] ^ 1]) + blob[head + 1:])

@@ -47,7 +47,7 @@ from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarStri
 
 from . import pool
 from .diagnostics import Diagnostic, plural
-from .fmt_cache import content_key
+from .fmt_cache import content_digest
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
 
 TOP_ORDER = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "references", "lint")
@@ -219,7 +219,7 @@ def format_file(path: str | Path, check: bool, root: str | None = None) -> FmtRe
     result.after = new
     result.changed = data != raw
     if not result.changed:
-        result.key = content_key(raw)
+        result.key = content_digest(raw)
     elif not check:
         problem = write_back(name, data, read_stat, root)
         if problem is not None:
@@ -261,7 +261,7 @@ def _skipping_known(paths: list[str], known: Collection[bytes], work: Callable[[
     keys: list[bytes | None] = []
     for path in paths:
         raw, _ = read_file(path, root)  # a file that cannot be read goes the long way, to say why
-        key = None if raw is None else content_key(raw)
+        key = None if raw is None else content_digest(raw)
         keys.append(key if key in known else None)
     rest = pool.ordered_map(work, [p for p, k in zip(paths, keys) if k is None], jobs=jobs,
                             min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)

@@ -16,16 +16,14 @@ so the cache can make a run faster, never change what it reports.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Iterable
 
 from . import __version__
 from .digest import blake2b
-from .fsutil import atomic_writer, read_bounded, remove_stale_temps
+from .fsutil import CACHE_DIR, atomic_writer, cache_folder, read_bounded, remove_stale_temps
 
-FOLDER = ".qbank_cache"          # the lint cache's folder too
 MAGIC = b"qbank fmt cache 1\n"
 SIZE = 16                        # bytes per digest
 MAX_BYTES = 32_000_000           # 2,000,000 digests: far more than any bank
@@ -33,7 +31,9 @@ KEEP_MIN = 100_000               # digests kept beyond this run's files (other f
 _LAYOUT_MODULES = ("fmt.py", "rewrite.py", "loader.py")
 
 
-def content_key(raw: bytes) -> bytes:
+def content_digest(raw: bytes) -> bytes:
+    """What a formatted content is recorded as: its bytes' digest (not its path: a file
+    moved or copied is still known)."""
     return blake2b(raw, digest_size=SIZE).digest()
 
 
@@ -55,7 +55,7 @@ class FmtCache:
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
         self.stamp = _layout_stamp()
-        self.path = self.root / FOLDER / f"fmt-{self.stamp.hex()[:16]}.bin"
+        self.path = self.root / CACHE_DIR / f"fmt-{self.stamp.hex()[:16]}.bin"
         self.known: set[bytes] = set()
         self.found: set[bytes] = set()   # found formatted in this run
 
@@ -84,9 +84,9 @@ class FmtCache:
             keep = self.found
         if keep == self.known:
             return
-        folder = self.root / FOLDER
         try:
-            if not _usable(folder):
+            folder = cache_folder(self.root)
+            if folder is None:
                 return
             remove_stale_temps([folder], self.root, started)
             body = b"".join(sorted(keep))
@@ -95,13 +95,3 @@ class FmtCache:
         except OSError:
             pass  # a read-only bank still formats; it just is not cached
 
-
-def _usable(folder: Path) -> bool:
-    """The cache folder exists, or was made, as a real folder (never a link to elsewhere)."""
-    try:
-        st = os.lstat(folder)
-    except FileNotFoundError:
-        folder.mkdir()
-        (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n", encoding="utf-8")
-        return True
-    return stat.S_ISDIR(st.st_mode)

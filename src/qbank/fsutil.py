@@ -16,6 +16,7 @@ from typing import BinaryIO, Iterable, Iterator
 from .diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 1_000_000   # a question is a few KB; anything near this is not a question
+CACHE_DIR = ".qbank_cache"   # in the bank root: what lint and fmt keep between runs
 
 # Opening never waits for a writer (a FIFO), never makes a terminal ours, and never follows
 # a link that was swapped in after the path was checked.
@@ -224,6 +225,19 @@ def _temp_beside(target: Path) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def cache_folder(root: str | os.PathLike) -> Path | None:
+    """The bank's cache folder, made (git-ignored) if missing; None when something else
+    stands in its place: a file, or a symbolic link that would take writes elsewhere."""
+    folder = Path(root) / CACHE_DIR
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        folder.mkdir()
+        (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n", encoding="utf-8")
+        return folder
+    return folder if stat.S_ISDIR(st.st_mode) else None
 
 
 def is_temp_name(name: str) -> bool:
