@@ -518,7 +518,8 @@ def _prepare(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_BREAK_NAMES = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_BREAK_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
 
 
 def _plain_breaks(text: str, data: Any, path: str) -> str:
@@ -531,19 +532,20 @@ def _plain_breaks(text: str, data: Any, path: str) -> str:
     m = _ODD_BREAKS.search(text)
     if m is None:
         return text
-    if "\u2028" not in text and "\u2029" not in text:
+    separator = _SEPARATORS.search(text)
+    if separator is None:
         lf = text.replace("\x85", "\n")
         doc, diags = parse(path, lf)
         if not diags and doc is not None and same(doc.data, data):
             return lf
     else:
-        m = re.search("[\u2028\u2029]", text) or m
+        m = separator
     line_start = text.rfind("\n", 0, m.start()) + 1
     line, column = text.count("\n", 0, line_start) + 1, m.start() - line_start + 1
     ch = m.group()
-    raise _refuse(path, f"the character U+{ord(ch):04X} ({_BREAK_NAMES[ch].lower()}) is a line break to "
-                        "YAML 1.1 readers and qbank but text to YAML 1.2 readers, so this file cannot be "
-                        "rewritten safely; replace it with a line break or a space, then run the command again",
+    raise _refuse(path, f"the character U+{ord(ch):04X} ({_BREAK_NAMES[ch]}) is a line break to YAML 1.1 "
+                        "readers and qbank but text to YAML 1.2 readers, so this file cannot be rewritten "
+                        "safely; replace it with a line break or a space, then run the command again",
                   line, column)
 
 
