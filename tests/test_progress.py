@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import re
 import subprocess
 import sys
 
 import pytest
 
-from qbank.cli.progress import Bar, wanted
+pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX-only")
 
-from conftest import GOOD, write
+from qbank.cli.progress import Bar, wanted  # noqa: E402
+
+from conftest import GOOD, write  # noqa: E402
 
 
 @pytest.fixture
