@@ -6,7 +6,9 @@ Generates (or reuses) a bank under benchmarks/_work/, then times each command as
 fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint cold
 (.qbank_cache/ deleted first), qbank lint warm (cache filled, then one file edited:
 a comment appended, or a word added to its stem),
-qbank export per format, check-jsonschema with schema/question.schema.json on the same
+qbank fmt --check on a formatted copy of the bank (cold, and warm: files found formatted
+before are only hashed), qbank export per format, check-jsonschema with
+schema/question.schema.json on the same
 files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
 table, the ratios against the targets, and writes benchmarks/_work/results.json.
 With --big N it also lints an N-question bank cold to check per-question scaling and
@@ -214,7 +216,7 @@ def probe_qbank() -> QbankCli:
     if top.returncode != 0:
         return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
     commands: dict[str, str] = {}
-    for name in ("validate", "lint", "export"):
+    for name in ("validate", "lint", "fmt", "export"):
         sub = subprocess.run([str(exe), name, "--help"], capture_output=True, text=True, timeout=60)
         if sub.returncode == 0:
             commands[name] = sub.stdout
@@ -313,6 +315,22 @@ def shown(path: Path) -> str:
 
 WARM_COMMENT = "qbank lint (warm, 1 comment added)"
 WARM_STEM = "qbank lint (warm, 1 stem edited)"
+FMT_COLD = "qbank fmt --check (formatted, cold)"
+FMT_WARM = "qbank fmt --check (formatted, warm)"
+
+
+def formatted_copy(cli: QbankCli, bank: Path) -> Path:
+    """A copy of the bank that `qbank fmt` has put in the canonical layout (made once, and
+    formatted again by each run, which is quick while qbank's layout is unchanged)."""
+    copy = bank.with_name(bank.name + "-formatted")
+    stamp = copy / ".complete"
+    if not stamp.exists():
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(bank, copy)
+        stamp.write_text("", encoding="utf-8")
+    run_timed("qbank fmt (formatting the copy)", [[str(cli.exe), "fmt", "."]], copy)
+    return copy
 
 
 def edit_stem(text: bytes, words: str) -> bytes:
@@ -376,6 +394,20 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
     else:
         for key, label in (("lint-cold", "qbank lint (cold)"), ("lint-warm", WARM_COMMENT), ("lint-warm-stem", WARM_STEM)):
             rows.append(missing(key, label, count, cli.problem or "no `lint` command"))
+
+    if cli.has("fmt", "--check"):
+        # fmt --check on a bank that is already formatted: cold (.qbank_cache/ deleted: every
+        # file goes through the round trip) and warm (what an earlier run found formatted is
+        # only read and hashed)
+        formatted = formatted_copy(cli, bank)
+        check = [[base, "fmt", "--check", *opts("fmt"), "."]]
+        rows.append(repeat(Row("fmt-check-cold", FMT_COLD, count), reps, check, formatted,
+                           lambda i: drop_cache(formatted)))
+        run_timed("qbank fmt --check (filling the cache)", check, formatted)
+        rows.append(repeat(Row("fmt-check-warm", FMT_WARM, count), reps, check, formatted))
+    else:
+        for key, label in (("fmt-check-cold", FMT_COLD), ("fmt-check-warm", FMT_WARM)):
+            rows.append(missing(key, label, count, cli.problem or "no `fmt --check`"))
 
     for fmt in EXPORT_FORMATS:
         key, label = f"export-{fmt}", f"qbank export --{fmt}"
@@ -571,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "export-anki", "genanki", "export --anki / genanki baseline (per question)", 3.0),
             ratio(by_key, "validate", "check-jsonschema", "validate / check-jsonschema", None),
             ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
+            ratio(by_key, "fmt-check-warm", "lint-cold", "fmt --check (formatted, warm) / cold lint", 1.0),
+            ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
         ]
         if args.big:
             big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,

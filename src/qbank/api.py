@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .fmt import FmtResult, FmtRun
 
 Paths = Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
+Progress = Callable[[int, int], None]  # told (items done, items to do) during a long run
 
 
 def resolve_paths(paths: Paths = None) -> list[Path]:
@@ -98,7 +100,7 @@ class LintResult:
 def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str] = (),
          ignore: str | Iterable[str] = (), fix: bool = False, unsafe_fixes: bool = False,
          dry_run: bool = False, jobs: int | None = None, cache: bool = True,
-         config: str | os.PathLike[str] | None = None) -> LintResult:
+         config: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> LintResult:
     """Check the question files under ``paths`` (`qbank lint`); ``rules=False`` checks only
     the file format (`qbank validate`).
 
@@ -107,12 +109,14 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
     then checks again; with ``dry_run`` it writes nothing and says what it would change.
     ``jobs`` caps the worker processes; ``cache=False`` neither reads nor writes
     ``.qbank_cache/``. ``config`` names a qbank.toml to use instead of the bank's.
+    ``progress(done, total)`` is called as files are checked.
     """
     from .report import tally
 
+    started = time.time()
     roots = resolve_paths(paths)
     options = dict(rules=rules, jobs=jobs, cache=cache, select=rule_codes(select), ignore=rule_codes(ignore),
-                   config_file=_config_path(config))
+                   config_file=_config_path(config), progress=progress)
     bank, settings = _run(roots, **options)
     refused: list[Diagnostic] = []
     fixed = fixed_files = 0
@@ -121,7 +125,7 @@ def lint(paths: Paths = None, *, rules: bool = True, select: str | Iterable[str]
     if fix or unsafe_fixes:
         allowed = {"safe", "unsafe"} if unsafe_fixes else {"safe"}
         before = _fixable(bank.diagnostics, allowed)
-        outcomes = _apply_fixes(before, settings, unsafe_fixes, write=not dry_run)
+        outcomes = _apply_fixes(before, settings, unsafe_fixes, started, write=not dry_run)
         refused = [d for o in outcomes for d in o.diagnostics]
         if dry_run:
             changes = [FileChange(o.path, o.before, o.after) for o in outcomes if o.after is not None]
@@ -174,7 +178,8 @@ def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
 
 
 def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
-         ignore: tuple[str, ...], config_file: Path | None = None) -> tuple[Bank, Config]:
+         ignore: tuple[str, ...], config_file: Path | None = None,
+         progress: Progress | None = None) -> tuple[Bank, Config]:
     from .config import load_config
     from .discover import DiscoveryError
     from .engine import run
@@ -182,7 +187,7 @@ def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, selec
     config = load_config(roots, config_file)
     _narrow(config, select, ignore)
     try:
-        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config)
+        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -194,13 +199,23 @@ def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
 
 
-def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, write: bool = True) -> list[FixOutcome]:
+def _remove_stale_temps(files: Iterable[str], root: str, started: float) -> None:
+    """Before a run writes files: delete the temp files an interrupted run left beside them."""
+    from .fsutil import remove_stale_temps
+
+    remove_stale_temps({os.path.dirname(f) or os.curdir for f in files}, root, started)
+
+
+def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, started: float,
+                 write: bool = True) -> list[FixOutcome]:
     """Fix each file for the codes reported in it (with ``write=False`` only work out how)."""
     from .fix import apply_fixes
 
     by_file: dict[str, set[str]] = {}
     for d in fixable:
         by_file.setdefault(d.path, set()).add(d.code)
+    if write:
+        _remove_stale_temps(by_file, str(config.root), started)
     return [apply_fixes(path, codes, config.options, unsafe, root=str(config.root), write=write)
             for path, codes in sorted(by_file.items())]
 
@@ -208,27 +223,44 @@ def _apply_fixes(fixable: list[Diagnostic], config: Config, unsafe: bool, write:
 # --- fmt -------------------------------------------------------------------------------------
 
 def reformat(paths: Paths = None, *, check: bool = False, diff: bool = False, jobs: int | None = None,
-             on_file: Callable[[FmtResult], None] | None = None) -> FmtRun:
+             cache: bool = True, on_file: Callable[[FmtResult], None] | None = None,
+             progress: Progress | None = None) -> FmtRun:
     """Rewrite the question files under ``paths`` in the canonical layout (`qbank fmt`).
 
     ``check`` writes nothing and says what would change; ``diff`` does the same and keeps
-    each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``on_file`` is
-    called with each file's result as it is done, in order. The returned run lists the
-    files changed (or that would be), unchanged and refused, with the refusals' diagnostics.
+    each file's text before and after (for :func:`qbank.fmt.unified_diff`). ``cache=False``
+    neither reads nor writes ``.qbank_cache/`` (the contents found formatted before, which
+    are only read and hashed: :mod:`qbank.fmt_cache`). ``on_file`` is called with each
+    file's result as it is done, in order, then ``progress(done, total)``. The returned run
+    lists the files changed (or that would be), unchanged and refused, with the refusals'
+    diagnostics.
     """
     from .discover import DiscoveryError
     from .fmt import FmtRun, files_to_format, format_files
+    from .fmt_cache import FmtCache
 
+    started = time.time()
     roots = resolve_paths(paths)
     try:
         files, root = files_to_format(roots)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
     run = FmtRun(dry=check or diff)
-    for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root):
+    if not run.dry:
+        _remove_stale_temps(files, root, started)
+    known = FmtCache(root) if cache else None
+    if known is not None:
+        known.load()
+    for result in format_files(files, run.dry, keep_text=diff, jobs=jobs, root=root,
+                               known=known.known if known is not None else ()):
         run.results.append(result)
         if on_file is not None:
             on_file(result)
+        if progress is not None:
+            progress(len(run.results), len(files))
+    if known is not None:
+        known.add(r.key for r in run.results if r.key is not None)
+        known.save(len(files), started)
     return run
 
 

@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 from . import __version__, suppress
 from .diagnostics import Diagnostic
 from .digest import blake2b, content_key
-from .fsutil import atomic_writer, read_file
+from .fsutil import CACHE_DIR, atomic_writer, read_file
 from .schema import schema_text
 
 if TYPE_CHECKING:
     from .config import Config
-
-CACHE_DIR = ".qbank_cache"
 
 ROW = ("sizes", "mtimes", "keys", "ids", "lines", "cols")  # a file's facts besides its path
 COLUMN_TYPES = {"sizes": {int}, "mtimes": {int}, "keys": {str}, "ids": {str, type(None)}, "lines": {int}, "cols": {int}}

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import suppress
 from .bank import Bank
@@ -31,10 +31,18 @@ from .rules.base import BankInput, BankRule, RuleOptions
 from .standby import MAX_FILES as STANDBY_MAX, Standby
 
 
-def check_files(paths: list[str], job: Job, jobs: int | None) -> list[FileResult]:
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+
+def check_files(paths: list[str], job: Job, jobs: int | None, progress: Progress | None = None) -> list[FileResult]:
     """``check_file`` over files read from disk, in input order whatever ``jobs`` is; in
-    worker processes when there are many."""
-    return list(ordered_map(partial(check_paths, job=job), paths, jobs=jobs))
+    worker processes when there are many. ``progress(done, total)`` follows them."""
+    out: list[FileResult] = []
+    for result in ordered_map(partial(check_paths, job=job), paths, jobs=jobs):
+        out.append(result)
+        if progress is not None:
+            progress(len(out), len(paths))
+    return out
 
 
 # --- the bank ------------------------------------------------------------------------------
@@ -77,8 +85,11 @@ class Table:
 
 
 def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bool = True,
-        want_questions: bool = False, config: Config | None = None) -> tuple[Bank, Config]:
-    """Check every question file under ``paths``; returns the bank and the config used."""
+        want_questions: bool = False, config: Config | None = None,
+        progress: Progress | None = None) -> tuple[Bank, Config]:
+    """Check every question file under ``paths``; returns the bank and the config used.
+    ``progress(done, total)`` follows the files that are read and checked (not those the
+    cache answers)."""
     config = config or load_config(paths)
     job = Job(str(config.root), lint, config.options, want_questions)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
@@ -103,7 +114,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         shown = (standby.discovered() if standby is not None else None) or find()
         if not shown:
             raise nothing_to_check(paths)
-        table = _check_all(shown, job, jobs, cache, standby)
+        table = _check_all(shown, job, jobs, cache, standby, progress)
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
         if lint:
@@ -123,7 +134,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
 
 
 def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None,
-               standby: Standby | None = None) -> Table:
+               standby: Standby | None = None, progress: Progress | None = None) -> Table:
     """Every file's facts: from the cache where its content is unchanged, else checked."""
     n = len(shown)
     if cache is None:
@@ -134,7 +145,7 @@ def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None
     done = standby.check(names) if standby is not None and 0 < len(todo) <= STANDBY_MAX else None
     if standby is not None:
         standby.close()
-    fresh = dict(zip(todo, done if done is not None else check_files(names, job, jobs)))
+    fresh = dict(zip(todo, done if done is not None else check_files(names, job, jobs, progress)))
     hits = cache is not None and len(fresh) < n
 
     def column(name: str, fact) -> list:

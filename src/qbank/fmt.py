@@ -17,11 +17,13 @@ compared before anything is written; a file that fails is refused with QB009):
   tabs or control characters, two or more trailing newlines): then the existing style
   is kept. Folded scalars (``>``) stay folded, since their line breaks are the author's;
 - every other single-line string plain, or single-quoted (double-quoted when it needs
-  escapes) if plain would change its meaning;
+  escapes) if plain would change its meaning, to qbank or to a YAML 1.1 reader such as
+  PyYAML (``'Yes'``, ``'off'``, ``'1:30'``, ``'1_000'``, ``'2024-01-31'``, ``'~'`` stay quoted);
 - comments indented like the key or list item they belong to, end-of-line comments two
   spaces after the value; runs of blank lines collapsed to one, none at the start of a
   block or the end of the file; no ``---`` marker;
-- UTF-8 without a byte-order mark, LF line endings (a BOM and CRLF are read fine).
+- UTF-8 without a byte-order mark, LF line endings (a BOM, CRLF and the NEL line break,
+  U+0085, are read fine).
 
 The reports: ``text`` (and ``github``, with diagnostics as annotations) print each file's
 problems and, for a dry run, what would change, then a summary line; ``json`` and ``sarif``
@@ -35,14 +37,17 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
-from typing import Any, Iterator
+from typing import Any, Callable, Collection, Iterator
 
+import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
+                                      SingleQuotedScalarString)
 
 from . import pool
 from .diagnostics import Diagnostic, plural
+from .fmt_cache import content_digest
 from .rewrite import RewriteRefused, internal_error, read_source, rewrite, write_back
 from .schema import schema
 
@@ -70,16 +75,42 @@ def _literal_ok(s: str) -> bool:
     return not any(ln.endswith(" ") for ln in s.split("\n"))
 
 
+# A YAML 1.1 reader (PyYAML, many CI scripts) resolves these plain scalars to booleans,
+# numbers, null or dates, where qbank and other YAML 1.2 readers see text: `Yes`, `off`,
+# `1:30` (90), `1_000`, `017`, `2024-01-31`, `~`, `=`... PyYAML's own resolver decides, plus
+# the one-letter booleans of the YAML 1.1 spec, which PyYAML leaves as text but others do not.
+_YAML11 = yaml.resolver.Resolver()
+_YAML11_BOOLS = frozenset({"y", "Y", "n", "N"})
+_STR_TAG = "tag:yaml.org,2002:str"
+_ESCAPE_ONLY = frozenset("\x85\u2028\u2029")  # read as line breaks unless escaped
+
+
+def _not_text_to_yaml11(s: str) -> bool:
+    return s in _YAML11_BOOLS or _YAML11.resolve(yaml.ScalarNode, s, (True, False)) != _STR_TAG
+
+
+def _one_line(s: str) -> str:
+    """A one-line string as ruamel.yaml should write it: left to choose (plain where the
+    text reads back as itself, else quoted), but single-quoted where a YAML 1.1 reader
+    would not read plain text as a string, and double-quoted where only an escape keeps
+    a character."""
+    if not _ESCAPE_ONLY.isdisjoint(s):
+        return DoubleQuotedScalarString(s)
+    if _not_text_to_yaml11(s):
+        return SingleQuotedScalarString(s)
+    return s
+
+
 def _restyle(value: Any, block_field: bool) -> Any:
     if not isinstance(value, str):
         return value
     if block_field and ("\n" in value or len(value) > LONG):
         if isinstance(value, FoldedScalarString) or not _literal_ok(value):
-            return value
+            return _one_line(value) if type(value) is str and "\n" not in value else value
         return value if isinstance(value, LiteralScalarString) else LiteralScalarString(str(value))
     if "\n" in value:
         return value
-    return str(value)
+    return _one_line(str(value))
 
 
 def _reorder(mapping: CommentedMap, order: tuple[str, ...]) -> None:
@@ -155,6 +186,7 @@ class FmtResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     before: str | None = None    # the file's text (for --diff)
     after: str | None = None     # the canonical text
+    key: bytes | None = None     # the content's digest, when it was found in the layout already
 
     @property
     def state(self) -> str:
@@ -189,7 +221,9 @@ def format_file(path: str | Path, check: bool, root: str | None = None) -> FmtRe
     data = new.encode("utf-8")
     result.after = new
     result.changed = data != raw
-    if result.changed and not check:
+    if not result.changed:
+        result.key = content_digest(raw)
+    elif not check:
         problem = write_back(name, data, read_stat, root)
         if problem is not None:
             result.diagnostics.append(problem)
@@ -211,12 +245,31 @@ def _format_chunk(paths: list[str], check: bool, keep_text: bool, root: str | No
     return out
 
 
-def format_files(paths: list[str], check: bool, *, keep_text: bool = False,
-                 jobs: int | None = None, root: str | None = None) -> Iterator[FmtResult]:
+def format_files(paths: list[str], check: bool, *, keep_text: bool = False, jobs: int | None = None,
+                 root: str | None = None, known: Collection[bytes] = ()) -> Iterator[FmtResult]:
     """:func:`format_file` over ``paths``, in order, in worker processes when there are many.
-    ``keep_text`` keeps each result's before/after text (for diffs); ``root`` is the bank."""
+    ``keep_text`` keeps each result's before/after text (for diffs); ``root`` is the bank.
+    A file whose content's digest is among ``known`` (:mod:`qbank.fmt_cache`) is only read
+    and hashed: it is unchanged."""
     work = partial(_format_chunk, check=check, keep_text=keep_text, root=root)
-    return pool.ordered_map(work, paths, jobs=jobs, min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    if not known:
+        return pool.ordered_map(work, paths, jobs=jobs, min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    return _skipping_known(paths, known, work, jobs, root)
+
+
+def _skipping_known(paths: list[str], known: Collection[bytes], work: Callable[[list[str]], list[FmtResult]],
+                    jobs: int | None, root: str | None) -> Iterator[FmtResult]:
+    from .fsutil import read_file
+
+    keys: list[bytes | None] = []
+    for path in paths:
+        raw, _ = read_file(path, root)  # a file that cannot be read goes the long way, to say why
+        key = None if raw is None else content_digest(raw)
+        keys.append(key if key in known else None)
+    rest = pool.ordered_map(work, [p for p, k in zip(paths, keys) if k is None], jobs=jobs,
+                            min_items=pool.PARALLEL_MIN_ITEMS, chunk=CHUNK)
+    for path, key in zip(paths, keys):
+        yield FmtResult(path, key=key) if key is not None else next(rest)
 
 
 def files_to_format(roots: list[Path]) -> tuple[list[str], str]:

@@ -11,11 +11,12 @@ import stat
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from .diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 1_000_000   # a question is a few KB; anything near this is not a question
+CACHE_DIR = ".qbank_cache"   # in the bank root: what lint and fmt keep between runs
 
 # Opening never waits for a writer (a FIFO), never makes a terminal ours, and never follows
 # a link that was swapped in after the path was checked.
@@ -209,16 +210,71 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, keep_mode: bool = True
         fh.write(data)
 
 
+TEMP_SUFFIX = ".qbank-tmp"   # .<name>.<12 hex digits>.qbank-tmp: qbank's own, and only those
+STALE_TEMP_SECONDS = 10      # a temp file this much older than a run is no live writer's
+
+
 def _temp_beside(target: Path) -> tuple[int, str]:
     """A new, exclusively created file next to ``target`` (what tempfile.mkstemp does,
-    without the cost of importing tempfile on every warm lint)."""
+    without the cost of importing tempfile on every warm lint), named so that one a killed
+    run left behind is recognised as qbank's (:func:`remove_stale_temps`)."""
     for _ in range(100):
-        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
+        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), tmp
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def cache_folder(root: str | os.PathLike) -> Path | None:
+    """The bank's cache folder, made (git-ignored) if missing; None when something else
+    stands in its place: a file, or a symbolic link that would take writes elsewhere."""
+    folder = Path(root) / CACHE_DIR
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        folder.mkdir()
+        (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n", encoding="utf-8")
+        return folder
+    return folder if stat.S_ISDIR(st.st_mode) else None
+
+
+def is_temp_name(name: str) -> bool:
+    """Is ``name`` one :func:`atomic_writer` gives its temporary files?"""
+    stem = name[:-len(TEMP_SUFFIX)]
+    dot = stem.rfind(".")
+    return (name.endswith(TEMP_SUFFIX) and name.startswith(".") and 1 < dot == len(stem) - 13
+            and all(c in "0123456789abcdef" for c in stem[dot + 1:]))
+
+
+def remove_stale_temps(folders: Iterable[str | os.PathLike], root: str | os.PathLike, started: float) -> list[str]:
+    """Delete the temporary files that an interrupted write (a run killed by SIGKILL or a
+    power cut) left in ``folders``: regular files with qbank's own temp name, last modified
+    more than STALE_TEMP_SECONDS before ``started`` (the run's start, ``time.time()``), so
+    never one a concurrent run is still writing. Folders outside the bank ``root`` (also
+    through a symbolic link) are left alone. Returns the paths deleted."""
+    real_root = os.path.realpath(root)
+    deadline = started - STALE_TEMP_SECONDS
+    removed: list[str] = []
+    for folder in {os.path.realpath(f) for f in folders}:
+        if not _within(folder, real_root):
+            continue
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not is_temp_name(entry.name):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and st.st_mtime < deadline:
+                    os.unlink(entry.path)
+                    removed.append(entry.path)
+            except OSError:
+                continue  # gone meanwhile, or not ours to delete: the run goes on
+    return sorted(removed)
 
 
 def _umask() -> int:

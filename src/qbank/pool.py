@@ -29,15 +29,17 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
 
     ``func`` takes a list of items and returns one result per item; it must be a module-level
     function (it is sent to worker processes). ``chunk`` bounds the chunk size (low, high):
-    several chunks per worker balance the load. Results are yielded as chunks finish, in order.
+    several chunks per worker balance the load. Results are yielded as chunks finish, in order
+    (in this process, chunk by chunk of the low size).
     """
     workers = workers_for(jobs)
+    low, high = chunk
     if workers <= 1 or len(items) < min_items:
-        yield from func(list(items))
+        for i in range(0, len(items), low):  # chunks of the smallest size: results still stream
+            yield from func(list(items[i:i + low]))
         return
     import multiprocessing
 
-    low, high = chunk
     size = max(low, min(len(items) // (workers * 4), high))
     chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")

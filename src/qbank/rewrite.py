@@ -188,9 +188,11 @@ _BLOCK_HEADER = re.compile(r"[|>]([1-9]?)([+-]?)([1-9]?)[ \t]*(#.*)?$")
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
-def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium], set[int]]:
-    """The tokens of ``text``, its comments and blank lines outside scalars, and the lines
-    that continue a multi-line scalar (whose spaces are text)."""
+def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium], set[int], set[int]]:
+    """The tokens of ``text``, its comments and blank lines outside scalars, the lines that
+    continue a multi-line scalar (blank ones there are text, not layout), and the lines
+    whose trailing spaces and tabs are text (a block scalar's, a double-quoted scalar's
+    before its last line, where an escape may end in a space)."""
     tokens = list(yaml.scan(text, Loader=yaml.CSafeLoader))
     starts = [0]
     for ln in lines[:-1]:
@@ -200,7 +202,8 @@ def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium],
         return starts[mark.line] + mark.column if mark.line < len(starts) else len(text)
 
     found: list[Trivium] = []
-    content: set[int] = set()   # lines inside scalars (blank ones there are text, not layout)
+    content: set[int] = set()
+    verbatim: set[int] = set()
     pos = 0
     for tok in tokens:
         begin = offset(tok.start_mark)
@@ -208,7 +211,12 @@ def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium],
             found.extend(_gap_comments(text, pos, begin, lines, starts))
         pos = max(pos, offset(tok.end_mark))
         if isinstance(tok, yaml.ScalarToken):
-            content.update(_scalar_lines(tok, lines))
+            inside = _scalar_lines(tok, lines)
+            content.update(inside)
+            if tok.style in ("|", ">"):
+                verbatim.update(inside)
+            elif tok.style == '"' and inside:
+                verbatim.update(range(tok.start_mark.line, inside[-1]))
             if tok.style in ("|", ">"):
                 head = lines[tok.start_mark.line][tok.start_mark.column:]
                 m = _BLOCK_HEADER.match(head)
@@ -221,7 +229,7 @@ def _scan(text: str, lines: list[str]) -> tuple[list[yaml.Token], list[Trivium],
         if not ln.strip(" \t") and i not in content:
             found.append(Trivium(i, ""))
     found.sort(key=lambda t: (t.line, t.column))
-    return tokens, found, content
+    return tokens, found, content, verbatim
 
 
 def _eol(lines: list[str], line: int, col: int, text: str) -> Trivium:
@@ -242,26 +250,46 @@ def _gap_comments(text: str, begin: int, end: int, lines: list[str], starts: lis
         i = text.find("#", stop, end)
 
 
-def _scalar_lines(tok: yaml.ScalarToken, lines: list[str]) -> range | list[int]:
+def _scalar_lines(tok: yaml.ScalarToken, lines: list[str]) -> range:
     """Lines that belong to a multi-line scalar's text."""
     first, last = tok.start_mark.line, tok.end_mark.line
     if tok.end_mark.column == 0:
         last -= 1
     if last <= first:
-        return []
+        return range(0)
     if tok.style not in ("|", ">"):
         return range(first + 1, last + 1)
     m = _BLOCK_HEADER.match(lines[first][tok.start_mark.column:])
-    if m and m.group(2) != "+":  # clipped/stripped: trailing blank lines are layout
-        while last > first and not lines[last].strip(" \t"):
+    if m and m.group(2) != "+":
+        # clipped/stripped: trailing blank lines are layout, but a line of spaces deeper
+        # than the block's indentation is a line of text (spaces) that the value ends with
+        indent = _block_indent(tok.value, lines[first + 1:last + 1])
+        while last > first and not lines[last].strip(" \t") and len(lines[last]) <= indent:
             last -= 1
     return range(first + 1, last + 1)
 
 
-def _without_comments(lines: list[str], found: list[Trivium]) -> str:
-    """The text with its comments cut off (every line keeps its number). A comment line
-    becomes a bare `#`, not a blank line: after a `|+` block a blank line would be text."""
-    out = list(lines)
+def _block_indent(value: str, body: list[str]) -> int:
+    """The indentation of a block scalar's text lines ``body``, which read as ``value``:
+    the spaces before its first non-space character less those that are text (0 when
+    there is no such character: then every space may be text)."""
+    at = next((i for i, ch in enumerate(value) if ch not in " \n"), None)
+    if at is None:
+        return 0
+    text_spaces = at - (value.rfind("\n", 0, at) + 1)
+    for line in body:
+        spaces = len(line) - len(line.lstrip(" "))
+        if spaces < len(line):
+            return spaces - text_spaces
+    return 0
+
+
+def _without_comments(lines: list[str], found: list[Trivium], verbatim: set[int]) -> str:
+    """The text with its comments and the spaces and tabs that end a line of layout cut
+    off (every line keeps its number; ruamel.yaml cannot read a tab after a value). A
+    comment line becomes a bare `#`, not a blank line: after a `|+` block a blank line
+    would be text."""
+    out = [ln if i in verbatim else ln.rstrip(" \t") for i, ln in enumerate(lines)]
     for t in found:
         if t.text:
             out[t.line] = "#" if t.own_line else out[t.line][:t.column].rstrip(" \t")
@@ -483,15 +511,42 @@ def _guess_indent(root: yaml.Node | None, lines: list[str]) -> tuple[int, int, i
     return mapping, sequence, offset
 
 
-def _prepare(text: str, path: str) -> str:
+def _prepare(text: str) -> str:
+    """``text`` without a byte-order mark, with LF line breaks."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    m = _ODD_BREAKS.search(text)
-    if m:
-        line = text.count("\n", 0, m.start()) + 1
-        raise _refuse(path, f"the file contains the character U+{ord(m.group()):04X}, which YAML readers "
-                            "disagree about (a line break or not); replace it, then rewrite", line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_BREAK_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+
+
+def _plain_breaks(text: str, data: Any, path: str) -> str:
+    """``text`` with each U+0085 (NEL) written as the LF it reads as, when that is sure to
+    read the same. qbank's reader, like every YAML 1.1 reader, takes NEL, U+2028 and
+    U+2029 for line breaks, YAML 1.2 readers (ruamel.yaml, the rewriter's) for characters,
+    so a file holding one of them cannot be rewritten as it stands. U+2028 and U+2029 are
+    refused (as text they can be the value, not a line break): at the character's line
+    and column, for the author to replace."""
+    m = _ODD_BREAKS.search(text)
+    if m is None:
+        return text
+    separator = _SEPARATORS.search(text)
+    if separator is None:
+        lf = text.replace("\x85", "\n")
+        doc, diags = parse(path, lf)
+        if not diags and doc is not None and same(doc.data, data):
+            return lf
+    else:
+        m = separator
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line, column = text.count("\n", 0, line_start) + 1, m.start() - line_start + 1
+    ch = m.group()
+    raise _refuse(path, f"the character U+{ord(ch):04X} ({_BREAK_NAMES[ch]}) is a line break to YAML 1.1 "
+                        "readers and qbank but text to YAML 1.2 readers, so this file cannot be rewritten "
+                        "safely; replace it with a line break or a space, then run the command again",
+                  line, column)
 
 
 @dataclass
@@ -509,17 +564,18 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
     or None for a document with nothing to rewrite (empty). ``canonical`` selects the fmt
     layout; otherwise the file's own indentation and blank lines are kept. Raises
     :class:`RewriteRefused` rather than return text that reads differently."""
-    text = _prepare(text, path)
+    text = _prepare(text)
     doc, diags = parse(path, text)
     if diags or doc is None:
         raise RewriteRefused(diags or [refused(path, "the file could not be read")])
     if doc.data is None:
         return None
+    text = _plain_breaks(text, doc.data, path)
     if not isinstance(doc.data, dict):
         raise _refuse(path, "the file is not a question (a mapping of keys such as `id` and `stem`); "
                             "left unchanged")
     lines = text.split("\n")
-    tokens, found, _ = _scan(text, lines)
+    tokens, found, _, verbatim = _scan(text, lines)
     for tok in tokens:
         if isinstance(tok, (yaml.AnchorToken, yaml.AliasToken)):
             m = tok.start_mark
@@ -528,7 +584,7 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
     try:
         # ruamel.yaml never sees the comments (they are re-inserted by owner): it is faster,
         # and its comment parsing has crashes and losses this way round
-        tree = load_rt(_without_comments(lines, found))
+        tree = load_rt(_without_comments(lines, found, verbatim))
         before = plain(tree)
     except Exception as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -545,31 +601,35 @@ def rewrite(text: str, transform: Callable[[Any], Any], *, canonical: bool, path
         target = doc.data if expect_same_data else plain(tree)
     except TypeError as exc:
         raise _refuse(path, f"internal: the rewritten question has a {exc}; left unchanged")
+    # the text itself needs no check: it is what was read, comments and all
+    unchecked = text if expect_same_data else None
     try:
-        new = _emit(tree, trivia, indent, target, canonical=canonical, path=path)
+        new = _emit(tree, trivia, indent, target, canonical=canonical, path=path, unchecked=unchecked)
     except RewriteRefused:
         if indent == CANONICAL_INDENT:
             raise
         # ruamel.yaml misplaces some block scalars under unusual indentation: use the standard one
-        new = _emit(tree, trivia, CANONICAL_INDENT, target, canonical=canonical, path=path)
+        new = _emit(tree, trivia, CANONICAL_INDENT, target, canonical=canonical, path=path, unchecked=unchecked)
     return Rewrite(new, target, result)
 
 
 def _emit(tree: Any, trivia: Trivia, indent: tuple[int, int, int], target: Any, *, canonical: bool,
-          path: str) -> str:
-    """``tree`` as text with ``trivia`` put back, checked to read back as ``target``."""
+          path: str, unchecked: str | None = None) -> str:
+    """``tree`` as text with ``trivia`` put back, checked to read back as ``target`` unless it
+    is ``unchecked`` (the text the tree was read from, which reads as ``target``)."""
     try:
         bare = dump_rt(tree, indent)
     except Exception as exc:  # a transform left something YAML cannot hold
         raise _refuse(path, f"internal: the rewritten question cannot be written as YAML ({exc}); left unchanged")
     bare_lines = bare.split("\n")
     bare_root = _compose(bare)
-    bare_tokens, _, text_lines = _scan(bare, bare_lines)
+    bare_tokens, _, text_lines, _ = _scan(bare, bare_lines)
     out_places = _layout(bare_root, tree, _dashes(bare_tokens), path)
     expected = _expected(trivia, out_places, path)
     new = _insert(bare, out_places, expected, _keep_chomped_ends(bare_root, bare_lines), text_lines,
                   canonical=canonical, path=path)
-    _verify(new, tree, target, expected, path)
+    if new != unchecked:
+        _verify(new, tree, target, expected, path)
     return new
 
 
@@ -580,7 +640,7 @@ def _verify(new: str, tree: Any, target: Any, expected: Trivia, path: str) -> No
         raise _refuse(path, "internal: the rewritten file would not read back as the same question; "
                             "the file was left unchanged (please report it)")
     lines = new.split("\n")
-    tokens, found, _ = _scan(new, lines)
+    tokens, found, _, _ = _scan(new, lines)
     got = _assign(found, _layout(_compose(new), tree, _dashes(tokens), path))
     if got.comments() != expected.comments():
         raise _refuse(path, "comments could not be kept in place; the file was left unchanged "

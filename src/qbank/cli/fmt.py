@@ -8,6 +8,7 @@ import click
 
 from .. import api
 from .common import Command, Output, format_option, given, jobs_option, output_option, paths_argument
+from .progress import progress_bar
 
 
 @click.command("fmt", cls=Command)
@@ -17,7 +18,8 @@ from .common import Command, Output, format_option, given, jobs_option, output_o
 @format_option
 @output_option
 @jobs_option
-def fmt(paths, check, diff, report_format, output_file, jobs):
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .qbank_cache/ (the files found formatted before).")
+def fmt(paths, check, diff, report_format, output_file, jobs, no_cache):
     """Rewrite question files in one canonical layout, keeping every comment and value.
 
     Key order id, stem, options, explanation, topic, tags, difficulty, references, lint;
@@ -36,10 +38,15 @@ def fmt(paths, check, diff, report_format, output_file, jobs):
     out = Output(output_file)
     streamed = report_format in ("text", "github")
 
-    def show(result) -> None:
-        out.write(file_report(result, diff=diff, fmt=report_format))
+    with progress_bar("Checking format" if check or diff else "Formatting") as bar:
+        def show(result) -> None:
+            text = file_report(result, diff=diff, fmt=report_format)
+            if text:
+                bar.clear()
+                out.write(text)
 
-    run = api.reformat(given(paths), check=check, diff=diff, jobs=jobs, on_file=show if streamed else None)
+        run = api.reformat(given(paths), check=check, diff=diff, jobs=jobs, cache=not no_cache,
+                           on_file=show if streamed else None, progress=bar.update)
     if not streamed:
         out.write(document(run, report_format, diff=diff))
     elif diff and report_format == "text":

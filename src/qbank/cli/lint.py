@@ -12,6 +12,7 @@ from ..diagnostics import plural
 from ..errors import UsageError
 from .common import (Command, Output, format_option, given, jobs_option, output_option, paths_argument,
                      report_options, use_color)
+from .progress import progress_bar
 
 STDIN = Path("-")
 
@@ -62,7 +63,8 @@ def _run(paths: tuple[Path, ...], stdin_filename: str | None, **options) -> api.
         return api.lint_source(raw, stdin_filename or "-", **wanted)
     if stdin_filename is not None:
         raise click.UsageError("--stdin-filename names standard input: give `-` as the path")
-    return api.lint(given(paths), **options)
+    with progress_bar("Checking") as bar:
+        return api.lint(given(paths), progress=bar.update, **options)
 
 
 def _exit(result: api.LintResult, strict: bool, exit_zero: bool) -> None:
