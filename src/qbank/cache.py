@@ -83,6 +83,10 @@ class Cache:
     A file whose size and mtime (ns) are those recorded, and that was last modified more
     than a second before the run that recorded it started (git's "racily clean" rule), is
     taken as unchanged without reading it; anything else is read and hashed.
+
+    A run asks ``lookup`` which files it can answer for, reads whole columns at the rows
+    it got (``column``, ``digests``), asks for bank-rule findings, summaries and state by
+    rule, and hands ``save`` a ``RunFacts``; rows are handles only the cache interprets.
     """
 
     REBASE_SHARE = 0.02
@@ -90,13 +94,13 @@ class Cache:
 
     def __init__(self, root: Path, config: Config) -> None:
         self._started = time.time_ns()
-        self.tag = blake2b(
+        self._tag = blake2b(
             f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
             digest_size=8).hexdigest()
         self._bank_root = str(root)  # files are read only inside it (fsutil.read_file)
-        self.folder = root / CACHE_DIR
-        self.file = self.folder / f"lint-{self.tag}.json"
-        self.delta_file = self.folder / f"lint-{self.tag}.delta.json"
+        self._folder = root / CACHE_DIR
+        self._file = self._folder / f"lint-{self._tag}.json"
+        self._delta_file = self._folder / f"lint-{self._tag}.delta.json"
         self._paths: list[str] = []
         self._cols: dict[str, list] = {c: [] for c in ROW}
         self._sd: dict[str, list] = {}         # bank rule -> summary digest per row
@@ -133,14 +137,14 @@ class Cache:
     def _read(self, path: Path) -> dict:
         with open(path, "rb") as fh:
             blob = json.loads(fh.read())
-        if not isinstance(blob, dict) or blob.get("tag") != self.tag or not isinstance(blob.get("ref"), int):
+        if not isinstance(blob, dict) or blob.get("tag") != self._tag or not isinstance(blob.get("ref"), int):
             raise ValueError("foreign cache")
         if not all(isinstance(blob.get(c), dict) for c in ("diags", "sups", "bank")):
             raise ValueError("foreign cache")
         return blob
 
     def _load_base(self) -> None:
-        blob = self._read(self.file)
+        blob = self._read(self._file)
         paths = blob["paths"]
         n = len(paths)
         if (not isinstance(paths, list) or any(not isinstance(blob[c], list) or len(blob[c]) != n for c in ROW)
@@ -155,7 +159,7 @@ class Cache:
         self._base_n, self._base_ref = n, blob["ref"]
 
     def _load_delta(self) -> None:
-        blob = self._read(self.delta_file)
+        blob = self._read(self._delta_file)
         rows, sums = blob["rows"], blob["sum"]
         if not isinstance(rows, dict) or not isinstance(sums, dict) or not all(
                 isinstance(v, list) and len(v) == len(ROW) + 1 and isinstance(v[-1], dict)
@@ -186,9 +190,9 @@ class Cache:
         self._sups.update(blob["sups"])
         self._bank, self._delta_sums, self._delta_ref = blob["bank"], sums, blob["ref"]
 
-    @property
-    def empty(self) -> bool:
-        return not self._paths
+    def recorded(self) -> bool:
+        """Whether an earlier run left a cache to read (before ``load`` reads it)."""
+        return self._file.exists()
 
     def lookup(self, paths: list[str]) -> Lookup:
         """Which of ``paths`` the cache can answer for, and their recorded findings. A file
@@ -219,7 +223,7 @@ class Cache:
             if j is None or sizes[j] != size or mtimes[j] != mtime or mtime >= (
                     delta_limit if j in in_delta else base_limit):
                 j = None
-                if not self.empty:  # read and hash it: maybe only its stat changed
+                if self._paths:  # read and hash it: maybe only its stat changed
                     raw, _ = read_file(path, self._bank_root)
                     j = self._row_of_key(content_key(path, raw)) if raw is not None else None
                     if j is not None:
@@ -266,7 +270,7 @@ class Cache:
 
     def bank_codes(self) -> list[str]:
         """The bank rules whose last findings the cache has, in order."""
-        return sorted(self._bank) if not self.empty else []
+        return sorted(self._bank) if self._paths else []
 
     def _findings_of(self, i: int) -> tuple[list[Diagnostic], list[suppress.Suppression]]:
         """Row ``i``'s findings and suppressions as objects (ValueError if they are corrupt)."""
@@ -299,14 +303,14 @@ class Cache:
         return self._stores[code]
 
     def _read_store(self, code: str) -> dict:
-        with open(self.folder / f"lint-{self.tag}.{code}.json", "rb") as fh:
+        with open(self._folder / f"lint-{self._tag}.{code}.json", "rb") as fh:
             blob = json.loads(fh.read())
-        if not isinstance(blob, dict) or blob.get("tag") != self.tag:
+        if not isinstance(blob, dict) or blob.get("tag") != self._tag:
             raise ValueError("foreign cache")
         return blob
 
     def _state_file(self, code: str, part: str) -> Path:
-        return self.folder / f"lint-{self.tag}.{code}.{part}.state"
+        return self._folder / f"lint-{self._tag}.{code}.{part}.state"
 
     def rule_state(self, code: str, parts: tuple[str, ...]) -> dict[str, memoryview | None] | None:
         """What a stateful bank rule kept last time, by part (None if it kept nothing). The
@@ -321,7 +325,7 @@ class Cache:
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # ValueError: an empty file
             return None
-        head = self.tag.encode() + b"\n"
+        head = self._tag.encode() + b"\n"
         return memoryview(data)[len(head):] if data[:len(head)] == head else None
 
     def keep_state(self, code: str, state: Any) -> None:
@@ -333,9 +337,9 @@ class Cache:
             for part, chunks in (parts or {}).items():  # in the rule's order: what others name first
                 if chunks is None:
                     continue  # the rule keeps that part as it is
-                self.folder.mkdir(exist_ok=True)
+                self._folder.mkdir(exist_ok=True)
                 with atomic_writer(self._state_file(code, part), keep_mode=False, durable=False) as fh:
-                    fh.write(self.tag.encode() + b"\n")
+                    fh.write(self._tag.encode() + b"\n")
                     for chunk in chunks:
                         fh.write(chunk)
 
@@ -374,7 +378,7 @@ class Cache:
         stale = self._base_n - in_base
         try:
             self._write_states()
-            if self.empty or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep)):
+            if not self._paths or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep)):
                 self._rebase(run, codes)
             else:
                 self._write_delta(run, delta)
@@ -389,9 +393,9 @@ class Cache:
                 if not self._in_base_store(code, digest):
                     sums.setdefault(code, {})[digest] = self._value(run, code, digest)
         diags, sups = self._findings_by_key(run, keys)
-        blob = {"tag": self.tag, "ref": self._started, "rows": delta, "diags": diags, "sups": sups,
+        blob = {"tag": self._tag, "ref": self._started, "rows": delta, "diags": diags, "sups": sups,
                 "sum": sums, "bank": run.bank}
-        with atomic_writer(self.delta_file, keep_mode=False, durable=False) as fh:
+        with atomic_writer(self._delta_file, keep_mode=False, durable=False) as fh:
             fh.write(json.dumps(blob, separators=(",", ":")).encode())
 
     def _findings_by_key(self, run: RunFacts, keys: Iterable[str]) -> tuple[dict, dict]:
@@ -435,17 +439,17 @@ class Cache:
     def _rebase(self, run: RunFacts, codes: list[str]) -> None:
         """Write every file worth recording as the new base (and the summary stores) and drop the delta."""
         rows = run.keep
-        self.folder.mkdir(exist_ok=True)
-        if not (self.folder / ".gitignore").exists():
-            (self.folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
-        for old in self.folder.glob("lint-*"):
-            if not old.name.startswith(f"lint-{self.tag}."):  # another qbank, schema or options
+        self._folder.mkdir(exist_ok=True)
+        if not (self._folder / ".gitignore").exists():
+            (self._folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
+        for old in self._folder.glob("lint-*"):
+            if not old.name.startswith(f"lint-{self._tag}."):  # another qbank, schema or options
                 old.unlink(missing_ok=True)
         for code in codes:
             self._write_store(run, code)
         keys = [run.keys[i] for i in rows]
         blob = {
-            "tag": self.tag, "ref": self._started, "paths": [run.paths[i] for i in rows],
+            "tag": self._tag, "ref": self._started, "paths": [run.paths[i] for i in rows],
             "sizes": [run.stats[i][0] for i in rows], "mtimes": [run.stats[i][1] for i in rows],
             **{name: [column[i] for i in rows] for name, column in
                (("keys", run.keys), ("ids", run.ids), ("lines", run.lines), ("cols", run.cols))},
@@ -453,17 +457,17 @@ class Cache:
             "bank": run.bank,
         }
         blob["diags"], blob["sups"] = self._findings_by_key(run, keys)
-        with atomic_writer(self.file, keep_mode=False, durable=False) as fh:
+        with atomic_writer(self._file, keep_mode=False, durable=False) as fh:
             fh.write(json.dumps(blob, separators=(",", ":")).encode())
-        self.delta_file.unlink(missing_ok=True)
+        self._delta_file.unlink(missing_ok=True)
 
     def _write_store(self, run: RunFacts, code: str) -> None:
         """One rule's summaries, streamed (100,000 of them are never one string)."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
         column = run.digests[code]
         seen: set[str] = set()
-        with atomic_writer(self.folder / f"lint-{self.tag}.{code}.json", keep_mode=False, durable=False) as fh:
-            fh.write(b'{"tag":' + dumps(self.tag).encode() + b',"s":{')
+        with atomic_writer(self._folder / f"lint-{self._tag}.{code}.json", keep_mode=False, durable=False) as fh:
+            fh.write(b'{"tag":' + dumps(self._tag).encode() + b',"s":{')
             for i in run.keep:
                 digest = column[i]
                 if digest is None or digest in seen:

@@ -98,7 +98,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         return [p for p in discover_paths(paths) if not config.excluded(p)]
 
     standby = None
-    if cache is not None and cache.file.exists() and Standby.available(jobs):
+    if cache is not None and cache.recorded() and Standby.available(jobs):
         try:
             standby = Standby(job, find)  # walks the bank and imports the checker meanwhile
         except OSError:
