@@ -800,16 +800,33 @@ def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | No
     problem = package_problem(out, len(clean))
     if problem is None:
         return None, found
-    # Find the file that breaks the package: one export per file (only when one is broken).
-    for case in clean:
-        single = folder / "single"
+
+    def export_problem(subset: list[Case]) -> tuple[str, str] | None:
+        single = folder / "subset"
         shutil.rmtree(single, ignore_errors=True)
-        one = qbank(["export", "--all", "--out", str(single), case.relpath], folder, timeout)
-        why = run_failure(one) or (one.returncode and ("export", one.stderr[-300:])) or \
-            (package_problem(single, 1) and ("export", package_problem(single, 1)))
-        if why:
-            found.append(Failure(why[0], case, f"export: {why[1]}"))
-    return None, found or [Failure("export", clean[0], f"export (only in combination): {problem}")]
+        one = qbank(["export", "--all", "--out", str(single), *(c.relpath for c in subset)], folder, timeout)
+        if run_failure(one) or one.returncode:
+            return run_failure(one) or ("export", f"exit code {one.returncode}: {one.stderr.strip()[-300:]}")
+        why = package_problem(single, len(subset))
+        return ("export", why) if why else None
+
+    culprits = bisect(clean, export_problem, ("export", problem))
+    return None, found + ([Failure(kind, c, f"export: {why}") for c, (kind, why) in culprits]
+                         or [Failure("export", clean[0], f"export (only in combination): {problem}")])
+
+
+def bisect(cases: list[Case], problem: Callable[[list[Case]], Any], why: Any) -> list[tuple[Case, Any]]:
+    """Each case that gives ``problem(...)`` something on its own, by halving ``cases`` (which
+    as a whole gave ``why``): about k log n calls for k culprits among n."""
+    if len(cases) == 1:
+        return [(cases[0], why)]
+    half = len(cases) // 2
+    found = []
+    for part in (cases[:half], cases[half:]):
+        part_why = problem(part)
+        if part_why:
+            found += bisect(part, problem, part_why)
+    return found
 
 
 def package_problem(out: Path, questions: int) -> str | None:
@@ -898,10 +915,15 @@ def run_step(name: str, cases: list[Case], work: Path, timeout: float) -> list[F
     return left + right
 
 
+STEP_SECONDS: collections.Counter = collections.Counter()  # wall time per step, over every batch
+
+
 def run_batch(cases: list[Case], work: Path, timeout: float = 120.0) -> list[Failure]:
     failures: list[Failure] = []
     for name in STEPS:
+        started = time.perf_counter()
         failures += run_step(name, cases, work, timeout)
+        STEP_SECONDS[name] += time.perf_counter() - started
     return _unique(failures)
 
 
@@ -934,6 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = collections.Counter(f.kind for f in failures)
     print(f"qbank fuzz: {len(indices)} cases (seed {args.seed}, {len(seeds)} seed files), "
           f"{len({f.case.index for f in failures})} failing, {elapsed:.1f} s")
+    print("  time by step: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in STEP_SECONDS.items()))
     for kind, n in sorted(kinds.items()):
         print(f"  {kind:20} {n}")
     for failure in failures[:args.show]:
