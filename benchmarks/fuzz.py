@@ -797,7 +797,7 @@ def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | No
     if run.returncode != 0:
         return None, found + [Failure("export", clean[0], f"export of {len(clean)} valid files exited "
                                       f"{run.returncode}: {run.stderr.strip()[-300:]}")]
-    problem = package_problem(out, len(clean))
+    problem = package_problem(out, [read_fast(c.data) for c in clean])
     if problem is None:
         return None, found
 
@@ -807,7 +807,7 @@ def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | No
         one = qbank(["export", "--all", "--out", str(single), *(c.relpath for c in subset)], folder, timeout)
         if run_failure(one) or one.returncode:
             return run_failure(one) or ("export", f"exit code {one.returncode}: {one.stderr.strip()[-300:]}")
-        why = package_problem(single, len(subset))
+        why = package_problem(single, [read_fast(c.data) for c in subset])
         return ("export", why) if why else None
 
     culprits = bisect(clean, export_problem, ("export", problem))
@@ -829,8 +829,13 @@ def bisect(cases: list[Case], problem: Callable[[list[Case]], Any], why: Any) ->
     return found
 
 
-def package_problem(out: Path, questions: int) -> str | None:
-    """What is wrong with the packages in ``out`` holding ``questions`` questions, if anything."""
+def _loose(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def package_problem(out: Path, data: list[dict]) -> str | None:
+    """What is wrong with the packages in ``out`` of the questions ``data``, if anything."""
+    questions = len(data)
     import csv
     import sqlite3
     import zipfile
@@ -867,6 +872,15 @@ def package_problem(out: Path, questions: int) -> str | None:
             rows = list(csv.reader(f))
         if len(rows) != questions + 1 or len({len(r) for r in rows}) != 1:
             return f"csv: {len(rows)} rows of widths {sorted({len(r) for r in rows})} for {questions} questions"
+        by_id = {_loose(str(q["id"])): q for q in data}
+        for row in rows[1:]:
+            q = by_id.get(_loose(row[0]))
+            cells = {_loose(cell) for cell in row}
+            texts = [q["stem"], q["explanation"], *(o["text"] for o in q["options"]),
+                     *(o.get("rationale") or "" for o in q["options"])] if q else ["the id"]
+            lost = next((t for t in texts if _loose(t) not in cells), None)
+            if lost is not None:
+                return f"csv: the row of {row[0]!r} lacks {lost!r:.100}"
         with open(files["anki.txt"], newline="", encoding="utf-8") as f:
             lines = f.read().split("\n")
         header = next(i for i, line in enumerate(lines) if not line.startswith("#"))  # Anki's header lines

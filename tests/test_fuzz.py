@@ -99,11 +99,14 @@ def test_a_package_missing_a_question_is_caught(tmp_path):
     out = tmp_path / "out"
     subprocess.run([fuzz.QBANK, "export", "--all", "--out", str(out), "bank"], cwd=fuzz.REPO, check=True,
                    capture_output=True)
-    questions = len(list((fuzz.REPO / "bank").rglob("*.yaml")))
+    questions = [fuzz.read_fast(p.read_bytes()) for p in sorted((fuzz.REPO / "bank").rglob("*.yaml"))]
     assert fuzz.package_problem(out, questions) is None
-    assert "items for 33 questions" in fuzz.package_problem(out, questions + 1)
+    assert "items for 33 questions" in fuzz.package_problem(out, questions + questions[:1])
     csv_file = next(out.glob("*.csv"))
-    csv_file.write_text("\n".join(csv_file.read_text("utf-8-sig").split("\n")[:-3]), "utf-8")
+    rows = csv_file.read_text("utf-8-sig")
+    csv_file.write_text(rows.replace("Persistent depressive disorder", "Persistent disorder"), "utf-8-sig")
+    assert "lacks 'Persistent depressive disorder'" in fuzz.package_problem(out, questions)
+    csv_file.write_text("\n".join(rows.split("\n")[:-3]), "utf-8")
     assert "csv" in fuzz.package_problem(out, questions)
 
 
