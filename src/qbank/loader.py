@@ -89,6 +89,8 @@ class Document:
     # file's lines: enough to point at a character inside a value (see `text_pos`).
     scalars: dict[Path_, tuple[str | None, int, int, int]] = field(default_factory=dict)
     text: str = ""
+    # Paths of keys written twice in one mapping (QB004): only the first value is in ``data``.
+    duplicate_keys: set[Path_] = field(default_factory=set)
 
     @property
     def lines(self) -> list[str]:
@@ -280,6 +282,7 @@ class _Converter:
                 self.diags.append(error(self.path, *kpos, "QB004",
                                         f"key '{key}' appears twice (first at line {line}); "
                                         "YAML keeps only one of them, so remove or merge the other"))
+                self.doc.duplicate_keys.add(path + (key,))
                 continue
             first[key] = kpos
             self.doc.key_pos[path + (key,)] = kpos
