@@ -81,13 +81,19 @@ _DOC_EXAMPLE = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 
 
 def load_seeds() -> list[Seed]:
-    """The bank's and fixtures' question files, and every question in the rule pages' examples."""
+    """The bank's and fixtures' question files, and every question of the rule pages' examples
+    (fragments over the rules' base item, expanded as the rule-doc tests expand them)."""
+    from qbank.rules.examples import example_items
+
     seeds = [Seed(str(path.relative_to(REPO)), str(path.parent.relative_to(root.parent)), path.read_text("utf-8"))
              for path, root in _seed_files()]
     for page in sorted((REPO / "docs" / "rules").glob("QB*.md")):
         for n, match in enumerate(_DOC_EXAMPLE.finditer(page.read_text("utf-8"))):
-            if re.search(r"^stem:", match.group(1), re.M) and re.search(r"^id:", match.group(1), re.M):
-                seeds.append(Seed(f"docs/rules/{page.name}#{n + 1}", "docs", match.group(1)))
+            try:
+                items = example_items(match.group(1))
+            except ValueError:  # not a question example (a qbank.toml, say)
+                continue
+            seeds += [Seed(f"docs/rules/{page.name}#{n + 1}.{i + 1}", "docs", item) for i, item in enumerate(items)]
     return seeds
 
 
@@ -777,8 +783,9 @@ def step_fix(cases: list[Case], work: Path, timeout: float) -> tuple[Run | None,
 
 def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | None, list[Failure]]:
     """The files `validate` passes export in every format, and each package holds all of them,
-    well formed: zips that read, XML that parses, one Anki note per question with every field,
-    CSV rows as wide as the header."""
+    well formed: zips that read, XML that parses (and that the official IMS schemas accept,
+    where the QTI tests find them), one Anki note per question with every field, CSV rows
+    as wide as the header that hold every text."""
     folder = work / "export"
     write_bank(folder, cases)
     by_path = {c.relpath: c for c in cases}
@@ -829,6 +836,19 @@ def bisect(cases: list[Case], problem: Callable[[list[Case]], Any], why: Any) ->
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def qti_schemas() -> Any:
+    """The official IMS schemas, where the QTI tests find them (QBANK_QTI_SCHEMAS, else
+    ../shared/schemas/qti beside the repository), or None: then packages are only parsed."""
+    from qbank.package_check import SchemaError, load_schemas
+
+    folder = Path(os.environ.get("QBANK_QTI_SCHEMAS") or REPO.parent / "shared" / "schemas" / "qti")
+    try:
+        return load_schemas(folder) if folder.is_dir() else None
+    except SchemaError:
+        return None
+
+
 def _loose(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
@@ -868,6 +888,13 @@ def package_problem(out: Path, data: list[dict]) -> str | None:
                     bad = [f for mid, f in notes if len(f.split("\x1f")) != widths[mid]]
                     if bad:
                         return f"apkg: a note with {len(bad[0].split(chr(31)))} fields for {widths[notes[0][0]]}"
+        if qti_schemas() is not None:
+            from qbank.package_check import check_package
+
+            for kind in ("qti12.zip", "qti21.zip"):
+                invalid = check_package(files[kind], qti_schemas())
+                if invalid:
+                    return f"{kind} is not valid QTI: {invalid[0].path}:{invalid[0].line}: {invalid[0].message}"
         with open(files["csv"], newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
         if len(rows) != questions + 1 or len({len(r) for r in rows}) != 1:
