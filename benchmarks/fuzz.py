@@ -794,7 +794,13 @@ def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | No
         return run, []
     found = _internal(by_path, _json_diags(run), "validate")
     broken = {d["path"] for d in _json_report(run) if d["severity"] == "error"}
-    clean = [c for c in cases if c.relpath not in broken]
+    clean = []
+    for case in (c for c in cases if c.relpath not in broken):
+        why = _not_a_question(case.data)
+        if why:
+            found.append(Failure("accepted-unreadable", case, f"validate passed a file that {why}"))
+        else:
+            clean.append(case)
     if not clean:
         return None, found
     out = folder / "out"
@@ -820,6 +826,23 @@ def step_export(cases: list[Case], work: Path, timeout: float) -> tuple[Run | No
     culprits = bisect(clean, export_problem, ("export", problem))
     return None, found + ([Failure(kind, c, f"export: {why}") for c, (kind, why) in culprits]
                          or [Failure("export", clean[0], f"export (only in combination): {problem}")])
+
+
+def _not_a_question(raw: bytes) -> str | None:
+    """Why a YAML 1.2 reader does not read ``raw`` as a valid question's shape, if it does not.
+    (libyaml with the core schema: ruamel.yaml's pure reader rejects tabs inside plain text
+    and reads `1_000` as a number, which YAML 1.2 does not.)"""
+    try:
+        data = read_fast(raw)
+    except Unreadable as exc:
+        return f"a YAML 1.2 reader rejects: {str(exc).splitlines()[0]}"
+    texts = [data.get(k) for k in ("id", "stem", "explanation")] if isinstance(data, dict) else [None]
+    options = data.get("options") if isinstance(data, dict) else None
+    if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+        return "a YAML 1.2 reader reads without a list of options"
+    if not all(isinstance(t, str) for t in texts + [o.get("text") for o in options]):
+        return "a YAML 1.2 reader reads with an id, stem, explanation or option text that is not text"
+    return None
 
 
 def bisect(cases: list[Case], problem: Callable[[list[Case]], Any], why: Any) -> list[tuple[Case, Any]]:

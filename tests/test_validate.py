@@ -116,6 +116,17 @@ def test_broken_files_are_diagnostics(cli, bank, raw, code, line):
     assert (diags[0][0], diags[0][1]) == (code, line)
 
 
+@pytest.mark.parametrize("plain, tagged, tag", [
+    ("options:", "!foo options:", "!foo"),
+    ("  - text: Family history", "  - !!binary text: Family history", "tag:yaml.org,2002:binary"),
+])
+def test_a_tag_on_a_key_is_refused_like_a_tag_on_a_value(cli, bank, plain, tagged, tag):
+    """Found by the fuzz test: qbank read `!!binary text:` as a `text` key and passed the file,
+    which every other YAML reader reads as a different question (or not at all)."""
+    code, diags = located(cli, write(bank, "q.yaml", GOOD.format(id="q1").replace(plain, tagged)))
+    assert code == 1 and [(c, m.split(";")[0]) for c, _, _, m in diags] == [("QB003", f"YAML tag '{tag}' is not allowed")]
+
+
 def test_bom_and_crlf_are_fine(cli, bank):
     raw = ("\ufeff" + GOOD.format(id="q1")).replace("\n", "\r\n").encode("utf-8")
     (bank / "q.yaml").write_bytes(raw)

@@ -273,6 +273,9 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diags.append(error(self.path, *kpos, "QB003", "a key must be a plain word, not a list or mapping"))
                 continue
+            if key_node.tag not in _ALLOWED_TAGS:  # `!!binary text:` is no `text` key to other readers
+                raise self.refuse(key_node, "QB003", f"YAML tag '{key_node.tag}' is not allowed; remove it and "
+                                  "write plain keys")
             key = key_node.value
             if key_node.tag == _CORE + "null" and key_node.style is None and key == "":
                 self.diags.append(error(self.path, *kpos, "QB003", "empty key; write `name: value`"))
