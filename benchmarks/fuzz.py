@@ -11,11 +11,14 @@ truncation, huge lines, tabs, CRLF and BOM, comments, and edits inside the value
 YAML valid (typography, code, links, numbers) so that fmt and --fix have work to do.
 
 Cases run in batches: one bank folder of ``--batch`` files per command, through the real console
-script, and the findings are mapped back to the files. Per batch:
+script (``--qbank PATH`` for another install), and the findings are mapped back to the files.
+Per batch:
 
 1. ``qbank lint --no-cache --format json``;
-2. ``qbank fmt``, then ``qbank fmt --check`` on its output;
-3. ``qbank lint --fix --format json`` twice, then ``qbank lint --no-cache`` on the result.
+2. ``qbank fmt``, then ``qbank fmt --check`` on the files it changed;
+3. ``qbank lint --fix --format json``, ``qbank lint --no-cache`` on the result, then ``qbank lint
+   --fix`` again on the files the first one changed;
+4. ``qbank validate``, then ``qbank export --all`` of the files it passes.
 
 Properties (a failure's ``kind``): no Python traceback (``traceback``), exit code in {0, 1, 2}
 (``exit-code``), no run over the time limit (``timeout``), no QB000 and no "internal" refusal
@@ -24,13 +27,18 @@ included (``fmt-data``), every comment (``fmt-comment``), what a YAML 1.1 reader
 reads (``fmt-yaml11``), and is idempotent (``fmt-idempotent``); --fix keeps the data up to the
 typography and capitalisation it fixes and the order of numeric options (``fix-data``), code,
 link targets and link text exactly (``fix-markdown``), every comment (``fix-comment``), and is
-idempotent (``fix-idempotent``); a file neither command can read stays byte-for-byte
-(``rewrote-unreadable``); the cached report after --fix equals a fresh one (``cache``).
-A batch-level failure (traceback, exit code, timeout) is bisected down to the file causing it.
+idempotent (``fix-idempotent``); a file no YAML reader reads stays byte-for-byte
+(``rewrote-unreadable``); the cached report after --fix equals a fresh one (``cache``); a file
+validate passes reads as a question to other YAML readers too (``accepted-unreadable``), and
+exports, with every question and every text in each package, and packages that read (and that
+the official IMS schemas accept, where the QTI tests find them) (``export``).
+A batch-level failure (traceback, exit code, timeout, broken package) is bisected down to the
+file causing it.
 
-Prints the figures (cases, failures by kind, time); exit code 1 when anything failed. With
+Prints the figures (cases, failures by kind, time by step); exit code 1 when anything failed. With
 ``--keep DIR`` each failing input is saved there, named after its case; ``--case I`` runs one case
-alone (as ``--seed`` made it) to reproduce a failure.
+alone (as ``--seed`` made it) to reproduce a failure (``--huge 0`` for the cases of the test suite,
+which makes no 200,000-character lines).
 """
 
 from __future__ import annotations
@@ -50,8 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -713,9 +720,6 @@ def _internal(case_by_path: dict[str, Case], diags: Iterable[tuple[str, str, str
     return found
 
 
-Step = Callable[[list[Case], Path], "tuple[Run | None, list[Failure]]"]
-
-
 def step_lint(cases: list[Case], work: Path, timeout: float) -> tuple[Run | None, list[Failure]]:
     folder = work / "lint"
     write_bank(folder, cases)
@@ -971,7 +975,9 @@ def _unique(failures: list[Failure]) -> list[Failure]:
     return out
 
 
-STEPS = {"lint": step_lint, "fmt": step_fmt, "fix": step_fix, "export": step_export}
+# Each step runs one batch and returns (a run that failed as a whole, or None; the failures).
+STEPS: dict[str, Callable[[list[Case], Path, float], tuple[Run | None, list[Failure]]]] = {
+    "lint": step_lint, "fmt": step_fmt, "fix": step_fix, "export": step_export}
 
 
 def run_step(name: str, cases: list[Case], work: Path, timeout: float) -> list[Failure]:
