@@ -116,7 +116,7 @@ def test_mutated_files_never_crash_lose_data_or_comments(tmp_path):
     failures: list[fuzz.Failure] = []
     for start in range(0, CASES, BATCH):
         batch = [fuzz.make_case(SEED, i, seeds) for i in range(start, start + BATCH)]
-        failures += fuzz.run_batch(batch, tmp_path)
+        failures += fuzz.run_batch(batch, tmp_path, steps=fuzz.SUITE_STEPS)
     assert not failures, f"{len(failures)} failures; reproduce one with " \
         f"`python benchmarks/fuzz.py --huge 0 --seed {SEED} " \
         "--case N`:\n" + "\n".join(f.line() for f in failures[:25])
