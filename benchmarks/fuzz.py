@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import difflib
 import functools
 import io
 import json
@@ -620,23 +619,22 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _changed_string(a: Any, b: Any) -> str | None:
     """Where the first string of ``a`` that --fix changed beyond its fixes differs from the
-    string it became."""
+    string of ``b`` that starts most like it."""
     theirs = list(_strings(b))
     keys = {fix_text_key(s) for s in theirs}
     for s in _strings(a):
         if fix_text_key(s) not in keys:
-            near = (difflib.get_close_matches(s, theirs, n=1, cutoff=0) or [""])[0]
-            return _excerpt(s, near)
+            return _excerpt(s, max(theirs, key=lambda t: len(os.path.commonprefix([s, t])), default=""))
     return None
 
 
 def _excerpt(a: str, b: str) -> str:
-    """The first edit from ``a`` to ``b``, with a little context: `...ctx[old -> new]ctx...`."""
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal" and fix_text_key(a[i1:i2]) != fix_text_key(b[j1:j2]):
-            return f"...{a[max(0, i1 - 30):i1]!r}[{a[i1:i2]!r:.80} -> {b[j1:j2]!r:.80}]{a[i2:i2 + 30]!r}..."
-    return f"{a!r:.100} -> {b!r:.100}"
+    """The span where ``a`` and ``b`` differ, with a little context: `...ctx[old -> new]ctx...`
+    (common prefix and suffix only: linear, whatever the length)."""
+    start = len(os.path.commonprefix([a, b]))
+    tail = len(os.path.commonprefix([a[start:][::-1], b[start:][::-1]]))
+    old, new = a[start:len(a) - tail], b[start:len(b) - tail]
+    return f"...{a[max(0, start - 30):start]!r}[{old!r:.80} -> {new!r:.80}]{a[len(a) - tail:][:30]!r}..."
 
 
 def _first_difference(a: Any, b: Any, where: str = "") -> str:
@@ -1006,12 +1004,33 @@ def run_step(name: str, cases: list[Case], work: Path, timeout: float, steps: St
 STEP_SECONDS: collections.Counter = collections.Counter()  # wall time per step, over every batch
 
 
+def _longest_line(case: Case) -> int:
+    return max(map(len, case.data.split(b"\n")))
+
+
+BIG_LINE = 50_000    # characters: a case with a longer line is linted on its own, with a time limit
+BIG_SECONDS = 30.0   # for one lint of a 200,000-character line: seconds if linear, hours if quadratic
+
+
 def run_batch(cases: list[Case], work: Path, timeout: float = 120.0, steps: Steps = STEPS) -> list[Failure]:
+    """Every step on ``cases``; a case with a line over BIG_LINE characters is only linted, on
+    its own, and must finish in BIG_SECONDS (a quadratic scan would time every batch out)."""
+    big = [c for c in cases if _longest_line(c) > BIG_LINE]
+    rest = [c for c in cases if c not in big]
     failures: list[Failure] = []
     for name in steps:
         started = time.perf_counter()
-        failures += run_step(name, cases, work, timeout, steps)
+        failures += run_step(name, rest, work, timeout, steps) if rest else []
         STEP_SECONDS[name] += time.perf_counter() - started
+    started = time.perf_counter()
+    for case in big:
+        run, found = step_lint([case], work, BIG_SECONDS)
+        failures += found
+        if run is not None:
+            kind, detail = run_failure(run)
+            failures.append(Failure(kind, case, f"lint of a {_longest_line(case):,}-byte line, limit "
+                                                f"{BIG_SECONDS:.0f} s: {detail}"))
+    STEP_SECONDS["huge lines"] += time.perf_counter() - started
     return _unique(failures)
 
 
