@@ -328,6 +328,23 @@ def test_canvas_shuffles_a_quiz_whose_items_all_may_shuffle(tmp_path):
     assert b"<shuffle_answers>true</shuffle_answers>" in meta
 
 
+@pytest.mark.parametrize("fmt", ["qti12", "qti21"])
+def test_emphasis_nested_thousands_deep_exports_as_xml_a_default_parser_reads_with_every_word(fmt, tmp_path):
+    """Found by the fuzz test: `*` x 2,000 around a word nested <em>/<strong> 1,000 deep; XML
+    parsers refuse more than 256 levels (the LMS would not import the package) and the HTML
+    fallback dropped the word."""
+    from qbank.bank import Bank
+    from qbank.model import Option, Question
+
+    deep = "*" * 2000 + "innermost" + "*" * 2000
+    q = Question("deep-1", f"Which? {deep}", (Option("a", True), Option("b", False, "no")), "Because.",
+                 path=str(tmp_path / "deep.yaml"))
+    files = entries(export_one(Bank(root=tmp_path, name="Deep", questions=[q]), fmt, tmp_path / "out"))
+    documents = [etree.fromstring(data) for name, data in files.items() if name.endswith(".xml")]
+    shown = " ".join(htmlmod.unescape("".join(doc.itertext())) for doc in documents)
+    assert "innermost" in shown
+
+
 # --- `qbank check-package`: the same validator, for a user's own schemas -------------------
 
 def test_an_exported_package_checks_clean_against_the_official_schemas(tmp_path):

@@ -116,6 +116,32 @@ def test_broken_files_are_diagnostics(cli, bank, raw, code, line):
     assert (diags[0][0], diags[0][1]) == (code, line)
 
 
+@pytest.mark.parametrize("plain, tagged, tag", [
+    ("options:", "!foo options:", "!foo"),
+    ("  - text: Family history", "  - !!binary text: Family history", "tag:yaml.org,2002:binary"),
+])
+def test_a_tag_on_a_key_is_refused_like_a_tag_on_a_value(cli, bank, plain, tagged, tag):
+    """Found by the fuzz test: qbank read `!!binary text:` as a `text` key and passed the file,
+    which every other YAML reader reads as a different question (or not at all)."""
+    code, diags = located(cli, write(bank, "q.yaml", GOOD.format(id="q1").replace(plain, tagged)))
+    assert code == 1 and [(c, m.split(";")[0]) for c, _, _, m in diags] == [("QB003", f"YAML tag '{tag}' is not allowed")]
+
+
+@pytest.mark.parametrize("plain, tagged", [
+    ("tags: [sleep, work]", "tags: !!str [sleep, work]"),
+    ("difficulty: medium", "difficulty: !!int medium"),
+    ("difficulty: medium", "difficulty: !!seq medium"),
+    ("    correct: true", "    correct: !!bool yes"),
+])
+def test_a_tag_that_does_not_fit_its_value_is_refused(cli, bank, plain, tagged):
+    """Found by the fuzz test: `!!str [a, b]` passed validate as a list, a document other YAML
+    readers reject."""
+    text = GOOD.format(id="q1").rstrip("\n") + "\ntags: [sleep, work]\ndifficulty: medium\n"
+    code, diags = located(cli, write(bank, "q.yaml", text.replace(plain, tagged)))
+    assert code == 1 and [(c, m.split(" (")[0]) for c, _, _, m in diags] == [
+        ("QB003", f"the YAML tag '{next(t for t in tagged.split() if t.startswith('!!'))}' does not fit this value")]
+
+
 def test_bom_and_crlf_are_fine(cli, bank):
     raw = ("\ufeff" + GOOD.format(id="q1")).replace("\n", "\r\n").encode("utf-8")
     (bank / "q.yaml").write_bytes(raw)

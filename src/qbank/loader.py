@@ -89,6 +89,8 @@ class Document:
     # file's lines: enough to point at a character inside a value (see `text_pos`).
     scalars: dict[Path_, tuple[str | None, int, int, int]] = field(default_factory=dict)
     text: str = ""
+    # Paths of keys written twice in one mapping (QB004): only the first value is in ``data``.
+    duplicate_keys: set[Path_] = field(default_factory=set)
 
     @property
     def lines(self) -> list[str]:
@@ -278,8 +280,8 @@ class _Converter:
             raise self.refuse(node, "QB001", f"nesting deeper than {MAX_DEPTH} levels; a question is only a few levels deep")
         m = node.start_mark
         self.doc.value_pos.setdefault(path, (m.line + 1, m.column + 1))
-        if node.tag not in _ALLOWED_TAGS:
-            raise self.refuse(node, "QB003", f"YAML tag '{node.tag}' is not allowed; remove it and write plain values")
+        if node.tag not in _ALLOWED_TAGS or _misfit(node):
+            raise self.refuse(node, "QB003", _bad_tag(node))
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR:
                 self.doc.scalars[path] = (node.style, m.line, m.column, node.end_mark.line)
@@ -294,6 +296,8 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diags.append(error(self.path, *kpos, "QB003", "a key must be a plain word, not a list or mapping"))
                 continue
+            if key_node.tag not in _ALLOWED_TAGS or _misfit(key_node):  # `!!binary text:` is no `text` key elsewhere
+                raise self.refuse(key_node, "QB003", _bad_tag(key_node))
             key = key_node.value
             if key_node.tag == _CORE + "null" and key_node.style is None and key == "":
                 self.diags.append(error(self.path, *kpos, "QB003", "empty key; write `name: value`"))
@@ -303,11 +307,32 @@ class _Converter:
                 self.diags.append(error(self.path, *kpos, "QB004",
                                         f"key '{key}' appears twice (first at line {line}); "
                                         "YAML keeps only one of them, so remove or merge the other"))
+                self.doc.duplicate_keys.add(path + (key,))
                 continue
             first[key] = kpos
             self.doc.key_pos[path + (key,)] = kpos
             out[key] = self.convert(value_node, path + (key,), depth + 1)
         return out
+
+
+_PATTERNS = dict(_IMPLICIT)
+
+
+def _misfit(node: yaml.Node) -> bool:
+    """An explicit tag that other YAML readers refuse for this node: `!!str [a, b]`, `!!seq x`,
+    `!!int abc` (implicit resolution always fits: the tag came from the value's form)."""
+    if isinstance(node, yaml.SequenceNode):
+        return node.tag != _SEQ
+    if isinstance(node, yaml.MappingNode):
+        return node.tag != _MAP
+    pattern = _PATTERNS.get(node.tag)
+    return node.tag in (_SEQ, _MAP) or (pattern is not None and not pattern.match(node.value))
+
+
+def _bad_tag(node: yaml.Node) -> str:
+    if node.tag not in _ALLOWED_TAGS:
+        return f"YAML tag '{node.tag}' is not allowed; remove it and write plain values"
+    return f"the YAML tag '!!{node.tag[len(_CORE):]}' does not fit this value (other YAML readers reject it); remove it"
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:

@@ -53,13 +53,16 @@ def check_document(doc: Document) -> list[Diagnostic]:
     if isinstance(data, dict) and not data.keys() & set(known_keys(())):
         return [_not_a_question(doc, data)]
     diags: list[Diagnostic] = []
-    at_fault: set[tuple] = set()  # data paths the schema errors point at
+    # Data paths already reported (schema errors, keys written twice, a misspelt key's
+    # intended name): the structural checks below do not judge them again, so one mistake
+    # gives one error (`correct: yes` is a QB003, not also "no key" and "no rationale").
+    at_fault: set[tuple] = set(doc.duplicate_keys)
     if not fast_is_valid()(data):
         diags.extend(_schema_errors(doc, at_fault))
     diags.extend(_control_characters(doc, at_fault))
     if isinstance(data, dict):
-        diags.extend(_key_count(doc, data))
-        diags.extend(_rationales(doc, data))
+        diags.extend(_key_count(doc, data, at_fault))
+        diags.extend(_rationales(doc, data, at_fault))
     return diags
 
 
@@ -79,9 +82,9 @@ def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
     seen: set[tuple] = set()
     for err in detailed_validator().iter_errors(doc.data):
         for path, message, at_key in _rewrite(err, doc):
+            at_fault.add(path)
             if message is None:
                 continue
-            at_fault.add(path)
             line, col = doc.pos(path) if at_key else doc.value_at(path)
             item = (line, col, message)
             if item not in seen:
@@ -89,8 +92,16 @@ def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
                 yield error(doc.path, line, col, "QB003", message)
 
 
+def _misspelt(key: str, allowed: list[str]) -> str | None:
+    """The allowed key that ``key`` is a misspelling of, if any."""
+    hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
 def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
-    """(data path, message or None to drop, point at the key?) for one schema error."""
+    """(data path, message, point at the key?) for one schema error. A path with message
+    None is at fault without a message of its own (another one names it)."""
     path = tuple(err.absolute_path)
     name = field_name(path)
     v, value = err.validator, err.instance
@@ -105,16 +116,21 @@ def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
     if v == "additionalProperties":
         allowed = known_keys(path + ("x",))
         for key in sorted(set(value) - set(err.schema.get("properties", {}))):
-            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or \
-                difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+            hint = _misspelt(key, allowed)
             where = f" in {name}" if path else ""
             msg = f"unknown key '{key}'{where}"
-            msg += f"; did you mean '{hint[0]}'?" if hint else f"; allowed keys are {', '.join(allowed)}"
+            msg += f"; did you mean '{hint}'?" if hint else f"; allowed keys are {', '.join(allowed)}"
             yield path + (key,), msg, True
+            if hint:
+                yield path + (hint,), None, True  # `corect: true`: the key's status is unknown
         return
     if v == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
+        allowed = known_keys(path + ("x",))
+        misspelt = {_misspelt(k, allowed) for k in value if isinstance(k, str) and k not in allowed}
         for key in missing:
+            if key in misspelt:
+                continue  # "unknown key 'txt'; did you mean 'text'?" says it
             if path and path[0] == "options":
                 yield path, f"option {path[1] + 1} has no `{key}`; every option needs the text shown to the candidate", False
             else:
@@ -269,12 +285,18 @@ def _escape_pos(doc: Document, path: tuple) -> tuple[int, int] | None:
     return None
 
 
-def _key_count(doc: Document, data: dict) -> Iterator[Diagnostic]:
+def _key_unknown(option: Any, i: int, at_fault: set[tuple]) -> bool:
+    """Whether option ``i`` may or may not be the key: it is not a mapping, or its `correct`
+    is already reported (not a boolean, misspelt, written twice)."""
+    return not isinstance(option, dict) or ("options", i, "correct") in at_fault
+
+
+def _key_count(doc: Document, data: dict, at_fault: set[tuple]) -> Iterator[Diagnostic]:
     options = data.get("options")
     if not isinstance(options, list) or not options:
         return
     keys = [i for i, o in enumerate(options) if isinstance(o, dict) and o.get("correct") is True]
-    if not keys and any(isinstance(o, dict) for o in options):
+    if not keys and not any(_key_unknown(o, i, at_fault) for i, o in enumerate(options)):
         line, col = doc.pos(("options",))
         yield error(doc.path, line, col, "QB101",
                     "no option is marked `correct: true`; mark the one correct answer")
@@ -289,11 +311,11 @@ def _blank(value: Any) -> bool:
     return not isinstance(value, str) or not value.strip()
 
 
-def _rationales(doc: Document, data: dict) -> Iterator[Diagnostic]:
+def _rationales(doc: Document, data: dict, at_fault: set[tuple]) -> Iterator[Diagnostic]:
     options = data.get("options")
     if isinstance(options, list):
         for i, opt in enumerate(options):
-            if not isinstance(opt, dict) or opt.get("correct") is True:
+            if _key_unknown(opt, i, at_fault) or opt.get("correct") is True or ("options", i, "rationale") in at_fault:
                 continue
             if "rationale" not in opt or opt["rationale"] is None or (isinstance(opt["rationale"], str) and _blank(opt["rationale"])):
                 text = opt.get("text")
@@ -302,7 +324,7 @@ def _rationales(doc: Document, data: dict) -> Iterator[Diagnostic]:
                 yield error(doc.path, line, col, "QB105",
                             f"distractor {i + 1}{label} has no rationale; add `rationale:` explaining "
                             "why this tempting answer is wrong")
-    if "explanation" in data and (data["explanation"] is None or (isinstance(data["explanation"], str) and _blank(data["explanation"]))):
+    if "explanation" in data and ("explanation",) not in at_fault and (data["explanation"] is None or (isinstance(data["explanation"], str) and _blank(data["explanation"]))):
         line, col = doc.pos(("explanation",))
         yield error(doc.path, line, col, "QB105",
                     "the explanation is empty; say why the key is correct")
