@@ -196,3 +196,11 @@ def test_every_option_is_tested_here_and_named_in_its_rule_doc():
             continue  # tests/test_config.py and the rule tests
         assert f"{name} =" in source, name
         assert f"`{name}`" in section(all_rules()[code].__doc__.replace("\n    ", "\n"), "What it flags"), name
+
+
+def test_two_option_items(bank):
+    two = example_item(OPTIONS_WITH_A_SHARED_WORD.split("  - text: Early childhood")[0])
+    write_bank(bank, [two])
+    assert findings(bank, "QB102") == []
+    assert findings(bank, "QB102", "two-option-items = false") == [
+        "the item has 2 options (2 options is a true/false item); add plausible distractors to reach at least 3"]

@@ -8,8 +8,11 @@ from qbank.rules.base import RuleOptions
 STEM = "A client reports feeling hopeless since losing her job. What should the social worker do FIRST?"
 
 
-def test_two_options_are_a_true_false_item():
-    d = lint(make(STEM, ["Assess suicide risk", "Refer to job training"]), ["QB102"])
+def test_two_options_are_a_true_false_item_and_fine_unless_the_bank_says_otherwise():
+    two = make("Is a rise in heart rate during exercise a sympathetic response?", ["True", "False"])
+    assert lint(two, ["QB102"]) == []
+    d = lint(make(STEM, ["Assess suicide risk", "Refer to job training"]), ["QB102"],
+             RuleOptions(two_option_items=False))
     assert [x.code for x in d] == ["QB102"]
     assert d[0].line == 4  # the `options:` line
     assert "2 options" in d[0].message and "at least 3" in d[0].message
@@ -49,15 +52,16 @@ def test_an_option_contained_in_another_overlaps():
     text = make("Which defense mechanism is the client using?", ["Denial", "Denial and projection", "Sublimation",
                                                               "Rationalization"], key=2)
     (d,) = lint(text, ["QB104"])
-    assert "option 1" in d.message and "contained in option 2" in d.message
+    assert "option 1" in d.message and "part of option 2" in d.message
     assert d.line == 7  # the second option's text, where the overlap shows
 
 
-def test_near_identical_options_overlap_but_one_shared_word_does_not():
-    near = make(STEM, ["Assess the client for suicide risk today", "Assess the client today for suicide risk",
+def test_near_identical_options_overlap_when_the_similarity_test_is_on_but_one_shared_word_does_not():
+    near = make(STEM, ["Assess the client for suicide risk today", "Assess the client for suicide risk now",
                        "Refer her to a job program", "Call her family"])
-    (d,) = lint(near, ["QB104"])
-    assert "100% of their content words" in d.message
+    assert lint(near, ["QB104"]) == []  # off by default
+    (d,) = lint(near, ["QB104"], RuleOptions(option_similarity=0.7))
+    assert "75% of their content words" in d.message
     fine = make(STEM, ["Refer her to a psychiatrist", "Refer her to a job program", "Call her family",
                        "Assess suicide risk"])
     assert lint(fine, ["QB104"]) == []
@@ -80,3 +84,74 @@ def test_open_ended_bounds_and_disjoint_ranges_do_not_overlap():
 def test_ordinals_with_numbers_are_not_contained_in_each_other():
     text = make("In which week did the chart show the peak?", ["Week 1", "Week 2", "Week 3"], key=1)
     assert lint(text, ["QB104"]) == []
+
+
+# --- issue 11: code and data options are literals ----------------------------------------------
+
+JS = "Which statement stores the value `sloth` under the key `animal` in the browser's local storage?"
+
+
+def test_code_options_that_differ_only_in_case_are_different_answers():
+    text = make(JS, ['`localStorage.setItem("animal", "sloth")`', '`LocalStorage.setItem("animal", "sloth")`',
+                     '`localStorage.set("animal", "sloth")`'])
+    assert lint(text, ["QB103"]) == []
+    copy = make(JS, ['`localStorage.setItem("animal", "sloth")`', '`localStorage.setItem("animal", "sloth")`',
+                     '`localStorage.set("animal", "sloth")`'], key=2)
+    (d,) = lint(copy, ["QB103"])
+    assert "option 2 repeats option 1" in d.message
+
+
+def test_a_colon_or_a_star_in_code_makes_a_different_option():
+    stem = "Which line starts the definition of a class named `Dog` in Python?"
+    assert lint(make(stem, ["`class Dog:`", "`class Dog`", "`def Dog():`"]), ["QB103"]) == []
+    gen = "Which keyword delegates a JavaScript generator to another iterable?"
+    assert lint(make(gen, ["`yield*`", "`yield`", "`await`"]), ["QB103"]) == []
+    assert lint(make(gen, ["`yield*`", "`yield*`", "`await`"]), ["QB103"])
+
+
+def test_printed_output_in_capitals_is_not_a_copy_of_the_title_case_output():
+    stem = "What does `print(word.upper())` print when `word` holds the string Ball?"
+    assert lint(make(stem, ["BALL", "Ball", "BAL"]), ["QB103"]) == []
+    assert lint(make("Which organ filters the blood?", ["The kidney", "the kidney.", "The liver"]), ["QB103"])
+
+
+def test_a_distractor_that_repeats_the_key_is_the_one_to_replace():
+    text = make("Which organ filters the blood?", ["The kidney", "The liver", "The kidney", "The spleen"], key=2)
+    (d,) = lint(text, ["QB103"])
+    assert d.line == 5  # option 1, the distractor, not option 3, the key
+    assert "option 1 repeats option 3 (the key)" in d.message and "replace option 1" in d.message
+
+
+def test_a_word_inside_a_longer_term_is_not_an_overlap():
+    stem = "Which kind of learning uses a small labelled set together with a large unlabelled one?"
+    assert lint(make(stem, ["semi-supervised learning", "supervised learning", "reinforcement learning",
+                            "transfer learning"]), ["QB104"]) == []
+    sample = "How are the units of a simple random sample chosen?"
+    assert lint(make(sample, ["random", "non-random", "by quota"]), ["QB104"]) == []
+
+
+def test_a_distractor_that_is_one_part_of_a_list_key_overlaps():
+    stem = "Which minerals does the body need to make red blood cells?"
+    (d,) = lint(make(stem, ["iron", "zinc", "folate", "iron, zinc, and folate"], key=3), ["QB104"])
+    assert 'option 1 ("iron") is part of option 4' in d.message
+    assert lint(make(stem, ["iron", "zinc", "folate", "calcium"]), ["QB104"]) == []
+
+
+def test_code_options_are_not_searched_for_one_inside_another():
+    stem = "Which line defines a Python function `greet` that takes one argument?"
+    assert lint(make(stem, ["`def greet(t):`", "`def greet:`", "`greet = def(t)`"]), ["QB104"]) == []
+
+
+def test_printed_output_that_starts_like_another_is_data_not_an_overlap():
+    stem = "What does `print(*range(3, 10, 3), sep=', ')` print?"
+    assert lint(make(stem, ["3, 6, 9", "3, 6", "3, 6, 9, 12"]), ["QB104"]) == []
+
+
+def test_orderings_of_the_same_terms_are_different_answers():
+    stem = "In which order do the phases of DOM event propagation run?"
+    arrows = ["Capturing > Target > Bubbling", "Target > Capturing > Bubbling", "Bubbling > Target > Capturing"]
+    assert lint(make(stem, arrows), ["QB104"], RuleOptions(option_similarity=0.8)) == []
+    memory = "In which order does information pass through the stages of the modal model of memory?"
+    prose = ["sensory register then short-term store then long-term store",
+             "short-term store then sensory register then long-term store", "long-term store only"]
+    assert lint(make(memory, prose), ["QB104"], RuleOptions(option_similarity=0.8)) == []
