@@ -32,7 +32,8 @@ def test_counts_are_singular_for_one():
 def test_a_one_word_explanation_is_one_word(cli, bank):
     write(bank, "q.yaml", GOOD.format(id="q").split("explanation:")[0] + "explanation: Routine.\n")
     messages = [d["message"] for d in lint_json(cli, bank) if d["code"] == "QB401"]
-    assert messages == ["the explanation has 1 word; say why the key is right in at least 20"]
+    assert messages == ['the explanation ("Routine.") has 0 words besides verdicts, links and the key\'s own words; '
+                        "say why the key is right in at least 1 such word"]
 
 
 def test_the_quoting_hint_quotes_the_number_as_written(cli, bank):

@@ -9,39 +9,60 @@ OPTS = ["Reflect both sides of his ambivalence", "Warn him about liver damage", 
         "Ask why he has not stopped"]
 
 
-def test_short_explanation_warns_with_its_word_count():
-    (d,) = lint(make(STEM, OPTS, explanation="Reflecting ambivalence is the MI answer."), ["QB401"])
-    assert d.line == 14 and "has 6 words" in d.message and "at least 20" in d.message
+def test_an_explanation_that_only_gives_the_verdict_warns():
+    (d,) = lint(make(STEM, OPTS, explanation="Correct!"), ["QB401"])
+    assert d.line == 14 and '("Correct!") has 0 words besides verdicts' in d.message
+    assert d.message.endswith("in at least 1 such word")
 
 
-def test_explanation_that_never_mentions_the_key_warns():
-    expl = ("Motivational interviewing is a collaborative conversation style for strengthening a person's own "
-            "motivation and commitment to change, developed by Miller and Rollnick.")
+def test_a_short_explanation_that_states_the_reason_passes():
+    assert lint(make(STEM, OPTS, explanation="Reflecting ambivalence lets him hear his own reasons."), ["QB401"]) == []
+
+
+def test_an_explanation_that_only_restates_the_key_warns():
+    expl = "The correct answer is: Reflect both sides of his ambivalence."
     (d,) = lint(make(STEM, OPTS, explanation=expl), ["QB401"])
-    assert "never mentions the key" in d.message and "Reflect both sides" in d.message
+    assert "has 0 words besides verdicts, links and the key's own words" in d.message
 
 
-def test_explanation_mentioning_the_key_in_another_word_form_passes():
-    expl = ("A reflection of both sides names his ambivalent feelings, the harm to the marriage and the relief "
-            "drinking brings, so he hears his own reasons for change without being pushed.")
-    assert lint(make(STEM, OPTS, explanation=expl), ["QB401"]) == []
+def test_an_explanation_of_reference_links_only_warns():
+    expl = "1. [Reference](https://example.org/mi-basics)\n2. <https://example.org/ambivalence>"
+    (d,) = lint(make(STEM, OPTS, explanation=expl), ["QB401"])
+    assert "besides verdicts, links and the key's own words" in d.message
 
 
-def test_numeric_key_is_mentioned_by_its_number():
-    stem = "Within how many days must the agency act on a records request?"
-    expl = ("Under the HIPAA Privacy Rule an agency must act on a request for access within 30 days, "
-            "extendable once with written notice.")
-    assert lint(make(stem, ["10 days", "30 days", "60 days"], key=1, explanation=expl), ["QB401"]) == []
+def test_a_literal_key_explained_without_repeating_it_passes():
+    stem = "What does `print(2 ** 2 + 3)` print?"
+    text = make(stem, ["`7`", "`5`", "`10`"], explanation="First square 2, then add 3.")
+    assert lint(text, ["QB401"]) == []
 
 
-def test_short_rationales_warn_at_the_rationale():
-    opts = [OPTS[0], ("Warn him about liver damage", "Too confrontational."), OPTS[2], OPTS[3]]
+def test_code_in_an_explanation_counts_as_its_words():
+    stem = "Which call removes and returns the last item of the Python list `stack`?"
+    text = make(stem, ["`stack.pop()`", "`stack.remove()`", "`del stack[0]`"], explanation="Correct: `list.pop()`.")
+    assert lint(text, ["QB401"]) == []
+
+
+def test_a_rationale_that_only_says_incorrect_warns_at_the_rationale():
+    opts = [OPTS[0], ("Warn him about liver damage", "Incorrect. Try again."), OPTS[2], OPTS[3]]
     (d,) = lint(make(STEM, opts), ["QB402"])
-    assert d.line == 9 and "option 2 has 2 words" in d.message and "wrong" in d.message
+    assert d.line == 9 and '("Incorrect. Try again.") has 0 words' in d.message and "wrong" in d.message
 
 
-def test_a_copied_rationale_warns_at_the_copy():
-    same = "Pushing for change now will raise his defenses and strengthen the drinking side."
+def test_a_precise_short_rationale_passes():
+    stem = "At which index of `values = [3, 7, 1, 9, 4, 2, False]` is the value `False`?"
+    opts = ["6", ("7", "Indexes start at 0."), ("5", "That is the index of 2.")]
+    assert lint(make(stem, opts), ["QB402"]) == []
+
+
+def test_one_misconception_explaining_two_distractors_is_not_a_copy():
+    same = "Warnings and pressure raise his defenses, so ambivalence turns into resistance."
+    opts = [OPTS[0], (OPTS[1], same), (OPTS[2], same), OPTS[3]]
+    assert lint(make(STEM, opts), ["QB402"]) == []
+
+
+def test_a_copied_generic_rationale_warns_at_the_copy():
+    same = "Not what the item is looking for in this particular case."
     opts = [OPTS[0], (OPTS[1], same), (OPTS[2], same.upper()), OPTS[3]]
     (d,) = lint(make(STEM, opts), ["QB402"])
     assert d.line == 11 and "repeats that of option 2" in d.message

@@ -1,0 +1,39 @@
+"""What a piece of feedback says beyond a verdict: its words other than "Correct!", "Try
+again.", labels such as "Explanation:", links, option letters and the option's own words.
+
+An explanation or rationale is empty when nothing is left ("Correct.", "Incorrect. Try
+again.", "The answer is B.", a bare list of reference links, "The correct answer is 42."):
+the learner is told the verdict, never the reason. Code counts as content: "`pop()` removes
+the last element" explains.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verdicts, encouragement, pointers and the glue around them.
+FILLER = frozenset("""
+a an the this that that's thats it it's its is are was were be so and or but yes no not
+correct correctly incorrect incorrectly right wrong true false good great nice well done job
+excellent exactly indeed perfect awesome yep nope sorry oops quite almost close partially
+try again check question questions carefully read reread review see above below please
+answer answers answered option options choice choices key explanation explanations note
+reference references source sources link links docs documentation more info information here
+you your got have has one answer's because since as of course obviously ok okay
+discussion necessarily
+""".split())
+_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<?https?://[^\s>)\]]+>?|\[[^\]\n]*\]")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def own_words(text: str, exclude: str = "") -> list[str]:
+    """The words of ``text`` that are not filler, links, single letters or words of
+    ``exclude`` (the key's or the option's own text), lowercased."""
+    t = _LINK.sub(" ", text) if ("[" in text or "http" in text) else text
+    skip = set(_WORD.findall(exclude.lower())) if exclude else set()
+    out = []
+    for w in _WORD.findall(t.lower()):
+        w = w.replace("’", "'")
+        if len(w) > 1 and w not in FILLER and w not in skip and not w.isdigit():
+            out.append(w)
+    return out
