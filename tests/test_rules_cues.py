@@ -64,7 +64,39 @@ def test_uneven_option_lengths_are_info():
 def test_absolute_term_only_in_a_distractor_warns_at_that_distractor():
     opts = ["Assess suicide risk", "Always refer to a psychiatrist", "Call her family", "Never leave her alone"]
     found = lint(make(STEM, opts), ["QB306"])
-    assert [(d.line, d.message.split('"')[1]) for d in found] == [(8, "always"), (12, "never")]
+    assert [(d.line, d.message.split("\"")[1]) for d in found] == [(8, "Always"), (12, "Never")]  # as written
+
+
+def test_python_none_as_an_option_is_a_value_not_an_absolute():
+    stem = "What does a Python function return when it ends without a `return` statement?"
+    assert lint(make(stem, ["`None`", "None", "`0`", "An empty string"], key=1), ["QB306"]) == []
+    assert lint(make(stem, ["None", "It never returns", "`0`"]), ["QB306"])
+
+
+def test_all_as_a_quantity_inside_an_option_is_no_absolute_but_a_universal_claim_is():
+    stem = "What is the main purpose of a firewall placed between two networks?"
+    assert lint(make(stem, ["To filter traffic by rules", "To block all incoming traffic",
+                            "To encrypt stored files"]), ["QB306"]) == []
+    stem = "Which statement about the prototype chain in JavaScript is accurate?"
+    (d,) = lint(make(stem, ["It ends at Object.prototype's null link", "All objects are functions",
+                            "It is copied on assignment"]), ["QB306"])
+    assert '"All"' in d.message and d.column == 12  # at the word, after the opening quote
+
+
+def test_a_trailing_only_states_the_scope_and_a_hyphenated_only_is_a_word():
+    stem = "Which layers of the skin does a full-thickness burn destroy?"
+    assert lint(make(stem, ["epidermis and dermis", "epidermis only", "dermis only"]), ["QB306"]) == []
+    repo = "What is a remote repository in Git?"
+    assert lint(make(repo, ["A hosted copy that collaborators push to", "A read-only backup copy",
+                            "The local working tree"]), ["QB306"]) == []
+    assert lint(make(repo, ["A hosted copy that collaborators push to", "A copy only the owner can read",
+                            "The local working tree"]), ["QB306"])
+
+
+def test_the_modal_must_and_impossible_to_know_are_no_absolutes():
+    stem = "What does the interpreter report when an integer is concatenated to a string?"
+    assert lint(make(stem, ["A `TypeError`", "Nothing: the integer must be converted first", "Impossible to know"]),
+                ["QB306"]) == []
 
 
 def test_absolutes_in_the_key_too_or_in_idioms_pass():
