@@ -253,3 +253,36 @@ def test_stem_word_in_a_distractor_as_another_form_is_no_clang():
     opts = ["Assess the frequency and triggers of the episodes", "Refer her for a psychiatric assessment",
             "Teach breathing exercises right away", "Ask her employer about her workload"]
     assert lint(make(stem, opts), ["QB308"]) == []
+
+
+# --- issue 11: QB308 on real banks ---------------------------------------------------------------
+
+def test_the_subject_the_stem_names_is_no_clang_cue():
+    stem = "Which statement about bile is accurate?"
+    opts = ["Bile salts are recycled by the liver", "It digests proteins", "It is made in the pancreas"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+    stem = "Which of these bones forms by intramembranous ossification?"
+    assert lint(make(stem, ["the flat bones of the skull", "the femur", "the vertebrae"]), ["QB308"]) == []
+    sleep = "A chronic shortage of sleep builds up into what?"
+    (d,) = lint(make(sleep, ["sleep debt", "insomnia", "narcolepsy"]), ["QB308"])
+    assert '"sleep"' in d.message
+
+
+def test_the_noun_after_a_code_span_names_the_subject():
+    stem = "What does the built-in `map()` function return in Python 3?"
+    opts = ["An iterator that applies a function to each item", "A list of keys", "The input unchanged"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+
+
+def test_general_words_are_no_clang_cue():
+    stem = "You have created a fix on a branch. What should you do next to get it reviewed?"
+    opts = ["Create a pull request", "Delete the branch", "Rebase the main branch onto it"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+
+
+def test_a_code_key_and_the_stems_quoted_material_are_no_clang_cue():
+    stem = "Which call prints the pairs of the lists `names` and `ages` as a list?"
+    opts = ["print(list(zip(names, ages)))", "print(zip(names, ages))", "print(dict(names))"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+    stem = 'In the sentence "The hungry beagle chased the ball", which word is the subject?'
+    assert lint(make(stem, ["beagle", "chased", "hungry"]), ["QB308"]) == []

@@ -3,12 +3,29 @@ sharing the most words with the other options (QB309)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
+from ..textkit.literal import is_literal
 from ..textkit.words import STOP_ALL, content_roots, find_root, word_root
 from .base import ItemContext, Option, Rule
+
+
+# Words that carry no association: general verbs and adjectives any answer may use.
+_GENERIC = frozenset("""create creates created creating better worse different same based given used
+using uses type types kind kinds term terms refer refers referred example examples part parts thing
+things usually often also able allow allows allowed provide provides""".split())
+# The subject the stem names: the noun a which/what question asks for ("Which of these bones",
+# "What disease", "What type of control"), what a statement is "about", and the noun after a
+# code span ("the `map()` function"). The key names its subject too: no cue.
+_SUBJECT = re.compile(
+    r"\b(?:which|what)\s+(?:(?:of\s+)?(?:the\s+)?(?:following|these|those)\s+)?"
+    r"(?:(?:type|kind|form|class|sort)s?\s+of\s+)?(?:the\s+)?([^\W\d_]{4,})"
+    r"|\babout\s+(?:the\s+|a\s+|an\s+)?([^\W\d_]{4,})")
+_AFTER_CODE = re.compile(r"\x01+[ \t]+([^\W\d_]{4,})")
+_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”")
 
 
 class StemKeyWordRepeat(Rule):
@@ -18,7 +35,10 @@ class StemKeyWordRepeat(Rule):
         A content word of the stem (4+ letters, not a stopword or a domain word such as
         client, social, worker; plurals and -ing/-ion/-er forms count as the same word) that
         reappears in the key but in none of the distractors. Add words to ignore with
-        `stem-stoplist` in qbank.toml.
+        `stem-stoplist` in qbank.toml. Not cues: general words (create, better, type...),
+        the subject the stem names ("Which of these bones...", "statements about bile",
+        "the `map()` function"), words of the stem's quoted material, and keys that are
+        code or data (on the development corpus these made half the findings wrong).
     Why:
         A word echoed from the stem points to the key (clang association; Haladyna et al.
         2002, H#28b).
@@ -61,14 +81,24 @@ class StemKeyWordRepeat(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         k = f.key_index
+        if is_literal(ctx.question.key.text):
+            return  # a code or data key echoes the code it is about
         stop = ctx.options.stem_stoplist
         key_words: dict[str, str] = {}
         for w in f.option_words[k]:
-            if len(w) >= 4 and w not in STOP_ALL and w not in stop:
+            if len(w) >= 4 and w not in STOP_ALL and w not in _GENERIC and w not in stop:
                 key_words.setdefault(word_root(w), w)
         if not key_words:
             return
-        low = f.stem_lower
+        low = _QUOTED.sub(" ", f.stem_lower)  # the stem's quoted material is what options are about
+        subject = {word_root(m.group(1) or m.group(2)) for m in _SUBJECT.finditer(low)}
+        if "`" in ctx.question.stem:
+            opaque = f.opaque_of(("stem",), ctx.question.stem).lower()
+            subject.update(word_root(m.group(1)) for m in _AFTER_CODE.finditer(opaque))
+        for s_ in subject:
+            key_words.pop(s_, None)
+        if not key_words:
+            return
         exclude = STOP_ALL | stop if stop else STOP_ALL
         shared = [s for s in key_words if find_root(low, s, exclude=exclude)]
         if not shared:
