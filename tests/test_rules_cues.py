@@ -286,3 +286,14 @@ def test_a_code_key_and_the_stems_quoted_material_are_no_clang_cue():
     assert lint(make(stem, opts), ["QB308"]) == []
     stem = 'In the sentence "The hungry beagle chased the ball", which word is the subject?'
     assert lint(make(stem, ["beagle", "chased", "hungry"]), ["QB308"]) == []
+
+
+def test_a_term_the_stem_quotes_to_define_still_counts_and_prose_quoting_code_is_prose():
+    stem = 'What does the term "two-factor authentication" mean?'
+    opts = ["Using two different authentication methods", "Using two browsers", "Logging in twice"]
+    (d,) = lint(make(stem, opts), ["QB308"])
+    assert '"authentication"' in d.message
+    stem = "What is the purpose of `self` when calling methods on an instance of a class?"
+    opts = ["`self` refers to the instance whose method runs", "`self` names the class", "It frees memory"]
+    (d,) = lint(make(stem, opts), ["QB308"])
+    assert '"instance"' in d.message

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
-from ..textkit.literal import is_literal
+from ..textkit.literal import is_code
 from ..textkit.phrases import refers_to_the_others
 from ..textkit.words import words
 from .base import ItemContext, Rule
@@ -96,7 +96,7 @@ class AbsoluteTermCue(Rule):
         if refers_to_the_others(f.option_norm[k]) or _absolutes(lows[k]):
             return
         for i, low in enumerate(lows):
-            if i == k or refers_to_the_others(f.option_norm[i]) or is_literal(opts[i].text):
+            if i == k or refers_to_the_others(f.option_norm[i]) or is_code(opts[i].text):
                 continue  # code and data ("None", "-all") say nothing absolute
             found = _absolutes(low)
             if found:

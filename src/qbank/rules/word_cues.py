@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity, plural
 from ..textkit.facts import facts
-from ..textkit.literal import is_literal
+from ..textkit.literal import is_code
 from ..textkit.words import STOP_ALL, content_roots, find_root, word_root
 from .base import ItemContext, Option, Rule
 
@@ -37,8 +37,8 @@ class StemKeyWordRepeat(Rule):
         reappears in the key but in none of the distractors. Add words to ignore with
         `stem-stoplist` in qbank.toml. Not cues: general words (create, better, type...),
         the subject the stem names ("Which of these bones...", "statements about bile",
-        "the `map()` function"), words of the stem's quoted material, and keys that are
-        code or data (on the development corpus these made half the findings wrong).
+        "the `map()` function"), words of a sentence the stem quotes (a quoted term of three
+        words or fewer still counts), and keys that are code or data (on the development corpus these made half the findings wrong).
     Why:
         A word echoed from the stem points to the key (clang association; Haladyna et al.
         2002, H#28b).
@@ -81,7 +81,7 @@ class StemKeyWordRepeat(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         k = f.key_index
-        if is_literal(ctx.question.key.text):
+        if is_code(ctx.question.key.text):
             return  # a code or data key echoes the code it is about
         stop = ctx.options.stem_stoplist
         key_words: dict[str, str] = {}
@@ -90,7 +90,9 @@ class StemKeyWordRepeat(Rule):
                 key_words.setdefault(word_root(w), w)
         if not key_words:
             return
-        low = _QUOTED.sub(" ", f.stem_lower)  # the stem's quoted material is what options are about
+        low = f.stem_lower
+        if '"' in low or "“" in low:  # quoted material (not a quoted term) is what the options are about
+            low = _QUOTED.sub(lambda m: " " if len(m.group(0).split()) >= 4 else m.group(0), low)
         subject = {word_root(m.group(1) or m.group(2)) for m in _SUBJECT.finditer(low)}
         if "`" in ctx.question.stem:
             opaque = f.opaque_of(("stem",), ctx.question.stem).lower()

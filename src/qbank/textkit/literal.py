@@ -52,3 +52,15 @@ def literal_key(text: str) -> str:
     t = t.rstrip(" .!?,;")
     return _CASE_WORD.sub(lambda m: m.group(0).lower() if m.group(0)[1:].islower() or len(m.group(0)) == 1
                           else m.group(0), t)
+
+
+_CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)", re.S)
+
+
+def is_code(text: str) -> bool:
+    """Whether an option is code or data as a whole ("`class Dog:`", "print(list(x))",
+    "3, 6"), not prose that quotes some code ("`self` refers to the instance")."""
+    if "`" in text:
+        rest = _CODE_SPAN.sub(" ", text)
+        return not rest.strip(" .,;:!?") or is_literal(rest)
+    return is_literal(text)
