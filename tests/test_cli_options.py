@@ -17,7 +17,7 @@ from conftest import GOOD, write
 
 from qbank.cli import main
 
-LOWER_FIRST = GOOD.replace("FIRST?", "first?")  # QB204, fixable: --fix capitalises it
+LOWER_FIRST = GOOD.replace("FIRST?", "first?")  # QB204 (info), fixable: --fix capitalises it
 NO_KEY = GOOD.replace("    correct: true\n", "")  # QB101
 
 
@@ -51,8 +51,8 @@ def test_statistics_counts_findings_per_code(cli, bank):
     lines = result.output.splitlines()
     assert result.exit_code == 1
     assert lines[0].split() == ["2", "QB101", "key-count", "[error]"]
-    assert lines[1].split() == ["1", "QB204", "qualifier-not-capitalized", "[warning]", "[*]"]
-    assert lines[-1] == "Found 2 errors, 1 warning in 3 files (3 files checked; 1 fixable with `qbank lint --fix`)."
+    assert lines[1].split() == ["1", "QB204", "qualifier-not-capitalized", "[info]", "[*]"]
+    assert lines[-1] == "Found 2 errors, 1 info in 3 files (3 files checked; 1 fixable with `qbank lint --fix`)."
     rows = json.loads(cli("lint", "--no-cache", "--statistics", "--format", "json", bank).output)
     assert [(r["code"], r["count"], r["fixable"]) for r in rows] == [("QB101", 2, 0), ("QB204", 1, 1)]
 
@@ -118,7 +118,7 @@ def test_a_question_from_stdin_is_reported_under_its_stdin_filename(bank):
     found = runner.invoke(main, ["lint", "-", "--stdin-filename", str(bank / "ready" / "a.yaml")], input=text)
     assert found.exit_code == 0
     assert f"{bank}/ready/a.yaml:" in found.stdout and "QB204" in found.stdout
-    assert found.stdout.splitlines()[-1] == "Found 1 warning in 1 file (1 file checked; 1 fixable with `qbank lint --fix`)."
+    assert found.stdout.splitlines()[-1] == "Found 1 info in 1 file (1 file checked; 1 fixable with `qbank lint --fix`)."
     draft = runner.invoke(main, ["lint", "-", "--stdin-filename", str(bank / "drafts" / "a.yaml")], input=text)
     assert "QB204" not in draft.stdout  # the bank's qbank.toml applied to the name given
     bare = runner.invoke(main, ["validate", "-"], input=NO_KEY.format(id="b"))

@@ -16,7 +16,7 @@ from conftest import GOOD, write
 
 EXE = shutil.which("qbank", path=str(Path(sys.executable).parent)) or shutil.which("qbank")
 
-WARNING_ONLY = GOOD.replace("explore FIRST?", "explore first?")  # QB204, a warning
+WARNING_ONLY = GOOD.replace("explore FIRST?", "not fail to explore FIRST?")  # QB203, a fixable warning
 UNFORMATTED = GOOD + "tags: [sleep, work]\n"  # fmt writes block lists
 WITH_ERROR = GOOD.replace("    correct: true\n", "")  # QB101: no key
 

@@ -22,7 +22,7 @@ CATALOG = {  # code -> name, from /work/shared/lint-rules.md (the public contrac
     "QB403": "letter-reference", "QB501": "typography", "QB901": "key-position-skew",
     "QB902": "duplicate-stem", "QB903": "key-longest-rate", "QB904": "shared-option-set",
 }
-SEVERITY = {"QB103": "error", "QB301": "error", "QB303": "error", "QB305": "info", "QB307": "info",
+SEVERITY = {"QB103": "error", "QB204": "info", "QB301": "error", "QB303": "error", "QB305": "info", "QB307": "info",
             "QB309": "info", "QB312": "info", "QB501": "info", "QB904": "info"}
 
 

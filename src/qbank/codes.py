@@ -64,7 +64,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "qbank.rules.stem:UnfocusedLeadIn"),
     Code("QB203", "negative-lead-in", "warning", False, "item",
          "A negative lead-in (NOT, EXCEPT, LEAST...) not written in capitals.", "qbank.rules.emphasis:NegativeLeadIn"),
-    Code("QB204", "qualifier-not-capitalized", "warning", False, "item",
+    Code("QB204", "qualifier-not-capitalized", "info", False, "item",
          "A priority qualifier (FIRST, NEXT, BEST, MOST, INITIAL) not in capitals.",
          "qbank.rules.emphasis:QualifierNotCapitalized"),
     Code("QB301", "all-of-the-above", "error", False, "item", 'An "All of the above" option.',

@@ -21,7 +21,7 @@ KINDS: dict[str, tuple[Severity, str, str]] = {
     "zero-width": (Severity.WARNING, "invisible zero-width character", "delete it (it breaks search and duplicate checks)"),
     "punct-space": (Severity.INFO, "space before punctuation", "remove the space"),
     "double-punct": (Severity.INFO, "doubled punctuation", "keep one mark"),
-    "brackets": (Severity.WARNING, "unbalanced brackets", "close or remove the unmatched bracket"),
+    "brackets": (Severity.WARNING, "unbalanced bracket", "close or remove the unmatched bracket"),
     "quotes": (Severity.INFO, "mixed quote styles", "use one style throughout the item"),
 }
 

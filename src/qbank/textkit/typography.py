@@ -127,7 +127,16 @@ def mixed_quotes_possible(text: str) -> bool:
         ("’" in text or "‘" in text or "“" in text or "”" in text)
 
 
+# Brackets that are content, not punctuation: half-open intervals ("[0, 1)", "(-∞, 5]") and
+# emoticons (":)", ";-)"). Blanked (same length) before brackets are matched.
+_CONTENT_BRACKETS = re.compile(r"[\[(][ \t]*[-+−]?[\w.∞\\]{1,12}[ \t]*,[ \t]*[-+−]?[\w.∞\\]{1,12}[ \t]*[\])]"
+                               r"|(?<![\w(])[:;]-?[()](?![\w)])")
+
+
 def _bracket_findings(hard: str) -> list[Finding]:
+    if balanced_counts(hard):
+        return []
+    hard = _CONTENT_BRACKETS.sub(lambda m: " " * len(m.group(0)), hard)
     if balanced_counts(hard):
         return []
     # Closers of list enumerators ("a) ... b) ...", "1)") have no opener by design.
