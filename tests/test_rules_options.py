@@ -155,3 +155,50 @@ def test_orderings_of_the_same_terms_are_different_answers():
     prose = ["sensory register then short-term store then long-term store",
              "short-term store then sensory register then long-term store", "long-term store only"]
     assert lint(make(memory, prose), ["QB104"], RuleOptions(option_similarity=0.8)) == []
+
+
+# --- issue 11: options that point at other options, in every form --------------------------------
+
+
+def _codes(options: list[str], stem: str = "Which organ filters the blood?", key: int = 0) -> list[str]:
+    return [d.code for d in lint(make(stem, options, key=key), ["QB301", "QB302", "QB303"])]
+
+
+def test_lower_case_letter_combinations_are_combination_options():
+    assert _codes(["The kidney", "The liver", "The spleen", "Both b and c are correct"]) == ["QB303"]
+    assert _codes(["The kidney", "The liver", "The spleen", "both a and b"]) == ["QB303"]
+    assert _codes(["a and b", "b and c", "c and a"], stem="Which two variables does `f(a, b)` read?") == []
+
+
+def test_statement_numbers_combine_options_only_when_the_stem_numbers_statements():
+    stem = "Which statements are true?\n\n1. The kidney filters blood.\n2. The liver stores glycogen.\n3. The spleen makes bile."
+    (d,) = lint(make(stem, ["1 only", "1 and 2", "2 and 3", "1, 2 and 3"], key=1), ["QB303"])
+    assert d.message.startswith("options 1, 2, 3 and 4 (")
+    sums = "Which two numbers add up to 5?"
+    assert _codes(["2 and 3", "1 and 3", "2 and 2"], stem=sums) == []
+
+
+def test_both_of_two_other_options_is_a_combination():
+    stem = "Which kind of encryption does TLS use during a session?"
+    tls = make(stem, ["symmetric", "asymmetric", "both symmetric and asymmetric", "hashing"], key=2)
+    assert [d.code for d in lint(tls, ["QB303", "QB104"])] == ["QB303"]  # one finding, not an overlap too
+    assert _codes(["symmetric", "asymmetric", "both stream and block ciphers", "hashing"], stem=stem) == []
+
+
+def test_several_combination_options_are_one_finding_for_the_item():
+    (d,) = lint(make("Which organ filters the blood?", ["The kidney", "The liver", "Both A and B", "Neither A nor B"]),
+                 ["QB303"])
+    assert d.message.startswith('options 3 and 4 ("Both A and B", "Neither A nor B") combine other options')
+
+
+def test_none_of_the_other_choices_and_i_dont_know_are_non_answers():
+    assert _codes(["The kidney", "The liver", "The spleen", "None of the other choices."]) == ["QB302"]
+    assert _codes(["The kidney", "The liver", "The spleen", "None of the mentioned"]) == ["QB302"]
+    assert _codes(["The kidney", "The liver", "The spleen", "I don’t know"]) == ["QB302"]
+    assert _codes(["The kidney", "The liver", "The spleen", "Not sure whether it filters"]) == []
+    assert _codes(["The kidney", "The liver", "The spleen", "None of the objects listed here"]) == []
+
+
+def test_all_of_the_above_in_a_code_span_or_bold_is_still_all_of_the_above():
+    assert _codes(["The kidney", "The liver", "The spleen", "`All of the above`"]) == ["QB301"]
+    assert _codes(["The kidney", "The liver", "The spleen", "**All of the above.**"]) == ["QB301"]

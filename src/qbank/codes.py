@@ -55,7 +55,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "qbank.rules.options:DuplicateOption"),
     Code("QB104", "overlapping-options", "warning", False, "item",
          "Options that overlap: one inside another as a part of a list, or overlapping ranges.",
-         "qbank.rules.options:OverlappingOptions"),
+         "qbank.rules.overlap:OverlappingOptions"),
     Code("QB105", "missing-rationale", "error", True, "file",
          "A distractor lacks a rationale, or the explanation is empty.", "qbank.validate"),
     Code("QB201", "stem-not-closed-question", "warning", False, "item", "The stem does not end in a question.",

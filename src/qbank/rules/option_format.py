@@ -8,8 +8,9 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
+from ..textkit.markup import normalize
 from ..textkit.messages import quote
-from ..textkit.phrases import is_all_of_the_above, is_none_of_the_above
+from ..textkit.phrases import is_all_of_the_above, is_dont_know, is_none_of_the_above
 from .base import ItemContext, Rule
 
 
@@ -69,8 +70,9 @@ class NoneOfTheAbove(Rule):
     """A "None of the above" option.
 
     What it flags:
-        An option that reads "None of the above", "None of these", "Neither of the above" or
-        similar.
+        An option that reads "None of the above", "None of these", "None of the other
+        choices", "None of the mentioned", "Neither of these" or similar, and an option that
+        is no answer at all: "I don't know", "Not sure".
     Why:
         When it is the key the item only tests recognising wrong answers; when it is not, it
         is rarely plausible (Haladyna et al. 2002, H#25).
@@ -110,7 +112,7 @@ class NoneOfTheAbove(Rule):
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         for i, norm in enumerate(facts(ctx).option_norm):
-            if is_none_of_the_above(norm):
+            if is_none_of_the_above(norm) or is_dont_know(norm):
                 yield self.diagnostic(ctx, ("options", i, "text"),
                                       f"option {i + 1} is {quote(ctx.question.options[i].text)}; replace "
                                       "it with a plausible distractor of its own")
@@ -119,19 +121,46 @@ class NoneOfTheAbove(Rule):
 _L = r"\(?(?:[A-H]|I{1,3}|IV|VI{0,3})\)?"
 _JOIN = r"\s*(?:,\s*(?:(?i:and|or)\s+)?|\s(?i:and|or|nor)\s|&|\+)\s*"
 _LABEL = r"(?:(?i:options?|choices?|answers?|statements?|responses?)\s+)?"
+_VERDICT = r"(?:\s+(?i:only|but not\s+{l}|(?:are|is) (?:both )?(?:correct|true|right)))"
 _COMBINATION = re.compile(
     rf"^(?:(?i:both|only|neither|either)\s+)?{_LABEL}{_L}(?:{_JOIN}{_LABEL}{_L})+"
-    rf"(?:\s+(?i:only|but not\s+{_L}|are (?:both )?(?:correct|true|right)))?\s*[.!]?$"
+    rf"{_VERDICT.format(l=_L)}?\s*[.!]?$"
     rf"|^{_LABEL}{_L}\s+(?i:only)\s*\.?$"
     rf"|^(?i:all|any)\s+(?i:but|except)\s+{_LABEL}{_L}\s*\.?$"
     rf"|^(?i:both|neither)\s+(?i:of\s+)?(?i:the\s+)?(?i:above|these|options|answers)\b"
 )
+# Lower-case letters and statement numbers ("both a and b", "Both b and c are correct", "1 and 3
+# only") combine options only when a word says so: "a and b" or "2 and 3" alone may be content.
+_l = r"\(?(?:[a-hA-H]|[1-9])\)?"
+_SAID_COMBINATION = re.compile(
+    rf"^(?i:(?:both|neither|either)\s+{_LABEL}{_l}(?:{_JOIN}{_LABEL}{_l})+{_VERDICT.format(l=_l)}?"
+    rf"|{_LABEL}{_l}(?:{_JOIN}{_LABEL}{_l})+{_VERDICT.format(l=_l)})\s*[.!]?$")
+_NUMERALS = re.compile(rf"^{_LABEL}[1-9](?:(?:{_JOIN}{_LABEL}[1-9])+|\s+(?i:only))\s*[.!]?$")
+# The stem lists numbered statements ("1. ...", "(2) ...", "II. ..."): "2 and 3" points at them.
+_NUMBERED_LINE = re.compile(r"^[ \t]*(?:\(?[1-9][.)]|\(?(?:I{1,3}|IV|VI{0,3})[.)])[ \t]+\S", re.M)
+# "both X and Y", "neither X nor Y", where X and Y are other options.
+_BOTH = re.compile(r"^(?i:both|neither|either)\s+(.+?)\s+(?i:and|nor|or)\s+(.+?)[\s.!]*$")
 
 
 def combines_other_options(plain: str) -> bool:
     """An option (its plain text) made of other options' letters or numerals: QB303's test,
     and why an export keeps such an item's order."""
-    return len(plain) <= 40 and _COMBINATION.match(plain) is not None
+    return len(plain) <= 40 and (_COMBINATION.match(plain) is not None
+                                 or _SAID_COMBINATION.match(plain) is not None)
+
+
+def combines(i: int, plain: list[str], norms: list[str], numbered: bool) -> bool:
+    """Option ``i`` combines others: by letter or numeral, by statement number when the stem
+    numbers its statements, or by naming two other options whole ("both symmetric and
+    asymmetric" beside "symmetric" and "asymmetric")."""
+    text = plain[i]
+    if combines_other_options(text) or numbered and _NUMERALS.match(text):
+        return True
+    m = _BOTH.match(text) if len(text) <= 200 else None
+    if m is None:
+        return False
+    others = {n for j, n in enumerate(norms) if j != i and n}
+    return normalize(m.group(1)) in others and normalize(m.group(2)) in others
 
 
 class CombinationOption(Rule):
@@ -139,7 +168,11 @@ class CombinationOption(Rule):
 
     What it flags:
         A whole option made of option letters or statement numerals: "Both A and C",
-        "A and B only", "I, II and III", "II only", "All but B", "Both of the above".
+        "A and B only", "I, II and III", "II only", "All but B", "Both of the above";
+        lower-case letters and numbers when a word says they are options ("both a and b",
+        "Both b and c are correct", "1 and 3 only"), or when the stem numbers its
+        statements ("2 and 3"); "both X and Y" or "neither X nor Y" where X and Y are other
+        options. One finding per item, at the first such option.
     Why:
         Complex multiple-choice (K-type) items test reasoning about the option set rather
         than the content, are harder to read, and letter references break when options are
@@ -180,8 +213,17 @@ class CombinationOption(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
-        for i, text in enumerate(facts(ctx).option_plain):
-            if combines_other_options(text):
-                yield self.diagnostic(ctx, ("options", i, "text"),
-                                      f"option {i + 1} ({quote(text)}) combines other options; rewrite "
-                                      "the item so every option stands alone")
+        f = facts(ctx)
+        plain = f.option_plain
+        numbered = _NUMBERED_LINE.search(ctx.question.stem) is not None
+        found = [i for i in range(len(plain)) if combines(i, plain, f.option_norm, numbered)]
+        if not found:
+            return
+        # One finding for the item: the fix (a single-best-answer item) is one rewrite.
+        which = f"option {found[0] + 1}" if len(found) == 1 else \
+            "options " + ", ".join(str(i + 1) for i in found[:-1]) + f" and {found[-1] + 1}"
+        quoted = ", ".join(quote(plain[i]) for i in found)
+        verb = "combines" if len(found) == 1 else "combine"
+        yield self.diagnostic(ctx, ("options", found[0], "text"),
+                              f"{which} ({quoted}) {verb} other options; rewrite the item so every "
+                              "option stands alone")

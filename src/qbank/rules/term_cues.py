@@ -10,7 +10,6 @@ from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
 from ..textkit.literal import is_code
 from ..textkit.phrases import refers_to_the_others
-from ..textkit.words import words
 from .base import ItemContext, Rule
 
 
