@@ -95,3 +95,30 @@ def test_capital_letters_that_are_not_option_references_pass():
     expl = ("A reflection of both sides helps. Vitamin A and C levels are not the point; Plan B is not either, "
             "and a Type A client still benefits from hearing his ambivalence reflected.")
     assert lint(make(STEM, OPTS, explanation=expl), ["QB403"]) == []
+
+
+# --- issue 11: letter and position references anywhere ---------------------------------------
+
+def test_options_that_carry_their_own_letters_warn():
+    stem = "Which loop logs the numbers 1 to 4 once each?"
+    opts = [f"{c}\n\n```js\nfor (const n of [1, 2, 3, 4]) log{c}(n);\n```" for c in "ABC"]
+    found = lint(make(stem, opts), ["QB403"])
+    assert [d.message.split(" (")[0] for d in found] == [f"option {i} carries its own letter" for i in (1, 2, 3)]
+    langs = make("Which language is usually run by an interpreter?", ["C", "Python", "A JVM language"], key=1)
+    assert lint(langs, ["QB403"]) == []
+
+
+def test_a_labelled_option_warns_only_when_the_label_is_its_own_position():
+    (d,) = lint(make(STEM, ["A. Reflect both sides of his ambivalence", *OPTS[1:]]), ["QB403"])
+    assert d.message.startswith('option 1 carries its own letter ("A.")') and d.column == 12  # after the quote
+    assert lint(make(STEM, [OPTS[0], "A. Warn him about liver damage", *OPTS[2:]]), ["QB403"]) == []
+
+
+def test_a_stem_or_option_that_names_options_by_letter_warns():
+    stem = "Other than option B, which response fits motivational interviewing BEST?"
+    (d,) = lint(make(stem, OPTS), ["QB403"])
+    assert d.message.startswith('the stem refers to an option by letter or position ("option B")')
+    (d,) = lint(make(STEM, [*OPTS[:3], "Options A-C"]), ["QB403"])
+    assert d.message.startswith('option 4 refers to an option by letter or position ("Options A-C")')
+    math = "For events $A$ and $B$, which answer $P(A)$ gives the probability of A alone?"
+    assert lint(make(math, ["$P(A)$", "$P(B)$", "$P(A|B)$"]), ["QB403"]) == []
