@@ -207,3 +207,13 @@ def test_two_option_items(bank):
     assert findings(bank, "QB102") == []
     assert findings(bank, "QB102", "two-option-items = false") == [
         "the item has 2 options (2 options is a true/false item); add plausible distractors to reach at least 3"]
+
+
+def test_spelling_words_and_spelling_min_letters(bank):
+    write_bank(bank, [BASE_ITEM.replace("What should the social worker explore FIRST?",
+                                        "What should the Beahvior Lab worker explore FIRST?")])
+    assert findings(bank, "QB502") == [
+        '"Beahvior" is a common misspelling of "behavior"; correct it, or add it to `spelling-words` in '
+        "qbank.toml if it is right here"]
+    assert findings(bank, "QB502", 'spelling-words = ["beahvior"]') == []
+    assert findings(bank, "QB502", "spelling-min-letters = 9") == []

@@ -1,0 +1,110 @@
+"""Common misspellings, from codespell's maintained dictionary (QB502)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..textkit.facts import facts
+from ..textkit.literal import is_code
+from .base import ItemContext, Option, Rule
+
+# A word of prose in the opaque mask (code, URLs and HTML are U+0001 there): letters with inner
+# apostrophes, not glued to code, an identifier ("foo_bar", "obj.attr", "-flag", "#tag") or math.
+_WORD = re.compile(r"(?<![\w\x01.\-/@#$\\])[A-Za-z]+(?:'[a-z]+)?(?![\w\x01\-/@(\\]|\.[A-Za-z])")
+_MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
+_MISSPELLINGS: dict[str, str] | None = None
+
+
+def misspellings() -> dict[str, str]:
+    """codespell's dictionary (its ``dictionary.txt``: "wrong->right" or "wrong->a, b,"), read
+    once per process on first use: lowercase misspelling -> the suggestions as written."""
+    global _MISSPELLINGS
+    if _MISSPELLINGS is None:
+        from importlib.resources import files
+
+        text = files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
+        table: dict[str, str] = {}
+        for line in text.splitlines():
+            wrong, _, right = line.partition("->")
+            if right:
+                table[wrong.lower()] = _suggestions(right)
+        _MISSPELLINGS = table
+    return _MISSPELLINGS
+
+
+def _suggestions(right: str) -> str:
+    """ "recursive, reclusive," -> "recursive" or "reclusive"; a trailing reason (an entry
+    without the final comma: "class, disabled because...") is dropped."""
+    parts = [p.strip() for p in right.split(",")]
+    if not right.rstrip().endswith(",") and len(parts) > 1:
+        parts = parts[:-1]
+    parts = [p for p in parts if p]
+    return " or ".join(f'"{p}"' for p in parts[:3])
+
+
+class Misspelling(Rule):
+    """A word that codespell's dictionary lists as a common misspelling.
+
+    What it flags:
+        A word of the stem, an option, a rationale or the explanation that codespell's
+        maintained list of common misspellings (the `codespell` package) names, such as
+        "statemenet" or "recusive", with the suggested spelling. Code spans, fenced code,
+        URLs, math (`$...$`), identifiers ("snake_case", "obj.attr", "-flag"), words in
+        capitals (acronyms) and options that are code are not read. Words shorter than
+        `spelling-min-letters` are skipped (short entries such as "ket" or "mis" are often
+        names or other languages), and so are the words of `spelling-words`, the bank's own
+        word list in qbank.toml (names and terms the dictionary does not know).
+    Why:
+        A typo in a stem or option distracts and can change the meaning; a misspelt
+        distractor is a cue that it was written in haste (Haladyna et al. 2002, H#6: edit
+        and proof items).
+    Fails:
+        ```yaml
+        stem: |
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          Which statemenet should the social worker explore FIRST?
+        ```
+    Passes:
+        ```yaml
+        stem: |
+          A 34-year-old client reports trouble sleeping since starting a new job.
+          Which statement should the social worker explore FIRST?
+        ```
+    Fix:
+        Correct the spelling, or add the word to `spelling-words` in qbank.toml if it is
+        right in this bank.
+    """
+
+    code = "QB502"
+    name = "misspelling"
+    severity = Severity.WARNING
+    options = (Option("spelling-words", list[str], (), "Words never reported as misspellings (any case): the "
+                      "bank's names and terms.", convert=lambda words: frozenset(w.casefold() for w in words)),
+               Option("spelling-min-letters", int, 4,
+                      "The shortest word checked (4: shorter dictionary entries are mostly names, code and "
+                      "other languages).", min=1, max=20))
+
+    def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        f = facts(ctx)
+        table = misspellings()
+        allowed = ctx.options.spelling_words
+        least = ctx.options.spelling_min_letters
+        for path, raw in f.fields:
+            if not raw or path[-1] == "text" and is_code(raw):
+                continue
+            hard = f.opaque_of(path, raw)
+            if "$" in hard:
+                hard = _MATH.sub(lambda m: "\x01" * len(m.group(0)), hard)
+            for m in _WORD.finditer(hard):
+                word = m.group(0)
+                if len(word) < least or word.isupper() or word[1:] != word[1:].lower():
+                    continue  # acronyms and camelCase identifiers
+                low = word.lower()
+                right = table.get(low)
+                if right is None or low in allowed:
+                    continue
+                yield self.diagnostic(ctx, path, f'"{word}" is a common misspelling of {right}; correct it, '
+                                                 "or add it to `spelling-words` in qbank.toml if it is right here",
+                                      offset=m.start())
