@@ -14,7 +14,7 @@ def test_a_misspelt_word_in_the_stem_warns_at_the_word_with_the_suggestion():
 
 
 def test_a_misspelling_in_an_option_or_the_explanation_warns_there():
-    (d,) = lint(make("What makes a function recursive?", ["It calls itslef", *OPTS[1:]]), ["QB502"])
+    (d,) = lint(make("What makes a function recursive?", ["It calls itslef", *OPTS[1:]], key=1), ["QB502"])
     assert d.line == 5 and '"itslef"' in d.message
     (d,) = lint(make("What makes a function recursive?", OPTS, explanation="The function calls itslef again."),
                 ["QB502"])
