@@ -33,3 +33,10 @@ def test_identifiers_acronyms_and_code_options_are_not_spell_checked():
     assert lint(make(stem, OPTS), ["QB502"]) == []
     assert lint(make("What does RECUSIVE stand for in the log?", OPTS), ["QB502"]) == []
     assert lint(make("Which call is valid?", ["recusive(x)", "walk(x)", "visit(x)"]), ["QB502"]) == []
+
+
+def test_a_name_and_a_contraction_are_not_misspellings():
+    assert lint(make("How did General Thomas Gage deal with the uprising?", OPTS), ["QB502"]) == []
+    assert lint(make("Why wasn’t the currency worth as much as local currencies?", OPTS), ["QB502"]) == []
+    (d,) = lint(make("What does Extended Detection and Responde do?", OPTS), ["QB502"])
+    assert '"Responde"' in d.message

@@ -12,7 +12,8 @@ from .base import ItemContext, Option, Rule
 
 # A word of prose in the opaque mask (code, URLs and HTML are U+0001 there): letters with inner
 # apostrophes, not glued to code, an identifier ("foo_bar", "obj.attr", "-flag", "#tag") or math.
-_WORD = re.compile(r"(?<![\w\x01.\-/@#$\\])[A-Za-z]+(?:'[a-z]+)?(?![\w\x01\-/@(\\]|\.[A-Za-z])")
+_WORD = re.compile(r"(?<![\w\x01.\-/@#$\\])[A-Za-z]+(?:['’][a-z]+)?(?![\w\x01\-/@(\\'’]|\.[A-Za-z])")
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+\.?[ \t]+$")  # "Thomas Gage": a name, not a typo
 _MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
 _MISSPELLINGS: dict[str, str] | None = None
 
@@ -52,7 +53,8 @@ class Misspelling(Rule):
         maintained list of common misspellings (the `codespell` package) names, such as
         "statemenet" or "recusive", with the suggested spelling. Code spans, fenced code,
         URLs, math (`$...$`), identifiers ("snake_case", "obj.attr", "-flag"), words in
-        capitals (acronyms) and options that are code are not read. Words shorter than
+        capitals (acronyms), the second word of a name ("Thomas Gage") and options that are
+        code are not read. Words shorter than
         `spelling-min-letters` are skipped (short entries such as "ket" or "mis" are often
         names or other languages), and so are the words of `spelling-words`, the bank's own
         word list in qbank.toml (names and terms the dictionary does not know).
@@ -101,6 +103,8 @@ class Misspelling(Rule):
                 word = m.group(0)
                 if len(word) < least or word.isupper() or word[1:] != word[1:].lower():
                     continue  # acronyms and camelCase identifiers
+                if word[0].isupper() and _NAME_BEFORE.search(hard, max(0, m.start() - 30), m.start()):
+                    continue  # the second word of a name
                 low = word.lower()
                 right = table.get(low)
                 if right is None or low in allowed:
