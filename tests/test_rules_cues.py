@@ -297,3 +297,17 @@ def test_a_term_the_stem_quotes_to_define_still_counts_and_prose_quoting_code_is
     opts = ["`self` refers to the instance whose method runs", "`self` names the class", "It frees memory"]
     (d,) = lint(make(stem, opts), ["QB308"])
     assert '"instance"' in d.message
+
+
+def test_a_word_of_a_name_in_the_stem_is_no_clang_cue():
+    stem = "What is the role of a Security Operations Center in a company?"
+    opts = ["To monitor and respond to security incidents", "To write software", "To manage passwords"]
+    assert lint(make(stem, opts), ["QB308"]) == []
+    stem = "What is the role of the security operations team in a company?"
+    assert lint(make(stem, opts), ["QB308"])
+
+
+def test_slashed_shorthand_in_the_stem_is_no_clang_cue():
+    stem = "When would you use a try/except block?"
+    opts = ["To run other code if an exception is raised", "To make tests pass", "To skip a function"]
+    assert lint(make(stem, opts), ["QB308"]) == []

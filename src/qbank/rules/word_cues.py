@@ -24,6 +24,10 @@ _SUBJECT = re.compile(
     r"\b(?:which|what)\s+(?:(?:of\s+)?(?:the\s+)?(?:following|these|those)\s+)?"
     r"(?:(?:type|kind|form|class|sort)s?\s+of\s+)?(?:the\s+)?([^\W\d_]{4,})"
     r"|\babout\s+(?:the\s+|a\s+|an\s+)?([^\W\d_]{4,})")
+_SLASHED = re.compile(r"[^\W_]+(?:/[^\W_]+)+")
+# Two or more capitalised words in a row, not at a sentence start: a name ("French and Indian
+# War", "Security Operations Center").
+_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][a-z]+(?:\s+(?:of|and|the|for)\s+|\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _AFTER_CODE = re.compile(r"\x01+[ \t]+([^\W\d_]{4,})")
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”")
 
@@ -37,8 +41,9 @@ class StemKeyWordRepeat(Rule):
         reappears in the key but in none of the distractors. Add words to ignore with
         `stem-stoplist` in qbank.toml. Not cues: general words (create, better, type...),
         the subject the stem names ("Which of these bones...", "statements about bile",
-        "the `map()` function"), words of a sentence the stem quotes (a quoted term of three
-        words or fewer still counts), and keys that are code or data (on the development corpus these made half the findings wrong).
+        "the `map()` function"), words of a name in the stem ("Security Operations Center"),
+        words of a sentence the stem quotes (a quoted term of three words or fewer still
+        counts), slashed shorthand ("try/except"), and keys that are code or data (on the development corpus these made half the findings wrong).
     Why:
         A word echoed from the stem points to the key (clang association; Haladyna et al.
         2002, H#28b).
@@ -93,6 +98,14 @@ class StemKeyWordRepeat(Rule):
         low = f.stem_lower
         if '"' in low or "“" in low:  # quoted material (not a quoted term) is what the options are about
             low = _QUOTED.sub(lambda m: " " if len(m.group(0).split()) >= 4 else m.group(0), low)
+        if "/" in low:
+            low = _SLASHED.sub(" ", low)  # "try/except", "and/or": code or shorthand
+        if _NAME.search(f.stem_plain):  # a word of a name ("Security Operations Center") is no cue
+            for m in _NAME.finditer(f.stem_plain):
+                for w in m.group(0).lower().split():
+                    key_words.pop(word_root(w), None)
+            if not key_words:
+                return
         subject = {word_root(m.group(1) or m.group(2)) for m in _SUBJECT.finditer(low)}
         if "`" in ctx.question.stem:
             opaque = f.opaque_of(("stem",), ctx.question.stem).lower()
