@@ -311,3 +311,22 @@ def test_slashed_shorthand_in_the_stem_is_no_clang_cue():
     stem = "When would you use a try/except block?"
     opts = ["To run other code if an exception is raised", "To make tests pass", "To skip a function"]
     assert lint(make(stem, opts), ["QB308"]) == []
+
+
+def test_no_absolute_cue_when_the_key_is_as_absolute_or_the_lead_in_is_negative():
+    stem = "When does the `if __name__ == '__main__':` block of a Python script run?"
+    opts = ["Only when the script is run directly", "Always, in every script", "When it is imported"]
+    assert lint(make(stem, opts), ["QB306"]) == []
+    neg = "Which statement does NOT describe encapsulation?"
+    opts = ["A parent class hides its data from the child class", "It only allows changes through methods",
+            "It keeps data and methods together"]
+    assert lint(make(neg, opts), ["QB306"]) == []
+    pos = "Which statement describes encapsulation?"
+    assert lint(make(pos, [opts[2], opts[1], opts[0]]), ["QB306"])
+
+
+def test_only_a_few_and_only_one_are_quantities():
+    stem = "How were the colonists divided between Patriots and Loyalists?"
+    opts = ["Divided into Patriots, Loyalists and neutrals", "Most were Patriots, with only a few Loyalists",
+            "Only one colony stayed loyal"]
+    assert lint(make(stem, opts), ["QB306"]) == []

@@ -25,7 +25,11 @@ _ABSOLUTE = re.compile(
 _ABSOLUTE_EXCEPTIONS = re.compile(
     r"\b(?:at all|after all|all right|not only|only if|only when|none of the above|all of the above|"
     r"impossible to (?:know|tell|say|determine|predict))\b"
-    r"|(?<![\w-])only[ .]*$")  # "epidermis only": the option's scope, which is its content
+    r"|(?<![\w-])only(?=[ .]*$|[ \t]*[;,])"  # "epidermis only": the option's scope, its content
+    r"|\bonly (?:a few|a handful|one|two|three|\d+)\b")  # "only a few", "only one": a quantity
+# Any of these in the key makes it as absolute as the distractors: no cue.
+_KEY_ABSOLUTE = re.compile(r"(?<![\w-])(?:(?i:all|every|only|must|nothing|no one)|none)(?![\w-])")  # not `None`
+_NEGATIVE = re.compile(r"\b(?:not|NOT|except|EXCEPT|least|LEAST)\b")
 
 
 def _absolutes(low: str) -> list[str]:
@@ -46,9 +50,11 @@ class AbsoluteTermCue(Rule):
         when they open the option's claim ("All objects have...", "None of them..."). Not
         absolutes: "all" as a quantity inside the option ("block all incoming traffic"),
         the modal "must", hyphenated words ("read-only"), a trailing "only" that states the
-        option's scope ("epidermis only"), "impossible to know", and options that are code
-        or data (Python's `None`). On the development corpus those were wrong on 10 of 22
-        labelled findings.
+        option's scope ("epidermis only"), "only a few" and "only one" (quantities),
+        "impossible to know", and options that are code or data (Python's `None`). No cue
+        either when the key says all, every, only, must or none itself, or when the lead-in
+        is negative (the distractors are then the true statements). On the development
+        corpus those were wrong on 10 of 22 labelled findings.
     Why:
         Testwise candidates eliminate options with specific determiners because absolute
         statements are rarely true (Haladyna et al. 2002, H#28a).
@@ -92,8 +98,11 @@ class AbsoluteTermCue(Rule):
         k = f.key_index
         opts = ctx.question.options
         lows = [p.lower() for p in f.option_plain]
-        if refers_to_the_others(f.option_norm[k]) or _absolutes(lows[k]):
+        if refers_to_the_others(f.option_norm[k]) or _absolutes(lows[k]) \
+                or _KEY_ABSOLUTE.search(f.option_plain[k]):
             return
+        if _NEGATIVE.search(f.lead_in):
+            return  # in a NOT question the distractors are the true statements: no cue to the key
         for i, low in enumerate(lows):
             if i == k or refers_to_the_others(f.option_norm[i]) or is_code(opts[i].text):
                 continue  # code and data ("None", "-all") say nothing absolute
