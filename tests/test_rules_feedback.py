@@ -122,3 +122,11 @@ def test_a_stem_or_option_that_names_options_by_letter_warns():
     assert d.message.startswith('option 4 refers to an option by letter or position ("Options A-C")')
     math = "For events $A$ and $B$, which answer $P(A)$ gives the probability of A alone?"
     assert lint(make(math, ["$P(A)$", "$P(B)$", "$P(A|B)$"]), ["QB403"]) == []
+
+
+def test_a_worked_calculation_or_a_diagram_is_an_explanation():
+    stem = "What is `z` after `x = 2; y = x * 2; z = y + 1`?"
+    text = make(stem, ["`5`", "`4`", "`3`"], explanation="**Explanation:** x=2, y=2*2=4, z=4+1=5")
+    assert lint(text, ["QB401"]) == []
+    diagram = make(STEM, OPTS, explanation="![the two sides of his ambivalence](ambivalence.png)")
+    assert lint(diagram, ["QB401"]) == []

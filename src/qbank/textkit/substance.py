@@ -3,8 +3,9 @@ again.", labels such as "Explanation:", links, option letters and the option's o
 
 An explanation or rationale is empty when nothing is left ("Correct.", "Incorrect. Try
 again.", "The answer is B.", a bare list of reference links, "The correct answer is 42."):
-the learner is told the verdict, never the reason. Code counts as content: "`pop()` removes
-the last element" explains.
+the learner is told the verdict, never the reason. Code, numbers other than the key's and
+images count as content: "`pop()` removes the last element", "x=2, y=2*2=4" and a diagram
+explain.
 """
 
 from __future__ import annotations
@@ -24,16 +25,20 @@ discussion necessarily
 """.split())
 _LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<?https?://[^\s>)\]]+>?|\[[^\]\n]*\]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_LIST_MARK = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]", re.M)
 
 
 def own_words(text: str, exclude: str = "") -> list[str]:
-    """The words of ``text`` that are not filler, links, single letters or words of
-    ``exclude`` (the key's or the option's own text), lowercased."""
-    t = _LINK.sub(" ", text) if ("[" in text or "http" in text) else text
+    """The words and numbers of ``text`` that are not filler, links, single letters or words
+    of ``exclude`` (the key's or the option's own text), lowercased; an image counts as the
+    word "image"."""
+    t = _LINK.sub(lambda m: " image " if m.group(0).startswith("![") else " ", text) \
+        if ("[" in text or "http" in text) else text
+    t = _LIST_MARK.sub(" ", t)
     skip = set(_WORD.findall(exclude.lower())) if exclude else set()
     out = []
     for w in _WORD.findall(t.lower()):
         w = w.replace("’", "'")
-        if len(w) > 1 and w not in FILLER and w not in skip and not w.isdigit():
+        if (len(w) > 1 or w.isdigit()) and w not in FILLER and w not in skip:
             out.append(w)
     return out
