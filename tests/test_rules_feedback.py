@@ -59,10 +59,14 @@ def test_one_misconception_explaining_two_distractors_is_not_a_copy():
     same = "Warnings and pressure raise his defenses, so ambivalence turns into resistance."
     opts = [OPTS[0], (OPTS[1], same), (OPTS[2], same), OPTS[3]]
     assert lint(make(STEM, opts), ["QB402"]) == []
+    made_up = "Incorrect. This is a made-up name."
+    names = make("Which tool typesets mathematics in Jupyter notebooks?",
+                 ["LaTeX", ("SiliCoN", made_up), ("AcrYliC", made_up)])
+    assert lint(names, ["QB402"]) == []
 
 
 def test_a_copied_generic_rationale_warns_at_the_copy():
-    same = "Not what the item is looking for in this particular case."
+    same = "That is not the point here, sorry."
     opts = [OPTS[0], (OPTS[1], same), (OPTS[2], same.upper()), OPTS[3]]
     (d,) = lint(make(STEM, opts), ["QB402"])
     assert d.line == 11 and "repeats that of option 2" in d.message
