@@ -330,3 +330,10 @@ def test_only_a_few_and_only_one_are_quantities():
     opts = ["Divided into Patriots, Loyalists and neutrals", "Most were Patriots, with only a few Loyalists",
             "Only one colony stayed loyal"]
     assert lint(make(stem, opts), ["QB306"]) == []
+
+
+def test_a_quoted_name_the_stem_asks_about_is_still_a_clang_cue():
+    stem = 'What does the term "Two-Factor Authentication" mean?'
+    opts = ["Using two different authentication methods", "Using two browsers", "Logging in twice"]
+    (d,) = lint(make(stem, opts), ["QB308"])
+    assert '"authentication"' in d.message

@@ -202,3 +202,15 @@ def test_none_of_the_other_choices_and_i_dont_know_are_non_answers():
 def test_all_of_the_above_in_a_code_span_or_bold_is_still_all_of_the_above():
     assert _codes(["The kidney", "The liver", "The spleen", "`All of the above`"]) == ["QB301"]
     assert _codes(["The kidney", "The liver", "The spleen", "**All of the above.**"]) == ["QB301"]
+
+
+def test_ranges_overlap_as_bins_but_not_as_claims_about_a_range():
+    stem = "The audible range for humans is ________."
+    assert lint(make(stem, ["20-20,000 Hz", "380-740 Hz", "10-20 kHz"]), ["QB104"]) == []
+    bins = "At what frequency is human hearing most sensitive?"
+    assert lint(make(bins, ["2,000-5,000 Hz", "380-740 Hz", "500-2,500 Hz"]), ["QB104"])
+
+
+def test_a_tie_between_two_values_is_no_combination():
+    stem = "Which decision minimises the error probability when both priors are 0.5?"
+    assert lint(make(stem, ["$A_0$", "$A_1$", "Either $A_0$ or $A_1$"], key=2), ["QB303"]) == []

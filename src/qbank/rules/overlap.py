@@ -31,6 +31,7 @@ def _intervals_overlap(a: Quantity, b: Quantity) -> bool:
 # symmetric and asymmetric"): an option that is one whole part of another overlaps it.
 _PART_BEFORE = frozenset(", ; and or nor plus & both either neither".split())
 _PART_AFTER = frozenset(", ; and or nor plus &".split())
+_RANGE_ASKED = re.compile(r"\b(?:range|ranges|interval|intervals|span)\b")
 _PART_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*|[,;&]")
 
 
@@ -60,7 +61,8 @@ class OverlappingOptions(Rule):
           inside a longer term is no overlap ("random" and "non-random", "psychology" and
           "personality psychology");
         - numeric options whose ranges overlap ("18-25" and "25-40" both contain 25; "less
-          than 18" and "18-25" do not);
+          than 18" and "18-25" do not), unless the stem asks for a range ("The audible range
+          is"): then each option claims a range and none is a bin;
         - with `option-similarity` set, two prose options whose content words overlap by that
           share (Jaccard) but not in the same words reordered. Off by default: on the
           development corpus none of 24 such findings was a flaw (swapped terms, a negation,
@@ -120,6 +122,7 @@ class OverlappingOptions(Rule):
         literal = [is_literal(o.text) for o in opts]
         parts: list[list[str]] | None = None
         combined: set[int] | None = None
+        ranges_asked: bool | None = None
         flagged: set[int] = set()
         for j in range(n):
             for i in range(j):
@@ -127,6 +130,10 @@ class OverlappingOptions(Rule):
                     continue  # empty, or an exact duplicate (QB103)
                 qi, qj = quantities[i], quantities[j]
                 if qi is not None and qj is not None:
+                    if ranges_asked is None:
+                        ranges_asked = _RANGE_ASKED.search(f.stem_lower) is not None
+                    if ranges_asked:
+                        continue  # "The audible range is": each option claims a range, none is a bin
                     if qi.unit == qj.unit and (qi.is_range or qj.is_range) and _intervals_overlap(qi, qj):
                         yield self.diagnostic(ctx, ("options", j, "text"),
                                               f"option {j + 1} ({quote(opts[j].text)}) overlaps option "

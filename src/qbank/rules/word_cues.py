@@ -100,8 +100,9 @@ class StemKeyWordRepeat(Rule):
             low = _QUOTED.sub(lambda m: " " if len(m.group(0).split()) >= 4 else m.group(0), low)
         if "/" in low:
             low = _SLASHED.sub(" ", low)  # "try/except", "and/or": code or shorthand
-        if _NAME.search(f.stem_plain):  # a word of a name ("Security Operations Center") is no cue
-            for m in _NAME.finditer(f.stem_plain):
+        names = _QUOTED.sub(" ", f.stem_plain) if '"' in f.stem_plain or "“" in f.stem_plain else f.stem_plain
+        if _NAME.search(names):  # a word of a name ("Security Operations Center") is no cue, a quoted term is
+            for m in _NAME.finditer(names):
                 for w in m.group(0).lower().split():
                     key_words.pop(word_root(w), None)
             if not key_words:
