@@ -46,3 +46,12 @@ def test_a_content_superlative_is_no_priority_qualifier():
 def test_a_lowercase_qualifier_is_reported_as_information_by_default():
     (d,) = lint(make("What should the nurse do first?", ["Alpha option", "Beta option", "Gamma option"]), ["QB204"])
     assert d.severity.value == "info"
+
+
+def test_a_negative_in_an_opening_clause_or_least_squares_is_no_negative_lead_in():
+    opts = ["It returns None", "It raises an error", "It returns 0"]
+    assert lint(make("If you do not return a value from a function, what does it return?", opts), ["QB203"]) == []
+    assert lint(make("When ventilation is not sufficient, which change occurs first?", opts), ["QB203"]) == []
+    assert lint(make("Which problem does least squares regression solve?", opts), ["QB203"]) == []
+    (d,) = lint(make("Which of the following is not a function of the hypodermis?", opts), ["QB203"])
+    assert '"not"' in d.message

@@ -35,7 +35,9 @@ def _after(stem: str, w: LeadWord) -> str:
 def _negatives(stem: str, ws: list[LeadWord]) -> list[tuple[LeadWord, bool]]:
     """(word, is a lowercase negative to capitalise) for each negative word in the lead-in."""
     out = []
-    subordinate = False
+    # A lead-in that opens with a clause ("If you do not return a value, what happens?",
+    # "When ventilation is not sufficient, ...") negates the condition, not the question.
+    subordinate = bool(ws) and ws[0].lower in _SUBORDINATORS and "," in stem[ws[0].end:ws[-1].start]
     for i, w in enumerate(ws):
         low = w.lower
         prev = ws[i - 1].lower if i else ""
@@ -44,8 +46,8 @@ def _negatives(stem: str, ws: list[LeadWord]) -> list[tuple[LeadWord, bool]]:
             subordinate = True
         if low not in ("not", "except", "least", "incorrect", "false", "cannot"):
             continue
-        if low == "least" and prev == "at":
-            continue
+        if low == "least" and (prev == "at" or nxt in ("square", "squares")):
+            continue  # "at least", "least squares"
         if low == "not" and (nxt == "only" or prev == "or"):
             continue
         if low == "except" and (prev == "try" or w.start > 0 and stem[w.start - 1] in "/_."
