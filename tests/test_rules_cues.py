@@ -337,3 +337,10 @@ def test_a_quoted_name_the_stem_asks_about_is_still_a_clang_cue():
     opts = ["Using two different authentication methods", "Using two browsers", "Logging in twice"]
     (d,) = lint(make(stem, opts), ["QB308"])
     assert '"authentication"' in d.message
+
+
+def test_python_except_in_the_lead_in_does_not_make_it_negative():
+    stem = "When would you use a try/except block in code?"
+    opts = ["To run other code when an error is raised", "So that the unit tests always pass", "To loop"]
+    (d,) = lint(make(stem, opts), ["QB306"])
+    assert '"always"' in d.message

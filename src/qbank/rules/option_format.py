@@ -8,7 +8,6 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
-from ..textkit.literal import is_literal
 from ..textkit.markup import normalize
 from ..textkit.messages import quote
 from ..textkit.phrases import is_all_of_the_above, is_dont_know, is_none_of_the_above
@@ -160,7 +159,7 @@ def combines(i: int, plain: list[str], norms: list[str], numbered: bool) -> bool
     m = _BOTH.match(text) if len(text) <= 200 else None
     if m is None:
         return False
-    if is_literal(m.group(1)) or is_literal(m.group(2)):
+    if "$" in text or "`" in text:
         return False  # "Either $A_0$ or $A_1$": a tie between two values is an answer of its own
     others = {n for j, n in enumerate(norms) if j != i and n}
     return normalize(m.group(1)) in others and normalize(m.group(2)) in others

@@ -29,7 +29,7 @@ _ABSOLUTE_EXCEPTIONS = re.compile(
     r"|\bonly (?:a few|a handful|one|two|three|\d+)\b")  # "only a few", "only one": a quantity
 # Any of these in the key makes it as absolute as the distractors: no cue.
 _KEY_ABSOLUTE = re.compile(r"(?<![\w-])(?:(?i:all|every|only|must|nothing|no one)|none)(?![\w-])")  # not `None`
-_NEGATIVE = re.compile(r"\b(?:not|NOT|except|EXCEPT|least|LEAST)\b")
+_NEGATIVE = re.compile(r"\b(?:not|NOT|least|LEAST)\b|(?<![/\w])(?:except|EXCEPT)\b(?!\s+(?:block|clause|statement))")
 
 
 def _absolutes(low: str) -> list[str]:
