@@ -100,11 +100,11 @@ def test_option_similarity(bank):
 
 
 def test_longest_option_ratio_and_min_chars(bank):
-    write_bank(bank, [example_item(KEY_A_THIRD_LONGER)])
-    assert findings(bank, "QB304") == ["the key is 1.4x longer than any distractor (61 vs 45 characters); "
-                                       "shorten it or lengthen the distractors"]
-    assert findings(bank, "QB304", "longest-option-ratio = 1.5") == []
-    assert findings(bank, "QB304", "longest-option-min-chars = 20") == []
+    write_bank(bank, [example_item(KEY_A_THIRD_LONGER)])  # 1.4 times and 16 characters longer
+    assert findings(bank, "QB304") == []
+    assert findings(bank, "QB304", "longest-option-ratio = 1.3\nlongest-option-min-chars = 10") == [
+        "the key is 1.4x longer than any distractor (61 vs 45 characters); shorten it or lengthen the distractors"]
+    assert findings(bank, "QB304", "longest-option-ratio = 1.3") == []  # 16 < 20 characters
 
 
 def test_length_spread_ratio_and_min_words(bank):

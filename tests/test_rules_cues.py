@@ -344,3 +344,14 @@ def test_python_except_in_the_lead_in_does_not_make_it_negative():
     opts = ["To run other code when an error is raised", "So that the unit tests always pass", "To loop"]
     (d,) = lint(make(stem, opts), ["QB306"])
     assert '"always"' in d.message
+
+
+def test_a_key_a_little_longer_among_long_parallel_sentences_is_no_length_cue():
+    stem = "What is the difference between a soft and a hard reset in Git?"
+    opts = ["A soft reset moves HEAD only, while a hard reset also resets the index and tree",
+            "A soft reset deletes the old HEAD, while a hard reset keeps it cached",
+            "A hard reset moves HEAD only, while a soft reset resets the index"]
+    assert lint(make(stem, opts), ["QB304"]) == []  # 1.2 times, 13 characters: parallel sentences
+    opts[0] = ("A soft reset only moves the commit HEAD points to, while a hard reset also makes the index and the "
+               "working tree match that commit, discarding changes")
+    assert lint(make(stem, opts), ["QB304"])
