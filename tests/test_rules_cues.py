@@ -355,3 +355,9 @@ def test_a_key_a_little_longer_among_long_parallel_sentences_is_no_length_cue():
     opts[0] = ("A soft reset only moves the commit HEAD points to, while a hard reset also makes the index and the "
                "working tree match that commit, discarding changes")
     assert lint(make(stem, opts), ["QB304"])
+
+
+def test_numeric_options_from_largest_to_smallest_are_in_order():
+    stem = "Which membrane potential is reached at the peak of an action potential?"
+    assert lint(make(stem, ["+30 mV", "0 mV", "-55 mV", "-70 mV"]), ["QB311"]) == []
+    assert lint(make(stem, ["0 mV", "+30 mV", "-55 mV", "-70 mV"]), ["QB311"])

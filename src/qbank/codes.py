@@ -92,7 +92,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB310", "article-agreement-cue", "warning", False, "item",
          'The lead-in ends in "a"/"an" and only the key agrees with it.',
          "qbank.rules.article_cue:ArticleAgreementCue"),
-    Code("QB311", "numeric-options-unordered", "warning", False, "item", "Numeric options not in ascending order.",
+    Code("QB311", "numeric-options-unordered", "warning", False, "item", "Numeric options in no order.",
          "qbank.rules.numeric_order:NumericOptionsUnordered"),
     Code("QB312", "nonparallel-options", "info", False, "item", "One option differs in form from all the others.",
          "qbank.rules.parallel_options:NonparallelOptions"),

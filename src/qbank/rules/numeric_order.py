@@ -12,12 +12,12 @@ from .base import ItemContext, Rule, RuleOptions
 
 
 class NumericOptionsUnordered(Rule):
-    """Numeric options not in ascending order.
+    """Numeric options in no order.
 
     What it flags:
         Every option is a number, percentage, amount or range in the same unit ("10 mg",
-        "18-25 years", "less than 5%"), but the options are not listed from smallest to
-        largest.
+        "18-25 years", "less than 5%"), but the options are listed neither from smallest to
+        largest nor from largest to smallest.
     Why:
         Ordered numeric options are easier to scan and avoid giving the key's position away
         (Haladyna et al. 2002, H#21; Tarrant et al. 2006).
@@ -73,7 +73,7 @@ class NumericOptionsUnordered(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         qs = facts(ctx).quantities
         order = sorted_order(qs)
-        if order is not None and order != list(range(len(qs))):
+        if order is not None and not _ordered(qs, order):
             yield self.diagnostic(ctx, ("options",),
                                   f"the numeric options are not in ascending order; list them as options "
                                   f"{ordinal_list(order)} (smallest first)")
@@ -83,8 +83,9 @@ class NumericOptionsUnordered(Rule):
         if not isinstance(opts, list) or not all(isinstance(o, dict) and isinstance(o.get("text"), str)
                                                  for o in opts):
             return False
-        order = sorted_order([quantity(o["text"]) for o in opts])
-        if order is None or order == list(range(len(opts))):
+        qs = [quantity(o["text"]) for o in opts]
+        order = sorted_order(qs)
+        if order is None or _ordered(qs, order):
             return False
         # The rewrite has taken the comments off and puts them back by owner, so an option
         # moves with its own comments and `correct`/`rationale` (see qbank.fix).
@@ -92,6 +93,16 @@ class NumericOptionsUnordered(Rule):
         for j, i in enumerate(order):
             opts[j] = moved[i]
         return True
+
+
+def _ordered(qs: list[Quantity], order: list[int]) -> bool:
+    """Ascending, or strictly descending (largest first is an order too: on the development
+    corpus both findings on descending options were wrong)."""
+    n = len(qs)
+    if order == list(range(n)):
+        return True
+    keys = [q.sort_key() for q in qs]
+    return all(keys[i] > keys[i + 1] for i in range(n - 1))
 
 
 def sorted_order(qs: list[Quantity | None]) -> list[int] | None:
