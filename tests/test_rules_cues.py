@@ -361,3 +361,11 @@ def test_numeric_options_from_largest_to_smallest_are_in_order():
     stem = "Which membrane potential is reached at the peak of an action potential?"
     assert lint(make(stem, ["+30 mV", "0 mV", "-55 mV", "-70 mV"]), ["QB311"]) == []
     assert lint(make(stem, ["0 mV", "+30 mV", "-55 mV", "-70 mV"]), ["QB311"])
+
+
+def test_a_clang_cue_is_quoted_as_written_at_its_column():
+    stem = "A chronic shortage of sleep builds up into what?"
+    (d,) = lint(make(stem, ["narcolepsy", "Accumulated sleep debt", "insomnia"], key=1), ["QB308"])
+    assert 'repeats "sleep" from the stem' in d.message and (d.line, d.column) == (7, 24)
+    (d,) = lint(make(stem, ["narcolepsy", "Sleep debt", "insomnia"], key=1), ["QB308"])
+    assert 'repeats "Sleep"' in d.message

@@ -32,6 +32,12 @@ _AFTER_CODE = re.compile(r"\x01+[ \t]+([^\W\d_]{4,})")
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”")
 
 
+def _word_at(low: str, word: str) -> int:
+    """Where the whole word ``word`` starts in the lowercase text ``low``, or -1."""
+    m = re.search(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", low)
+    return m.start() if m else -1
+
+
 class StemKeyWordRepeat(Rule):
     """A stem word repeated in the key and in no distractor (clang association).
 
@@ -125,10 +131,14 @@ class StemKeyWordRepeat(Rule):
                 others |= content_roots(ws, stop) if stop else f.option_content[i]
         cues = [key_words[s] for s in shared if s not in others]
         if cues:
-            listed = ", ".join(f'"{w}"' for w in cues)
+            text = ctx.question.key.text
+            low_key = text.lower()
+            at = [_word_at(low_key, w) for w in cues]
+            listed = ", ".join(f'"{text[a:a + len(w)]}"' if a >= 0 else f'"{w}"' for w, a in zip(cues, at))
             yield self.diagnostic(ctx, ("options", k, "text"),
                                   f"the key repeats {listed} from the stem and no distractor does (a clang "
-                                  "cue); reword the key or use the word in a distractor too")
+                                  "cue); reword the key or use the word in a distractor too",
+                                  offset=at[0] if at[0] >= 0 else None)
 
 
 
