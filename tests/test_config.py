@@ -75,7 +75,8 @@ def test_options_per_rule(bank):
     (bank / "qbank.toml").write_text('[lint.options.QB102]\nmin-options = 4\n')
     assert load_config([bank]).options.min_options == 4
     assert problems(bank, '[lint.options.QB102]\nstem-stoplist = ["x"]\n') == [
-        (2, 1, "QB102 (option-count) has no option `stem-stoplist`; known: max-options, min-options")]
+        (2, 1, "QB102 (option-count) has no option `stem-stoplist`; known: max-options, min-options, "
+               "two-option-items")]
     assert problems(bank, '[lint.options.QB301]\nmin-options = 4\n') == [
         (2, 1, "QB301 (all-of-the-above) has no option `min-options`; it has no options")]
     assert problems(bank, '[lint.options.QB3O8]\nstem-stoplist = []\n') == [
