@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn
+from typing import NoReturn
 
 import click
 
 from .. import api
 from .common import Command, given, paths_argument
+from .progress import progress_bar
 
-if TYPE_CHECKING:
-    from ..export.common import Tick
-
-PROGRESS_MIN_QUESTIONS = 500   # below this an export takes well under a second
 CSV_FLAVOURS = ("plain", "anki")
 
 
@@ -46,22 +42,6 @@ def report(diagnostics: list, files: int) -> None:
         from ..report import render
 
         click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
-
-
-def show_progress() -> bool:
-    """A bar only for a person watching: stderr is a terminal and this is not CI."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def progress(total: int) -> Iterator[Tick]:
-    from ..export.common import no_tick
-
-    if total < PROGRESS_MIN_QUESTIONS or not show_progress():
-        yield no_tick
-        return
-    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-        yield bar.update
 
 
 class ExportCommand(Command):
@@ -146,8 +126,8 @@ def export(paths, anki, csv, qti12, qti21, all_formats, to, out, tags, exclude_t
     if out is None:
         out = Path(os.path.relpath(default_out_dir(Path(bank.root))))
     try:
-        with progress(len(chosen.questions) * (1 + len(formats))) as tick:
-            written = run_export(bank, formats, out, name=name, selection=selection, tick=tick, jobs=jobs)
+        with progress_bar("Exporting", len(chosen.questions) * (1 + len(formats))) as bar:
+            written = run_export(bank, formats, out, name=name, selection=selection, tick=bar.advance, jobs=jobs)
     except OutputError as exc:
         _fail(str(exc), 2)
     except ExportError as exc:
