@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
-import pty
 import re
-import select as io_select
 import shlex
 import shutil
 import signal
@@ -258,40 +256,6 @@ def test_an_interrupted_export_never_leaves_a_truncated_file(tmp_path):
                 assert zipfile.ZipFile(out / name).testzip() is None
             else:  # same bank, same bytes
                 assert (out / name).read_bytes() == data
-
-
-def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run the export with stderr on a pseudo-terminal, as a person would, and return it."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-c", RUN_EXPORT, *args], stdout=subprocess.PIPE,
-                            stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = io_select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=300)
-    os.close(leader)
-    assert proc.returncode == 0, seen
-    return seen.decode("utf-8", "replace")
-
-
-def test_a_progress_bar_shows_on_a_terminal_but_never_in_ci_or_pipes(tmp_path):
-    bank = _big_bank(tmp_path / "big", 600)
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    args = [str(bank), "--csv", "--out", str(tmp_path / "out")]
-    assert "Exporting" in _stderr_on_a_terminal(args, env)
-    assert "Exporting" not in _stderr_on_a_terminal(args, env | {"CI": "true"})
-    piped = subprocess.run([sys.executable, "-c", RUN_EXPORT, *args], capture_output=True, text=True, env=env)
-    assert piped.returncode == 0 and "Exporting" not in piped.stderr
 
 
 def readme_export_commands() -> list[str]:

@@ -165,3 +165,5 @@ def test_export_shows_the_same_bar_on_a_terminal_and_lists_only_the_files_it_wro
     assert re.search(r"\rExporting \[#*-*\] [0-9]+/240", shown)  # 120 rendered + 120 written
     assert shown.endswith("\r")
     assert (listed.strip().splitlines(), code) == ([str(tmp_path / "out" / "bank.csv")], 0)
+    in_ci, _, _ = on_terminal("export", "--csv", "--out", tmp_path / "out", big_bank, environ={"CI": "1"})
+    assert in_ci == ""
