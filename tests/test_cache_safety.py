@@ -135,13 +135,18 @@ def _same_size_error(text: str) -> str:
     return edited
 
 
-def test_an_edit_that_keeps_the_size_with_the_mtime_set_back_is_seen(cli, bank, monkeypatch):
+def _recorded(cli, bank, monkeypatch):
+    """A cached bank whose stats alone vouch for its files; one clean file and its stat."""
     _stat_vouches(monkeypatch)
     defective_bank(bank, 12)
     _age(bank)
-    clean = bank / "t1" / "q001.yaml"
     cli("lint", bank)
-    before = os.stat(clean)
+    path = bank / "t1" / "q001.yaml"
+    return path, os.stat(path)
+
+
+def test_an_edit_that_keeps_the_size_with_the_mtime_set_back_is_seen(cli, bank, monkeypatch):
+    clean, before = _recorded(cli, bank, monkeypatch)
     clean.write_text(_same_size_error(clean.read_text()))
     os.utime(clean, ns=(before.st_atime_ns, before.st_mtime_ns))  # `touch -r`
     assert (os.stat(clean).st_mtime_ns, os.stat(clean).st_size) == (before.st_mtime_ns, before.st_size)
@@ -151,12 +156,7 @@ def test_an_edit_that_keeps_the_size_with_the_mtime_set_back_is_seen(cli, bank, 
 
 
 def test_a_file_replaced_by_another_with_the_same_size_and_mtime_is_seen(cli, bank, monkeypatch):
-    _stat_vouches(monkeypatch)
-    defective_bank(bank, 12)
-    _age(bank)
-    target = bank / "t1" / "q001.yaml"
-    cli("lint", bank)
-    before = os.stat(target)
+    target, before = _recorded(cli, bank, monkeypatch)
     other = bank / "t1" / "new.yaml.tmp"
     other.write_text(_same_size_error(target.read_text()))
     os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
