@@ -51,6 +51,7 @@ class StemNotClosedQuestion(Rule):
     code = "QB201"
     name = "stem-not-closed-question"
     severity = Severity.WARNING
+    needs = frozenset()  # the stem only
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
@@ -121,6 +122,7 @@ class UnfocusedLeadIn(Rule):
     code = "QB202"
     name = "unfocused-lead-in"
     severity = Severity.WARNING
+    needs = frozenset()  # the stem only
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         lead = facts(ctx).lead_in

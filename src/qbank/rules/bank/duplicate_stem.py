@@ -91,6 +91,7 @@ class DuplicateStem(BankRule):
     code = "QB902"
     name = "duplicate-stem"
     severity = Severity.WARNING
+    needs = frozenset()  # the stem only
     options = (Option("stem-similarity", float, Settings().similarity,
                       "The Jaccard overlap of 3-word shingles at which two stems are near-duplicates.",
                       min=0.3, max=1.0),
