@@ -164,6 +164,15 @@ def test_stem_similarity(bank):
     assert findings(bank, "QB902", "stem-similarity = 0.9") == []
 
 
+def test_stem_alone_words(bank):
+    write_bank(bank, [example_item("id: a\nstem: Which statement is true?"),
+                      example_item("id: b\nstem: Which statement is true?").replace(
+                          "Early childhood attachment patterns", "Sleep hygiene handouts")])
+    assert findings(bank, "QB902") == []  # a short stem is compared with its options
+    (found,) = findings(bank, "QB902", "stem-alone-words = 0")
+    assert found.startswith("this stem is identical")
+
+
 def family(n: int) -> list[str]:
     """``n`` stems that differ in one word: a templated family."""
     return [example_item(f"id: gift-{i:03d}\nstem: {NEAR.format(n=f'number-{i}')}") for i in range(n)]

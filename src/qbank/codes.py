@@ -109,7 +109,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB901", "key-position-skew", "warning", False, "bank",
          "Key positions are unevenly spread across the bank, or repeat in long runs.",
          "qbank.rules.bank.key_position:KeyPositionSkew"),
-    Code("QB902", "duplicate-stem", "warning", False, "bank", "Two questions with the same or nearly the same stem.",
+    Code("QB902", "duplicate-stem", "info", False, "bank", "Two questions with the same or nearly the same stem.",
          "qbank.rules.bank.duplicate_stem:DuplicateStem"),
     Code("QB903", "key-longest-rate", "warning", False, "bank",
          "The key is the longest option far more often than chance.", "qbank.rules.bank.key_longest:KeyLongestRate"),
