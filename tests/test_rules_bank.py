@@ -13,10 +13,10 @@ from qbank.rules.base import BankItem, RuleOptions
 THEORISTS = ["Erik Erikson", "Jean Piaget", "Lev Vygotsky", "Albert Bandura", "Carl Rogers", "Mary Ainsworth"]
 
 
-def theory_item(i: int, key: int, n: int = 4) -> str:
+def theory_item(i: int, key: int, n: int = 4, extra: str = "shuffle: false\n") -> str:
     opts = [THEORISTS[(i + j) % len(THEORISTS)] for j in range(n)]
     return make(f"Which theorist is associated with concept number {i} in the course reader, topic {i * 7}?",
-                opts, key=key, id=f"t-{i:03d}")
+                opts, key=key, id=f"t-{i:03d}", extra=extra)
 
 
 def items_with_keys(keys: list[int], k: int = 4) -> list[BankItem]:
@@ -58,6 +58,16 @@ def test_runs_through_real_questions_point_at_the_id_line():
     texts = [theory_item(i, key=0) for i in range(5)]
     (d,) = lint_bank(texts, ["QB901"])
     assert d.path == "bank/q00004.yaml" and d.line == 1 and d.column == 1
+
+
+def test_runs_of_questions_whose_options_are_shuffled_on_export_are_not_reported():
+    assert lint_bank([theory_item(i, key=0, extra="") for i in range(8)], ["QB901"]) == []
+
+
+def test_only_questions_kept_in_order_count_towards_a_run():
+    texts = [theory_item(i, key=0, extra="" if i % 2 else "shuffle: false\n") for i in range(10)]
+    (d,) = lint_bank(texts, ["QB901"])
+    assert d.path == "bank/q00008.yaml"  # the 5th of the items kept in order
 
 
 # --- QB902 -------------------------------------------------------------------------------
