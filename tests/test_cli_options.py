@@ -23,7 +23,7 @@ NO_KEY = GOOD.replace("    correct: true\n", "")  # QB101
 
 def two_findings(bank: Path) -> Path:
     write(bank, "a.yaml", LOWER_FIRST.format(id="a"))
-    write(bank, "b.yaml", NO_KEY.format(id="b"))
+    write(bank, "b.yaml", NO_KEY.format(id="b").replace("a new job", "a second job"))  # not a's twin (QB902)
     return bank
 
 
@@ -46,7 +46,8 @@ def test_exit_zero_reports_problems_but_passes(cli, bank):
 
 def test_statistics_counts_findings_per_code(cli, bank):
     two_findings(bank)
-    write(bank, "c.yaml", NO_KEY.format(id="c"))
+    write(bank, "c.yaml", NO_KEY.format(id="c").replace(
+        "reports trouble sleeping since starting a new job", "has felt low since a spring bereavement"))  # no QB902
     result = cli("lint", "--no-cache", "--statistics", bank)
     lines = result.output.splitlines()
     assert result.exit_code == 1

@@ -58,7 +58,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "qbank.rules.options:OverlappingOptions"),
     Code("QB105", "missing-rationale", "error", True, "file",
          "A distractor lacks a rationale, or the explanation is empty.", "qbank.validate"),
-    Code("QB201", "stem-not-closed-question", "warning", False, "item", "The stem does not end in a question.",
+    Code("QB201", "stem-not-closed-question", "warning", False, "item", "The stem does not pose a complete question or task.",
          "qbank.rules.stem:StemNotClosedQuestion"),
     Code("QB202", "unfocused-lead-in", "warning", False, "item", 'A bare "Which of the following is true?" lead-in.',
          "qbank.rules.stem:UnfocusedLeadIn"),
