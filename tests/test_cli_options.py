@@ -23,7 +23,8 @@ NO_KEY = GOOD.replace("    correct: true\n", "")  # QB101
 
 def two_findings(bank: Path) -> Path:
     write(bank, "a.yaml", LOWER_FIRST.format(id="a"))
-    write(bank, "b.yaml", NO_KEY.format(id="b").replace("a new job", "a second job"))  # not a's twin (QB902)
+    write(bank, "b.yaml", NO_KEY.format(id="b").replace(
+        "reports trouble sleeping since starting a new job", "skips meals when deadlines pile up at work"))  # no QB902
     return bank
 
 
