@@ -353,3 +353,64 @@ def test_findings_inside_text_point_at_the_word(cli, bank):
     write(bank, "q.yaml", escaped)
     found = json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
     assert next(d for d in found if d["code"] == "QB204")["line"] == 2
+
+
+# --- items with validation errors still get the style rules ------------------------------------
+
+NO_RATIONALE = GOOD.replace("    rationale: Too distant from a problem that began with a recent life change.\n", "")
+
+
+def findings(cli, *args):
+    return [(d["code"], d["line"], d["fixable"]) for d in
+            json.loads(cli("lint", *args, "--format", "json", "--no-cache").output)]
+
+
+def test_a_flaw_in_the_stem_is_reported_when_a_rationale_is_missing(cli, bank):
+    write(bank, "q.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first"))
+    assert sorted(c for c, _, _ in findings(cli, bank)) == ["QB105", "QB201", "QB204"]
+
+
+def test_an_item_without_explanation_gets_the_option_rules_but_no_weak_explanation(cli, bank):
+    text = ALL_ABOVE.format(id="q1")
+    write(bank, "q.yaml", text[:text.index("explanation:")])
+    assert [c for c, _, _ in findings(cli, bank)] == ["QB003", "QB301"]
+
+
+def test_an_item_with_two_keys_gets_the_stem_rules_but_none_that_need_the_key(cli, bank):
+    text = ALL_ABOVE.format(id="q1").replace("explore FIRST?", "explore first")
+    text = text.replace("  - text: Early childhood attachment patterns\n",
+                        "  - text: Early childhood attachment patterns\n    correct: true\n")
+    write(bank, "q.yaml", text)
+    assert sorted(c for c, _, _ in findings(cli, bank)) == ["QB101", "QB201"]  # QB301 and QB204 need the key
+
+
+def test_an_item_whose_options_cannot_be_read_gets_only_its_validation_errors(cli, bank):
+    text = GOOD.format(id="q1").replace("explore FIRST?", "explore first").replace(
+        "  - text: Early childhood attachment patterns\n    rationale: Too distant from a problem that began with a recent "
+        "life change.\n", "  - Early childhood attachment patterns\n")
+    write(bank, "q.yaml", text)
+    assert {c for c, _, _ in findings(cli, bank)} == {"QB003"}
+
+
+def test_findings_on_an_item_with_errors_are_not_fixed(cli, bank):
+    path = write(bank, "q.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first?"))
+    before = path.read_text()
+    assert ("QB204", 4, False) in findings(cli, bank)
+    cli("lint", bank, "--fix", "--no-cache")
+    assert path.read_text() == before  # --fix rewrites only valid files
+
+
+def test_a_duplicate_stem_is_found_between_items_with_errors(cli, bank):
+    write(bank, "a.yaml", NO_RATIONALE.format(id="q1"))
+    write(bank, "b.yaml", NO_RATIONALE.format(id="q2"))
+    assert ("QB902", 1, False) in findings(cli, bank)
+
+
+def test_cached_findings_of_items_with_errors_equal_a_run_without_cache(cli, bank):
+    write(bank, "a.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first"))
+    write(bank, "b.yaml", NO_RATIONALE.format(id="q2"))
+    baseline = cli("lint", bank, "--format", "json", "--no-cache").output
+    cold = cli("lint", bank, "--format", "json").output
+    warm = cli("lint", bank, "--format", "json").output
+    assert "QB201" in baseline and "QB902" in baseline
+    assert cold == warm == baseline

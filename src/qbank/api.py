@@ -196,7 +196,8 @@ def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     from .rules import all_rules
 
     rules = all_rules()
-    return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
+    # not d.fixable: a finding on a file with errors (which --fix does not rewrite)
+    return [d for d in diags if d.fixable and d.code in rules and rules[d.code].fix_safety in allowed]
 
 
 def _remove_stale_temps(files: Iterable[str], root: str, started: float) -> None:

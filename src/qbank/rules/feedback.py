@@ -39,6 +39,7 @@ class WeakExplanation(Rule):
     code = "QB401"
     name = "weak-explanation"
     severity = Severity.WARNING
+    needs = frozenset({"key", "explanation"})  # a missing explanation is QB003's
     options = (Option("explanation-min-words", int, 20, "The fewest words an explanation may have.",
                       min=0, max=1000),)
 
