@@ -28,6 +28,12 @@ class Question:
     difficulty: str | None = None
     references: tuple[str, ...] = ()
     shuffle: bool = True    # False: every export keeps the options in the order written
+    points: float | None = None    # None: the target's default (1)
+    status: str | None = None      # draft | review | approved | retired
+    author: str | None = None
+    source: str | None = None
+    license: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, hash=False)
     lint_ignore: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -41,6 +47,10 @@ class Question:
     @property
     def key_letter(self) -> str:
         return LETTERS[self.key_index]
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "retired"
 
     @property
     def distractors(self) -> list[tuple[int, Option]]:
@@ -60,6 +70,12 @@ def question_from_data(data: dict[str, Any], path: str = "") -> Question:
         difficulty=data.get("difficulty"),
         references=tuple(data.get("references") or ()),
         shuffle=data.get("shuffle") is not False,
+        points=data.get("points"),
+        status=data.get("status"),
+        author=data.get("author"),
+        source=data.get("source"),
+        license=data.get("license"),
+        meta=dict(data.get("meta") or {}),
         lint_ignore=dict((data.get("lint") or {}).get("ignore") or {}),
     )
 
