@@ -46,6 +46,13 @@ def item_ident(question_id: str) -> str:
     return f"q-{question_id}"
 
 
+def decimal(value: float) -> str:
+    """A positive number with at most 7 decimals (Moodle's columns), never in exponent form and
+    never rounded to nothing."""
+    text = f"{value:.7f}".rstrip("0").rstrip(".")
+    return text if text != "0" else "0.0000001"
+
+
 def stable_int(*parts: str, low: int, span: int) -> int:
     """A number in [low, low + span) that depends only on ``parts``."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
@@ -191,6 +198,11 @@ class RenderedQuestion:
     @property
     def key_index(self) -> int:
         return self.question.key_index
+
+    @property
+    def points(self) -> float:
+        """What the question is worth: its `points`, else 1 (every target's default)."""
+        return float(self.question.points) if self.question.points is not None else 1.0
 
     @property
     def key_letter(self) -> str:

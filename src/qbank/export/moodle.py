@@ -32,7 +32,7 @@ from html import escape
 from typing import BinaryIO, Iterable, Iterator
 
 from .common import (Base64Writer, ExportJob, MediaFile, RenderedQuestion, base64_size, check_package_size,
-                     copy_media, images_in, xml_safe)
+                     copy_media, decimal, images_in, xml_safe)
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 IDNUMBER_MAX = 100      # Moodle's question.idnumber column
@@ -60,12 +60,6 @@ def idnumber(question_id: str) -> str:
         return question_id
     digest = hashlib.sha256(question_id.encode("utf-8")).hexdigest()[:12]
     return f"{question_id[:IDNUMBER_MAX - 13]}-{digest}"
-
-
-def decimal(value: float) -> str:
-    """A number as Moodle's decimal columns keep it (7 places), never in exponent form."""
-    text = f"{value:.7f}".rstrip("0").rstrip(".")
-    return text if text != "0" else "0.0000001"   # points are > 0: never round one to nothing
 
 
 def cdata(fragment: str) -> str:
@@ -126,7 +120,7 @@ def question(w: _Writer, rq: RenderedQuestion) -> None:
     w(f"    <name>\n      <text>{text(q.id)}</text>\n    </name>\n")
     w.html("questiontext", "    ", here.stem, images_in(rq, rq.stem))
     w.html("generalfeedback", "    ", here.explanation, images_in(rq, rq.explanation))
-    w(f"    <defaultgrade>{decimal(q.points if q.points is not None else 1.0)}</defaultgrade>\n",
+    w(f"    <defaultgrade>{decimal(rq.points)}</defaultgrade>\n",
       f"    <penalty>{PENALTY}</penalty>\n",
       "    <hidden>0</hidden>\n",
       f"    <idnumber>{text(idnumber(q.id))}</idnumber>\n",
