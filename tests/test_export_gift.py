@@ -5,6 +5,7 @@ feedback)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class Gift:
     format: str
     text: str
     answers: list[tuple[bool, str, str]] = field(default_factory=list)   # (correct, text, feedback)
+    weights: list[float] = field(default_factory=list)   # `%50%` before a `~` answer: a partial grade
     general: str = ""
 
 
@@ -77,6 +79,9 @@ def read_gift(source: str) -> list[Gift]:
         for part in body.replace("=", "~=").split("~")[1:]:
             part = part.strip()
             correct = part.startswith("=")
+            weight = re.match(r"%(-?\d{1,2}(?:\.\d*)?)%", part)
+            q.weights.append(100.0 if correct else float(weight.group(1)) if weight else 0.0)
+            part = part[weight.end():] if weight and not correct else part
             answer, _, feedback = part.lstrip("=").partition("#")
             q.answers.append((correct, _restore(answer), _restore(feedback)))
         found.append(q)
@@ -113,6 +118,13 @@ def test_an_equals_sign_in_a_rationale_stays_text(tmp_path):
     (q,) = read_gift(raw)
     assert len(q.answers) == 4 and [c for c, _, _ in q.answers].count(True) == 1
     assert q.answers[2][2] == "<p>#4 = 2 x 2.</p>"
+
+
+def test_an_option_that_starts_like_a_partial_grade_stays_text_and_scores_zero(tmp_path):
+    write(tmp_path / "bank", "pct.yaml", GOOD.format(id="pct").replace(
+        "Early childhood attachment patterns", "'%50% of childhood attachment patterns'"))
+    (q,) = read_gift(export_one(load(tmp_path / "bank"), "gift", tmp_path / "out").read_text("utf-8"))
+    assert q.weights == [100.0, 0.0, 0.0, 0.0] and q.answers[2][1] == "<p>%50% of childhood attachment patterns</p>"
 
 
 def test_every_special_character_is_escaped_in_every_text(tmp_path):
