@@ -9,8 +9,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import GOOD, write
 from qbank.export import run_export
+from qbank.export.gift import escape
 from qbank.export.moodle import category_path
 from test_export_common import BANKS, TRICKY, export_one, load
 from test_export_qti import shuffle_bank
@@ -180,3 +184,12 @@ def test_an_item_whose_options_keep_their_order_is_written_with_a_warning(tmp_pa
 def test_two_gift_exports_are_byte_identical(bank_dir, tmp_path):
     bank = load(bank_dir)
     assert export_one(bank, "gift", tmp_path / "a").read_bytes() == export_one(bank, "gift", tmp_path / "b").read_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("~=#{}:\\n\n\r %ab/<>&[]")), max_size=40))
+def test_any_text_escaped_reads_back_as_itself_on_one_line(text):
+    escaped = escape(text)
+    assert "\n" not in escaped and "\r" not in escaped
+    assert all(c not in _protect(escaped) for c in SPECIAL)   # nothing left that the grammar acts on
+    assert _restore(_protect(escaped)) == text.replace("\r", "\n").strip()
