@@ -90,13 +90,13 @@ def question(rq: RenderedQuestion) -> str:
 
 
 def export(job: ExportJob, out: BinaryIO) -> None:
-    written: list[str] = []
+    separator = ""
     for rq in job.questions:
         refused = refusal(rq)
         if refused is not None:
             job.lossy(rq, *refused)
         else:
             order_warning(job, rq, "Aiken")
-            written.append(question(rq))
+            out.write((separator + question(rq)).encode("utf-8"))
+            separator = "\n"
         job.tick(1)
-    out.write("\n".join(written).encode("utf-8"))

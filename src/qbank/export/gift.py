@@ -70,9 +70,8 @@ def question(rq: RenderedQuestion) -> str:
 
 
 def export(job: ExportJob, out: BinaryIO) -> None:
-    parts: list[str] = []
     for path, questions in by_category(job):
-        kept = []
+        header = f"$CATEGORY: {xml_safe(path)}\n\n"   # written before the category's first question
         for rq in questions:
             image = first_image(rq)
             if image is not None:
@@ -80,9 +79,6 @@ def export(job: ExportJob, out: BinaryIO) -> None:
                                      "export it with --moodle, which carries them")
             else:
                 order_warning(job, rq, "GIFT")
-                kept.append(rq)
+                out.write((header + question(rq)).encode("utf-8"))
+                header = ""
             job.tick(1)
-        if kept:
-            parts.append(f"$CATEGORY: {xml_safe(path)}\n\n")
-            parts.extend(question(rq) for rq in kept)
-    out.write("".join(parts).encode("utf-8"))
