@@ -193,3 +193,9 @@ def test_any_text_escaped_reads_back_as_itself_on_one_line(text):
     assert "\n" not in escaped and "\r" not in escaped
     assert all(c not in _protect(escaped) for c in SPECIAL)   # nothing left that the grammar acts on
     assert _restore(_protect(escaped)) == text.replace("\r", "\n").strip()
+
+
+def test_a_topic_with_backslashes_and_specials_is_the_category_moodle_reads(tmp_path):
+    write(tmp_path / "bank", "t.yaml", GOOD.format(id="t") + "topic: 'C:\\new {x} = y / z'\n")
+    (q,) = read_gift(export_one(load(tmp_path / "bank"), "gift", tmp_path / "out").read_text("utf-8"))
+    assert q.category == "$course$/top/bank/C:\\new {x} = y // z"

@@ -16,7 +16,8 @@ once, on the stem: every other text takes the stem's format.
 Escapes: `\\ ~ = # { } :` are written with a backslash in every text, titles and feedback
 included (an unescaped `=` in feedback starts a new, correct answer), and a line break is
 written `\\n`, so a question's texts never hold a blank line (which would end it) or a line
-starting with `//` (a comment). Category paths are written as Moodle writes them: unescaped.
+starting with `//` (a comment). Category paths are written unescaped, as Moodle writes them,
+but for their backslashes, doubled (Moodle undoes `\\\\` there and no other escape).
 
 What GIFT cannot carry, reported as QB011 warnings at the question's part concerned:
 - images: GIFT holds no files and a local image would show broken, so a question with one is
@@ -71,7 +72,9 @@ def question(rq: RenderedQuestion) -> str:
 
 def export(job: ExportJob, out: BinaryIO) -> None:
     for path, questions in by_category(job):
-        header = f"$CATEGORY: {xml_safe(path)}\n\n"   # written before the category's first question
+        # Written before the category's first question. Moodle reads the path after undoing `\\`
+        # (and only then the other escapes, which it leaves undone here): backslashes doubled.
+        header = f"$CATEGORY: {xml_safe(path).replace(chr(92), chr(92) * 2)}\n\n"
         for rq in questions:
             image = first_image(rq)
             if image is not None:
