@@ -3,7 +3,8 @@ Moodle XML format). One file, images inside it.
 
 How a question maps (an importer inverts this):
     <question type="category">   one before each topic's questions: `$course$/top/<bank>/<topic>`
-                                 (no topic: `$course$/top/<bank>`), a `/` in a name written `//`
+                                 (no topic: `$course$/top/<bank>`), a `/` in a name written `//`;
+                                 <bank> is the bank's own name (qbank.toml), never `--name`
     <question type="multichoice"> one per question, in bank order within its category
       name, idnumber             the question id (an idnumber over Moodle's 100 characters is cut
                                  and ends in a hash of the id)
@@ -47,10 +48,12 @@ def category_path(bank_name: str, topic: str | None) -> str:
 
 
 def by_category(job: ExportJob) -> Iterator[tuple[str, list[RenderedQuestion]]]:
-    """The questions grouped by category path, the categories sorted, bank order inside each."""
+    """The questions grouped by category path, the categories sorted, bank order inside each.
+    The path starts with the bank's own name, never ``--name``: Moodle keeps an idnumber unique
+    per category, so (category, idnumber) is a question's identity there, from bank and id."""
     groups: dict[str, list[RenderedQuestion]] = {}
     for rq in job.questions:
-        groups.setdefault(category_path(job.bank_name, rq.question.topic), []).append(rq)
+        groups.setdefault(category_path(job.identity, rq.question.topic), []).append(rq)
     for path in sorted(groups):
         yield path, groups[path]
 
