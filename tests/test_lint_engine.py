@@ -181,6 +181,24 @@ def _age(bank):
         os.utime(path, ns=(old, old))
 
 
+def test_files_written_just_before_a_run_are_read_again_once_then_trusted(cli, bank, monkeypatch):
+    import qbank.cache
+
+    monkeypatch.setattr(qbank.cache, "RACY_NS", 300_000_000)
+    defective_bank(bank, 40)
+    cli("lint", bank)  # every file changed within RACY_NS before this run: its stat proves nothing
+    reads = []
+    real = qbank.cache.read_file
+    monkeypatch.setattr(qbank.cache, "read_file", lambda *a: (reads.append(a[0]), real(*a))[1])
+    time.sleep(0.35)
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert sorted(reads) == sorted(str(p) for p in bank.rglob("*.yaml"))  # read again: unchanged, now recorded as of this run
+    reads.clear()
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert reads == []  # trusted by their stat from now on
+
+
 def _cache_files(bank):
     files = sorted((bank / ".qbank_cache").glob("lint-*.json"))
     base = [f for f in files if f.name.count(".") == 1]
@@ -188,7 +206,10 @@ def _cache_files(bank):
     return base[0], delta[0] if delta else None
 
 
-def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank):
+def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank, monkeypatch):
+    import qbank.cache
+
+    monkeypatch.setattr(qbank.cache, "RACY_NS", 0)  # files written just now are not racy here (see below)
     defective_bank(bank, 40)
     _age(bank)
     cli("lint", bank)

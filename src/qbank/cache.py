@@ -457,9 +457,10 @@ class Cache:
             row = [size, mtime, run.keys[i], run.ids[i], run.lines[i], run.cols[i], ctime, inode]  # as ROW
             digests = {c: run.digests[c][i] for c in codes if run.digests[c][i] is not None}
             if (j is not None and j < self._base_n and j not in self._delta_rows
-                    and row == [self._cols[c][j] for c in ROW]
+                    and row == [self._cols[c][j] for c in ROW] and ctime < self._base_ref - RACY_NS
                     and digests == {c: col[j] for c, col in self._sd.items() if col[j] is not None}):
-                continue  # the same as its base row after all
+                continue  # the same as its base row after all (a racy one is recorded again, as
+                # of this run, so later runs can trust its stat instead of reading it every time)
             delta[path] = row + [digests]
         # Base rows of files that are gone also count towards rewriting the base.
         in_base = sum(map(self._base_n.__gt__, run.rows)) - run.rows.count(-1) + sum(
