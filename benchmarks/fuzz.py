@@ -901,7 +901,7 @@ def package_problem(out: Path, data: list[dict]) -> str | None:
     from lxml import etree
 
     files = {p.name.split(".", 1)[1]: p for p in out.iterdir()}
-    if sorted(files) != ["anki.txt", "apkg", "csv", "qti12.zip", "qti21.zip"]:
+    if sorted(files) != ["aiken.txt", "anki.txt", "apkg", "csv", "gift.txt", "moodle.xml", "qti12.zip", "qti21.zip"]:
         return f"exported {sorted(files)}"
     try:
         for kind in ("qti12.zip", "qti21.zip", "apkg"):
@@ -926,6 +926,15 @@ def package_problem(out: Path, data: list[dict]) -> str | None:
                     bad = [f for mid, f in notes if len(f.split("\x1f")) != widths[mid]]
                     if bad:
                         return f"apkg: a note with {len(bad[0].split(chr(31)))} fields for {widths[notes[0][0]]}"
+        moodle = etree.parse(str(files["moodle.xml"]), etree.XMLParser(resolve_entities=False, huge_tree=True))
+        written = len(moodle.findall("question[@type='multichoice']"))
+        if written != questions:
+            return f"moodle.xml: {written} questions for {questions}"
+        # GIFT and Aiken may leave out what they cannot carry (QB011), never add a question
+        if files["gift.txt"].read_text("utf-8").count("\n::") > questions:
+            return "gift.txt: more questions than the bank has"
+        if files["aiken.txt"].read_text("utf-8").count("\nANSWER: ") > questions:
+            return "aiken.txt: more questions than the bank has"
         if qti_schemas() is not None:
             from qbank.package_check import check_package
 

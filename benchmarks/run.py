@@ -41,7 +41,7 @@ WORK = HERE / "_work"
 SCHEMA = REPO / "schema" / "question.schema.json"
 BIN = Path(sys.executable).parent  # every tool comes from the same environment as this Python
 OK_CODES = (0, 1)                  # 1 = findings; anything else is a crash
-EXPORT_FORMATS = ("anki", "csv", "qti12", "qti21")
+EXPORT_FORMATS = ("anki", "csv", "qti12", "qti21", "moodle")  # moodle: the baseline a Moodle XML import is held to
 # Defects that make `qbank export` refuse the bank; export rows use the other files.
 EXPORT_BLOCKERS = ("unknown-key", "missing-rationale", "two-keys", "correct-string", "duplicate-id")
 ARG_BYTES = 512_000                # batch size for long file lists (ARG_MAX is often 2 MB)

@@ -103,6 +103,16 @@ def test_export_with_a_filter_that_matches_nothing(bank, tmp_path):
     assert (exported.files, exported.questions, exported.diagnostics) == (2, 2, [])
 
 
+def test_export_reports_what_a_format_cannot_carry_and_leaves_retired_questions_out(bank, tmp_path):
+    write(bank, "q.yaml", GOOD.format(id="q1") + "shuffle: false\n")
+    write(bank, "old.yaml", GOOD.format(id="old") + "status: retired\n")
+    exported = qbank.export_bank([bank], ["aiken"], out=tmp_path / "out")
+    assert exported.questions == 1 and exported.paths[0].read_text("utf-8").count("ANSWER:") == 1
+    assert [(d.code, Path(d.path).name) for d in exported.diagnostics] == [("QB011", "q.yaml")]
+    exported = qbank.export_bank([bank], ["aiken"], out=tmp_path / "out", include_retired=True)
+    assert exported.questions == 2 and exported.paths[0].read_text("utf-8").count("ANSWER:") == 2
+
+
 def test_export_goes_to_exports_in_the_bank_root_by_default(bank, tmp_path, monkeypatch):
     write(bank, "q.yaml", GOOD.format(id="q1"))
     monkeypatch.chdir(tmp_path)

@@ -23,7 +23,8 @@ NO_KEY = GOOD.replace("    correct: true\n", "")  # QB101
 
 def two_findings(bank: Path) -> Path:
     write(bank, "a.yaml", LOWER_FIRST.format(id="a"))
-    write(bank, "b.yaml", NO_KEY.format(id="b"))
+    write(bank, "b.yaml", NO_KEY.format(id="b").replace(
+        "reports trouble sleeping since starting a new job", "skips meals when deadlines pile up at work"))  # no QB902
     return bank
 
 
@@ -46,7 +47,8 @@ def test_exit_zero_reports_problems_but_passes(cli, bank):
 
 def test_statistics_counts_findings_per_code(cli, bank):
     two_findings(bank)
-    write(bank, "c.yaml", NO_KEY.format(id="c"))
+    write(bank, "c.yaml", NO_KEY.format(id="c").replace(
+        "reports trouble sleeping since starting a new job", "has felt low since a spring bereavement"))  # no QB902
     result = cli("lint", "--no-cache", "--statistics", bank)
     lines = result.output.splitlines()
     assert result.exit_code == 1

@@ -99,6 +99,17 @@ def test_questions_without_a_topic_go_to_the_bank_deck(tmp_path):
         assert col.decks.name(notes["tricky-chart-a"].cards()[0].did) == "Tricky Bank::Charts"
 
 
+def test_source_and_license_show_in_the_source_field_and_the_note_type_stays(tmp_path):
+    from conftest import GOOD, write
+
+    write(tmp_path / "bank", "a.yaml", GOOD.format(id="a") + "source: Board review <2024>\nlicense: CC-BY-4.0\n")
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, export_one(load(tmp_path / "bank"), "anki", tmp_path / "out"))
+        note = notes_by_id(col)["a"]
+        assert "Source: Board review &lt;2024&gt; · Licence: CC-BY-4.0" in note["Source"]
+        assert note.note_type()["id"] == anki.MODEL_ID and len(note.fields) == len(anki.FIELDS)
+
+
 def test_script_tags_in_a_question_show_as_text(tmp_path):
     bank = load(TRICKY)
     with collection(tmp_path / "anki") as col:

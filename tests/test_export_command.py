@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
-import pty
 import re
-import select as io_select
 import shlex
 import shutil
 import signal
@@ -25,7 +23,7 @@ from qbank.cli import main
 from test_export_common import TRICKY, copy_bank, load
 
 ALL_FILES = ["tricky-bank.apkg", "tricky-bank.csv", "tricky-bank.anki.txt", "tricky-bank.qti12.zip",
-             "tricky-bank.qti21.zip"]
+             "tricky-bank.qti21.zip", "tricky-bank.moodle.xml", "tricky-bank.gift.txt", "tricky-bank.aiken.txt"]
 RUN_EXPORT = "import sys; from qbank.cli import main; main(['export', *sys.argv[1:]])"
 
 
@@ -70,11 +68,37 @@ def test_the_default_exports_folder_does_not_depend_on_the_working_folder(work, 
     (["--csv", "--csv", "anki"], ["tricky-bank.csv", "tricky-bank.anki.txt"]),
     (["--qti12", "--qti21"], ["tricky-bank.qti12.zip", "tricky-bank.qti21.zip"]),
     (["--to", "qti21", "--to", "anki-csv"], ["tricky-bank.qti21.zip", "tricky-bank.anki.txt"]),
+    (["--moodle", "--gift", "--aiken"], ["tricky-bank.moodle.xml", "tricky-bank.gift.txt", "tricky-bank.aiken.txt"]),
+    (["--to", "moodle"], ["tricky-bank.moodle.xml"]),
 ])
 def test_each_format_flag_writes_its_file(work, args, files):
     result = run(work.name, *args, "--out", "somewhere/else")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in Path("somewhere/else").iterdir()) == sorted(files)
+
+
+def test_what_a_format_cannot_carry_is_a_located_warning_and_the_export_succeeds(work):
+    result = run(work.name, "--gift", "--moodle", "--out", "o")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"chart-a\.yaml:2:1: QB011 export-lossy: GIFT cannot carry images", result.stderr)
+    assert "Moodle" not in result.stderr.split("QB011", 1)[0]   # the Moodle XML carries them: no finding
+    assert sorted(p.name for p in Path("o").iterdir()) == ["tricky-bank.gift.txt", "tricky-bank.moodle.xml"]
+
+
+def test_retired_questions_are_left_out_unless_included(work):
+    path = work / "languages" / "whitespace.yaml"
+    path.write_text(path.read_text("utf-8") + "status: retired\n", "utf-8")
+    result = run(work.name, "--csv", "--out", "o")
+    assert result.exit_code == 0, result.output
+    ids = [row[0] for row in csv.reader(Path("o/tricky-bank.csv").read_text("utf-8-sig").splitlines()[1:])]
+    retired = load(work).questions
+    gone = next(q.id for q in retired if q.status == "retired")
+    assert gone not in ids and ids
+    result = run(work.name, "--csv", "--out", "o", "--include-retired")
+    ids = [row[0] for row in csv.reader(Path("o/tricky-bank.csv").read_text("utf-8-sig").splitlines()[1:])]
+    assert result.exit_code == 0 and gone in ids
+    result = run(work.name, "--csv", "--id", gone, "--out", "p")
+    assert result.exit_code == 1 and "1 retired question left out; --include-retired takes them" in result.stderr
 
 
 def test_csv_before_the_bank_path_takes_the_path_as_a_path(work):
@@ -258,40 +282,6 @@ def test_an_interrupted_export_never_leaves_a_truncated_file(tmp_path):
                 assert zipfile.ZipFile(out / name).testzip() is None
             else:  # same bank, same bytes
                 assert (out / name).read_bytes() == data
-
-
-def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run the export with stderr on a pseudo-terminal, as a person would, and return it."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-c", RUN_EXPORT, *args], stdout=subprocess.PIPE,
-                            stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = io_select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=300)
-    os.close(leader)
-    assert proc.returncode == 0, seen
-    return seen.decode("utf-8", "replace")
-
-
-def test_a_progress_bar_shows_on_a_terminal_but_never_in_ci_or_pipes(tmp_path):
-    bank = _big_bank(tmp_path / "big", 600)
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    args = [str(bank), "--csv", "--out", str(tmp_path / "out")]
-    assert "Exporting" in _stderr_on_a_terminal(args, env)
-    assert "Exporting" not in _stderr_on_a_terminal(args, env | {"CI": "true"})
-    piped = subprocess.run([sys.executable, "-c", RUN_EXPORT, *args], capture_output=True, text=True, env=env)
-    assert piped.returncode == 0 and "Exporting" not in piped.stderr
 
 
 def readme_export_commands() -> list[str]:

@@ -36,7 +36,8 @@ def test_one_row_per_question_under_a_header_row(bank_dir, tmp_path):
     width = max(len(q.options) for q in bank.questions)
     letters = "abcdefghijklmnopqrstuvwxyz"[:width]
     assert header == (["id", "topic", "tags", "difficulty", "stem"] + [f"option_{c}" for c in letters]
-                      + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"])
+                      + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"]
+                      + ["points", "status", "author", "source", "license"])
     assert len(body) == len(bank.questions)
     for q, row in zip(bank.questions, body):
         cells = dict(zip(header, (unneutralised(c) for c in row)))
@@ -174,3 +175,17 @@ def test_an_unwrapped_text_renders_as_the_text_itself(text):
     """Joining the wrapped lines changes nothing a reader sees: the same HTML, but for the
     whitespace a soft line break leaves."""
     assert " ".join(to_html(unwrapped(text)).split()) == " ".join(to_html(text).split()), repr(text)
+
+
+def test_points_status_author_source_and_license_have_their_columns(tmp_path):
+    from conftest import GOOD, write
+
+    write(tmp_path / "bank", "a.yaml", GOOD.format(id="a") + "points: 2.5\nstatus: review\nauthor: Dana\n"
+          "source: Board review 2024, item 12\nlicense: CC-BY-4.0\n")
+    write(tmp_path / "bank", "b.yaml", GOOD.format(id="b"))
+    rows = list(csv.reader(io.StringIO(export_one(load(tmp_path / "bank"), "csv", tmp_path / "out")
+                                       .read_text("utf-8-sig"), newline="")))
+    cells = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    fields = ("points", "status", "author", "source", "license")
+    assert [cells["a"][f] for f in fields] == ["2.5", "review", "Dana", "Board review 2024, item 12", "CC-BY-4.0"]
+    assert [cells["b"][f] for f in fields] == [""] * 5

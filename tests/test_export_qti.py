@@ -425,3 +425,27 @@ def test_the_quick_look_at_the_options_agrees_with_the_rules_reading(tmp_path):
     for q in questions:
         assert option_order(q) == option_order(q, ItemFacts(q)), q.id
     assert {q.id: option_order(q).shuffle for q in questions if q.id in SHUFFLES} == SHUFFLES
+
+
+def test_points_are_the_score_and_points_possible_in_both_qti_packages(tmp_path):
+    from conftest import GOOD, write
+
+    write(tmp_path / "bank", "a.yaml", GOOD.format(id="a") + "points: 2.5\n")
+    write(tmp_path / "bank", "b.yaml", GOOD.format(id="b"))
+    bank = load(tmp_path / "bank")
+    qti21_path, qti12_path = run_export(bank, ["qti21", "qti12"], tmp_path / "out")
+    assert package_check.check_package(qti21_path, schemas()) == []
+    assert package_check.check_package(qti12_path, schemas()) == []
+    files = entries(qti21_path)
+    for qid, points in (("a", 2.5), ("b", 1.0)):
+        item = etree.fromstring(files[f"items/{item_ident(qid)}.xml"])
+        assert score(item, "A") == points and score(item, "B") == 0.0
+        maximum = item.find(f"{QTI}outcomeDeclaration[@identifier='MAXSCORE']/{QTI}defaultValue/{QTI}value")
+        assert float(maximum.text) == points
+    files12, assessment = qti12_files(qti12_path)
+    root = package_check.without_namespaces(etree.fromstring(files12[assessment])).getroot()
+    possible = {item.get("title"): field.findtext("fieldentry") for item in root.iter("item")
+                for field in item.iter("qtimetadatafield") if field.findtext("fieldlabel") == "points_possible"}
+    assert possible == {"a": "2.5", "b": "1.0"}
+    meta = next(v for k, v in files12.items() if k.endswith("assessment_meta.xml"))
+    assert b"<points_possible>3.5</points_possible>" in meta

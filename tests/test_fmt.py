@@ -119,6 +119,17 @@ def test_a_messy_file_gets_the_canonical_key_order_indentation_and_block_scalars
     assert "explanation: |\n  Mandated clients engage" in out
 
 
+def test_the_standard_fields_take_their_place_in_the_schema_order():
+    from conftest import GOOD
+
+    shuffled = ("meta:\n  blueprint: II.B.3  # the exam outline\nlicense: CC-BY-4.0\nsource: Board review\n"
+                "author: Dana\nstatus: review\nreferences: [NASW Code]\npoints: 2\n")
+    out = format_text(GOOD.format(id="q1").replace("explanation:", shuffled + "explanation:", 1))
+    assert top_level_keys(out) == ["id", "stem", "options", "explanation", "points", "references", "status",
+                                   "author", "source", "license", "meta"]
+    assert "meta:\n  blueprint: II.B.3  # the exam outline\n" in out
+
+
 def test_formatting_keeps_every_comment_and_every_value():
     out = format_text(MESSY)
     assert comment_texts(out) == comment_texts(MESSY)

@@ -8,6 +8,19 @@ import time
 
 from conftest import ALL_ABOVE, GOOD, defective_bank, write
 
+from qbank.cache import seal, unseal
+
+
+def _json(path):
+    """A lint cache file's JSON (its checksum stripped)."""
+    return json.loads(unseal(path.read_bytes()))
+
+
+def _write_json(path, blob):
+    """``blob`` into a lint cache file with a checksum that holds: what the cache must
+    still refuse when the content itself is wrong."""
+    path.write_bytes(seal(json.dumps(blob).encode()))
+
 
 def codes(cli, *args):
     result = cli("lint", *args, "--format", "json", "--no-cache")
@@ -126,24 +139,26 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
     spoil(lambda f: f.write_text("garbage"))
     spoil(lambda f: f.write_bytes(b"\xff\x00"))
     spoil(lambda f: f.write_text('{"tag": "x", "entries": {"abc": 1}}'))
+    spoil(lambda f: f.write_bytes(seal(b"garbage")))  # from here on with checksums that hold
+    spoil(lambda f: f.write_bytes(seal(b'{"tag": "x", "entries": {"abc": 1}}')))
 
     def wrong_types(f):
         if f.suffix != ".json":  # a rule's binary state
-            f.write_bytes(f.read_bytes()[:-5])
+            f.write_bytes(seal(unseal(f.read_bytes())[:-5]))
             return
-        blob = json.loads(f.read_text())
+        blob = _json(f)
         if "paths" in blob:
             blob["diags"] = {k: [{"nonsense": 1}] for k in blob["keys"]}
-        f.write_text(json.dumps(blob))
+        _write_json(f, blob)
 
     spoil(wrong_types)
 
     def wrong_values(f):  # well-formed JSON, values of the wrong kind
         if f.name.count(".") == 1:
-            blob = json.loads(f.read_text())
+            blob = _json(f)
             blob["lines"] = [True] * len(blob["lines"])
             blob["sizes"] = [str(size) for size in blob["sizes"]]
-            f.write_text(json.dumps(blob))
+            _write_json(f, blob)
 
     spoil(wrong_values)
 
@@ -151,19 +166,37 @@ def test_corrupt_or_foreign_cache_is_ignored(cli, bank):
         if ".QB" in f.name:  # a bank rule's summary store or state
             f.unlink()
         else:  # and every bank rule must run again
-            blob = json.loads(f.read_text())
+            blob = _json(f)
             blob["bank"] = {}
-            f.write_text(json.dumps(blob))
+            _write_json(f, blob)
 
     spoil(lost_summaries)
 
 
 def _age(bank):
-    """Date every file a minute back: its stat alone then vouches for it (a file changed
-    in the second before a run is always read again, as git does)."""
+    """Date every file's mtime a minute back. (Its ctime, which cannot be set back, is now:
+    a run in the next second reads such files again, as git does, and finds them unchanged.)"""
     old = time.time_ns() - 60 * 10**9
     for path in bank.rglob("*.yaml"):
         os.utime(path, ns=(old, old))
+
+
+def test_files_written_just_before_a_run_are_read_again_once_then_trusted(cli, bank, monkeypatch):
+    import qbank.cache
+
+    monkeypatch.setattr(qbank.cache, "RACY_NS", 300_000_000)
+    defective_bank(bank, 40)
+    cli("lint", bank)  # every file changed within RACY_NS before this run: its stat proves nothing
+    reads = []
+    real = qbank.cache.read_file
+    monkeypatch.setattr(qbank.cache, "read_file", lambda *a: (reads.append(a[0]), real(*a))[1])
+    time.sleep(0.35)
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert sorted(reads) == sorted(str(p) for p in bank.rglob("*.yaml"))  # read again: unchanged, now recorded as of this run
+    reads.clear()
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert reads == []  # trusted by their stat from now on
 
 
 def _cache_files(bank):
@@ -173,7 +206,10 @@ def _cache_files(bank):
     return base[0], delta[0] if delta else None
 
 
-def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank):
+def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, bank, monkeypatch):
+    import qbank.cache
+
+    monkeypatch.setattr(qbank.cache, "RACY_NS", 0)  # files written just now are not racy here (see below)
     defective_bank(bank, 40)
     _age(bank)
     cli("lint", bank)
@@ -187,7 +223,7 @@ def test_an_edit_is_recorded_in_a_small_delta_and_the_base_is_left_alone(cli, ba
         assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
     base, delta = _cache_files(bank)
     assert base.read_bytes() == before
-    assert sorted(json.loads(delta.read_text())["rows"]) == [str(comment), str(stem)]
+    assert sorted(_json(delta)["rows"]) == [str(comment), str(stem)]
 
 
 def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
@@ -199,7 +235,7 @@ def test_the_delta_carries_every_summary_the_base_store_lacks(cli, bank):
     for _ in range(2):  # the second run carries the edited row forward into a new delta
         assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
         _, delta = _cache_files(bank)
-        blob = json.loads(delta.read_text())
+        blob = _json(delta)
         assert blob["rows"][str(edited)][-1]["QB902"] in blob["sum"]["QB902"]
         other.write_text(other.read_text() + "# reviewed\n")
 
@@ -233,7 +269,7 @@ def test_a_file_touched_but_not_changed_is_recorded_with_its_new_stat(cli, bank)
     expected = cli("lint", bank, "--format", "json", "--no-cache").output
     assert cli("lint", bank, "--format", "json").output == expected
     _, delta = _cache_files(bank)
-    assert json.loads(delta.read_text())["rows"][str(path)][1] == later
+    assert _json(delta)["rows"][str(path)][1] == later
 
 
 def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
@@ -247,7 +283,7 @@ def test_a_large_delta_is_folded_into_the_base(cli, bank, monkeypatch):
     assert cli("lint", bank, "--format", "json").output == cli("lint", bank, "--format", "json", "--no-cache").output
     base, delta = _cache_files(bank)
     assert delta is None
-    assert str(path) in json.loads(base.read_text())["paths"]
+    assert str(path) in _json(base)["paths"]
 
 
 def test_a_corrupt_delta_is_ignored(cli, bank):
@@ -261,11 +297,11 @@ def test_a_corrupt_delta_is_ignored(cli, bank):
         cli("lint", bank)
         _, delta = _cache_files(bank)
         if spoil in ("shape", "types"):  # right tag, rows of the wrong shape or with wrong values
-            blob = json.loads(delta.read_text())
+            blob = _json(delta)
             blob["rows"] = {p: [1, 2] if spoil == "shape" else [row[0], row[1], row[2], row[3], True, *row[5:]]
                             for p, row in blob["rows"].items()}
             spoil = json.dumps(blob)
-        delta.write_text(spoil)
+        delta.write_bytes(seal(spoil.encode()))  # a checksum that holds: the content itself is refused
         assert cli("lint", bank, "--format", "json").output == expected
 
 
@@ -280,7 +316,7 @@ def test_a_damaged_rule_state_is_ignored(cli, bank):
             path.write_text(original)
             cli("lint", bank)
             (state,) = (bank / ".qbank_cache").glob(f"*.QB902.{part}.state")
-            state.write_bytes(damage(state.read_bytes()))
+            state.write_bytes(seal(damage(unseal(state.read_bytes()))))  # past the checksum: the rule's own checks
             path.write_text(copy_of)  # a new duplicate stem: QB902 must run again, from its state
             expected = cli("lint", bank, "--format", "json", "--no-cache").output
             assert cli("lint", bank, "--format", "json").output == expected
@@ -338,3 +374,64 @@ def test_findings_inside_text_point_at_the_word(cli, bank):
     write(bank, "q.yaml", escaped)
     found = json.loads(cli("lint", bank, "--format", "json", "--no-cache").output)
     assert next(d for d in found if d["code"] == "QB204")["line"] == 2
+
+
+# --- items with validation errors still get the style rules ------------------------------------
+
+NO_RATIONALE = GOOD.replace("    rationale: Too distant from a problem that began with a recent life change.\n", "")
+
+
+def findings(cli, *args):
+    return [(d["code"], d["line"], d["fixable"]) for d in
+            json.loads(cli("lint", *args, "--format", "json", "--no-cache").output)]
+
+
+def test_a_flaw_in_the_stem_is_reported_when_a_rationale_is_missing(cli, bank):
+    write(bank, "q.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first"))
+    assert sorted(c for c, _, _ in findings(cli, bank)) == ["QB105", "QB201", "QB204"]
+
+
+def test_an_item_without_explanation_gets_the_option_rules_but_no_weak_explanation(cli, bank):
+    text = ALL_ABOVE.format(id="q1")
+    write(bank, "q.yaml", text[:text.index("explanation:")])
+    assert [c for c, _, _ in findings(cli, bank)] == ["QB003", "QB301"]
+
+
+def test_an_item_with_two_keys_gets_the_stem_rules_but_none_that_need_the_key(cli, bank):
+    text = ALL_ABOVE.format(id="q1").replace("explore FIRST?", "explore first")
+    text = text.replace("  - text: Early childhood attachment patterns\n",
+                        "  - text: Early childhood attachment patterns\n    correct: true\n")
+    write(bank, "q.yaml", text)
+    assert sorted(c for c, _, _ in findings(cli, bank)) == ["QB101", "QB201"]  # QB301 and QB204 need the key
+
+
+def test_an_item_whose_options_cannot_be_read_gets_only_its_validation_errors(cli, bank):
+    text = GOOD.format(id="q1").replace("explore FIRST?", "explore first").replace(
+        "  - text: Early childhood attachment patterns\n    rationale: Too distant from a problem that began with a recent "
+        "life change.\n", "  - Early childhood attachment patterns\n")
+    write(bank, "q.yaml", text)
+    assert {c for c, _, _ in findings(cli, bank)} == {"QB003"}
+
+
+def test_findings_on_an_item_with_errors_are_not_fixed(cli, bank):
+    path = write(bank, "q.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first?"))
+    before = path.read_text()
+    assert ("QB204", 4, False) in findings(cli, bank)
+    cli("lint", bank, "--fix", "--no-cache")
+    assert path.read_text() == before  # --fix rewrites only valid files
+
+
+def test_a_duplicate_stem_is_found_between_items_with_errors(cli, bank):
+    write(bank, "a.yaml", NO_RATIONALE.format(id="q1"))
+    write(bank, "b.yaml", NO_RATIONALE.format(id="q2"))
+    assert ("QB902", 1, False) in findings(cli, bank)
+
+
+def test_cached_findings_of_items_with_errors_equal_a_run_without_cache(cli, bank):
+    write(bank, "a.yaml", NO_RATIONALE.format(id="q1").replace("explore FIRST?", "explore first"))
+    write(bank, "b.yaml", NO_RATIONALE.format(id="q2"))
+    baseline = cli("lint", bank, "--format", "json", "--no-cache").output
+    cold = cli("lint", bank, "--format", "json").output
+    warm = cli("lint", bank, "--format", "json").output
+    assert "QB201" in baseline and "QB902" in baseline
+    assert cold == warm == baseline

@@ -158,3 +158,12 @@ def test_nothing_but_the_report_when_standard_error_is_redirected(big_bank):
                           cwd=big_bank.parent, capture_output=True, env={k: v for k, v in os.environ.items() if k != "CI"})
     assert proc.stderr == b""
     assert proc.stdout == b"0 files would be reformatted, 120 already formatted.\n"
+
+
+def test_export_shows_the_same_bar_on_a_terminal_and_lists_only_the_files_it_wrote(on_terminal, big_bank, tmp_path):
+    shown, listed, code = on_terminal("export", "--csv", "--out", tmp_path / "out", "-j", "1", big_bank)
+    assert re.search(r"\rExporting \[#*-*\] [0-9]+/240", shown)  # 120 rendered + 120 written
+    assert shown.endswith("\r")
+    assert (listed.strip().splitlines(), code) == ([str(tmp_path / "out" / "bank.csv")], 0)
+    in_ci, _, _ = on_terminal("export", "--csv", "--out", tmp_path / "out", big_bank, environ={"CI": "1"})
+    assert in_ci == ""

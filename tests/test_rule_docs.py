@@ -22,8 +22,8 @@ CATALOG = {  # code -> name, from /work/shared/lint-rules.md (the public contrac
     "QB403": "letter-reference", "QB501": "typography", "QB901": "key-position-skew",
     "QB902": "duplicate-stem", "QB903": "key-longest-rate", "QB904": "shared-option-set",
 }
-SEVERITY = {"QB103": "error", "QB204": "info", "QB301": "error", "QB303": "error", "QB305": "info", "QB307": "info",
-            "QB309": "info", "QB312": "info", "QB501": "info", "QB904": "info"}
+SEVERITY = {"QB103": "error", "QB204": "info", "QB301": "error", "QB303": "error", "QB305": "info",
+            "QB307": "info", "QB309": "info", "QB312": "info", "QB501": "info", "QB902": "info", "QB904": "info"}
 
 
 def test_every_catalog_rule_exists_with_its_public_name():

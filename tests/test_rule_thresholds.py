@@ -121,7 +121,7 @@ def test_convergence_min_shared(bank):
 
 
 def test_key_run_length(bank):
-    write_bank(bank, varied(3))  # every key is option A
+    write_bank(bank, varied(3, "shuffle: false"))  # every key is option A, kept in that place
     assert findings(bank, "QB901") == []
     assert findings(bank, "QB901", "key-run-length = 3") == [
         f"this is the 3rd question in a row keyed A (from {bank / 'q000.yaml'}); move some keys to other positions"]
@@ -165,6 +165,15 @@ def test_stem_similarity(bank):
     (found,) = findings(bank, "QB902")
     assert found.startswith("this stem is 82% similar")
     assert findings(bank, "QB902", "stem-similarity = 0.9") == []
+
+
+def test_stem_alone_words(bank):
+    write_bank(bank, [example_item("id: a\nstem: Which statement is true?"),
+                      example_item("id: b\nstem: Which statement is true?").replace(
+                          "Early childhood attachment patterns", "Sleep hygiene handouts")])
+    assert findings(bank, "QB902") == []  # a short stem is compared with its options
+    (found,) = findings(bank, "QB902", "stem-alone-words = 0")
+    assert found.startswith("this stem is identical")
 
 
 def family(n: int) -> list[str]:

@@ -13,10 +13,10 @@ from qbank.rules.base import BankItem, RuleOptions
 THEORISTS = ["Erik Erikson", "Jean Piaget", "Lev Vygotsky", "Albert Bandura", "Carl Rogers", "Mary Ainsworth"]
 
 
-def theory_item(i: int, key: int, n: int = 4) -> str:
+def theory_item(i: int, key: int, n: int = 4, extra: str = "shuffle: false\n") -> str:
     opts = [THEORISTS[(i + j) % len(THEORISTS)] for j in range(n)]
     return make(f"Which theorist is associated with concept number {i} in the course reader, topic {i * 7}?",
-                opts, key=key, id=f"t-{i:03d}")
+                opts, key=key, id=f"t-{i:03d}", extra=extra)
 
 
 def items_with_keys(keys: list[int], k: int = 4) -> list[BankItem]:
@@ -60,6 +60,16 @@ def test_runs_through_real_questions_point_at_the_id_line():
     assert d.path == "bank/q00004.yaml" and d.line == 1 and d.column == 1
 
 
+def test_runs_of_questions_whose_options_are_shuffled_on_export_are_not_reported():
+    assert lint_bank([theory_item(i, key=0, extra="") for i in range(8)], ["QB901"]) == []
+
+
+def test_only_questions_kept_in_order_count_towards_a_run():
+    texts = [theory_item(i, key=0, extra="" if i % 2 else "shuffle: false\n") for i in range(10)]
+    (d,) = lint_bank(texts, ["QB901"])
+    assert d.path == "bank/q00008.yaml"  # the 5th of the items kept in order
+
+
 # --- QB902 -------------------------------------------------------------------------------
 
 GIFT = ("A client brings a hand-knitted scarf to the last session as a thank-you gift. "
@@ -76,12 +86,12 @@ def test_identical_stems_after_normalisation_are_an_error_at_the_later_file():
     assert d.related == (("bank/q00000.yaml", 1, 1),)
 
 
-def test_near_duplicate_stems_warn_and_name_the_most_similar_earlier_file():
+def test_near_duplicate_stems_are_info_and_name_the_most_similar_earlier_file():
     near = GIFT.replace("last session", "final session")
     texts = [make(GIFT, ["A", "B", "C"], id="a"), make("A client offers concert tickets. What now?", ["A", "B", "C"], id="b"),
              make(near, ["A", "B", "C"], id="c")]
     (d,) = lint_bank(texts, ["QB902"])
-    assert d.severity.value == "warning" and d.path == "bank/q00002.yaml"
+    assert d.severity.value == "info" and d.path == "bank/q00002.yaml"
     assert "% similar to the stem in bank/q00000.yaml" in d.message
 
 
@@ -89,6 +99,35 @@ def test_different_stems_on_the_same_topic_pass():
     other = ("A wealthy client offers the social worker tickets to a sold-out concert after a breakthrough "
              "session. How should the worker respond?")
     assert lint_bank([make(GIFT, ["A", "B", "C"], id="a"), make(other, ["A", "B", "C"], id="b")], ["QB902"]) == []
+
+
+CODE_STEM = "What does this code print?\n\n```python\nprint({})\n```\n"
+
+
+def test_stems_that_differ_only_in_their_code_are_different_questions():
+    texts = [make(CODE_STEM.format("'a' * 3"), ["aaa", "a3", "An error"], id="a"),
+             make(CODE_STEM.format("'A' * 3"), ["AAA", "A3", "An error"], id="b")]
+    assert lint_bank(texts, ["QB902"]) == []
+
+
+def test_stems_with_the_same_code_are_identical():
+    texts = [make(CODE_STEM.format("'a' * 3"), ["aaa", "a3", "An error"], id="a"),
+             make(CODE_STEM.format("'a' * 3").replace("print?", "print"), ["aaa", "a3", "An error"], id="b")]
+    (d,) = lint_bank(texts, ["QB902"])
+    assert d.severity.value == "error" and "bank/q00000.yaml" in d.message
+
+
+def test_a_short_generic_stem_with_other_options_is_another_question():
+    texts = [make("Which statement is true?", ["Veins carry blood to the heart", "Arteries are valveless"], id="a"),
+             make("Which statement is true?", ["The liver makes bile", "The spleen makes insulin"], id="b")]
+    assert lint_bank(texts, ["QB902"]) == []
+
+
+def test_a_short_stem_with_the_same_options_in_another_order_is_a_duplicate():
+    texts = [make("Synovial joints ____.", ["have a joint cavity", "lack cartilage"], id="a"),
+             make("Synovial joints ____.", ["lack cartilage", "have a joint cavity"], key=1, id="b")]
+    (d,) = lint_bank(texts, ["QB902"])
+    assert d.severity.value == "error"
 
 
 def test_signatures_are_deterministic_and_json_safe():
@@ -115,7 +154,7 @@ def test_near_duplicates_are_found_among_100000_questions():
              for i, s in enumerate(stems)]
     found = check("QB902", items)
     errors = {(int(d.related[0][0][6:12]), int(d.path[6:12])) for d in found if d.severity.value == "error"}
-    warnings = {(int(d.related[0][0][6:12]), int(d.path[6:12])) for d in found if d.severity.value == "warning"}
+    warnings = {(int(d.related[0][0][6:12]), int(d.path[6:12])) for d in found if d.severity.value == "info"}
     assert errors == set(planted_exact)
     assert warnings == set(planted_near)
 

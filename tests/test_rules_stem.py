@@ -18,17 +18,27 @@ def stem_diags(lead_in: str, codes, vignette: str = VIGNETTE):
 # --- QB201 -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lead_in, expected", [
-    ("The social worker should respond by", "does not end in '?' or ':'"),
-    ("The social worker's MOST appropriate response is to", "ends in 'to'"),
-    ("The worker's FIRST step is the", "ends in 'the'"),
-    ("The worker should ___ the client.", "blank"),
-    ("The worker's FIRST step should be ( ).", "blank"),
-    ("The worker's FIRST step is to...", "trails off"),
-    ("Choose the BEST response.", "does not end in '?' or ':'"),
+    ("The worker should ___ the client.", "blank inside the sentence"),
+    ("The worker's FIRST step should be ( ) the client.", "blank inside the sentence"),
+    ("________ is the worker's FIRST step.", "blank inside the sentence"),
+    ("`____` is the worker's FIRST step.", "blank inside the sentence"),
+    ("What should the social worker do FIRST", "does not end in '?'"),
+    ("Which response is better: exploring or confronting.", "does not end in '?'"),
+    ("Mandated clients are always resistant.", "is a statement"),
 ])
-def test_open_stems_are_flagged_at_the_stem(lead_in, expected):
+def test_open_stems_are_flagged_at_the_text(lead_in, expected):
     (d,) = stem_diags(lead_in, ["QB201"])
-    assert d.line == 2 and expected in d.message
+    assert d.line == 4 and expected in d.message  # the lead-in line, not `stem:`
+
+
+def test_a_blank_is_pointed_at_where_it_is():
+    (d,) = lint(make("A client arrives late.\nThe worker should ___ the client.", OPTS), ["QB201"])
+    assert (d.line, d.column) == (4, 21)
+
+
+def test_the_quoted_lead_in_keeps_its_code():
+    (d,) = lint(make("How can we call `greet()` from `main()`", OPTS), ["QB201"])
+    assert '"How can we call `greet()` from `main()`"' in d.message
 
 
 @pytest.mark.parametrize("lead_in", [
@@ -36,9 +46,37 @@ def test_open_stems_are_flagged_at_the_stem(lead_in, expected):
     "The social worker's MOST appropriate response is to:",
     "What should the worker say **FIRST**?",
     'The client asks, "Why do I have to be here?" How should the worker respond?',
+    "The worker's FIRST step is a(n) ________.",          # completion: the blank is where the answer goes
+    "The worker's FIRST step is to ________ .",
+    "The social worker should respond by",                 # completion with an open end
+    "The worker's FIRST step is to...",
+    "All of the following are appropriate EXCEPT",
+    "Choose the BEST response.",                           # an imperative task
+    "True or False: mandated clients may refuse services.",
+    "What should the worker ask?.",                        # a stray period after the question
 ])
-def test_closed_questions_pass(lead_in):
+def test_closed_questions_and_completion_stems_pass(lead_in):
     assert stem_diags(lead_in, ["QB201"]) == []
+
+
+def test_a_question_followed_by_an_exhibit_is_closed():
+    stem = "What does the following code print?\n\nx = 3\nprint(x * 2)\n"
+    assert lint(make(stem, ["6", "33", "An error"]), ["QB201"]) == []
+    stem = "Read the statements below. Which of them are correct?\n\nI. Veins carry blood.\nII. Arteries pump."
+    assert lint(make(stem, ["I only", "II only", "Neither"]), ["QB201"]) == []
+    stem = "Evaluate the expression:\n\n$$p(x) = x^2 + 1$$ at x = 2"
+    assert lint(make(stem, ["5", "4", "3"]), ["QB201"]) == []
+
+
+def test_a_code_span_in_a_question_is_a_word_not_a_blank():
+    stem = "What does `x` hold after `x = 2 ** 3` runs?"
+    assert lint(make(stem, ["8", "6", "9"]), ["QB201"]) == []
+
+
+def test_an_unfocused_question_before_an_exhibit_is_flagged():
+    stem = "Which of the following is true?\n\n```python\nx = [1, 2]\n```\n"
+    (d,) = lint(make(stem, ["x is a list", "x is a tuple", "x is a set"]), ["QB202"])
+    assert '"Which of the following is true?"' in d.message
 
 
 def test_code_and_images_at_the_end_of_the_stem_do_not_hide_the_question():

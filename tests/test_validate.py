@@ -200,3 +200,25 @@ def test_all_problems_in_all_files_in_one_run(cli, bank):
     (bank / "c.yaml").write_bytes(b"id: [\n")
     result = cli("validate", bank, "--format", "json")
     assert {d["path"].rsplit("/", 1)[-1] for d in json.loads(result.output)} == {"a.yaml", "b.yaml", "c.yaml"}
+
+
+STANDARD_FIELDS = ("points: 2\nstatus: approved\nauthor: Dana Reyes\nsource: Board review 2024, item 12\n"
+                   "license: CC-BY-4.0\nmeta:\n  blueprint: II.B.3\n  reviewed-by: [kim, lee]\n")
+
+
+def test_a_real_banks_metadata_keys_are_standard_fields(cli, bank):
+    write(bank, "q.yaml", GOOD.format(id="q1") + STANDARD_FIELDS)
+    result = cli("validate", bank)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("line, said", [
+    ("points: 0\n", "points"), ("points: -1\n", "points"), ("points: two\n", "points"), ("points: .inf\n", "points"),
+    ("points: true\n", "points"), ("status: done\n", "status"), ("author: ''\n", "author"),
+    ("meta: [a, b]\n", "meta"), ("licence: MIT\n", "license"),
+])
+def test_a_standard_field_with_a_wrong_value_is_reported_at_it(cli, bank, line, said):
+    path = write(bank, "q.yaml", GOOD.format(id="q1") + line)
+    code, diags = located(cli, path)
+    assert code == 1 and [(c, ln) for c, ln, _, _ in diags] == [("QB003", 18)], diags
+    assert said in diags[0][3]

@@ -196,7 +196,8 @@ def _fixable(diags: list[Diagnostic], allowed: set[str]) -> list[Diagnostic]:
     from .rules import all_rules
 
     rules = all_rules()
-    return [d for d in diags if d.code in rules and rules[d.code].fix_safety in allowed]
+    # not d.fixable: a finding on a file with errors (which --fix does not rewrite)
+    return [d for d in diags if d.fixable and d.code in rules and rules[d.code].fix_safety in allowed]
 
 
 def _remove_stale_temps(files: Iterable[str], root: str, started: float) -> None:
@@ -294,14 +295,17 @@ class ExportResult:
 def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: str | os.PathLike[str] | None = None,
                 *, name: str | None = None, tags: Iterable[str] = (), exclude_tags: Iterable[str] = (),
                 topics: Iterable[str] = (), difficulties: Iterable[str] = (), ids: Iterable[str] = (),
-                sample: int | None = None, seed: int = 0, jobs: int | None = None) -> ExportResult:
+                sample: int | None = None, seed: int = 0, include_retired: bool = False,
+                jobs: int | None = None) -> ExportResult:
     """Export the bank under ``paths`` (`qbank export`) into the folder ``out`` (default: ``exports``
-    in the bank root), one file per format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21``
-    or ``all``.
+    in the bank root), one file per format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21``,
+    ``moodle``, ``gift``, ``aiken`` or ``all``. What a format cannot carry (QB011) is among the
+    result's ``diagnostics``.
 
     The filters keep questions with any of ``tags``, none of ``exclude_tags``, in any of
     ``topics``, of any of ``difficulties``, with any of ``ids``; ``sample`` then keeps that many
-    of them, the same ones for the same ``seed``. ``name`` names the decks, titles and files
+    of them, the same ones for the same ``seed``. Questions with ``status: retired`` are left out
+    unless ``include_retired``. ``name`` names the decks, titles and files
     (never the Anki notes' identity). Raises BankHasErrors (nothing written) when the bank has
     errors (with a filter: errors in the questions it takes), NothingSelected when a filter
     value matches no question or no question is left, OutputError for an unusable ``out`` and
@@ -311,11 +315,13 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
 
     chosen = choose_formats([formats] if isinstance(formats, str) else formats)
     selection = Selection(tuple(tags), tuple(exclude_tags), tuple(topics), tuple(difficulties), tuple(ids),
-                          sample, seed)
+                          sample, seed, include_retired)
     bank = load_bank(paths, jobs=jobs)
     taken = exportable(bank, selection)
     from .export import default_out_dir
 
     target = Path(out) if out is not None else default_out_dir(Path(bank.root))
-    written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs)
-    return ExportResult(written, taken.diagnostics, bank.files, len(taken.questions), taken.outside_errors)
+    findings: list[Diagnostic] = []
+    written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs, findings=findings)
+    return ExportResult(written, taken.diagnostics + sorted(findings, key=Diagnostic.sort_key), bank.files,
+                        len(taken.questions), taken.outside_errors)

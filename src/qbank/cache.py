@@ -6,21 +6,71 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import stat as stat_mode
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import __version__, suppress
 from .diagnostics import Diagnostic
 from .digest import blake2b, content_key
-from .fsutil import CACHE_DIR, atomic_writer, read_file
+from .fsutil import CACHE_DIR, atomic_writer, cache_folder, open_regular, read_file, read_regular, remove_stale_temps
 from .schema import schema_text
 
 if TYPE_CHECKING:
     from .config import Config
 
-ROW = ("sizes", "mtimes", "keys", "ids", "lines", "cols")  # a file's facts besides its path
-COLUMN_TYPES = {"sizes": {int}, "mtimes": {int}, "keys": {str}, "ids": {str, type(None)}, "lines": {int}, "cols": {int}}
+# A file's facts besides its path: its stat (size, mtime, ctime, inode: what an edit, a
+# `touch -r` or a replacement by another file changes) and what checking it found.
+ROW = ("sizes", "mtimes", "keys", "ids", "lines", "cols", "ctimes", "inodes")
+COLUMN_TYPES = {"sizes": {int}, "mtimes": {int}, "keys": {str}, "ids": {str, type(None)}, "lines": {int}, "cols": {int},
+                "ctimes": {int}, "inodes": {int}}
+Stat = tuple[int, int, int, int]  # (size, mtime ns, ctime ns, inode), in this order
+MAX_BYTES = 256_000_000  # larger than any cache file qbank writes (~600 bytes a question): not ours
+SEAL = 33                # each file ends in "\n" and the BLAKE2b checksum (32 hex digits) of what precedes
+RACY_NS = 10**9          # a file changed this close before a run started is read again (see Cache)
+
+
+def checksum(data: bytes | memoryview) -> bytes:
+    return blake2b(data, digest_size=16).hexdigest().encode()
+
+
+def seal(body: bytes) -> bytes:
+    """``body`` as a cache file holds it: with its checksum after it."""
+    return body + b"\n" + checksum(body)
+
+
+def unseal(data: bytes | memoryview) -> bytes | memoryview:
+    """The body of a cache file's bytes (ValueError if its checksum does not hold: a file
+    damaged, edited, or cut short)."""
+    body = data[:-SEAL]
+    if len(data) < SEAL or data[-SEAL:-SEAL + 1] != b"\n" or data[-SEAL + 1:] != checksum(body):
+        raise ValueError("checksum does not hold")
+    return body
+
+
+@contextmanager
+def _sealed_writer(path: Path) -> Iterator[Callable[[bytes], None]]:
+    """A ``write`` that streams into ``path``'s new content (replaced atomically at the end)
+    and appends the checksum of all it was given."""
+    with atomic_writer(path, keep_mode=False, durable=False) as fh:
+        h = blake2b(digest_size=16)
+
+        def write(chunk: bytes) -> None:
+            h.update(chunk)
+            fh.write(chunk)
+
+        yield write
+        fh.write(b"\n" + h.hexdigest().encode())
+
+
+def _real_folder(path: Path) -> bool:
+    """Is ``path`` a folder itself (not a link to one, not a file)?"""
+    try:
+        return stat_mode.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _typed(column: list, kinds: set) -> bool:
@@ -33,7 +83,7 @@ class Lookup(NamedTuple):
     in the run's order. A row is the cache's handle for one file's recorded facts."""
 
     rows: list[int]                            # the row whose facts still hold; -1: check the file
-    stats: list[tuple[int, int] | None]        # (size, mtime ns); None: the file could not be stat'ed
+    stats: list[Stat | None]                   # None: the file could not be stat'ed
     todo: list[int]                            # the files to check (row -1), in order
     touched: set[int]                          # files whose stat changed but content is recorded
     diags: dict[str, list[Diagnostic]]         # path -> recorded findings, for files with a row and any
@@ -45,7 +95,7 @@ class RunFacts(NamedTuple):
     run's order (the engine's own columns, passed without copying)."""
 
     paths: list[str]
-    stats: list[tuple[int, int] | None]
+    stats: list[Stat | None]
     keys: list[str | None]
     ids: list[str | None]
     lines: list[int]
@@ -66,8 +116,8 @@ class Cache:
     cannot run code; anything unreadable, corrupt or foreign is ignored and rebuilt: the
     cache can only make a run faster, never change what it reports.
 
-    - ``lint-<tag>.json``, the base: one column per fact (path, size, mtime, content key, id
-      and its position, each bank rule's summary digest), the findings and suppressions of
+    - ``lint-<tag>.json``, the base: one column per fact (path, stat, content key, id and
+      its position, each bank rule's summary digest), the findings and suppressions of
       the files that have any (by content key), and each bank rule's findings with the
       digest of its inputs. A warm run parses a few flat lists, not 10,000 objects.
     - ``lint-<tag>.delta.json``: the rows that changed since the base was written (and the
@@ -80,9 +130,22 @@ class Cache:
       (QB902's stem index: its shingles, written by a full build only, and an index that
       names them), in the rule's own format, which the rule checks before using.
 
-    A file whose size and mtime (ns) are those recorded, and that was last modified more
-    than a second before the run that recorded it started (git's "racily clean" rule), is
-    taken as unchanged without reading it; anything else is read and hashed.
+    Trust: every file ends in a checksum of its bytes, verified as it is read, so damage
+    (one flipped digit) makes it unusable, not wrong. Each base has a random generation id
+    that its summary stores carry and that a delta names as the base it extends, so runs
+    that overlap (one rewriting the base while another writes a delta) leave files that
+    are never combined: a delta or store of another generation is ignored. No lock: every
+    file is replaced atomically, a reader sees a whole file or none, and a run never waits
+    for another. A row whose summary the cache cannot produce is left out of what is
+    written, so its file is checked again. Cache files are opened as regular files in a
+    real ``.qbank_cache`` folder only (fsutil.cache_folder, open_regular): no link is
+    followed, no FIFO waited on, no file over MAX_BYTES read.
+
+    A file whose stat (size, mtime and ctime in ns, inode) is the one recorded, and whose
+    ctime is more than a second before the run that recorded it started (git's "racily
+    clean" rule), is taken as unchanged without reading it; anything else is read and
+    hashed. The ctime cannot be set back by a user, so an edit that keeps the size and
+    restores the mtime (`touch -r`) is seen; the inode catches a file replaced by another.
 
     A run asks ``lookup`` which files it can answer for, reads whole columns at the rows
     it got (``column``, ``digests``), asks for bank-rule findings, summaries and state by
@@ -98,6 +161,7 @@ class Cache:
             f"{__version__}\0{_code_stamp()}\0{schema_text()}\0{config.fingerprint()}".encode(),
             digest_size=8).hexdigest()
         self._bank_root = str(root)  # files are read only inside it (fsutil.read_file)
+        self._root = root
         self._folder = root / CACHE_DIR
         self._file = self._folder / f"lint-{self._tag}.json"
         self._delta_file = self._folder / f"lint-{self._tag}.delta.json"
@@ -110,6 +174,8 @@ class Cache:
         self._by_path: dict[str, int] = {}
         self._base_n = 0                       # rows [0, base_n) are the base's
         self._base_ref = self._delta_ref = 0   # start time of the run that recorded them
+        self._gen: str | None = None           # the base's generation id (see the class docstring)
+        self._damaged = False                  # a file of this generation is unusable: write a new one
         self._delta_rows: set[int] = set()     # rows whose latest facts are the delta's
         self._delta_sums: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, int] | None = None
@@ -119,6 +185,8 @@ class Cache:
 
     def load(self) -> None:
         """Read what the last runs recorded (nothing, if it is unusable)."""
+        if not _real_folder(self._folder):
+            return  # none yet, or something else in its place: never read through it
         try:
             self._load_base()
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError, AttributeError):
@@ -133,13 +201,18 @@ class Cache:
         self._paths, self._cols, self._sd, self._diags, self._sups, self._bank = [], {c: [] for c in ROW}, {}, {}, {}, {}
         self._by_path, self._base_n, self._delta_rows, self._delta_sums = {}, 0, set(), {}
         self._base_ref = self._delta_ref = 0
+        self._gen = None
+
+    def _read_json(self, path: Path) -> dict:
+        """A cache file's JSON object, if it is one of this tag's with a checksum that holds."""
+        blob = json.loads(unseal(read_regular(path, MAX_BYTES)))
+        if not isinstance(blob, dict) or blob.get("tag") != self._tag or not isinstance(blob.get("gen"), str):
+            raise ValueError("foreign cache")
+        return blob
 
     def _read(self, path: Path) -> dict:
-        with open(path, "rb") as fh:
-            blob = json.loads(fh.read())
-        if not isinstance(blob, dict) or blob.get("tag") != self._tag or not isinstance(blob.get("ref"), int):
-            raise ValueError("foreign cache")
-        if not all(isinstance(blob.get(c), dict) for c in ("diags", "sups", "bank")):
+        blob = self._read_json(path)
+        if not isinstance(blob.get("ref"), int) or not all(isinstance(blob.get(c), dict) for c in ("diags", "sups", "bank")):
             raise ValueError("foreign cache")
         return blob
 
@@ -156,11 +229,13 @@ class Cache:
         self._paths, self._cols, self._sd = paths, {c: blob[c] for c in ROW}, blob["sd"]
         self._diags, self._sups, self._bank = blob["diags"], blob["sups"], blob["bank"]
         self._by_path = {p: i for i, p in enumerate(paths)}
-        self._base_n, self._base_ref = n, blob["ref"]
+        self._base_n, self._base_ref, self._gen = n, blob["ref"], blob["gen"]
 
     def _load_delta(self) -> None:
         blob = self._read(self._delta_file)
         rows, sums = blob["rows"], blob["sum"]
+        if blob["gen"] != self._gen:
+            raise ValueError("a delta of another base")  # written by a run that overlapped a rebase
         if not isinstance(rows, dict) or not isinstance(sums, dict) or not all(
                 isinstance(v, list) and len(v) == len(ROW) + 1 and isinstance(v[-1], dict)
                 and all(type(value) in COLUMN_TYPES[c] for c, value in zip(ROW, v))
@@ -192,7 +267,10 @@ class Cache:
 
     def recorded(self) -> bool:
         """Whether an earlier run left a cache to read (before ``load`` reads it)."""
-        return self._file.exists()
+        try:
+            return _real_folder(self._folder) and stat_mode.S_ISREG(os.lstat(self._file).st_mode)
+        except OSError:
+            return False
 
     def lookup(self, paths: list[str]) -> Lookup:
         """Which of ``paths`` the cache can answer for, and their recorded findings. A file
@@ -200,14 +278,15 @@ class Cache:
         changed is read and hashed, and still answered if its content is a recorded one."""
         n = len(paths)
         rows = [-1] * n
-        stats: list[tuple[int, int] | None] = [None] * n
+        stats: list[Stat | None] = [None] * n
         todo: list[int] = []
         touched: set[int] = set()
         diags: dict[str, list[Diagnostic]] = {}
         sups: dict[str, list[suppress.Suppression]] = {}
         # The loop of every warm run, over every file: plain locals, no method calls.
-        row_of, sizes, mtimes, keys = self._by_path.get, self._cols["sizes"], self._cols["mtimes"], self._cols["keys"]
-        in_delta, base_limit, delta_limit = self._delta_rows, self._base_ref - 10**9, self._delta_ref - 10**9
+        row_of, keys = self._by_path.get, self._cols["keys"]
+        sizes, mtimes, ctimes, inodes = (self._cols[c] for c in ("sizes", "mtimes", "ctimes", "inodes"))
+        in_delta, base_limit, delta_limit = self._delta_rows, self._base_ref - RACY_NS, self._delta_ref - RACY_NS
         with_findings = self._diags.keys() | self._sups.keys()
         stat = os.stat
         for i, path in enumerate(paths):
@@ -216,12 +295,13 @@ class Cache:
             except OSError:
                 todo.append(i)  # the checker reports why
                 continue
-            size, mtime = stats[i] = (st.st_size, st.st_mtime_ns)
+            ctime = st.st_ctime_ns
+            stats[i] = (st.st_size, st.st_mtime_ns, ctime, st.st_ino)
             j = row_of(path)
-            # Unchanged by its stat: same size and mtime, and last modified more than a
-            # second before the run that recorded it (else a same-second edit could hide).
-            if j is None or sizes[j] != size or mtimes[j] != mtime or mtime >= (
-                    delta_limit if j in in_delta else base_limit):
+            # Unchanged by its stat: the same stat, and last changed more than a second
+            # before the run that recorded it (else a same-tick edit could hide).
+            if j is None or sizes[j] != st.st_size or mtimes[j] != st.st_mtime_ns or ctimes[j] != ctime or (
+                    inodes[j] != st.st_ino or ctime >= (delta_limit if j in in_delta else base_limit)):
                 j = None
                 if self._paths:  # read and hash it: maybe only its stat changed
                     raw, _ = read_file(path, self._bank_root)
@@ -297,17 +377,20 @@ class Cache:
                 self._stores[code] = blob["s"] if isinstance(blob.get("s"), dict) else {}
             except (OSError, ValueError, UnicodeDecodeError, RecursionError, AttributeError):
                 self._stores[code] = {}
+                self._damaged = self._damaged or code in self._sd  # the base names a store it cannot have
             extra = self._delta_sums.get(code)
             if isinstance(extra, dict):
                 self._stores[code].update(extra)
         return self._stores[code]
 
     def _read_store(self, code: str) -> dict:
-        with open(self._folder / f"lint-{self._tag}.{code}.json", "rb") as fh:
-            blob = json.loads(fh.read())
-        if not isinstance(blob, dict) or blob.get("tag") != self._tag:
-            raise ValueError("foreign cache")
+        blob = self._read_json(self._store_file(code))
+        if blob["gen"] != self._gen:
+            raise ValueError("a store of another base")
         return blob
+
+    def _store_file(self, code: str) -> Path:
+        return self._folder / f"lint-{self._tag}.{code}.json"
 
     def _state_file(self, code: str, part: str) -> Path:
         return self._folder / f"lint-{self._tag}.{code}.{part}.state"
@@ -319,14 +402,20 @@ class Cache:
         return found if any(v is not None for v in found.values()) else None
 
     def _map(self, path: Path) -> memoryview | None:
+        if not _real_folder(self._folder):
+            return None
         try:
-            with open(path, "rb") as fh:
+            fd, _ = open_regular(path, MAX_BYTES)
+            try:
                 # Mapped, not read: the rule copies out what it keeps, or uses it in place.
-                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # ValueError: an empty file
+                data = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+            finally:
+                os.close(fd)
+            body = unseal(memoryview(data))
+        except (OSError, ValueError):  # ValueError: an empty file, or a checksum that does not hold
             return None
         head = self._tag.encode() + b"\n"
-        return memoryview(data)[len(head):] if data[:len(head)] == head else None
+        return body[len(head):] if body[:len(head)] == head else None
 
     def keep_state(self, code: str, state: Any) -> None:
         """What a stateful bank rule leaves for the next run (written by ``save``)."""
@@ -337,11 +426,10 @@ class Cache:
             for part, chunks in (parts or {}).items():  # in the rule's order: what others name first
                 if chunks is None:
                     continue  # the rule keeps that part as it is
-                self._folder.mkdir(exist_ok=True)
-                with atomic_writer(self._state_file(code, part), keep_mode=False, durable=False) as fh:
-                    fh.write(self._tag.encode() + b"\n")
+                with _sealed_writer(self._state_file(code, part)) as write:
+                    write(self._tag.encode() + b"\n")
                     for chunk in chunks:
-                        fh.write(chunk)
+                        write(chunk)
 
     def bank_result(self, code: str, digest: str) -> list[Diagnostic] | None:
         """A bank rule's findings from the last run, if its inputs are the same."""
@@ -365,20 +453,25 @@ class Cache:
         for i in candidates:
             path = run.paths[i]
             j = self._by_path.get(path)
-            row = [*run.stats[i], run.keys[i], run.ids[i], run.lines[i], run.cols[i]]
+            size, mtime, ctime, inode = run.stats[i]
+            row = [size, mtime, run.keys[i], run.ids[i], run.lines[i], run.cols[i], ctime, inode]  # as ROW
             digests = {c: run.digests[c][i] for c in codes if run.digests[c][i] is not None}
             if (j is not None and j < self._base_n and j not in self._delta_rows
-                    and row == [self._cols[c][j] for c in ROW]
+                    and row == [self._cols[c][j] for c in ROW] and ctime < self._base_ref - RACY_NS
                     and digests == {c: col[j] for c, col in self._sd.items() if col[j] is not None}):
-                continue  # the same as its base row after all
+                continue  # the same as its base row after all (a racy one is recorded again, as
+                # of this run, so later runs can trust its stat instead of reading it every time)
             delta[path] = row + [digests]
         # Base rows of files that are gone also count towards rewriting the base.
         in_base = sum(map(self._base_n.__gt__, run.rows)) - run.rows.count(-1) + sum(
             1 for i in run.checked if self._by_path.get(run.paths[i], self._base_n) < self._base_n)
         stale = self._base_n - in_base
         try:
+            if cache_folder(self._root) is None:
+                return  # something else stands in its place: never write through it
             self._write_states()
-            if not self._paths or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep)):
+            if (not self._paths or self._damaged
+                    or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep))):
                 self._rebase(run, codes)
             else:
                 self._write_delta(run, delta)
@@ -386,17 +479,23 @@ class Cache:
             pass  # a read-only bank still lints; it just is not cached
 
     def _write_delta(self, run: RunFacts, delta: dict[str, list]) -> None:
-        keys = {row[2] for row in delta.values()}
         sums: dict[str, dict[str, Any]] = {}
-        for row in delta.values():
+        for path, row in list(delta.items()):
+            needed = {}
             for code, digest in row[-1].items():
                 if not self._in_base_store(code, digest):
-                    sums.setdefault(code, {})[digest] = self._value(run, code, digest)
-        diags, sups = self._findings_by_key(run, keys)
-        blob = {"tag": self._tag, "ref": self._started, "rows": delta, "diags": diags, "sups": sups,
-                "sum": sums, "bank": run.bank}
-        with atomic_writer(self._delta_file, keep_mode=False, durable=False) as fh:
-            fh.write(json.dumps(blob, separators=(",", ":")).encode())
+                    value = needed[code, digest] = self._value(run, code, digest)
+                    if value is _MISSING:
+                        del delta[path]  # its base row (or none) stands: the file is read again
+                        break
+            else:
+                for (code, digest), value in needed.items():
+                    sums.setdefault(code, {})[digest] = value
+        diags, sups = self._findings_by_key(run, {row[2] for row in delta.values()})
+        blob = {"tag": self._tag, "gen": self._gen, "ref": self._started, "rows": delta, "diags": diags,
+                "sups": sups, "sum": sums, "bank": run.bank}
+        with _sealed_writer(self._delta_file) as write:
+            write(json.dumps(blob, separators=(",", ":")).encode())
 
     def _findings_by_key(self, run: RunFacts, keys: Iterable[str]) -> tuple[dict, dict]:
         """Findings and suppressions by content key: this run's where it checked the file."""
@@ -433,49 +532,65 @@ class Cache:
             start = i + 1
 
     def _value(self, run: RunFacts, code: str, digest: str) -> Any:
+        """The summary with ``digest``: this run's, else the cache's; _MISSING if neither has it."""
         fresh = run.summaries.get(code, {})
-        return fresh[digest] if digest in fresh else self.summary(code, digest)
+        if digest in fresh:
+            return fresh[digest]
+        try:
+            return self.summary(code, digest)
+        except KeyError:
+            return _MISSING
 
     def _rebase(self, run: RunFacts, codes: list[str]) -> None:
-        """Write every file worth recording as the new base (and the summary stores) and drop the delta."""
-        rows = run.keep
-        self._folder.mkdir(exist_ok=True)
-        if not (self._folder / ".gitignore").exists():
-            (self._folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n")
+        """Write every file worth recording as the new base of a new generation (and its
+        summary stores), and drop the delta."""
+        remove_stale_temps([self._folder], self._root, self._started / 1e9)  # of runs killed mid-write
         for old in self._folder.glob("lint-*"):
             if not old.name.startswith(f"lint-{self._tag}."):  # another qbank, schema or options
                 old.unlink(missing_ok=True)
-        for code in codes:
-            self._write_store(run, code)
+        gen = os.urandom(8).hex()
+        lost = {code: self._write_store(run, code, gen) for code in codes}
+        rows = run.keep
+        if any(lost.values()):  # rows whose summaries no one has: their files are checked again
+            rows = [i for i in rows if not any(run.digests[c][i] in missing for c, missing in lost.items() if missing)]
         keys = [run.keys[i] for i in rows]
         blob = {
-            "tag": self._tag, "ref": self._started, "paths": [run.paths[i] for i in rows],
-            "sizes": [run.stats[i][0] for i in rows], "mtimes": [run.stats[i][1] for i in rows],
+            "tag": self._tag, "gen": gen, "ref": self._started, "paths": [run.paths[i] for i in rows],
+            **{name: [run.stats[i][at] for i in rows] for at, name in enumerate(("sizes", "mtimes", "ctimes", "inodes"))},
             **{name: [column[i] for i in rows] for name, column in
                (("keys", run.keys), ("ids", run.ids), ("lines", run.lines), ("cols", run.cols))},
             "sd": {c: [run.digests[c][i] for i in rows] for c in codes},
             "bank": run.bank,
         }
         blob["diags"], blob["sups"] = self._findings_by_key(run, keys)
-        with atomic_writer(self._file, keep_mode=False, durable=False) as fh:
-            fh.write(json.dumps(blob, separators=(",", ":")).encode())
+        with _sealed_writer(self._file) as write:
+            write(json.dumps(blob, separators=(",", ":")).encode())
         self._delta_file.unlink(missing_ok=True)
 
-    def _write_store(self, run: RunFacts, code: str) -> None:
-        """One rule's summaries, streamed (100,000 of them are never one string)."""
+    def _write_store(self, run: RunFacts, code: str, gen: str) -> set[str]:
+        """One rule's summaries, streamed (100,000 of them are never one string); returns
+        the digests it could not find a summary for."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
         column = run.digests[code]
         seen: set[str] = set()
-        with atomic_writer(self._folder / f"lint-{self._tag}.{code}.json", keep_mode=False, durable=False) as fh:
-            fh.write(b'{"tag":' + dumps(self._tag).encode() + b',"s":{')
+        lost: set[str] = set()
+        with _sealed_writer(self._store_file(code)) as write:
+            write(b'{"tag":' + dumps(self._tag).encode() + b',"gen":' + dumps(gen).encode() + b',"s":{')
             for i in run.keep:
                 digest = column[i]
-                if digest is None or digest in seen:
+                if digest is None or digest in seen or digest in lost:
                     continue
-                seen.add(digest)
                 value = self._value(run, code, digest)
-                fh.write(f'{"," if len(seen) > 1 else ""}{dumps(digest)}:{dumps(value)}'.encode())
-            fh.write(b"}}")
+                if value is _MISSING:
+                    lost.add(digest)
+                    continue
+                write(f'{"," if seen else ""}{dumps(digest)}:{dumps(value)}'.encode())
+                seen.add(digest)
+            write(b"}}")
+        return lost
+
+
+_MISSING = object()  # a summary neither this run nor the cache has
 
 
 def _code_stamp() -> str:

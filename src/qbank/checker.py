@@ -80,10 +80,10 @@ def check_paths(paths: list[str], job: Job) -> list[FileResult]:
 
 def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
     from .loader import load
-    from .model import question_from_data
+    from .model import question_from_data, readable_question
     from .rules import bank_rules, item_rules
     from .rules.base import ItemContext
-    from .validate import check_document, check_media, markdown_fields
+    from .validate import check_document_at_fault, check_media, markdown_fields
 
     path = result.path
     if raw is None:
@@ -97,7 +97,8 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
     if doc is None:
         return
     text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
-    diags.extend(check_document(doc))
+    found, at_fault = check_document_at_fault(doc)
+    diags.extend(found)
     data = doc.data
     if isinstance(data, dict):
         if isinstance(data.get("id"), str):
@@ -107,24 +108,37 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         if result.has_media:
             diags.extend(check_media(doc, job.bank_root))
     result.diagnostics = list(diags)
-    if any(d.severity is Severity.ERROR for d in diags):
-        # The rules do not run on a file with errors, but its suppressions are still checked:
-        # one that names an always-on check or an unknown code, or gives no reason, is reported.
-        result.suppressions = text_suppressions + suppress.from_item(data, doc.pos) if job.lint else []
-        return
-    question = question_from_data(data, path)
-    if job.want_questions:
-        result.question = question
+    valid = not any(d.severity is Severity.ERROR for d in diags)
+    if job.lint:
+        result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
+    if valid:
+        question, unknown = question_from_data(data, path), frozenset()
+        if job.want_questions:
+            result.question = question
+    else:
+        # The style rules still run on what can be read: a missing image or rationale must not
+        # hide a flaw of the stem. A rule runs if the item has every part it needs (a rule that
+        # reads the key needs exactly one). Their findings are not offered to --fix, which
+        # rewrites only valid files.
+        readable = readable_question(data, at_fault, path) if job.lint and at_fault is not None else None
+        if readable is None:
+            return
+        question, unknown = readable
     if not job.lint:
         return
-    result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
     ctx = ItemContext(doc, question, job.options)
+    found = []
     for rule in item_rules():
+        if unknown and not unknown.isdisjoint(rule.needs):
+            continue
         try:
-            result.diagnostics.extend(rule.check(ctx))
+            found.extend(rule.check(ctx))
         except Exception:  # one broken rule must not hide the others' findings
-            result.diagnostics.append(internal_error(path, rule.code))
+            found.append(internal_error(path, rule.code))
+    result.diagnostics.extend(found if valid else [d.not_fixable() for d in found])
     for rule in bank_rules():
+        if unknown and not unknown.isdisjoint(rule.needs):
+            continue
         try:
             summary = result.summaries[rule.code] = rule.summarize(ctx)
             result.digests[rule.code] = summary_digest(summary)

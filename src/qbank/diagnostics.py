@@ -44,6 +44,10 @@ class Diagnostic:
         return Diagnostic(self.path, self.line, self.column, self.code, self.name,
                           severity, self.message, self.fixable, self.related)
 
+    def not_fixable(self) -> "Diagnostic":
+        return self if not self.fixable else Diagnostic(self.path, self.line, self.column, self.code, self.name,
+                                                        self.severity, self.message, False, self.related)
+
     def to_dict(self) -> dict:
         return {
             "path": self.path,

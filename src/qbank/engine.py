@@ -55,7 +55,7 @@ class Table:
 
     paths: list[str]
     source: list[int]                      # cache row the facts came from; -1: checked this run
-    stats: list[tuple[int, int] | None]   # (size, mtime ns) when the cache is in use
+    stats: list[tuple[int, int, int, int] | None]  # (size, mtime, ctime, inode) when the cache is in use
     keys: list[str | None]
     ids: list[str | None]
     lines: list[int]

@@ -4,8 +4,9 @@ The layout is applied to a ruamel.yaml round-trip tree and written through the c
 rewrite of :mod:`qbank.rewrite` (comments re-inserted by owner, the output re-read and
 compared before anything is written; a file that fails is refused with QB009):
 
-- top-level keys in the order id, stem, options, explanation, topic, tags, difficulty,
-  references, lint, then any other keys in their original order; option keys in the
+- top-level keys in the order of the schema's properties (id, stem, options, shuffle,
+  explanation, topic, tags, difficulty, points, references, status, author, source, license,
+  meta, lint), then any other keys in their original order; option keys in the
   order text, correct, rationale, then others;
 - two-space mapping indentation; list items indented two spaces under their key, with
   their content four spaces in (``options:\\n  - text: ...\\n    correct: true``);

@@ -65,22 +65,46 @@ def read_bounded(path: str | os.PathLike, limit: int, *, root: str | os.PathLike
         raise NotRegular(st.st_mode)
     if st.st_size > limit:
         raise TooLarge(st.st_size, limit)
-    fd = os.open(real, _OPEN_FLAGS)
+    return read_regular(real, limit)  # the link already resolved: real is no link
+
+
+def open_regular(path: str | os.PathLike, limit: int) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of the regular file at ``path`` itself, and its stat: never
+    through a symbolic link (the last part of the path; its folders are the caller's to
+    vouch for), never a FIFO or device (opened without waiting, then refused), never over
+    ``limit`` bytes. Raises :class:`OSError` (:class:`NotRegular`, :class:`TooLarge`)."""
+    fd = os.open(path, _OPEN_FLAGS)  # O_NOFOLLOW: a link fails with ELOOP
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # replaced by a FIFO or device since the check
+        if not stat.S_ISREG(st.st_mode):
             raise NotRegular(st.st_mode)
-        # One read of the expected size (plus one byte, to see EOF); more only for a file
-        # that grows meanwhile, and never past the limit.
-        data, ask = b"", min(st.st_size, limit) + 1
-        while True:
-            chunk = os.read(fd, ask)
-            data += chunk
-            if len(chunk) < ask or len(data) > limit:
-                break
-            ask = limit + 1 - len(data)
+        if st.st_size > limit:
+            raise TooLarge(st.st_size, limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file at ``path`` itself, as :func:`open_regular` allows."""
+    fd, st = open_regular(path, limit)
+    try:
+        return _read_all(fd, st, limit)
     finally:
         os.close(fd)
+
+
+def _read_all(fd: int, st: os.stat_result, limit: int) -> bytes:
+    # One read of the expected size (plus one byte, to see EOF); more only for a file
+    # that grows meanwhile, and never past the limit.
+    data, ask = b"", min(st.st_size, limit) + 1
+    while True:
+        chunk = os.read(fd, ask)
+        data += chunk
+        if len(chunk) < ask or len(data) > limit:
+            break
+        ask = limit + 1 - len(data)
     if len(data) > limit:
         raise TooLarge(max(st.st_size, len(data)), limit)
     return data

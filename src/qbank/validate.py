@@ -46,12 +46,18 @@ def field_name(path: tuple) -> str:
 
 def check_document(doc: Document) -> list[Diagnostic]:
     """Every schema and structure problem in ``doc`` (the loader's own diagnostics aside)."""
+    return check_document_at_fault(doc)[0]
+
+
+def check_document_at_fault(doc: Document) -> tuple[list[Diagnostic], set[tuple] | None]:
+    """:func:`check_document`, and the data paths its findings judge (None: the whole file,
+    which is not a question at all)."""
     data = doc.data
     if data is None:
         return [error(doc.path, 1, 1, "QB003",
-                      "the file is empty; a question needs `id`, `stem`, `options` and `explanation`")]
+                      "the file is empty; a question needs `id`, `stem`, `options` and `explanation`")], None
     if isinstance(data, dict) and not data.keys() & set(known_keys(())):
-        return [_not_a_question(doc, data)]
+        return [_not_a_question(doc, data)], None
     diags: list[Diagnostic] = []
     # Data paths already reported (schema errors, keys written twice, a misspelt key's
     # intended name): the structural checks below do not judge them again, so one mistake
@@ -63,7 +69,7 @@ def check_document(doc: Document) -> list[Diagnostic]:
     if isinstance(data, dict):
         diags.extend(_key_count(doc, data, at_fault))
         diags.extend(_rationales(doc, data, at_fault))
-    return diags
+    return diags, at_fault
 
 
 def _not_a_question(doc: Document, data: dict) -> Diagnostic:

@@ -9,30 +9,24 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn
+from typing import NoReturn
 
 import click
 
 from .. import api
 from .common import Command, given, paths_argument
+from .progress import progress_bar
 
-if TYPE_CHECKING:
-    from ..export.common import Tick
-
-PROGRESS_MIN_QUESTIONS = 500   # below this an export takes well under a second
 CSV_FLAVOURS = ("plain", "anki")
 
 
-def _format_names(anki: bool, csv: tuple[str, ...], qti12: bool, qti21: bool, all_formats: bool) -> list[str]:
+def _format_names(anki: bool, csv: tuple[str, ...], flags: dict[str, bool], all_formats: bool) -> list[str]:
     if all_formats:
         return ["all"]
     names = ["anki"] if anki else []
     names += ["csv" if flavour == "plain" else "anki-csv" for flavour in csv]
-    names += ["qti12"] if qti12 else []
-    names += ["qti21"] if qti21 else []
-    return names
+    return names + [name for name, on in flags.items() if on]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -46,22 +40,6 @@ def report(diagnostics: list, files: int) -> None:
         from ..report import render
 
         click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
-
-
-def show_progress() -> bool:
-    """A bar only for a person watching: stderr is a terminal and this is not CI."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def progress(total: int) -> Iterator[Tick]:
-    from ..export.common import no_tick
-
-    if total < PROGRESS_MIN_QUESTIONS or not show_progress():
-        yield no_tick
-        return
-    with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-        yield bar.update
 
 
 class ExportCommand(Command):
@@ -91,9 +69,13 @@ class ExportCommand(Command):
                    "with the .apkg's GUIDs. Repeat for both.")
 @click.option("--qti12", is_flag=True, help="Canvas-style QTI 1.2 package (.qti12.zip).")
 @click.option("--qti21", is_flag=True, help="IMS QTI 2.1 content package (.qti21.zip).")
+@click.option("--moodle", is_flag=True, help="Moodle XML (.moodle.xml): feedback, categories, tags and images inside.")
+@click.option("--gift", is_flag=True, help="Moodle GIFT text (.gift.txt); questions with images are left out.")
+@click.option("--aiken", is_flag=True, help="Aiken text (.aiken.txt): question, options and key only (lossy).")
 @click.option("--all", "all_formats", is_flag=True, help="Every format above (both CSV flavours).")
 @click.option("--to", "to", multiple=True, metavar="FORMAT",
-              help="A format by its name in the export registry (anki, csv, anki-csv, qti12, qti21, ...); repeatable.")
+              help="A format by its name in the export registry (anki, csv, anki-csv, qti12, qti21, moodle, gift, "
+                   "aiken, ...); repeatable.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for the exported files (created if missing)  [default: exports/ in the bank root]")
 @click.option("--tag", "tags", multiple=True, metavar="T", help="Only questions with this tag (repeat: any of them).")
@@ -107,26 +89,31 @@ class ExportCommand(Command):
 @click.option("--sample", type=click.IntRange(min=1), metavar="N",
               help="Of the questions the filters leave, keep N, the same N for the same --seed.")
 @click.option("--seed", type=int, metavar="S", help="Which sample --sample takes (default 0).")
+@click.option("--include-retired", is_flag=True,
+              help="Export questions with `status: retired` too (left out by default).")
 @click.option("--name", help="Name for decks, titles and file names (default: the bank's); Anki notes keep "
                              "the identity of the bank's own name.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for loading and rendering large banks (default: all cores).")
-def export(paths, anki, csv, qti12, qti21, all_formats, to, out, tags, exclude_tags, topics, difficulties, ids, sample,
-           seed, name, jobs):
-    """Export the bank to Anki, CSV and QTI files in --out (default: exports/ in the bank root),
-    one file per format, named after the bank. The questions exported are validated first:
-    their errors stop the export. With a filter, errors in files it leaves out are shown as
-    warnings and do not block."""
-    names = [*_format_names(anki, csv, qti12, qti21, all_formats), *to]
+def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to, out, tags, exclude_tags, topics,
+           difficulties, ids, sample, seed, include_retired, name, jobs):
+    """Export the bank to Anki, CSV, QTI, Moodle XML, GIFT and Aiken files in --out (default:
+    exports/ in the bank root), one file per format, named after the bank. The questions
+    exported are validated first: their errors stop the export. With a filter, errors in files
+    it leaves out are shown as warnings and do not block. Retired questions are left out unless
+    --include-retired. What a format cannot carry is reported as QB011 warnings."""
+    flags = {"qti12": qti12, "qti21": qti21, "moodle": moodle, "gift": gift, "aiken": aiken}
+    names = [*_format_names(anki, csv, flags, all_formats), *to]
     if not names:
-        raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --to FORMAT or --all")
+        raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --moodle, "
+                               "--gift, --aiken, --to FORMAT or --all")
     if seed is not None and sample is None:
         raise click.UsageError("--seed chooses which --sample to take; give --sample N too")
     from ..errors import BankHasErrors, ExportError, OutputError
     from ..export import Selection, choose_formats, default_out_dir, exportable, run_export
 
     formats = choose_formats(names)
-    selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0)
+    selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0, include_retired)
     bank = api.load_bank(given(paths), jobs=jobs)
     try:
         chosen = exportable(bank, selection)
@@ -145,12 +132,15 @@ def export(paths, anki, csv, qti12, qti21, all_formats, to, out, tags, exclude_t
                    err=True)
     if out is None:
         out = Path(os.path.relpath(default_out_dir(Path(bank.root))))
+    findings: list = []
     try:
-        with progress(len(chosen.questions) * (1 + len(formats))) as tick:
-            written = run_export(bank, formats, out, name=name, selection=selection, tick=tick, jobs=jobs)
+        with progress_bar("Exporting", len(chosen.questions) * (1 + len(formats))) as bar:
+            written = run_export(bank, formats, out, name=name, selection=selection, tick=bar.advance, jobs=jobs,
+                                 findings=findings)
     except OutputError as exc:
         _fail(str(exc), 2)
     except ExportError as exc:
         _fail(f"{exc}; nothing was written", 1)
+    report(sorted(findings, key=lambda d: d.sort_key()), bank.files)
     for path in written:
         click.echo(str(path))

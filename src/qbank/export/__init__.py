@@ -1,4 +1,5 @@
-"""Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1.
+"""Exports of a loaded bank: Anki (.apkg and CSV), a reviewers' CSV, QTI 1.2 and QTI 2.1,
+Moodle XML, GIFT and Aiken.
 
 `choose_formats` names the formats, `exportable` refuses a bank with errors or an empty
 selection, and `run_export` selects questions, renders each Markdown text once and streams
@@ -21,7 +22,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..errors import BankHasErrors, ExportError, NothingSelected, OutputError, UsageError
 from ..fsutil import atomic_writer
 from ..model import Question
-from . import anki, csv_export, qti12, qti21
+from . import aiken, anki, csv_export, gift, moodle, qti12, qti21
 from .common import ExportJob, RenderedQuestion, Tick, no_tick, render_all, slug
 from .selection import Selection, select
 
@@ -41,6 +42,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("anki-csv", ".anki.txt", csv_export.anki, "Anki text import with GUIDs"),
     Format("qti12", ".qti12.zip", qti12.export, "Canvas-style QTI 1.2 package"),
     Format("qti21", ".qti21.zip", qti21.export, "IMS QTI 2.1 content package"),
+    Format("moodle", ".moodle.xml", moodle.export, "Moodle XML, images inside"),
+    Format("gift", ".gift.txt", gift.export, "Moodle GIFT text (no images)"),
+    Format("aiken", ".aiken.txt", aiken.export, "Aiken text: question, options, answer only (lossy)"),
 )}
 
 __all__ = ["FORMATS", "Format", "ExportError", "BankHasErrors", "NothingSelected", "OutputError", "Selection",
@@ -127,7 +131,7 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
                selection: Selection = Selection(), tick: Tick = no_tick, now: float | None = None,
-               jobs: int | None = None) -> list[Path]:
+               jobs: int | None = None, findings: list[Diagnostic] | None = None) -> list[Path]:
     """Export the questions of ``bank`` that ``selection`` takes in each of ``formats`` (keys
     of FORMATS) into ``out_dir``; returns the files written, in the order of ``formats``.
 
@@ -136,7 +140,8 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     OutputError for an unusable output folder and ExportError for content that cannot be
     packaged (an unreadable or oversized image); nothing is written then. ``now`` fixes the
     export time (Anki modification times); by default it is the clock. ``jobs`` caps the
-    worker processes that render Markdown for large banks.
+    worker processes that render Markdown for large banks. What a format could not carry
+    (QB011 warnings: a question GIFT or Aiken leaves out, say) is appended to ``findings``.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -161,8 +166,10 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
         with ExitStack() as stack:
             for fmt, target in zip(wanted, targets):
                 out_file = stack.enter_context(atomic_writer(target, keep_mode=False))
-                FORMATS[fmt].write(ExportJob(bank_name, rendered, media, target, tick, now, identity=identity),
-                                   out_file)
+                job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity)
+                FORMATS[fmt].write(job, out_file)
+                if findings is not None:
+                    findings.extend(job.findings)
     except OSError as exc:
         raise OutputError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from exc
     return targets

@@ -238,7 +238,8 @@ KEPT = ' data-qb-order="kept"'    # a list of options the card's script leaves a
 
 def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
     """The seven field values, HTML. Images already point at the packaged names.
-    ``bank_name`` is the bank the question comes from (its identity), shown in Source."""
+    ``bank_name`` is the bank the question comes from (its identity), shown in Source with the
+    file, the references and the question's `source` and `license`."""
     q = rq.question
     order = rq.order
     fixed = order.fixed if order.shuffle else ()
@@ -252,6 +253,12 @@ def note_fields(rq: RenderedQuestion, bank_name: str) -> list[str]:
     source = html.escape(bank_name + (f" · {rq.relative_path}" if rq.relative_path else ""), quote=False)
     if q.references:
         source += "<br>" + "; ".join(html.escape(r, quote=False) for r in q.references)
+    # The question's own source and licence go in this field too: a new field would change the
+    # note type, whose id and field list must never change (see the module docstring).
+    origin = [f"{label}: {html.escape(value, quote=False)}"
+              for label, value in (("Source", q.source), ("Licence", q.license)) if value]
+    if origin:
+        source += "<br>" + " · ".join(origin)
     return [inert(field) for field in (
         html.escape(q.id, quote=False),
         rq.stem,

@@ -3,6 +3,7 @@ collision-free names and size bounds, stable identifiers and a deterministic, st
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import os
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
+from ..diagnostics import Diagnostic, diagnostic
 from ..errors import ExportError
 from ..model import LETTERS, Question
 from ..order import Order, option_order
@@ -42,6 +44,13 @@ def item_ident(question_id: str) -> str:
     """An XML identifier (NCName) for a question: ids may start with a digit, NCNames may not.
     Question ids are `[a-z0-9][a-z0-9._-]*`, so the prefix keeps them unique and valid."""
     return f"q-{question_id}"
+
+
+def decimal(value: float) -> str:
+    """A positive number with at most 7 decimals (Moodle's columns), never in exponent form and
+    never rounded to nothing."""
+    text = f"{value:.7f}".rstrip("0").rstrip(".")
+    return text if text != "0" else "0.0000001"
 
 
 def stable_int(*parts: str, low: int, span: int) -> int:
@@ -189,6 +198,11 @@ class RenderedQuestion:
     @property
     def key_index(self) -> int:
         return self.question.key_index
+
+    @property
+    def points(self) -> float:
+        """What the question is worth: its `points`, else 1 (every target's default)."""
+        return float(self.question.points) if self.question.points is not None else 1.0
 
     @property
     def key_letter(self) -> str:
@@ -343,6 +357,43 @@ def copy_media(file: MediaFile, dest: BinaryIO) -> None:
         raise ExportError(f"image {file.source} changed size while it was being exported; export again")
 
 
+def locate(path: str, at: tuple) -> tuple[int, int]:
+    """The line and column of part ``at`` of a question file, read again: only the few
+    questions a format cannot carry need it. (1, 1) when the file cannot be read now."""
+    from ..fsutil import read_file
+    from ..loader import load
+
+    raw, _ = read_file(path) if path else (None, None)
+    doc = load(path, raw)[0] if raw is not None else None
+    return doc.pos(at) if doc is not None else (1, 1)
+
+
+IMAGE_PARTS = ("stem", "options", "explanation", "rationales")
+
+
+def first_image(rq: RenderedQuestion, parts: Iterable[str] = IMAGE_PARTS) -> tuple | None:
+    """Where the first packaged (local) image of ``rq`` is, among ``parts``, as a data path."""
+    if not rq.images:
+        return None
+    for part in parts:
+        if part in ("stem", "explanation"):
+            if any(ref in rq.images for ref in _img_srcs(getattr(rq, part))):
+                return (part,)
+            continue
+        fragments = rq.options if part == "options" else rq.rationales
+        for i, fragment in enumerate(fragments):
+            if fragment and any(ref in rq.images for ref in _img_srcs(fragment)):
+                return ("options", i, "text" if part == "options" else "rationale")
+    return None
+
+
+def images_in(rq: RenderedQuestion, fragment: str | None) -> list[str]:
+    """The packaged names of the local images ``fragment`` (one of rq's texts) shows, each once."""
+    if not fragment:
+        return []
+    return list(dict.fromkeys(rq.images[ref] for ref in _img_srcs(fragment) if ref in rq.images))
+
+
 # --- the export being built ---------------------------------------------------------------
 
 @dataclass
@@ -361,12 +412,52 @@ class ExportJob:
     # so a deck exported under another name (--name) still updates the same notes.
     identity: str = ""
 
+    # What the format could not carry (QB011), appended by the writer; run_export hands them on.
+    findings: list[Diagnostic] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         self.identity = self.identity or self.bank_name
+
+    def lossy(self, rq: RenderedQuestion, at: tuple, message: str) -> None:
+        """Record a QB011 finding at part ``at`` of the question's file (``("options", 2, "text")``)."""
+        line, column = locate(rq.question.path, at)
+        self.findings.append(diagnostic("QB011", rq.question.path, line, column, message))
 
     @property
     def slug(self) -> str:
         return slug(self.bank_name)
+
+
+def check_package_size(total: int) -> None:
+    """Refuse, before anything is written, a file that would hold more than MAX_PACKAGE_BYTES."""
+    if total > MAX_PACKAGE_BYTES:
+        raise ExportError(f"the package would hold {megabytes(total)}, over the {megabytes(MAX_PACKAGE_BYTES)} "
+                          "a package may hold; export fewer questions at a time (--tag, --id, --sample) or "
+                          "use smaller images")
+
+
+class Base64Writer:
+    """Writes the base64 of what it is given to ``out`` as it comes (no line breaks), so an
+    image is embedded in an XML file without being held whole: ``copy_media(file, writer)``."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._rest = b""
+
+    def write(self, chunk: bytes) -> int:
+        data = self._rest + chunk
+        whole = len(data) - len(data) % 3
+        self._out.write(base64.b64encode(data[:whole]))
+        self._rest = data[whole:]
+        return len(chunk)
+
+    def close(self) -> None:
+        self._out.write(base64.b64encode(self._rest))
+        self._rest = b""
+
+
+def base64_size(size: int) -> int:
+    return (size + 2) // 3 * 4
 
 
 # --- deterministic zip --------------------------------------------------------------------
@@ -382,11 +473,7 @@ def write_zip(out: BinaryIO, entries: dict[str, bytes | MediaFile], *, level: in
     Raises ExportError, before writing anything, when the entries add up to more than
     MAX_PACKAGE_BYTES.
     """
-    total = sum(e.size if isinstance(e, MediaFile) else len(e) for e in entries.values())
-    if total > MAX_PACKAGE_BYTES:
-        raise ExportError(f"the package would hold {megabytes(total)}, over the {megabytes(MAX_PACKAGE_BYTES)} "
-                          "a package may hold; export fewer questions at a time (--tag, --id, --sample) or "
-                          "use smaller images")
+    check_package_size(sum(e.size if isinstance(e, MediaFile) else len(e) for e in entries.values()))
     with zipfile.ZipFile(out, "w") as zf:
         for name in sorted(entries):
             entry = entries[name]

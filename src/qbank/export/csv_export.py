@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from ..model import LETTERS
 from .anki import FIELDS, MODEL_NAME, deck_name, note_fields, note_guid, note_tags
-from .common import ExportJob
+from .common import ExportJob, decimal
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,8 +89,8 @@ def _paragraph_lines(lines: list[str]) -> set[int]:
 
 def plain(job: ExportJob, out: BinaryIO) -> None:
     """One row per question with the Markdown source, for reviewers and bulk tools: each text
-    with its wrapped lines joined (``unwrapped``), references one per line, and the item's
-    ``shuffle`` setting.
+    with its wrapped lines joined (``unwrapped``), references one per line, the item's
+    ``shuffle`` setting, then its points, status, author, source and licence (empty when unset).
 
     UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the local code page),
     every field quoted when it holds a comma, quote or newline, CRLF between rows.
@@ -98,7 +98,8 @@ def plain(job: ExportJob, out: BinaryIO) -> None:
     width = max((len(rq.question.options) for rq in job.questions), default=2)
     letters = [c.lower() for c in LETTERS[:width]]
     header = (["id", "topic", "tags", "difficulty", "stem"] + [f"option_{c}" for c in letters]
-              + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"])
+              + ["key", "explanation"] + [f"rationale_{c}" for c in letters] + ["references", "shuffle"]
+              + ["points", "status", "author", "source", "license"])
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     text.write("\ufeff")
     writer = csv.writer(text, lineterminator="\r\n")
@@ -109,7 +110,9 @@ def plain(job: ExportJob, out: BinaryIO) -> None:
         rationales = [unwrapped(o.rationale or "") for o in q.options] + [""] * (width - len(q.options))
         row = [q.id, q.topic or "", "; ".join(q.tags), q.difficulty or "", unwrapped(q.stem), *options,
                q.key_letter, unwrapped(q.explanation), *rationales, "\n".join(q.references),
-               "true" if q.shuffle else "false"]
+               "true" if q.shuffle else "false",
+               "" if q.points is None else decimal(q.points), q.status or "", q.author or "", q.source or "",
+               q.license or ""]
         writer.writerow([neutralise(cell) for cell in row])
         job.tick(1)
     text.flush()

@@ -64,7 +64,7 @@ def item(section: etree._Element, rq: RenderedQuestion) -> None:
     el = _sub(section, "item", ident=ident, title=rq.id)
     meta = _sub(_sub(el, "itemmetadata"), "qtimetadata")
     _meta(meta, "question_type", "multiple_choice_question")
-    _meta(meta, "points_possible", "1.0")
+    _meta(meta, "points_possible", f"{rq.points}")
     _meta(meta, "original_answer_ids", ",".join(choices))  # idents are built from safe ids
 
     presentation = _sub(el, "presentation")
@@ -122,7 +122,7 @@ def meta_xml(job: ExportJob) -> bytes:
     for tag, value in (("title", xml_safe(job.bank_name)), ("description", ""),
                        ("shuffle_answers", "true" if shuffle else "false"),
                        ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"),
-                       ("points_possible", f"{float(len(job.questions))}"), ("show_correct_answers", "true"),
+                       ("points_possible", f"{round(sum(rq.points for rq in job.questions), 7)}"), ("show_correct_answers", "true"),
                        ("allowed_attempts", "1"), ("one_question_at_a_time", "false")):
         etree.SubElement(root, f"{{{CANVAS_NS}}}{tag}").text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -20,8 +20,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .common import (XSI, ExportJob, MediaFile, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used,
-                     write_zip, xml_safe)
+from .common import (XSI, ExportJob, MediaFile, RenderedQuestion, cp_manifest, cp_sub, decimal, item_ident,
+                     media_used, write_zip, xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -161,8 +161,12 @@ def item_xml(rq: RenderedQuestion) -> bytes:
 
     response = _sub(root, "responseDeclaration", identifier=RESPONSE, cardinality="single", baseType="identifier")
     _sub(_sub(response, "correctResponse"), "value", letters[rq.key_index])
-    score = _sub(root, "outcomeDeclaration", identifier=SCORE, cardinality="single", baseType="float")
+    points = decimal(rq.points)
+    score = _sub(root, "outcomeDeclaration", identifier=SCORE, cardinality="single", baseType="float",
+                 normalMaximum=points)
     _sub(_sub(score, "defaultValue"), "value", "0")
+    maximum = _sub(root, "outcomeDeclaration", identifier="MAXSCORE", cardinality="single", baseType="float")
+    _sub(_sub(maximum, "defaultValue"), "value", points)
     _sub(root, "outcomeDeclaration", identifier=FEEDBACK, cardinality="single", baseType="identifier")
 
     body = _sub(root, "itemBody")
@@ -176,14 +180,14 @@ def item_xml(rq: RenderedQuestion) -> bytes:
             choice.set("fixed", "true")  # stays in place while the others move
         add_html(choice, text)
 
-    # SCORE 1 for the key, 0 otherwise; FEEDBACK = the chosen choice, which shows its modalFeedback.
+    # SCORE the question's points (MAXSCORE) for the key, 0 otherwise; FEEDBACK = the chosen choice, which shows its modalFeedback.
     processing = _sub(root, "responseProcessing")
     condition = _sub(processing, "responseCondition")
     when = _sub(condition, "responseIf")
     match = _sub(when, "match")
     _sub(match, "variable", identifier=RESPONSE)
     _sub(match, "correct", identifier=RESPONSE)
-    _sub(_sub(when, "setOutcomeValue", identifier=SCORE), "baseValue", "1", baseType="float")
+    _sub(_sub(when, "setOutcomeValue", identifier=SCORE), "baseValue", points, baseType="float")
     _sub(_sub(_sub(condition, "responseElse"), "setOutcomeValue", identifier=SCORE), "baseValue", "0", baseType="float")
     _sub(_sub(processing, "setOutcomeValue", identifier=FEEDBACK), "variable", identifier=RESPONSE)
 

@@ -1,5 +1,5 @@
 """Which questions an export takes: `--tag`, `--exclude-tag`, `--topic`, `--difficulty`, `--id`
-and `--sample N --seed S`.
+and `--sample N --seed S`; questions with `status: retired` only with `--include-retired`.
 
 Filters of one kind are alternatives (any of the tags), filters of different kinds all apply;
 excluded tags win over everything. A value that matches no question of the bank (a tag, topic
@@ -31,6 +31,7 @@ class Selection:
     ids: tuple[str, ...] = ()
     sample: int | None = None              # keep this many (a deterministic sample)
     seed: int = 0
+    include_retired: bool = False          # False: `status: retired` questions are left out
 
     @property
     def filtered(self) -> bool:
@@ -57,6 +58,10 @@ def select(questions: Iterable[Question], selection: Selection = Selection()) ->
     topic or id that no question has, or when nothing is left."""
     questions = list(questions)
     _refuse_unknown(questions, selection)
+    retired = 0
+    if not selection.include_retired:
+        kept = [q for q in questions if not q.retired]
+        retired, questions = len(questions) - len(kept), kept
     tags, excluded = set(selection.tags), set(selection.exclude_tags)
     topics = {_fold(t) for t in selection.topics}
     difficulties, ids = set(selection.difficulties), set(selection.ids)
@@ -70,8 +75,11 @@ def select(questions: Iterable[Question], selection: Selection = Selection()) ->
         kept = set(sorted(range(len(chosen)), key=lambda i: _rank(selection.seed, chosen[i].id))[:selection.sample])
         chosen = [q for i, q in enumerate(chosen) if i in kept]
     if not chosen:
-        raise NothingSelected(f"no question matches {selection.describe()}" if selection.filtered
-                              else "the bank has no questions")
+        what = (f"no question matches {selection.describe()}" if selection.filtered
+                else "every question of the bank is retired" if retired else "the bank has no questions")
+        if retired:
+            what += f" ({retired} retired question{'s' if retired != 1 else ''} left out; --include-retired takes them)"
+        raise NothingSelected(what)
     return chosen
 
 

@@ -196,6 +196,9 @@ class Rule:
     fix_safety: ClassVar[str | None] = None
     scope: ClassVar[str] = "item"  # or "bank"
     options: ClassVar[tuple[Option, ...]] = ()  # the settings a bank can give this rule
+    # The parts of the question the rule reads that an item with validation errors may lack
+    # (model.KEY, model.EXPLANATION): on such an item the rule runs only if it has them all.
+    needs: ClassVar[frozenset[str]] = frozenset({"key"})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Take the name and severity from the code registry (a class may repeat them, but then

@@ -103,6 +103,20 @@ Why:
 Fix:
     Export again with this qbank (its packages validate); if a package from elsewhere fails, the
     message names the element the schema rejects.""",
+    "QB011": """\
+What it flags:
+    A question that `qbank export` writes to GIFT or Aiken without something it has: an image
+    (GIFT and Aiken cannot carry files, so the question is left out of that file); for Aiken, an
+    option that is more than one line, or a stem with a list, table, code block or quote, or one that
+    starts like an option or `ANSWER:` line (left out: Moodle would misread it); or an order the
+    options must keep, which neither format can say (written, and Moodle shuffles it unless the quiz
+    turns shuffling off). Reported at the part of the question concerned; the other formats of the
+    same export are not affected, and the export succeeds.
+Why:
+    Moodle imports these files without a message, so what a format drops would go unnoticed.
+Fix:
+    Export to Moodle XML (`--moodle`), which carries images, feedback and the order, or change the
+    question as the message says.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).

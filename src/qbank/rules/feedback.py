@@ -40,6 +40,7 @@ class WeakExplanation(Rule):
     code = "QB401"
     name = "weak-explanation"
     severity = Severity.WARNING
+    needs = frozenset({"key", "explanation"})  # a missing explanation is QB003's
     options = (Option("explanation-min-words", int, 1,
                       "The fewest words an explanation must have besides verdicts, links and the key's own "
                       "words (1: on the development corpus every explanation below it was empty, and none "

@@ -82,6 +82,7 @@ class Misspelling(Rule):
     code = "QB502"
     name = "misspelling"
     severity = Severity.WARNING
+    needs = frozenset()  # reads whatever text the item has
     options = (Option("spelling-words", list[str], (), "Words never reported as misspellings (any case): the "
                       "bank's names and terms.", convert=lambda words: frozenset(w.casefold() for w in words)),
                Option("spelling-min-letters", int, 4,

@@ -21,6 +21,11 @@ class KeyPositionSkew(BankRule):
     """Key positions are unevenly spread across the bank, or repeat in long runs.
 
     What it flags:
+        Only questions whose options keep their written order on export (`shuffle: false`,
+        or options an export keeps in place: see src/qbank/order.py) count: everywhere else
+        the LMS or the card shuffles, so the position in the file is not what candidates see
+        (on 2,513 real items, all shuffled, 16 of the 17 findings of the older rule were
+        chance runs in file order).
         For each option count k with at least 5k items: a chi-square test of the key
         positions against a uniform spread, at alpha .01 (critical values 9.21 for k=3,
         11.34 for k=4, 13.28 for k=5), reported once at the first question file. Also any
@@ -32,6 +37,7 @@ class KeyPositionSkew(BankRule):
     Fails:
         ```yaml
         id: runs-001
+        shuffle: false
         stem: Which theorist described the stage of industry versus inferiority?
         options:
           - text: Erik Erikson
@@ -46,6 +52,7 @@ class KeyPositionSkew(BankRule):
           develop competence through mastering skills valued by their culture.
         ---
         id: runs-002
+        shuffle: false
         stem: Which theorist described the stage of concrete operations?
         options:
           - text: Jean Piaget
@@ -60,6 +67,7 @@ class KeyPositionSkew(BankRule):
           reason logically about concrete objects and events but not yet abstractly.
         ---
         id: runs-003
+        shuffle: false
         stem: Which theorist introduced the zone of proximal development?
         options:
           - text: Lev Vygotsky
@@ -74,6 +82,7 @@ class KeyPositionSkew(BankRule):
           learner can do alone and what the learner can do with guidance.
         ---
         id: runs-004
+        shuffle: false
         stem: Which theorist described the preconventional level of moral reasoning?
         options:
           - text: Lawrence Kohlberg
@@ -88,6 +97,7 @@ class KeyPositionSkew(BankRule):
           judged by punishment and reward, as the first of three levels.
         ---
         id: runs-005
+        shuffle: false
         stem: Which theorist described an ethic of care in moral development?
         options:
           - text: Carol Gilligan
@@ -159,6 +169,11 @@ class KeyPositionSkew(BankRule):
                       min=2, max=10000),)
 
     def summarize(self, ctx: ItemContext) -> Any:
+        from ...order import option_order
+        from ...textkit.facts import facts
+
+        if option_order(ctx.question, facts(ctx)).shuffle:
+            return None  # delivered shuffled: its key's place in the file is not what candidates see
         return [ctx.question.key_index, len(ctx.question.options)]
 
     def check_bank(self, items: list[BankItem], options: RuleOptions) -> Iterator[Diagnostic]:
