@@ -103,19 +103,23 @@ def test_capital_letters_that_are_not_option_references_pass():
 
 # --- issue 11: letter and position references anywhere ---------------------------------------
 
-def test_options_that_carry_their_own_letters_warn():
+def test_options_that_carry_their_own_letters_are_one_finding():
     stem = "Which loop logs the numbers 1 to 4 once each?"
     opts = [f"{c}\n\n```js\nfor (const n of [1, 2, 3, 4]) log{c}(n);\n```" for c in "ABC"]
-    found = lint(make(stem, opts), ["QB403"])
-    assert [d.message.split(" (")[0] for d in found] == [f"option {i} carries its own letter" for i in (1, 2, 3)]
+    (d,) = lint(make(stem, opts), ["QB403"])
+    assert d.message.startswith("options 1, 2 and 3 carry their own letters (A, B, C)") and d.line == 5
     langs = make("Which language is usually run by an interpreter?", ["C", "Python", "A JVM language"], key=1)
     assert lint(langs, ["QB403"]) == []
 
 
-def test_a_labelled_option_warns_only_when_the_label_is_its_own_position():
-    (d,) = lint(make(STEM, ["A. Reflect both sides of his ambivalence", *OPTS[1:]]), ["QB403"])
-    assert d.message.startswith('option 1 carries its own letter ("A.")') and d.column == 12  # after the quote
-    assert lint(make(STEM, [OPTS[0], "A. Warn him about liver damage", *OPTS[2:]]), ["QB403"]) == []
+def test_lettered_options_warn_only_when_the_letters_are_their_positions():
+    (d,) = lint(make(STEM, ["A. Reflect both sides of his ambivalence", "B) Warn him about liver damage",
+                            *OPTS[2:]]), ["QB403"])
+    assert d.message.startswith("options 1 and 2 carry their own letters (A, B)") and d.column == 12
+    assert lint(make(STEM, ["A. Reflect both sides of his ambivalence", *OPTS[1:]]), ["QB403"]) == []
+    code = "What are `a` and `b` after `a = list(range(3)); b = a[1:]`?"
+    assert lint(make(code, ["`a`: 0 to 2; `b`: 1 to 2", "`a`: 0 to 3; `b`: 1 to 3", "`a`: 1 to 3; `b`: 2 to 3"]),
+                ["QB403"]) == []
 
 
 def test_a_stem_or_option_that_names_options_by_letter_warns():

@@ -24,7 +24,7 @@ _OPTION_WORDS = ("option", "choice", "answer", "alternative", "key is")
 # An option that carries its own letter: "A. Assess risk", "(b) Assess risk", "`C`" over a
 # code block. Only when the letter is the option's own position, so "C" (the language) or
 # "A DDoS bot" is no label.
-_OWN_LABEL = re.compile(r"\A[ \t]*[`*_]{0,2}\(?([A-Ha-h])\)?[`*_]{0,2}(?:[.):][ \t]+\S|[ \t]*\n\s*\S)")
+_OWN_LABEL = re.compile(r"\A[ \t]*(?:\(?([A-Ha-h])\)?[.)][ \t]+\S|[`*_]{0,2}([A-Ha-h])[`*_]{0,2}[ \t]*\n\s*\S)")
 _RANGE_REF = re.compile(rf"\b{_OPT}\s+[A-H]\s*[-–]\s*[A-H]\b")
 _MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
 # A sentence that starts with letters: "B is correct", "A and D are wrong". The pattern starts
@@ -57,9 +57,9 @@ class LetterReference(Rule):
     What it flags:
         An explanation or rationale that refers to options by letter or position: "B is
         correct", "option C", "A and D are wrong", "the answer is B", "the second option";
-        a stem or option that does ("option B", "Options A-D", "the second choice"); and an
-        option that carries its own letter at its position ("A. Assess risk", "`C`" over a
-        code block).
+        a stem or option that does ("option B", "Options A-D", "the second choice"); and
+        options that carry their own letters at their positions ("A. Assess risk", "`C`"
+        over a code block; two or more, one finding for the item).
     Why:
         qbank's exports let the LMS or the Anki card shuffle the options, and exam delivery
         often shuffles them too, so "B" will point at a different option (shuffling safety).
@@ -111,13 +111,19 @@ class LetterReference(Rule):
     def _in_stem_and_options(self, ctx: ItemContext, f) -> Iterator[Diagnostic]:
         """Letters in the stem and the options: a label an option carries ("A. ..."), a
         reference by letter or position ("option B", "Options A-D", "the second choice")."""
+        labels = []
         for i, o in enumerate(ctx.question.options):
             m = _OWN_LABEL.match(o.text)
-            if m and m.group(1).upper() == chr(ord("A") + i):
-                yield self.diagnostic(ctx, ("options", i, "text"),
-                                      f"option {i + 1} carries its own letter ({quote(o.text[:m.end(1) + 1].strip())}); "
-                                      f"{_what_exports_do(ctx, f)} and add their own letters, so drop it",
-                                      offset=m.start(1))
+            if m and (m.group(1) or m.group(2)).upper() == chr(ord("A") + i):
+                labels.append((i, m))
+        if len(labels) >= 2:  # one option that starts "A." may just say so; two are a lettering
+            i, m = labels[0]
+            which = ", ".join(str(j + 1) for j, _ in labels[:-1]) + f" and {labels[-1][0] + 1}"
+            letters = ", ".join((lm.group(1) or lm.group(2)) for _, lm in labels)
+            yield self.diagnostic(ctx, ("options", i, "text"),
+                                  f"options {which} carry their own letters ({letters}); "
+                                  f"{_what_exports_do(ctx, f)} and add their own letters, so drop them",
+                                  offset=m.start(1) if m.group(1) else m.start(2))
         for path, raw in f.fields:
             if path[-1] not in ("stem", "text") or not any(w in raw.lower() for w in _OPTION_WORDS):
                 continue
