@@ -171,7 +171,8 @@ def test_lower_case_letter_combinations_are_combination_options():
 
 
 def test_statement_numbers_combine_options_only_when_the_stem_numbers_statements():
-    stem = "Which statements are true?\n\n1. The kidney filters blood.\n2. The liver stores glycogen.\n3. The spleen makes bile."
+    stem = ("Which statements are true?\n\n1. The kidney filters blood.\n2. The liver stores glycogen.\n"
+            "3. The spleen makes bile.")
     (d,) = lint(make(stem, ["1 only", "1 and 2", "2 and 3", "1, 2 and 3"], key=1), ["QB303"])
     assert d.message.startswith("options 1, 2, 3 and 4 (")
     sums = "Which two numbers add up to 5?"

@@ -49,7 +49,7 @@ class WeakExplanation(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         text = ctx.question.explanation
         least = ctx.options.explanation_min_words
-        n = len(own_words(text, ctx.question.key.text))
+        n = len(own_words(text, ctx.question.key.text, enough=least))
         if n < least:
             yield self.diagnostic(ctx, ("explanation",),
                                   f"the explanation ({quote(text)}) has {plural(n, 'word')} besides "
@@ -125,7 +125,7 @@ class RationaleTooShort(Rule):
                 continue
             path = ("options", i, "rationale")
             verdict = "right" if opt.correct else "wrong"
-            own = own_words(opt.rationale, opt.text)
+            own = own_words(opt.rationale, opt.text, enough=least)
             if len(own) < least:
                 yield self.diagnostic(ctx, path,
                                       f"the rationale of option {i + 1} ({quote(opt.rationale)}) has "
@@ -135,7 +135,7 @@ class RationaleTooShort(Rule):
                 continue
             norm = " ".join(opt.rationale.split()).casefold()
             j = seen.setdefault(norm, i)
-            if j != i and sum(w not in STOP_ALL for w in own) <= _BOILERPLATE_WORDS:
+            if j != i and sum(w not in STOP_ALL for w in own_words(opt.rationale, opt.text)) <= _BOILERPLATE_WORDS:
                 yield self.diagnostic(ctx, path,
                                       f"the rationale of option {i + 1} repeats that of option {j + 1} "
                                       f"({quote(opt.rationale)}), a remark that fits any option; say why "

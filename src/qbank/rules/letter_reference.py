@@ -124,6 +124,10 @@ class LetterReference(Rule):
                                   f"options {which} carry their own letters ({letters}); "
                                   f"{_what_exports_do(ctx, f)} and add their own letters, so drop them",
                                   offset=m.start(1) if m.group(1) else m.start(2))
+        q = ctx.question
+        joined = "\n".join([q.stem, *(o.text for o in q.options)]).lower()
+        if not any(w in joined for w in _OPTION_WORDS):
+            return
         for path, raw in f.fields:
             if path[-1] not in ("stem", "text") or not any(w in raw.lower() for w in _OPTION_WORDS):
                 continue

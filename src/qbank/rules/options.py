@@ -128,8 +128,12 @@ class DuplicateOption(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
+        f = facts(ctx)
+        norms = f.option_norm
+        if len(set(norms)) == len(norms):
+            return  # equal literal keys fold to equal norms: no two options can be the same
         opts = ctx.question.options
-        key = facts(ctx).key_index
+        key = f.key_index
         seen: dict[str, int] = {}
         for i, o in enumerate(opts):
             k = literal_key(o.text)

@@ -119,7 +119,6 @@ class OverlappingOptions(Rule):
         quantities = f.quantities
         content = f.option_content
         near = ctx.options.option_similarity
-        literal = [is_literal(o.text) for o in opts]
         parts: list[list[str]] | None = None
         combined: set[int] | None = None
         ranges_asked: bool | None = None
@@ -141,8 +140,9 @@ class OverlappingOptions(Rule):
                                               "mutually exclusive")
                         flagged.add(j)
                     continue
-                if j in flagged or literal[i] or literal[j] or content[i].isdisjoint(content[j]):
-                    continue  # code and data are literals; both overlaps need a shared content word
+                if j in flagged or content[i].isdisjoint(content[j]) or is_literal(opts[i].text) \
+                        or is_literal(opts[j].text):
+                    continue  # both overlaps need a shared content word; code and data are literals
                 if parts is None:
                     parts = [_part_tokens(p.lower()) for p in f.option_plain]
                 if combined is None:

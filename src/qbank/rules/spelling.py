@@ -15,23 +15,21 @@ from .base import ItemContext, Option, Rule
 _WORD = re.compile(r"(?<![\w\x01.\-/@#$\\])[A-Za-z]+(?:['’][a-z]+)?(?![\w\x01\-/@(\\'’]|\.[A-Za-z])")
 _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\.?[ \t]+$")  # "Thomas Gage": a name, not a typo
 _MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
+_LETTER_RUN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MISSPELLINGS: dict[str, str] | None = None
 
 
 def misspellings() -> dict[str, str]:
     """codespell's dictionary (its ``dictionary.txt``: "wrong->right" or "wrong->a, b,"), read
-    once per process on first use: lowercase misspelling -> the suggestions as written."""
+    once per process on first use: lowercase misspelling -> its right-hand side as written
+    (see :func:`_suggestions`)."""
     global _MISSPELLINGS
     if _MISSPELLINGS is None:
         from importlib.resources import files
 
         text = files("codespell_lib").joinpath("data", "dictionary.txt").read_text(encoding="utf-8")
-        table: dict[str, str] = {}
-        for line in text.splitlines():
-            wrong, _, right = line.partition("->")
-            if right:
-                table[wrong.lower()] = _suggestions(right)
-        _MISSPELLINGS = table
+        pairs = (line.partition("->") for line in text.splitlines())
+        _MISSPELLINGS = {wrong.lower(): right for wrong, _, right in pairs if right}
     return _MISSPELLINGS
 
 
@@ -92,6 +90,9 @@ class Misspelling(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         table = misspellings()
+        # Fast path, taken by nearly every item: no word of the whole item is in the table.
+        if table.keys().isdisjoint(_LETTER_RUN.findall("\n".join(t for _, t in f.fields).lower())):
+            return
         allowed = ctx.options.spelling_words
         least = ctx.options.spelling_min_letters
         for path, raw in f.fields:
@@ -110,6 +111,6 @@ class Misspelling(Rule):
                 right = table.get(low)
                 if right is None or low in allowed:
                     continue
-                yield self.diagnostic(ctx, path, f'"{word}" is a common misspelling of {right}; correct it, '
-                                                 "or add it to `spelling-words` in qbank.toml if it is right here",
-                                      offset=m.start())
+                yield self.diagnostic(ctx, path, f'"{word}" is a common misspelling of {_suggestions(right)}; '
+                                                 "correct it, or add it to `spelling-words` in qbank.toml if it is "
+                                                 "right here", offset=m.start())

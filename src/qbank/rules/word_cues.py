@@ -49,7 +49,8 @@ class StemKeyWordRepeat(Rule):
         the subject the stem names ("Which of these bones...", "statements about bile",
         "the `map()` function"), words of a name in the stem ("Security Operations Center"),
         words of a sentence the stem quotes (a quoted term of three words or fewer still
-        counts), slashed shorthand ("try/except"), and keys that are code or data (on the development corpus these made half the findings wrong).
+        counts), slashed shorthand ("try/except"), and keys that are code or data (on the
+        development corpus these made half the findings wrong).
     Why:
         A word echoed from the stem points to the key (clang association; Haladyna et al.
         2002, H#28b).

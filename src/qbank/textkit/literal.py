@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Marks of code or data in an option's text (Markdown emphasis excluded): code spans, math,
 # brackets and operators, calls and attribute access ("f(x)", "a.b"), flags ("-d"),
@@ -24,6 +25,7 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 
 
+@lru_cache(maxsize=4096)  # several rules ask about the same options of an item
 def is_literal(text: str) -> bool:
     """Whether an option (its Markdown source) is code or data rather than prose: it has a
     code mark, or no word of two letters or more (numbers, symbols: "3, 6, 9", "x + 1")."""
@@ -57,6 +59,7 @@ def literal_key(text: str) -> str:
 _CODE_SPAN = re.compile(r"(`+)[^`].*?(?<!`)\1(?!`)", re.S)
 
 
+@lru_cache(maxsize=4096)
 def is_code(text: str) -> bool:
     """Whether an option is code or data as a whole ("`class Dog:`", "print(list(x))",
     "3, 6"), not prose that quotes some code ("`self` refers to the instance")."""

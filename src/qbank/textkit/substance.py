@@ -28,10 +28,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _LIST_MARK = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]", re.M)
 
 
-def own_words(text: str, exclude: str = "") -> list[str]:
+def own_words(text: str, exclude: str = "", enough: int = 0) -> list[str]:
     """The words and numbers of ``text`` that are not filler, links, single letters or words
     of ``exclude`` (the key's or the option's own text), lowercased; an image counts as the
-    word "image"."""
+    word "image". With ``enough``, the first that many (all a threshold test needs)."""
     t = _LINK.sub(lambda m: " image " if m.group(0).startswith("![") else " ", text) \
         if ("[" in text or "http" in text) else text
     t = _LIST_MARK.sub(" ", t)
@@ -41,4 +41,6 @@ def own_words(text: str, exclude: str = "") -> list[str]:
         w = w.replace("’", "'")
         if (len(w) > 1 or w.isdigit()) and w not in FILLER and w not in skip:
             out.append(w)
+            if len(out) == enough:
+                break
     return out
