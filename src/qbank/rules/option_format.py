@@ -156,7 +156,7 @@ def combines(i: int, plain: list[str], norms: list[str], numbered: bool) -> bool
     text = plain[i]
     if combines_other_options(text) or numbered and _NUMERALS.match(text):
         return True
-    m = _BOTH.match(text) if len(text) <= 200 else None
+    m = _BOTH.match(text) if len(text) <= 200 and text[:1] in "bBnNeE" else None
     if m is None:
         return False
     if "$" in text or "`" in text:
@@ -217,7 +217,7 @@ class CombinationOption(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         plain = f.option_plain
-        numbered = _NUMBERED_LINE.search(ctx.question.stem) is not None
+        numbered = any(_NUMERALS.match(p) for p in plain) and _NUMBERED_LINE.search(ctx.question.stem) is not None
         found = [i for i in range(len(plain)) if combines(i, plain, f.option_norm, numbered)]
         if not found:
             return

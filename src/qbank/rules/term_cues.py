@@ -27,6 +27,9 @@ _ABSOLUTE_EXCEPTIONS = re.compile(
     r"impossible to (?:know|tell|say|determine|predict))\b"
     r"|(?<![\w-])only(?=[ .]*$|[ \t]*[;,])"  # "epidermis only": the option's scope, its content
     r"|\bonly (?:a few|a handful|one|two|three|\d+)\b")  # "only a few", "only one": a quantity
+_ABSOLUTE_WORDS = frozenset("""always never only entirely completely totally absolutely invariably guarantee
+guaranteed guarantees certainly solely exclusively impossible forever everyone everything everybody nobody
+all every none""".split())
 # Any of these in the key makes it as absolute as the distractors: no cue.
 _KEY_ABSOLUTE = re.compile(r"(?<![\w-])(?:(?i:all|every|only|must|nothing|no one)|none)(?![\w-])")  # not `None`
 _NEGATIVE = re.compile(r"\b(?:not|NOT|least|LEAST)\b|(?<![/\w])(?:except|EXCEPT)\b(?!\s+(?:block|clause|statement))")
@@ -96,6 +99,8 @@ class AbsoluteTermCue(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         k = f.key_index
+        if all(_ABSOLUTE_WORDS.isdisjoint(ws) for i, ws in enumerate(f.option_words) if i != k):
+            return  # the common case: no distractor has a candidate word
         opts = ctx.question.options
         lows = [p.lower() for p in f.option_plain]
         if refers_to_the_others(f.option_norm[k]) or _absolutes(lows[k]) \

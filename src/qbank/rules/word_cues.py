@@ -103,25 +103,6 @@ class StemKeyWordRepeat(Rule):
         if not key_words:
             return
         low = f.stem_lower
-        if '"' in low or "“" in low:  # quoted material (not a quoted term) is what the options are about
-            low = _QUOTED.sub(lambda m: " " if len(m.group(0).split()) >= 4 else m.group(0), low)
-        if "/" in low:
-            low = _SLASHED.sub(" ", low)  # "try/except", "and/or": code or shorthand
-        names = _QUOTED.sub(" ", f.stem_plain) if '"' in f.stem_plain or "“" in f.stem_plain else f.stem_plain
-        if _NAME.search(names):  # a word of a name ("Security Operations Center") is no cue, a quoted term is
-            for m in _NAME.finditer(names):
-                for w in m.group(0).lower().split():
-                    key_words.pop(word_root(w), None)
-            if not key_words:
-                return
-        subject = {word_root(m.group(1) or m.group(2)) for m in _SUBJECT.finditer(low)}
-        if "`" in ctx.question.stem:
-            opaque = f.opaque_of(("stem",), ctx.question.stem).lower()
-            subject.update(word_root(m.group(1)) for m in _AFTER_CODE.finditer(opaque))
-        for s_ in subject:
-            key_words.pop(s_, None)
-        if not key_words:
-            return
         exclude = STOP_ALL | stop if stop else STOP_ALL
         shared = [s for s in key_words if find_root(low, s, exclude=exclude)]
         if not shared:
@@ -130,7 +111,10 @@ class StemKeyWordRepeat(Rule):
         for i, ws in enumerate(f.option_words):
             if i != k:
                 others |= content_roots(ws, stop) if stop else f.option_content[i]
-        cues = [key_words[s] for s in shared if s not in others]
+        roots = [s for s in shared if s not in others]
+        if roots:  # rare: only now read the stem for what is no cue
+            roots = self._not_excused(ctx, f, low, roots, exclude)
+        cues = [key_words[s] for s in roots]
         if cues:
             text = ctx.question.key.text
             low_key = text.lower()
@@ -141,6 +125,24 @@ class StemKeyWordRepeat(Rule):
                                   "cue); reword the key or use the word in a distractor too",
                                   offset=at[0] if at[0] >= 0 else None)
 
+
+
+    @staticmethod
+    def _not_excused(ctx: ItemContext, f, low: str, roots: list[str], exclude: frozenset[str]) -> list[str]:
+        """The echoed roots that are still cues once the stem's names, subject, quoted
+        material and slashed shorthand are set aside."""
+        plain = f.stem_plain
+        names = _QUOTED.sub(" ", plain) if '"' in plain or "“" in plain else plain
+        excused = {word_root(w) for m in _NAME.finditer(names) for w in m.group(0).lower().split()}
+        if '"' in low or "“" in low:
+            low = _QUOTED.sub(lambda m: " " if len(m.group(0).split()) >= 4 else m.group(0), low)
+        if "/" in low:
+            low = _SLASHED.sub(" ", low)  # "try/except", "and/or": code or shorthand
+        excused.update(word_root(m.group(1) or m.group(2)) for m in _SUBJECT.finditer(low))
+        if "`" in ctx.question.stem:
+            opaque = f.opaque_of(("stem",), ctx.question.stem).lower()
+            excused.update(word_root(m.group(1)) for m in _AFTER_CODE.finditer(opaque))
+        return [s for s in roots if s not in excused and find_root(low, s, exclude=exclude)]
 
 
 class ConvergenceKey(Rule):

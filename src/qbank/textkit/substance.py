@@ -34,13 +34,17 @@ def own_words(text: str, exclude: str = "", enough: int = 0) -> list[str]:
     word "image". With ``enough``, the first that many (all a threshold test needs)."""
     t = _LINK.sub(lambda m: " image " if m.group(0).startswith("![") else " ", text) \
         if ("[" in text or "http" in text) else text
-    t = _LIST_MARK.sub(" ", t)
-    skip = set(_WORD.findall(exclude.lower())) if exclude else set()
+    if "\n" in t or t[:1].isdigit() or t[:1] in " -*+":
+        t = _LIST_MARK.sub(" ", t)
+    skip: set[str] | None = None
     out = []
-    for w in _WORD.findall(t.lower()):
-        w = w.replace("’", "'")
-        if (len(w) > 1 or w.isdigit()) and w not in FILLER and w not in skip:
-            out.append(w)
-            if len(out) == enough:
-                break
+    for m in _WORD.finditer(t.lower()):
+        w = m.group(0).replace("’", "'")
+        if (len(w) > 1 or w.isdigit()) and w not in FILLER:
+            if skip is None:  # the excluded words, read once a candidate needs them
+                skip = set(_WORD.findall(exclude.lower().replace("’", "'"))) if exclude else set()
+            if w not in skip:
+                out.append(w)
+                if len(out) == enough:
+                    break
     return out
