@@ -140,19 +140,19 @@ class OverlappingOptions(Rule):
                                               "mutually exclusive")
                         flagged.add(j)
                     continue
-                if j in flagged or content[i].isdisjoint(content[j]) or is_literal(opts[i].text) \
-                        or is_literal(opts[j].text):
-                    continue  # both overlaps need a shared content word; code and data are literals
+                if j in flagged or content[i].isdisjoint(content[j]):
+                    continue  # both overlaps need a shared content word
                 if parts is None:
                     parts = [_part_tokens(p.lower()) for p in f.option_plain]
+                msg = self._overlap(i, j, parts, content, opts, near)
+                if not msg or is_literal(opts[i].text) or is_literal(opts[j].text):
+                    continue  # code and data are literals
                 if combined is None:
                     combined = {x for x in range(n) if combines(x, f.option_plain, norms, False)}
                 if i in combined or j in combined:
                     continue  # "both X and Y" beside X and Y: QB303 reports it
-                msg = self._overlap(i, j, parts, content, opts, near)
-                if msg:
-                    flagged.add(j)
-                    yield self.diagnostic(ctx, ("options", j, "text"), msg)
+                flagged.add(j)
+                yield self.diagnostic(ctx, ("options", j, "text"), msg)
 
     @staticmethod
     def _overlap(i: int, j: int, parts: list[list[str]], content: list[set[str]], opts,

@@ -93,8 +93,6 @@ class StemKeyWordRepeat(Rule):
     def check(self, ctx: ItemContext) -> Iterator[Diagnostic]:
         f = facts(ctx)
         k = f.key_index
-        if is_code(ctx.question.key.text):
-            return  # a code or data key echoes the code it is about
         stop = ctx.options.stem_stoplist
         key_words: dict[str, str] = {}
         for w in f.option_words[k]:
@@ -112,6 +110,8 @@ class StemKeyWordRepeat(Rule):
             if i != k:
                 others |= content_roots(ws, stop) if stop else f.option_content[i]
         roots = [s for s in shared if s not in others]
+        if roots and is_code(ctx.question.key.text):
+            return  # a code or data key echoes the code it is about
         if roots:  # rare: only now read the stem for what is no cue
             roots = self._not_excused(ctx, f, low, roots, exclude)
         cues = [key_words[s] for s in roots]

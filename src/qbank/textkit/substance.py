@@ -25,6 +25,7 @@ discussion necessarily
 """.split())
 _LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<?https?://[^\s>)\]]+>?|\[[^\]\n]*\]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PUNCT = str.maketrans({c: " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~"})
 _LIST_MARK = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]", re.M)
 
 
@@ -42,7 +43,7 @@ def own_words(text: str, exclude: str = "", enough: int = 0) -> list[str]:
         w = m.group(0).replace("’", "'")
         if (len(w) > 1 or w.isdigit()) and w not in FILLER:
             if skip is None:  # the excluded words, read once a candidate needs them
-                skip = set(_WORD.findall(exclude.lower().replace("’", "'"))) if exclude else set()
+                skip = set(exclude.lower().replace("’", "'").translate(_PUNCT).split()) if exclude else set()
             if w not in skip:
                 out.append(w)
                 if len(out) == enough:
