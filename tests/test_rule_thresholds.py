@@ -221,8 +221,8 @@ def test_two_option_items(bank):
 def test_spelling_words_and_spelling_min_letters(bank):
     write_bank(bank, [BASE_ITEM.replace("What should the social worker explore FIRST?",
                                         "What should the Beahvior Lab worker explore FIRST?")])
-    assert findings(bank, "QB502") == [
+    assert findings(bank, "QB503") == [
         '"Beahvior" is a common misspelling of "behavior"; correct it, or add it to `spelling-words` in '
         "qbank.toml if it is right here"]
-    assert findings(bank, "QB502", 'spelling-words = ["beahvior"]') == []
-    assert findings(bank, "QB502", "spelling-min-letters = 9") == []
+    assert findings(bank, "QB503", 'spelling-words = ["beahvior"]') == []
+    assert findings(bank, "QB503", "spelling-min-letters = 9") == []

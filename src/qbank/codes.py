@@ -111,7 +111,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB501", "typography", "info", False, "item",
          "Whitespace, invisible characters, punctuation, brackets and quote styles.",
          "qbank.rules.typography:Typography"),
-    Code("QB502", "misspelling", "warning", False, "item",
+    Code("QB503", "misspelling", "warning", False, "item",
          "A word that codespell's dictionary lists as a common misspelling.", "qbank.rules.spelling:Misspelling"),
     Code("QB901", "key-position-skew", "warning", False, "bank",
          "Key positions are unevenly spread across the bank, or repeat in long runs.",

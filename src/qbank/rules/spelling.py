@@ -1,4 +1,4 @@
-"""Common misspellings, from codespell's maintained dictionary (QB502)."""
+"""Common misspellings, from codespell's maintained dictionary (QB503)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _dictionary() -> bytes:
 
     spec = importlib.util.find_spec("codespell_lib")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("QB502 needs the codespell package: pip install codespell")
+        raise RuntimeError("QB503 needs the codespell package: pip install codespell")
     with open(os.path.join(spec.submodule_search_locations[0], "data", "dictionary.txt"), "rb") as fh:
         return fh.read()
 
@@ -100,7 +100,7 @@ class Misspelling(Rule):
         right in this bank.
     """
 
-    code = "QB502"
+    code = "QB503"
     name = "misspelling"
     severity = Severity.WARNING
     needs = frozenset()  # reads whatever text the item has
