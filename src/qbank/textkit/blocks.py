@@ -89,7 +89,7 @@ def blocks(text: str, code: list[Span], urls: list[Span]) -> tuple[list[Span], d
                 body, inside = body[m.end():], inside + 1
             indent = _columns(body)
             if not (inside < depth or body.strip() and indent < column):
-                code.append((pos, end))
+                code.append((pos, min(end + 1, n)))  # with its line break: one span per block
                 rest = body.lstrip(" \t")
                 if indent - column <= 3 and rest.startswith(char * length) and not rest.rstrip(" \t").strip(char):
                     fence = None
@@ -128,7 +128,7 @@ def blocks(text: str, code: list[Span], urls: list[Span]) -> tuple[list[Span], d
             close_run(pos)
             if last_code_end >= 0:
                 code.append((last_code_end, pos))  # the blank lines inside the block are code too
-            code.append((pos, end))
+            code.append((pos, min(end + 1, n)))  # with its line break: one span per block
             last_code_end = end
             pos = nxt
             continue
@@ -159,7 +159,7 @@ def blocks(text: str, code: list[Span], urls: list[Span]) -> tuple[list[Span], d
             if char == "~" or "`" not in rest[length:]:
                 close_run(pos)
                 fence = (char, length, depth, indents[-1] if indents else 0)
-                code.append((pos, end))
+                code.append((pos, min(end + 1, n)))  # with its line break: one span per block
                 paragraph = False
                 pos = nxt
                 continue

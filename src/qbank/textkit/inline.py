@@ -168,17 +168,24 @@ class Inline:
 
     def bare_url(self, i: int, tok: str) -> int:
         text = self.text
-        before = text[i - 1] if i > self.a else " "
-        if before.isalnum() or tok == "www." and not (before.isspace() or before in "*_~("):
+        # Wider than GFM's rule for `www.` (which wants a space or `*_~(` before it): the
+        # exporters do not linkify, so this only keeps fixes off anything that looks like a URL.
+        if i > self.a and text[i - 1].isalnum():
             return i + len(tok)
         end = _URL_END.match(text, i, self.b).end()
+        # Trailing punctuation is the sentence's, as are a closing bracket or quote the URL
+        # did not open (GFM's rule, with quotes counted like brackets).
         opens, closes = text.count("(", i, end), text.count(")", i, end)
+        quotes = {q: text.count(q, i, end) for q in "'\""}
         while end > i + len(tok):
             ch = text[end - 1]
-            if ch in "?!.,:*_~'\";":
+            if ch in "?!.,:*_~;":
                 end -= 1
             elif ch == ")" and closes > opens:
                 closes -= 1
+                end -= 1
+            elif ch in quotes and quotes[ch] % 2:
+                quotes[ch] -= 1
                 end -= 1
             else:
                 break
