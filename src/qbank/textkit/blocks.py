@@ -17,6 +17,10 @@ _QUOTES = re.compile(r"(?: {0,3}> ?)*")
 _QUOTE = re.compile(r" {0,3}> ?")
 _ITEM = re.compile(r"([-+*]|(\d{1,9})[.)])([ \t]+|$)")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+# List items one line can open ("- + - + x"): markdown-it drops what is nested deeper than
+# its maxNesting (20 levels, a list and an item each), and the bound keeps a line of a
+# thousand markers linear (each item's column is counted from the line's start).
+ITEMS_PER_LINE = 10
 _REF_DEF = re.compile(r" {0,3}\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*\n?[ \t]*(?:<((?:[^<>\n\\]|\\.)*)>|(\S+))")
 
 
@@ -134,8 +138,14 @@ def blocks(text: str, code: list[Span], urls: list[Span]) -> tuple[list[Span], d
             continue
         last_code_end = -1
         empty_item = False
+        opened = 0
         while item is not None:  # "- * text" opens two items
             close_run(pos)
+            opened += 1
+            if opened > ITEMS_PER_LINE:  # deeper than markdown-it renders: code to us
+                code.append((pos + quoted.end() + item.start(), end))
+                last_code_end = end
+                break
             content = _columns(body[:item.end(1)], whole=True)
             gap = _columns(body[item.start(3):item.end(3)], content)
             empty_item = item.end() == len(body)

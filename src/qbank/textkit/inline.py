@@ -92,15 +92,21 @@ class Inline:
     def angle(self, i: int) -> int:
         text, found = self.text, self.found
         after = text[i + 1:i + 2]
-        if not (after.isascii() and after.isalpha() or after in ("/", "!", "?")):
-            return i + 1
         end = min(self.b, i + TAG_MAX)
-        m = _AUTOLINK.match(text, i, end) or _EMAIL.match(text, i, end)
-        if m is not None:
-            found.urls.append(m.span())
-            return m.end()
-        m = _OPEN_TAG.match(text, i, end) or _CLOSE_TAG.match(text, i, end)
-        stop = m.end() if m is not None else self.html_other(i)
+        if after in ("!", "?"):  # one test per `<`: a line of a million of them stays quick
+            stop = self.html_other(i)
+        elif after == "/":
+            m = _CLOSE_TAG.match(text, i, end)
+            stop = m.end() if m is not None else 0
+        elif after.isascii() and after.isalpha():
+            m = _AUTOLINK.match(text, i, end) or _EMAIL.match(text, i, end)
+            if m is not None:
+                found.urls.append(m.span())
+                return m.end()
+            m = _OPEN_TAG.match(text, i, end)
+            stop = m.end() if m is not None else 0
+        else:
+            return i + 1
         if stop:
             found.html.append((i, stop))
         return i + 1  # markup inside a tag is still read: to the exporters the tag is text
