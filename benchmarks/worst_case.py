@@ -45,6 +45,8 @@ PATTERNS: dict[str, str] = {
     "spaces": "a  ",
     "punctuation": "..",
     "quotes": "'\"",
+    "html-tags": "<b>x</b><br>",
+    "spaced-images": "![a](b c) ",
     "nested-items": "- + ",
 }
 _OPTIONS = ("Recent changes in the client's routine", "Family history of psychiatric illness",
