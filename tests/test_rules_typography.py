@@ -90,3 +90,10 @@ def test_fix_keeps_folded_style_and_where_lines_fold():
 def test_unbalanced_brackets_are_not_fixed():
     text = make("A researcher (in a city wants to survey youth. Which method is MOST feasible?", OPTS)
     assert fix_text(text, "QB501")[1] is False
+
+
+def test_several_findings_of_a_kind_are_counted_in_plain_english():
+    (d,) = typo("A researcher (in a city [wants to survey homeless youth. Which method is MOST feasible?")
+    assert d.message.startswith("2 unbalanced brackets (at")
+    (d,) = typo("A researcher\twants to\tsurvey homeless youth. Which method is MOST feasible?")
+    assert d.message.startswith("2 tab characters (at")

@@ -127,7 +127,8 @@ class Typography(Rule):
         a, b = max(0, first.start - 12), min(len(text), first.end + 12)
         excerpt = text[a:b].replace("\n", "⏎").replace("\t", "→").replace("\u00a0", "⍽")
         excerpt = "".join("·" if c in ZERO_WIDTH or c in JOINERS else c for c in excerpt)
-        count = f"{len(found)} {what}s" if len(found) > 1 else f"{what}"
+        plural = what if what.endswith("s") else what + "s"  # "unbalanced brackets", "tab characters"
+        count = f"{len(found)} {plural}" if len(found) > 1 else what
         d = self.diagnostic(ctx, path, f"{_where(path, text, first.start)}{count} (at \"{excerpt.strip()}\"); {todo}",
                             severity, offset=first.start)
         if first.replacement is None:  # brackets and joiners: a person decides
