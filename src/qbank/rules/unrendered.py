@@ -65,6 +65,7 @@ class UnrenderedMarkup(Rule):
     code = "QB502"
     name = "unrendered-markup"
     severity = Severity.WARNING
+    needs = frozenset()  # the text of each field, whatever else the item lacks
     options = (Option("literal-html-tags", list[str], (),
                       "HTML element names written on purpose to be seen as text (a web course's "
                       "`<div>`), which the rule does not report.",
