@@ -15,7 +15,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..textkit.edits import apply_edits
 from ..textkit.facts import facts
 from ..textkit.lead_in import LeadWord, lead_in_words
-from ..textkit.spans import layout, merge, overlaps
+from ..textkit.layout import merge
+from ..textkit.spans import layout, overlaps
 from .base import ItemContext, Rule, RuleOptions
 
 # --- negatives -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .links import Destinations
 
 if TYPE_CHECKING:
-    from .spans import Layout
+    from .layout import Layout
 
 _SPECIAL = re.compile(r"[\\`<\[\]]|!\[|https?://|www\.")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
