@@ -20,7 +20,7 @@ _SAID = {
 
 
 class UnrenderedMarkup(Rule):
-    """Markup that every export shows as literal text.
+    """Markup every export shows as typed: raw HTML, an unreadable link or image, `~sub~`.
 
     What it flags:
         In the stem, options, rationales and explanation (code excluded): an image or link
