@@ -76,13 +76,6 @@ def test_tags_a_bank_writes_as_text_on_purpose_are_not_flagged():
     assert found("Which element is <span> in this layout?", options)
 
 
-def test_literal_html_tags_are_read_from_qbank_toml(cli, bank):
-    (bank / "qbank.toml").write_text('[lint.options]\nliteral-html-tags = ["DIV"]\n', encoding="utf-8")
-    (bank / "q.yaml").write_text(make("Which element is <div> or <span> here?" + LEAD, OPTIONS), encoding="utf-8")
-    result = cli("lint", "--no-cache", "--select", "QB502", str(bank))
-    assert "<span>" in result.output and "<div>" not in result.output
-
-
 def test_an_item_with_validation_errors_still_gets_its_unrendered_markup_reported(cli, bank):
     text = make("The ECG: ![ECG](img/my chart.png)" + LEAD, OPTIONS).replace("    correct: true\n", "")
     (bank / "q.yaml").write_text(text, encoding="utf-8")
