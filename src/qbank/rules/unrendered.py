@@ -10,6 +10,7 @@ from ..textkit.facts import facts
 from ..textkit.unrendered import Problem, unrendered
 from .base import ItemContext, Option, Rule
 
+# "every export": the Anki and QTI ones, which render; the plain CSV is the source as written.
 _SAID = {
     "image": "is not an image to CommonMark: every export shows this text and no picture",
     "link": "is not a link to CommonMark: every export shows it as typed",
@@ -34,9 +35,10 @@ class UnrenderedMarkup(Rule):
         an HTML element (`<filename>`) is a placeholder meant to be seen, and is not flagged;
         nor are the elements a bank lists in `literal-html-tags`.
     Why:
-        A house rule from the exports: Anki, QTI and CSV all render the item with CommonMark
-        and raw HTML off (so nothing in a question can run or restyle a page), so these are
-        shown to candidates as the characters typed. An image that is not read is an error:
+        A house rule from the exports: the Anki and QTI exports render every field with
+        CommonMark and raw HTML off (so nothing in a question can run or restyle a page), so
+        these are shown to candidates as the characters typed (the plain CSV carries the
+        Markdown as written). An image that is not read is an error:
         the picture is missing from every export, and an item that shows an ECG usually
         cannot be answered without it. The rest leaves the item readable but garbled, so it is
         a warning. Raw HTML is not allowed through, even a "safe" list of it, because QTI

@@ -27,7 +27,7 @@ th thead time title tr track tt u ul var video wbr
 """.split())
 
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9\-]*)")
-_ATTR = re.compile(r"""\b(src|alt|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_ATTR = re.compile(r"""\b(src|alt|href|url)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 # Pandoc's subscript and superscript: one short run with no space, not `~~` (strikethrough).
 _PANDOC = re.compile(r"(?<![~\\])~([^\s~]{1,20})~(?!~)|(?<![\^\\])\^([^\s^]{1,20})\^(?!\^)")
 
@@ -135,7 +135,8 @@ def _advice(name: str, tag: str, inner: str) -> str:
     if name in ("img", "a"):
         attrs = {k.lower(): v1 or v2 or v3 for k, v1, v2, v3 in _ATTR.findall(tag)}
         if name == "a":
-            return f"[{inner or 'text'}]({attrs.get('href', 'https://...')}) (a Markdown link)"
+            href = attrs.get("href") or attrs.get("url") or "https://..."  # `url=` is a slip for href
+            return f"[{inner or 'text'}]({href}) (a Markdown link)"
         src = attrs.get("src", "path/to/image.png")
         return f"![{attrs.get('alt', '')}]({f'<{src}>' if ' ' in src else src}) (a Markdown image)"
     if name in _WRAP and inner and "\n" not in inner:
