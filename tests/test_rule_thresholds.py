@@ -208,7 +208,7 @@ def test_every_option_is_tested_here_and_named_in_its_rule_doc():
 
 
 def test_literal_html_tags_are_reported_no_more(bank):
-    stem = "stem: |\n  Which element is <div> or <span> in the layout the client built?\n"
+    stem = "stem: |\n  Which element is <div>a</div> or <span>b</span> in the layout the client built?\n"
     write_bank(bank, [example_item(stem + "  What should the social worker explore FIRST?")])
     assert [m.split(" ", 1)[0] for m in findings(bank, "QB502")] == ["<div>", "<span>"]
     assert [m.split(" ", 1)[0] for m in findings(bank, "QB502", 'literal-html-tags = ["DIV"]')] == ["<span>"]

@@ -70,10 +70,15 @@ def test_code_placeholders_strikethrough_and_readable_markup_are_not_flagged():
                  "and [ok](a%20b.html) and x < y > z and ~5 mg.") == []
 
 
+def test_an_element_named_in_prose_is_a_mention_but_a_closed_or_void_one_is_markup():
+    assert found("The client asks about the HTML <script> tag and the <div> element.") == []
+    assert len(found("The client pasted <script>alert(1)</script> and <hr> here.")) == 2
+
+
 def test_tags_a_bank_writes_as_text_on_purpose_are_not_flagged():
     options = RuleOptions(literal_html_tags=frozenset({"div"}))
-    assert found("Which element is <div> in this layout?", options) == []
-    assert found("Which element is <span> in this layout?", options)
+    assert found("Which element is <div>a</div> in this layout?", options) == []
+    assert found("Which element is <span>a</span> in this layout?", options)
 
 
 def test_an_item_with_validation_errors_still_gets_its_unrendered_markup_reported(cli, bank):

@@ -32,8 +32,10 @@ class UnrenderedMarkup(Rule):
         CommonMark does not have (warning). Each message gives the Markdown that shows what
         was meant: the path in angle brackets or with `%20`, `**bold**`, a Markdown image or
         link, Unicode sub- and superscripts (CO₂, x²), a YAML comment. A `<name>` that is not
-        an HTML element (`<filename>`) is a placeholder meant to be seen, and is not flagged;
-        nor are the elements a bank lists in `literal-html-tags`.
+        an HTML element (`<filename>`) is a placeholder meant to be seen, and an element
+        named without its closing tag ("the HTML <script> tag"; `<br>` and other void
+        elements aside) is a mention: neither is flagged, nor are the elements a bank lists
+        in `literal-html-tags`.
     Why:
         A house rule from the exports: the Anki and QTI exports render every field with
         CommonMark and raw HTML off (so nothing in a question can run or restyle a page), so

@@ -26,6 +26,8 @@ small source span strike strong style sub summary sup svg table tbody td templat
 th thead time title tr track tt u ul var video wbr
 """.split())
 
+# Elements that have no closing tag: alone, they are still markup.
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9\-]*)")
 _ATTR = re.compile(r"""\b(src|alt|href|url)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 # Pandoc's subscript and superscript: one short run with no space, not `~~` (strikethrough).
@@ -116,9 +118,11 @@ def _html(text: str, spans: list[tuple[int, int]], literal_tags: frozenset[str])
             if name not in opened:
                 out.append(Problem("html", name, s, e, tag, _advice(name, tag, "")))
             continue
-        opened.add(name)
         after = closes.get(name, [])
         k = bisect_left(after, e)
+        if k == len(after) and name not in VOID:
+            continue  # "the HTML <script> tag": a mention, shown as meant (markup would close it)
+        opened.add(name)
         inner = text[e:after[k]] if k < len(after) and after[k] - e <= 200 else ""
         out.append(Problem("html", name, s, e, tag, _advice(name, text[s:e][:TAG_KEPT], inner)))
     return out
