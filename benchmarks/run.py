@@ -49,6 +49,7 @@ MEMORY_LIMIT = 1_000_000_000       # 1 GB
 
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import worst_case  # noqa: E402
 
 
 class CommandCrashed(Exception):
@@ -315,6 +316,7 @@ def shown(path: Path) -> str:
 
 WARM_COMMENT = "qbank lint (warm, 1 comment added)"
 WARM_STEM = "qbank lint (warm, 1 stem edited)"
+WORST_CASE = "qbank lint, 1 MB worst-case file"
 FMT_COLD = "qbank fmt --check (formatted, cold)"
 FMT_WARM = "qbank fmt --check (formatted, warm)"
 
@@ -391,9 +393,17 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
             rows.append(repeat(Row("lint-warm-stem", WARM_STEM, count), reps, lint, bank, change_stem))
         finally:
             edited.write_bytes(original)  # the bank stays byte-identical to what was generated
+        # one 1 MB file whose single stem line runs through every pattern that once made a
+        # scan quadratic (benchmarks/worst_case.py): seconds if linear, hours if not
+        worst = WORK / "worst-case"
+        worst.mkdir(exist_ok=True)
+        (worst / "mixed.yaml").write_bytes(worst_case.mixed_file())
+        rows.append(repeat(Row("lint-worst-case", WORST_CASE, 1), reps, [[base, "lint", "--no-cache", "."]], worst))
     else:
-        for key, label in (("lint-cold", "qbank lint (cold)"), ("lint-warm", WARM_COMMENT), ("lint-warm-stem", WARM_STEM)):
-            rows.append(missing(key, label, count, cli.problem or "no `lint` command"))
+        for key, label in (("lint-cold", "qbank lint (cold)"), ("lint-warm", WARM_COMMENT), ("lint-warm-stem", WARM_STEM),
+                           ("lint-worst-case", WORST_CASE)):
+            rows.append(missing(key, label, count if key != "lint-worst-case" else 1,
+                                cli.problem or "no `lint` command"))
 
     if cli.has("fmt", "--check"):
         # fmt --check on a bank that is already formatted: cold (.qbank_cache/ deleted: every
@@ -489,6 +499,14 @@ def ratio(rows: dict[str, Row], num: str, den: str, label: str, target: float | 
         return Ratio(label, None, target, "missing: " + ", ".join(missing))
     # per question, since export rows cover only the exportable files
     return Ratio(label, (a.median / a.questions) / (b.median / b.questions), target)
+
+
+def seconds(rows: dict[str, Row], key: str, label: str, target: float | None) -> Ratio:
+    """A row's median time itself, against a bound in seconds."""
+    row = rows.get(key)
+    if row is None or row.median is None:
+        return Ratio(label, None, target, f"missing: {key}")
+    return Ratio(label, row.median, target)
 
 
 def bench_big(cli: QbankCli, big: int, defects: float, seed: int, reps: int, jobs: int | None,
@@ -605,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
             ratio(by_key, "fmt-check-warm", "lint-cold", "fmt --check (formatted, warm) / cold lint", 1.0),
             ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
+            seconds(by_key, "lint-worst-case", "lint of the 1 MB worst-case file (s)", 10.0),
         ]
         if args.big:
             big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,

@@ -226,3 +226,10 @@ def test_spelling_words_and_spelling_min_letters(bank):
         "qbank.toml if it is right here"]
     assert findings(bank, "QB503", 'spelling-words = ["beahvior"]') == []
     assert findings(bank, "QB503", "spelling-min-letters = 9") == []
+
+
+def test_literal_html_tags_are_reported_no_more(bank):
+    stem = "stem: |\n  Which element is <div>a</div> or <span>b</span> in the layout the client built?\n"
+    write_bank(bank, [example_item(stem + "  What should the social worker explore FIRST?")])
+    assert [m.split(" ", 1)[0] for m in findings(bank, "QB502")] == ["<div>", "<span>"]
+    assert [m.split(" ", 1)[0] for m in findings(bank, "QB502", 'literal-html-tags = ["DIV"]')] == ["<span>"]

@@ -22,13 +22,13 @@ def typo(stem=STEM, opts=OPTS, **kw):
     ("A researcher wants to survey homeless youth , Which method is MOST feasible?", "space before punctuation", "info"),
     ("A researcher wants to survey homeless youth.. Which method is MOST feasible?", "doubled punctuation", "info"),
     ("A researcher wants to survey homeless youth. Which method is MOST feasible??", "doubled punctuation", "info"),
-    ("A researcher (in a city wants to survey homeless youth. Which method is MOST feasible?", "unbalanced bracket", "warning"),
+    ("A researcher (in a city wants to survey homeless youth. Which method is MOST feasible?", "unbalanced brackets", "warning"),
     ("A researcher wants to survey homeless youth. \nWhich method is MOST feasible?", "trailing whitespace", "info"),
 ])
 def test_each_kind_of_typography_problem(stem, kind, severity):
     (d,) = typo(stem)
     assert kind in d.message and d.severity.value == severity and d.line == 3  # the stem's text line
-    assert d.fixable == (kind != "unbalanced bracket")
+    assert d.fixable == (kind != "unbalanced brackets")
 
 
 def test_multi_line_fields_say_which_line():
@@ -96,10 +96,12 @@ def test_a_half_open_interval_or_an_emoticon_is_no_unbalanced_bracket():
     assert typo("A value is drawn uniformly from [0, 1). What is its expected value?") == []
     assert typo("The worker says the group went well :) and asks what to do next. What is MOST feasible?") == []
     (d,) = typo("The value is drawn from [0, 1 and then doubled. What is its expected value?")
-    assert "unbalanced bracket (at" in d.message  # one bracket: singular
+    assert "unbalanced brackets (at" in d.message
 
 
-def test_two_unbalanced_brackets_are_counted_in_plain_english():
-    stem = "The events are P(T|N} and P(T|B} for the scan. Which probability is larger?"
-    (d,) = typo(stem)
-    assert "2 unbalanced brackets (at" in d.message
+
+def test_several_findings_of_a_kind_are_counted_in_plain_english():
+    (d,) = typo("A researcher (in a city [wants to survey homeless youth. Which method is MOST feasible?")
+    assert d.message.startswith("2 unbalanced brackets (at")
+    (d,) = typo("A researcher\twants to\tsurvey homeless youth. Which method is MOST feasible?")
+    assert d.message.startswith("2 tab characters (at")

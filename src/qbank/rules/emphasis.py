@@ -15,6 +15,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..textkit.edits import apply_edits
 from ..textkit.facts import facts
 from ..textkit.lead_in import LeadWord, lead_in_words
+from ..textkit.layout import merge
+from ..textkit.spans import layout, overlaps
 from .base import ItemContext, Rule, RuleOptions
 
 # --- negatives -----------------------------------------------------------------------------
@@ -90,7 +92,8 @@ class NegativeLeadIn(Rule):
     Fix:
         Write the negative word in capitals, or better, reword the question positively.
         `qbank lint --fix` capitalises lowercase NOT/EXCEPT/LEAST/INCORRECT/FALSE/CANNOT in
-        the lead-in and changes nothing else.
+        the lead-in and changes nothing else; never inside code or a link's text (a title's
+        capitals are its own), which are left to you.
     """
 
     code = "QB203"
@@ -105,10 +108,10 @@ class NegativeLeadIn(Rule):
             return
         for w, lowercase in _negatives(stem, f.lead_words):
             if lowercase:
-                yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
-                                      f"the lead-in uses the negative \"{w.text}\" in lowercase; write "
-                                      f"it as {w.text.upper()} so candidates cannot miss it, or ask the "
-                                      "question positively")
+                yield _fixable(self.diagnostic(ctx, ("stem",), offset=w.start, message=
+                                               f"the lead-in uses the negative \"{w.text}\" in lowercase; write "
+                                               f"it as {w.text.upper()} so candidates cannot miss it, or ask the "
+                                               "question positively"), stem, w)
             else:
                 d = self.diagnostic(ctx, ("stem",),
                                     f"the lead-in is negative ({w.text}); negative items are harder "
@@ -120,11 +123,24 @@ class NegativeLeadIn(Rule):
         return _upper_words(data, lambda stem, ws: [w for w, low in _negatives(stem, ws) if low])
 
 
+def _in_link_text(stem: str, w: LeadWord) -> bool:
+    """Is ``w`` part of a link's text? Its capitals may be a title's, so no fix changes them."""
+    spans = layout(stem).link_text
+    return bool(spans) and overlaps(merge(spans), w.start, w.end)
+
+
+def _fixable(d: Diagnostic, stem: str, w: LeadWord) -> Diagnostic:
+    return dataclasses.replace(d, fixable=False) if _in_link_text(stem, w) else d
+
+
 def _upper_words(data: MutableMapping[str, Any], pick: Callable[[str, list[LeadWord]], list[LeadWord]]) -> bool:
+    """Capitalise the words ``pick`` chooses in the stem's lead-in: never inside code (the
+    lead-in's words come from the masked stem), URLs or a link's text."""
     stem = data.get("stem")
     if not isinstance(stem, str):
         return False
-    edits = [(w.start, w.end, w.text.upper()) for w in pick(stem, lead_in_words(stem))]
+    edits = [(w.start, w.end, w.text.upper()) for w in pick(stem, lead_in_words(stem))
+             if not _in_link_text(stem, w)]
     edits = [e for e in edits if stem[e[0]:e[1]] != e[2]]
     if not edits:
         return False
@@ -173,8 +189,8 @@ def _qualifiers(stem: str, ws: list[LeadWord]) -> list[LeadWord]:
         if low in ("first", "next"):
             if nxt in _PRIORITY_NOUNS:
                 out.append(w)
-            elif asks_what_to_do and prev not in _ARTICLES:
-                out.append(w)  # "What should the nurse do first?"; elsewhere a time or an order
+            elif (asks_what_to_do or i + 1 == len(ws)) and prev not in _ARTICLES:
+                out.append(w)  # "What should the nurse do first?", "Which step comes first?"; else a time
         elif low == "best":
             if nxt in _PRIORITY_NOUNS and nxt not in _DECORATIVE or i + 1 == len(ws) and asks_what_to_do:
                 out.append(w)  # not "best describes", "the best answer": one option is simply right
@@ -220,7 +236,7 @@ class QualifierNotCapitalized(Rule):
         ```
     Fix:
         Write the qualifier in capitals. `qbank lint --fix` capitalises exactly the flagged
-        words (and changes nothing else).
+        words (and changes nothing else), except inside a link's text, which is left to you.
     """
 
     code = "QB204"
@@ -234,9 +250,9 @@ class QualifierNotCapitalized(Rule):
         if not _QUALIFIER_HINT.search(f.lead_in):
             return
         for w in _qualifiers(stem, f.lead_words):
-            yield self.diagnostic(ctx, ("stem",), offset=w.start, message=
-                                  f"the qualifier \"{w.text}\" in the lead-in decides the answer; "
-                                  f"write it as {w.text.upper()}")
+            yield _fixable(self.diagnostic(ctx, ("stem",), offset=w.start, message=
+                                           f"the qualifier \"{w.text}\" in the lead-in decides the answer; "
+                                           f"write it as {w.text.upper()}"), stem, w)
 
     def fix(self, data: MutableMapping[str, Any], options: RuleOptions) -> bool:
         return _upper_words(data, _qualifiers)

@@ -29,9 +29,10 @@ _RANGE_REF = re.compile(rf"\b{_OPT}\s+[A-H]\s*[-–]\s*[A-H]\b")
 _MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
 # A sentence that starts with letters: "B is correct", "A and D are wrong". The pattern starts
 # with a character class, so the regex engine scans for it fast; the sentence start is
-# checked afterwards.
+# checked afterwards. At most 8 letters are joined: an unbounded list would be retried from
+# every letter of a long "A, A, A, ..." (quadratic).
 _SENTENCE_REF = re.compile(
-    r"[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?)*\s+(?i:is|are|was|were|would be)\s+"
+    r"[A-H]\)?(?:\s*(?:,|and|&|or)\s*\(?[A-H]\)?){0,7}\s+(?i:is|are|was|were|would be)\s+"
     r"(?i:(?:not\s+|also\s+|both\s+)?(?:correct|incorrect|wrong|right|true|false|the\s+(?:best|correct|right|key)))")
 _VERDICT_WORDS = ("correct", "wrong", "right", "true", "false", "the best", "the key")
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)$")

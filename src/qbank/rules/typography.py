@@ -8,7 +8,7 @@ from typing import Any, Iterator, MutableMapping
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.edits import apply_edits
 from ..textkit.facts import facts
-from ..textkit.typography import (CURLY, QUOTES, ZERO_WIDTH, Finding, balanced_counts, field_findings,
+from ..textkit.typography import (CURLY, JOINERS, QUOTES, ZERO_WIDTH, Finding, balanced_counts, field_findings,
                                   mixed_quotes_possible, quote_counts, quote_edits, spacing_hint)
 from .base import ItemContext, Rule, RuleOptions
 
@@ -19,9 +19,12 @@ KINDS: dict[str, tuple[Severity, str, str]] = {
     "tab": (Severity.INFO, "tab character", "use spaces"),
     "nbsp": (Severity.INFO, "non-breaking space", "use an ordinary space"),
     "zero-width": (Severity.WARNING, "invisible zero-width character", "delete it (it breaks search and duplicate checks)"),
+    "joiner": (Severity.INFO, "zero-width joiner between Latin characters",
+               "delete it if it is a stray (joiners belong only inside emoji sequences and some scripts, "
+               "so --fix never removes one)"),
     "punct-space": (Severity.INFO, "space before punctuation", "remove the space"),
     "double-punct": (Severity.INFO, "doubled punctuation", "keep one mark"),
-    "brackets": (Severity.WARNING, "unbalanced bracket", "close or remove the unmatched bracket"),
+    "brackets": (Severity.WARNING, "unbalanced brackets", "close or remove the unmatched bracket"),
     "quotes": (Severity.INFO, "mixed quote styles", "use one style throughout the item"),
 }
 
@@ -53,10 +56,13 @@ class Typography(Rule):
     What it flags:
         In the stem, options, rationales and explanation (code spans and blocks excluded):
         trailing whitespace, doubled spaces, tabs, non-breaking spaces (info); zero-width
-        characters such as U+200B and soft hyphens (warning); doubled punctuation (",,",
-        "??", ".." but not "..."); a space before , ; : . ! ? (info); unbalanced (), [] or {}
-        (warning); straight and curly quotes mixed within one item (info). Markdown tables
-        are left alone.
+        characters such as U+200B and soft hyphens (warning); a zero-width joiner or
+        non-joiner (U+200D, U+200C) between Latin characters (info: elsewhere they join emoji
+        sequences and Persian and Indic letters, so they are left alone); doubled punctuation
+        (",,", "??", ".." but not "..."); a space before , ; : . ! ? (info); unbalanced (),
+        [] or {} (warning); straight and curly quotes mixed within one item (info). Code
+        (fenced, indented and inline), URLs, link and image destinations, raw HTML and
+        Markdown tables are left alone.
     Why:
         Careless typography distracts and signals careless content; invisible characters
         also break search and duplicate detection (Haladyna et al. 2002, H#11-12).
@@ -73,11 +79,12 @@ class Typography(Rule):
           What should the social worker explore FIRST?
         ```
     Fix:
-        `qbank lint --fix` fixes everything but brackets: trims trailing whitespace (a
-        two-space Markdown line break becomes `\\`), collapses doubled spaces, replaces tabs
-        and non-breaking spaces, deletes zero-width characters, removes doubled punctuation
-        and spaces before punctuation, and converts quotes to the style the item uses most.
-        Unbalanced brackets need a person to decide what was meant.
+        `qbank lint --fix` fixes everything but brackets and joiners: trims trailing
+        whitespace (a two-space Markdown line break becomes `\\`), collapses doubled spaces,
+        replaces tabs and non-breaking spaces, deletes zero-width characters, removes doubled
+        punctuation and spaces before punctuation, and converts quotes to the style the item
+        uses most, in prose only: never inside code, URLs or HTML. Unbalanced brackets and
+        joiners need a person to decide what was meant.
     """
 
     code = "QB501"
@@ -119,11 +126,12 @@ class Typography(Rule):
         first = found[0]
         a, b = max(0, first.start - 12), min(len(text), first.end + 12)
         excerpt = text[a:b].replace("\n", "⏎").replace("\t", "→").replace("\u00a0", "⍽")
-        excerpt = "".join("·" if c in ZERO_WIDTH else c for c in excerpt)
-        count = f"{len(found)} {what}s" if len(found) > 1 else f"{what}"
+        excerpt = "".join("·" if c in ZERO_WIDTH or c in JOINERS else c for c in excerpt)
+        plural = what if what.endswith("s") else what + "s"  # "unbalanced brackets", "tab characters"
+        count = f"{len(found)} {plural}" if len(found) > 1 else what
         d = self.diagnostic(ctx, path, f"{_where(path, text, first.start)}{count} (at \"{excerpt.strip()}\"); {todo}",
                             severity, offset=first.start)
-        if kind == "brackets":
+        if first.replacement is None:  # brackets and joiners: a person decides
             from dataclasses import replace
             d = replace(d, fixable=False)
         return d

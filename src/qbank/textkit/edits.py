@@ -17,27 +17,34 @@ def apply_edits(old: Any, edits: list[tuple[int, int, str]]) -> Any:
     edits = sorted(edits)
     parts: list[str] = []
     last = 0
+    kept = []
     for s, e, rep in edits:
+        if s < last:
+            continue  # overlaps the edit before it: keep the first
+        kept.append((s, e, rep))
         parts.append(old[last:s])
         parts.append(rep)
         last = e
     parts.append(old[last:])
+    edits = kept
     new = keep_style(old, "".join(parts))
     if new is old or type(new) is str:
         return new
     fold = getattr(old, "fold_pos", None)
     if fold:
+        # One sweep over the folds and the edits, both in order (a fold moves by the edits
+        # before it; one inside an edit is gone).
         moved = []
-        for p in fold:
-            shift = 0
-            inside = False
-            for s, e, rep in edits:
-                if e <= p:
-                    shift += len(rep) - (e - s)
-                elif s <= p < e:
-                    inside = True
+        shift = k = 0
+        for p in sorted(fold):
+            while k < len(edits) and edits[k][1] <= p:
+                s, e, rep = edits[k]
+                shift += len(rep) - (e - s)
+                k += 1
+            if k < len(edits) and edits[k][0] <= p < edits[k][1]:
+                continue
             q = p + shift
-            if not inside and 0 <= q < len(new) and new[q] == " ":
+            if 0 <= q < len(new) and new[q] == " ":
                 moved.append(q)
         new.fold_pos = moved
     return new

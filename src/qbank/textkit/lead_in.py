@@ -26,11 +26,15 @@ def lead_in_span(masked_stem: str) -> tuple[int, int]:
     blank = m.rfind("\n\n", 0, end - 1)
     start = blank + 2 if blank >= 0 else 0
     limit = end - 1  # the lead-in's own final mark is not a boundary
+    # The last of each mark before ``limit``; only the one just used is looked for again, so
+    # the walk reads the text once (three rfinds per step would make it quadratic).
+    last = {mark: m.rfind(mark, start, limit) for mark in ".?!"}
     while limit > start:
-        p = max(m.rfind(".", start, limit), m.rfind("?", start, limit), m.rfind("!", start, limit))
+        p = max(last.values())
         if p < 0:
             break
         limit = p
+        last[m[p]] = m.rfind(m[p], start, p)
         q = p + 1
         while q < end and m[q] in _CLOSERS:
             q += 1

@@ -5,41 +5,37 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Parts of Markdown whose characters are not prose: fenced and indented-by-fence code, code
-# spans, images, link destinations, autolinks and HTML tags. `mask` blanks them with spaces
-# (newlines kept), so offsets into the masked text are offsets into the original.
-_MASK = re.compile(
-    r"(?P<fence>^[ \t]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}(?P=f)[`~]*[ \t]*$|\Z))"
-    r"|(?P<code>(?P<b>`+)[^`].*?(?<!`)(?P=b)(?!`))"
-    r"|(?P<img>!\[[^\]\n]*\]\([^)\n]*\))"
-    r"|(?P<dest>(?<=\])\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\))"
-    r"|(?P<auto><(?:https?://|mailto:)[^>\s]*>)"
-    r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)",
-    re.M | re.S,
-)
+from .spans import layout
+
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _blank(m: re.Match) -> str:
-    return _NOT_NEWLINE.sub(" ", m.group(0))
-
-
-def _opaque(m: re.Match) -> str:
-    return _NOT_NEWLINE.sub("\x01", m.group(0))
-
-
 def mask(text: str, opaque: bool = False) -> str:
-    """``text`` with code, images, URLs and HTML replaced by spaces (or, with ``opaque``, by
-    U+0001, which no prose pattern matches), same length and same line breaks."""
-    if "`" not in text and "<" not in text and "](" not in text and "~~~" not in text:
+    """``text`` with code, images, URLs and HTML (see :mod:`spans`) replaced by spaces (or,
+    with ``opaque``, by U+0001, which no prose pattern matches), same length and same line
+    breaks, so offsets into the masked text are offsets into the original."""
+    spans = layout(text).covered()
+    if not spans:
         return text
-    return _MASK.sub(_opaque if opaque else _blank, text)
+    fill = "\x01" if opaque else " "
+    parts = []
+    last = 0
+    for s, e in spans:
+        parts.append(text[last:s])
+        parts.append(_NOT_NEWLINE.sub(fill, text[s:e]))
+        last = e
+    parts.append(text[last:])
+    return "".join(parts)
 
 
-_LINK_TEXT = re.compile(r"\[([^\]\n]*)\]")
+_LINK_TEXT = re.compile(r"\[([^\[\]\n]*)\]")  # no `[` inside: each bracket is looked at once
 _UNDERSCORES = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")   # emphasis, not snake_case
 _ESCAPES = re.compile(r"\\(?=[^\w\s])")
 _LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}|>)[ \t]+", re.M)
+
+
+def _first_group(m: re.Match) -> str:
+    return m.group(1)  # faster than the template r"\1", which is expanded in Python per match
 
 
 def plain(text: str) -> str:
@@ -57,7 +53,7 @@ def plain(text: str) -> str:
     if "#" in out or ">" in out:
         out = _LINE_MARKS.sub("", out)
     if "[" in out:
-        out = _LINK_TEXT.sub(r"\1", out)
+        out = _LINK_TEXT.sub(_first_group, out)
     return " ".join(out.split())
 
 
@@ -70,7 +66,7 @@ def fold(text: str) -> str:
 
 
 _NORM_TRIGGER = re.compile(r"[`*~\[\\]")
-_NORM_MARKUP = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|[`*~]+|\\(?=[^\w\s])")
+_NORM_MARKUP = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)|[`*~]+|\\(?=[^\w\s])")
 
 
 def normalize(text: str) -> str:

@@ -4,11 +4,17 @@ it: whitespace, invisible characters, doubled punctuation, brackets and quote st
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .markup import mask
 
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Invisible characters with no meaning in prose: the fix deletes them.
+ZERO_WIDTH = "\u200b\u2060\ufeff\u00ad"
+# Joiners are meaningful inside emoji sequences (👩\u200d⚕️) and Persian and Indic words: never
+# deleted; one between ASCII characters ("wo\u200drd") is reported as an info.
+JOINERS = "\u200c\u200d"
+_JOINER_RUN = re.compile(f"[{JOINERS}]+")
 _NBSP = "\u00a0\u202f\u2007"
 _WS = f" \\t{_NBSP}{ZERO_WIDTH}"
 # Only whitespace runs that can be a problem: with a tab, non-breaking or zero-width
@@ -32,15 +38,26 @@ class Finding:
     replacement: str | None  # None: not fixable (brackets)
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n", 0, pos) + 1
-    e = text.find("\n", pos)
-    return s, (len(text) if e < 0 else e)
+class _Lines:
+    """Where the lines of a text start, found once (a check per finding that searched back
+    for its line's start would make a long line quadratic)."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+        self.tables: dict[int, bool] = {}
 
-def _is_table_line(text: str, pos: int) -> bool:
-    s, _ = _line_bounds(text, pos)
-    return text[s:s + 40].lstrip(" ").startswith("|")
+    def start(self, pos: int) -> int:
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self.starts[bisect_right(self.starts, pos) - 1]
+
+    def is_table(self, pos: int) -> bool:
+        """Is the line holding ``pos`` a Markdown table row?"""
+        s = self.start(pos)
+        if s not in self.tables:
+            self.tables[s] = self.text[s:s + 40].lstrip(" ").startswith("|")
+        return self.tables[s]
 
 
 def field_findings(text: str, hard: str | None = None) -> list[Finding]:
@@ -49,6 +66,7 @@ def field_findings(text: str, hard: str | None = None) -> list[Finding]:
     hard = mask(text, opaque=True) if hard is None else hard
     out: list[Finding] = []
     n = len(hard)
+    lines = _Lines(hard)
     for m in _SUSPECT.finditer(hard):
         run = m.group(0)
         s, e = m.span()
@@ -71,7 +89,7 @@ def field_findings(text: str, hard: str | None = None) -> list[Finding]:
             hard_break = run.startswith("  ") and set(run) == {" "} and e < n and next_line.strip()
             out.append(Finding("trailing", s, e, "\\" if hard_break else ""))
             continue
-        if _is_table_line(hard, s):
+        if lines.is_table(s):
             continue
         if hard[e] in _PUNCT_AFTER and hard[s - 1] != "_" and (
                 hard[e] in ",;" or (e + 1 == n or hard[e + 1] in " \t\n")
@@ -83,10 +101,15 @@ def field_findings(text: str, hard: str | None = None) -> list[Finding]:
             continue
         out.append(Finding(_kind(run), s, e, " "))
     for m in _DOUBLED_PUNCT.finditer(hard) if _MAYBE_DOUBLED.search(hard) else ():
-        if _is_table_line(hard, m.start()):
+        if lines.is_table(m.start()):
             continue
         g = m.group(0)
         out.append(Finding("double-punct", m.start(), m.end(), g[-1] if g[0] in ",;" and g[-1] == "." else g[0]))
+    if not hard.isascii():
+        for m in _JOINER_RUN.finditer(hard):
+            s, e = m.span()
+            if (s == 0 or hard[s - 1].isascii()) and (e == n or hard[e].isascii()):
+                out.append(Finding("joiner", s, e, None))
     out.extend(_bracket_findings(hard))
     return out
 
@@ -103,7 +126,7 @@ def _kind(run: str) -> str:
 
 # Anything QB501 could report starts here: a tab, non-breaking or zero-width character, a
 # space before a space/line end/punctuation, or two punctuation marks in a row.
-_RARE = re.compile(f"[\\t{_NBSP}{ZERO_WIDTH}]")
+_RARE = re.compile(f"[\\t{_NBSP}{ZERO_WIDTH}{JOINERS}]")
 _SPACE_HINT = re.compile(r" [ \n,.;:?!]")       # starts with a literal: a fast scan
 _PUNCT_HINT = re.compile(r"[,;:!?.][,;:!?.]")
 
@@ -127,6 +150,8 @@ def mixed_quotes_possible(text: str) -> bool:
         ("’" in text or "‘" in text or "“" in text or "”" in text)
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+_PAIRS = {")": "(", "]": "[", "}": "{"}
 # Brackets that are content, not punctuation: half-open intervals ("[0, 1)", "(-∞, 5]") and
 # emoticons (":)", ";-)"). Blanked (same length) before brackets are matched.
 _CONTENT_BRACKETS = re.compile(r"[\[(][ \t]*[-+−]?[\w.∞\\]{1,12}[ \t]*,[ \t]*[-+−]?[\w.∞\\]{1,12}[ \t]*[\])]"
@@ -141,21 +166,19 @@ def _bracket_findings(hard: str) -> list[Finding]:
         return []
     # Closers of list enumerators ("a) ... b) ...", "1)") have no opener by design.
     enumerators = {m.end() - 1 for m in _ENUMERATOR.finditer(hard)} if ")" in hard else set()
+    opens: dict[str, list[int]] = {"(": [], "[": [], "{": []}
+    unmatched_close: dict[str, int] = {}
+    for m in _BRACKET.finditer(hard):  # one pass over the brackets only
+        ch, i = m.group(0), m.start()
+        if ch in opens:
+            opens[ch].append(i)
+        elif opens[_PAIRS[ch]]:
+            opens[_PAIRS[ch]].pop()
+        elif _PAIRS[ch] not in unmatched_close and i not in enumerators:
+            unmatched_close[_PAIRS[ch]] = i
     out = []
-    for o, c in ("()", "[]", "{}"):
-        if o not in hard and c not in hard:
-            continue
-        first_unmatched_close = None
-        opens: list[int] = []
-        for i, ch in enumerate(hard):
-            if ch == o:
-                opens.append(i)
-            elif ch == c:
-                if opens:
-                    opens.pop()
-                elif first_unmatched_close is None and i not in enumerators:
-                    first_unmatched_close = i
-        pos = first_unmatched_close if first_unmatched_close is not None else (opens[0] if opens else None)
+    for o in "([{":
+        pos = unmatched_close.get(o, opens[o][0] if opens[o] else None)
         if pos is not None:
             out.append(Finding("brackets", pos, pos + 1, None))
     return out
