@@ -280,10 +280,11 @@ class _Converter:
             raise self.refuse(node, "QB001", f"nesting deeper than {MAX_DEPTH} levels; a question is only a few levels deep")
         m = node.start_mark
         self.doc.value_pos.setdefault(path, (m.line + 1, m.column + 1))
-        if node.tag not in _ALLOWED_TAGS or _misfit(node):
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS or ((tag != _STR or type(node) is not yaml.ScalarNode) and _misfit(node)):
             raise self.refuse(node, "QB003", _bad_tag(node))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR:
+            if tag == _STR:
                 self.doc.scalars[path] = (node.style, m.line, m.column, node.end_mark.line)
             return _scalar(node)
         if isinstance(node, yaml.SequenceNode):
@@ -296,7 +297,8 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diags.append(error(self.path, *kpos, "QB003", "a key must be a plain word, not a list or mapping"))
                 continue
-            if key_node.tag not in _ALLOWED_TAGS or _misfit(key_node):  # `!!binary text:` is no `text` key elsewhere
+            # `!!binary text:` is no `text` key elsewhere (a key is a scalar here: a str tag always fits)
+            if key_node.tag != _STR and (key_node.tag not in _ALLOWED_TAGS or _misfit(key_node)):
                 raise self.refuse(key_node, "QB003", _bad_tag(key_node))
             key = key_node.value
             if key_node.tag == _CORE + "null" and key_node.style is None and key == "":
