@@ -53,15 +53,23 @@ _OPTIONS = ("Recent changes in the client's routine", "Family history of psychia
             "Early childhood attachment patterns")
 
 
-def question(stem: str, id: str = "worst-case") -> bytes:
-    """A valid question whose stem is ``stem`` (one line, JSON-quoted: any character goes).
-    A code span ends it, so no "nothing to scan" shortcut skips the line."""
-    lines = [f"id: {id}", "stem: " + json.dumps(stem + " `a`", ensure_ascii=False), "options:"]
-    for i, text in enumerate(_OPTIONS):
-        lines.append(f"  - text: {json.dumps(text)}")
-        lines.append("    correct: true" if i == 0 else
-                     f"    rationale: {json.dumps(text + ' is not what the situation calls for first.')}")
-    lines.append('explanation: "Recent changes in the routine come first: they explain the new trouble."')
+FIELDS = ("stem", "explanation", "rationale")
+
+
+def question(text: str, id: str = "worst-case", field: str = "stem") -> bytes:
+    """A valid question whose stem (or explanation, or last rationale: ``field``) is ``text``
+    (one line, JSON-quoted: any character goes). A code span ends it, so no "nothing to scan"
+    shortcut skips the line."""
+    payload = json.dumps(text + " `a`", ensure_ascii=False)
+    stem = payload if field == "stem" else json.dumps("Which factor should the worker explore first?")
+    lines = [f"id: {id}", "stem: " + stem, "options:"]
+    for i, option in enumerate(_OPTIONS):
+        lines.append(f"  - text: {json.dumps(option)}")
+        last = i == len(_OPTIONS) - 1
+        lines.append("    correct: true" if i == 0 else "    rationale: " + (
+            payload if field == "rationale" and last else json.dumps(option + " is not what the situation calls for first.")))
+    lines.append("explanation: " + (payload if field == "explanation" else
+                                    json.dumps("Recent changes in the routine come first: they explain the new trouble.")))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -76,9 +84,9 @@ def repeated(pattern: str, size: int) -> str:
     return pattern * (size // width)
 
 
-def pattern_file(name: str) -> bytes:
-    """The worst-case file of one pattern: just under the limit."""
-    return question(repeated(PATTERNS[name], _room()), id=f"worst-{name}")
+def pattern_file(name: str, field: str = "stem") -> bytes:
+    """The worst-case file of one pattern in one field: just under the limit."""
+    return question(repeated(PATTERNS[name], _room()), id=f"worst-{name}", field=field)
 
 
 def mixed_file() -> bytes:

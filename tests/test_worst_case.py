@@ -40,6 +40,16 @@ def test_a_1mb_stem_of_one_pathological_pattern_lints_in_seconds(bank, name):
     assert seconds < BOUND_S, f"{name}: {seconds:.1f} s for 1 MB"
 
 
+@pytest.mark.parametrize("field", ["explanation", "rationale"])
+@pytest.mark.parametrize("name", ISSUE_PATTERNS)
+def test_a_1mb_explanation_or_rationale_of_one_pathological_pattern_lints_in_seconds(bank, name, field):
+    """Found by the long fuzz run: a 200 kB line of `![` in an explanation took 30 s in the
+    feedback rules' link pattern."""
+    seconds, result = lint_seconds(bank, worst_case.pattern_file(name, field))
+    assert result.files == 1 and not [d for d in result.diagnostics if d.code == "QB000"]
+    assert seconds < BOUND_S, f"{name} in the {field}: {seconds:.1f} s for 1 MB"
+
+
 def test_a_1mb_stem_of_every_pattern_in_turn_lints_in_seconds(bank):
     seconds, result = lint_seconds(bank, worst_case.mixed_file())
     assert result.files == 1 and not [d for d in result.diagnostics if d.code == "QB000"]

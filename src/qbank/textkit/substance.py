@@ -23,7 +23,9 @@ reference references source sources link links docs documentation more info info
 you your got have has one answer's because since as of course obviously ok okay
 discussion necessarily
 """.split())
-_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<?https?://[^\s>)\]]+>?|\[[^\]\n]*\]")
+# Link text and targets stop at the next bracket or parenthesis: each attempt then scans only
+# up to where the next one starts, so a line of 100,000 `![` or `](` stays linear.
+_LINK = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)|<?https?://[^\s>)\]]+>?|\[[^\[\]\n]*\]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PUNCT = str.maketrans({c: " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~"})
 _LIST_MARK = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]", re.M)
