@@ -45,6 +45,14 @@ def test_lint_gives_what_the_command_reports(bank, cli):
     assert qbank.lint([bank], select="QB101", cache=False).diagnostics == only_files.diagnostics
 
 
+def test_one_path_may_be_given_alone_not_only_in_a_list(bank, tmp_path):
+    write(bank, "q.yaml", GOOD.format(id="q1"))
+    write(bank, "bad.yaml", GOOD.format(id="q2").replace("    correct: true\n", ""))
+    assert qbank.lint(str(bank)).diagnostics == qbank.lint([bank]).diagnostics
+    assert qbank.lint(bank).files == qbank.lint([str(bank)]).files > 1
+    assert qbank.load_bank(str(bank)).questions == qbank.load_bank([bank]).questions
+
+
 def test_lint_fix_says_what_it_fixed(bank):
     path = write(bank, "q.yaml", GOOD.format(id="q1").replace("What should the social worker explore FIRST?",
                                                               "What should the social worker explore first?"))

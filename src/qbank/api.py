@@ -33,13 +33,16 @@ if TYPE_CHECKING:
     from .fix import FixOutcome
     from .fmt import FmtResult, FmtRun
 
-Paths = Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
 Progress = Callable[[int, int], None]  # told (items done, items to do) during a long run
 
 
 def resolve_paths(paths: Paths = None) -> list[Path]:
     """The paths to work on: those given, else the bank root configured by a qbank.toml at
-    or above the working folder, else ``bank/``. Raises UsageError when there is none."""
+    or above the working folder, else ``bank/``. Raises UsageError when there is none. One
+    path may be given alone (``lint("bank")``), not only as a list."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     given = [Path(p) for p in paths or ()]
     if given:
         return given
