@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 from . import __version__, suppress
 from .diagnostics import Diagnostic
 from .digest import blake2b, content_key
-from .fsutil import CACHE_DIR, atomic_writer, cache_folder, open_regular, read_file, read_regular, remove_stale_temps
+from .fsutil import (CACHE_DIR, atomic_writer, cache_folder, is_real_folder, open_regular, read_file, read_regular,
+                     remove_stale_temps)
 from .schema import schema_text
 
 if TYPE_CHECKING:
@@ -63,14 +64,6 @@ def _sealed_writer(path: Path) -> Iterator[Callable[[bytes], None]]:
 
         yield write
         fh.write(b"\n" + h.hexdigest().encode())
-
-
-def _real_folder(path: Path) -> bool:
-    """Is ``path`` a folder itself (not a link to one, not a file)?"""
-    try:
-        return stat_mode.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _typed(column: list, kinds: set) -> bool:
@@ -185,7 +178,7 @@ class Cache:
 
     def load(self) -> None:
         """Read what the last runs recorded (nothing, if it is unusable)."""
-        if not _real_folder(self._folder):
+        if not is_real_folder(self._folder):
             return  # none yet, or something else in its place: never read through it
         try:
             self._load_base()
@@ -268,7 +261,7 @@ class Cache:
     def recorded(self) -> bool:
         """Whether an earlier run left a cache to read (before ``load`` reads it)."""
         try:
-            return _real_folder(self._folder) and stat_mode.S_ISREG(os.lstat(self._file).st_mode)
+            return is_real_folder(self._folder) and stat_mode.S_ISREG(os.lstat(self._file).st_mode)
         except OSError:
             return False
 
@@ -402,7 +395,7 @@ class Cache:
         return found if any(v is not None for v in found.values()) else None
 
     def _map(self, path: Path) -> memoryview | None:
-        if not _real_folder(self._folder):
+        if not is_real_folder(self._folder):
             return None
         try:
             fd, _ = open_regular(path, MAX_BYTES)

@@ -251,17 +251,23 @@ def _temp_beside(target: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name beside {target}")
 
 
+def is_real_folder(path: str | os.PathLike) -> bool:
+    """Is ``path`` a folder itself (not a link to one, not a file, not missing)?"""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def cache_folder(root: str | os.PathLike) -> Path | None:
     """The bank's cache folder, made (git-ignored) if missing; None when something else
     stands in its place: a file, or a symbolic link that would take writes elsewhere."""
     folder = Path(root) / CACHE_DIR
-    try:
-        st = os.lstat(folder)
-    except FileNotFoundError:
+    if not os.path.lexists(folder):
         folder.mkdir()
         (folder / ".gitignore").write_text("# created by qbank; safe to delete\n*\n", encoding="utf-8")
         return folder
-    return folder if stat.S_ISDIR(st.st_mode) else None
+    return folder if is_real_folder(folder) else None
 
 
 def is_temp_name(name: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
+from ..textkit.markup import MATH
 from ..textkit.messages import quote
 from .base import ItemContext, Rule
 
@@ -26,7 +27,6 @@ _OPTION_WORDS = ("option", "choice", "answer", "alternative", "key is")
 # "A DDoS bot" is no label.
 _OWN_LABEL = re.compile(r"\A[ \t]*(?:\(?([A-Ha-h])\)?[.)][ \t]+\S|[`*_]{0,2}([A-Ha-h])[`*_]{0,2}[ \t]*\n\s*\S)")
 _RANGE_REF = re.compile(rf"\b{_OPT}\s+[A-H]\s*[-–]\s*[A-H]\b")
-_MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
 # A sentence that starts with letters: "B is correct", "A and D are wrong". The pattern starts
 # with a character class, so the regex engine scans for it fast; the sentence start is
 # checked afterwards. At most 8 letters are joined: an unbounded list would be retried from
@@ -134,7 +134,7 @@ class LetterReference(Rule):
                 continue
             text = f.plain_of(path, raw)
             if "$" in text:
-                text = _MATH.sub(" ", text)
+                text = MATH.sub(" ", text)
             m = _RANGE_REF.search(text) or _WORD_REF.search(text)
             if m:
                 where = "the stem" if path[0] == "stem" else f"option {path[1] + 1}"

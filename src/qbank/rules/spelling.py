@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..textkit.facts import facts
+from ..textkit.markup import MATH
 from ..textkit.literal import is_code
 from .base import ItemContext, Option, Rule
 
@@ -14,7 +15,6 @@ from .base import ItemContext, Option, Rule
 # apostrophes, not glued to code, an identifier ("foo_bar", "obj.attr", "-flag", "#tag") or math.
 _WORD = re.compile(r"(?<![\w\x01.\-/@#$\\])[A-Za-z]+(?:['’][a-z]+)?(?![\w\x01\-/@(\\'’]|\.[A-Za-z])")
 _NAME_BEFORE = re.compile(r"[A-Z][a-z]+\.?[ \t]+$")  # "Thomas Gage": a name, not a typo
-_MATH = re.compile(r"\$\$?[^$\n]+\$\$?")
 # Every ASCII byte but letters and the apostrophe, as a space: bytes.translate + split is the
 # fastest way to a text's words (a non-ASCII character stays inside its word, which the
 # table then does not hold).
@@ -123,7 +123,7 @@ class Misspelling(Rule):
                 continue
             hard = f.opaque_of(path, raw)
             if "$" in hard:
-                hard = _MATH.sub(lambda m: "\x01" * len(m.group(0)), hard)
+                hard = MATH.sub(lambda m: "\x01" * len(m.group(0)), hard)
             for m in _WORD.finditer(hard):
                 word = m.group(0)
                 if len(word) < least or word.isupper() or word[1:] != word[1:].lower():

@@ -8,6 +8,7 @@ import unicodedata
 from .spans import layout
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
+MATH = re.compile(r"\$\$?[^$\n]+\$\$?")  # TeX math ($...$, $$...$$): no prose words, no option letters
 
 
 def mask(text: str, opaque: bool = False) -> str:
