@@ -39,10 +39,11 @@ def _first_group(m: re.Match) -> str:
     return m.group(1)  # faster than the template r"\1", which is expanded in Python per match
 
 
-def plain(text: str) -> str:
+def plain(text: str, masked: str | None = None) -> str:
     """Prose of a Markdown field: masked, link brackets and emphasis markers removed,
-    whitespace collapsed to single spaces. (Each step runs only if its marker occurs.)"""
-    out = mask(text)
+    whitespace collapsed to single spaces. (Each step runs only if its marker occurs.)
+    ``masked`` is ``mask(text)`` if the caller has it already."""
+    out = mask(text) if masked is None else masked
     if "*" in out:
         out = out.replace("*", "")
     if "_" in out:

@@ -38,22 +38,25 @@ def stem_signature(stem: str, options: Sequence[str] = (), alone: int = STEM_ALO
     exact = blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
     if len(tokens) < SHINGLE:
         grams = [" ".join(tokens)]
-    else:
-        grams = [" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
-    hashes = sorted({zlib.crc32(g.encode()) for g in grams})[:MAX_SHINGLES]
+    else:  # three words each (SHINGLE); zip and an f-string are ~2x faster than slicing and joining
+        grams = [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
+    crc32 = zlib.crc32
+    hashes = sorted({crc32(g.encode()) for g in grams})[:MAX_SHINGLES]
     return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
 
 
 def _tokens(text: str) -> list[str]:
     """The words of ``text`` (lowercase, punctuation and Markdown left out), then whatever the
     prose mask hides (code, image and link targets), as written."""
-    from ...textkit.markup import mask  # here, not at the top: a warm run's bank rules never need them
+    from ...textkit.markup import mask, plain  # here, not at the top: a warm run's bank rules never need them
+    from ...textkit.spans import layout
     from ...textkit.words import word_key
 
-    tokens = word_key(text).split()
     masked = mask(text)
-    if masked != text:
-        tokens += "".join(c if c != m else " " for c, m in zip(text, masked)).split()
+    tokens = word_key(text, plain(text, masked)).split()
+    if masked is not text:  # the masked parts, each split at whitespace (the spans are merged)
+        for s, e in layout(text).covered():
+            tokens += text[s:e].split()
     return tokens
 
 
