@@ -28,6 +28,7 @@ JSON as lists, so the rule options that carry them to QB910 stay part of the cac
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable, Iterable, NamedTuple
 
 from .errors import UsageError
@@ -90,9 +91,15 @@ def parse_blueprints(table: Any, report: Report, text: str = "", shown: str = ""
     return found
 
 
-def _blueprint(name: str, spec: Any, report: Report, text: str, shown: str) -> Blueprint | None:
-    from .config import _did_you_mean, _locate  # config imports this module only when it reads blueprints
+def _did_you_mean(word: Any, known: Iterable[str]) -> str:
+    """"; did you mean `x`?" for a near miss among ``known``, else the list (as config.py says it)."""
+    import difflib
 
+    hint = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6) if isinstance(word, str) else []
+    return f"; did you mean `{hint[0]}`?" if hint else f"; known: {', '.join(sorted(known))}"
+
+
+def _blueprint(name: str, spec: Any, report: Report, text: str, shown: str) -> Blueprint | None:
     key = ("blueprints", name)
     if not isinstance(spec, dict):
         report(key, f"`blueprints.{name}` must be a table: [blueprints.{name}] with title and areas")
@@ -120,7 +127,7 @@ def _blueprint(name: str, spec: Any, report: Report, text: str, shown: str) -> B
                f"blueprint `{name}` needs its areas: one [[blueprints.{name}.areas]] table per area, "
                "with name, weight and match")
         return None
-    headers = _area_headers(text, name, shown)
+    headers = _headers(text, ["blueprints", name, "areas"], shown)
     areas: list[Area] = []
     for i, raw in enumerate(raw_areas):
         at = headers[i] if i < len(headers) else None
@@ -145,9 +152,9 @@ def _blueprint(name: str, spec: Any, report: Report, text: str, shown: str) -> B
         report(key + ("areas",), f"the weights of blueprint `{name}` cannot add up to 100: the ranges give "
                                  f"{_pct(low)} to {_pct(high)}")
         return None
-    line, col = _locate(text, key) if text else (1, 1)
+    own = _headers(text, ["blueprints", name], shown)
     return Blueprint(name, tuple(areas), texts["title"], texts["version"], texts["source"], size,
-                     (shown, line, col) if shown else None)
+                     own[0] if own else None)
 
 
 def _pct(value: float) -> str:
@@ -155,8 +162,6 @@ def _pct(value: float) -> str:
 
 
 def _area(name: str, i: int, raw: Any, report: Report, at: Where | None) -> Area | None:
-    from .config import _did_you_mean
-
     key = ("blueprints", name, "areas")
     where = at[1:] if at else None
 
@@ -205,8 +210,6 @@ def _weight(value: Any) -> tuple[float, float] | None:
 
 def _match(value: Any) -> Match | str:
     """The area's match, or why it cannot be read."""
-    from .config import _did_you_mean
-
     example = '{ field = "domain", value = "values-ethics" }, { topic = "..." } or { tag = "..." }'
     if not isinstance(value, dict):
         return f"`match` must be a table: {example}"
@@ -231,20 +234,27 @@ def _match(value: Any) -> Match | str:
     return Match(kind, value[kind].strip())
 
 
-def _area_headers(text: str, name: str, shown: str) -> list[Where]:
-    """Where each `[[blueprints.NAME.areas]]` header is, in order (areas written as an inline
-    array have none: their findings go to the `areas` key)."""
-    from .config import _HEADER, _keys
+_HEADER = re.compile(r"\s*(\[\[?)([^\[\]]+)\]\]?")
+_PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)""")
 
+
+def _headers(text: str, parts: list[str], shown: str) -> list[Where]:
+    """Where each table header naming ``parts`` (`[blueprints.b]`, `[[blueprints.b.areas]]`) is,
+    in order. Areas written as an inline array have none: their findings go to the table."""
     found = []
     for n, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if not stripped.startswith("[["):
+        m = _HEADER.match(line)
+        if not m:
             continue
-        header = _HEADER.match(line)
-        parsed = _keys(header.group(1)) if header else None
-        if parsed and parsed[0] == ["blueprints", name, "areas"]:
-            found.append((shown, n, len(line) - len(stripped) + 1))
+        names, pos, body = [], 0, m.group(2)
+        while pos < len(body):
+            part = _PART.match(body, pos)
+            if not part or part.end() == pos:
+                break
+            names.append(next(g for g in part.groups() if g is not None))
+            pos = part.end()
+        if names == parts:
+            found.append((shown, n, len(line) - len(line.lstrip()) + 1))
     return found
 
 
