@@ -326,11 +326,22 @@ def membership(blueprint: Blueprint, questions: Iterable[Any]) -> Membership:
     return Membership(tuple(map(tuple, by_area)), tuple(unassigned), tuple(overlaps))
 
 
-def overlap_message(blueprint: Blueprint, indices: Iterable[int]) -> str:
-    names = [blueprint.areas[i].name for i in indices]
-    return (f"the question is in {len(names)} areas of blueprint `{blueprint.name}` "
-            f"({', '.join(map(repr, names))}); an item belongs to one area: change its "
-            + ", ".join(sorted({blueprint.areas[i].match.kind for i in indices})) + " or the blueprint")
+def overlap_diagnostics(blueprint: Blueprint, overlaps: Iterable[tuple[Any, tuple[int, ...]]]) -> list[Any]:
+    """QB020 at the `id` of each question in several areas (its file is read again for the
+    place: only these few questions need it)."""
+    from .diagnostics import diagnostic
+    from .export.common import locate
+
+    out = []
+    for q, indices in overlaps:
+        names = [blueprint.areas[i].name for i in indices]
+        kinds = sorted({blueprint.areas[i].match.kind for i in indices})
+        line, col = locate(q.path, ("id",))
+        out.append(diagnostic("QB020", q.path, line, col,
+                              f"the question is in {len(names)} areas of blueprint `{blueprint.name}` "
+                              f"({', '.join(map(repr, names))}); an item belongs to one area: change its "
+                              f"{' or '.join(kinds)}, or make the blueprint's matches exclusive"))
+    return out
 
 
 def largest_remainder(weights: list[float], n: int) -> list[int]:

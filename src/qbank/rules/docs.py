@@ -117,6 +117,36 @@ Why:
 Fix:
     Export to Moodle XML (`--moodle`), which carries images, feedback and the order, or change the
     question as the message says.""",
+    "QB020": """\
+What it flags:
+    A question whose topic, tags or bank-declared fields put it in two or more areas of a
+    blueprint (`[blueprints.NAME]` in qbank.toml), reported at its `id` by `qbank stats` and
+    `qbank assemble`. A question in no area is listed by `qbank stats`, not flagged.
+Why:
+    A form counts each item against one area's share; an item in two areas would be counted twice.
+Fix:
+    Change the question's topic, tag or field, or make the blueprint's matches exclusive.""",
+    "QB021": """\
+What it flags:
+    A `qbank assemble` request the bank cannot meet: an area has fewer usable items (approved
+    ones, by default; `--include-status` adds others) than its share of the form, or the
+    items left after keeping near-duplicates apart. Reported at the area in qbank.toml, saying
+    how many items it lacks. Nothing is written.
+Why:
+    A form that silently falls short of an area misrepresents the outline it claims to follow.
+Fix:
+    Write or approve more items for the area, ask for a smaller form (`--items`), or lower the
+    overlap between forms.""",
+    "QB022": """\
+What it flags:
+    A form file (`qbank export --form FILE`) that is not valid YAML, lacks `form` or `items`, has
+    an item without an `id`, names an item twice or an item the bank does not have (or that is
+    retired), or gives an `order` that is not each option's index once. Reported at the line and
+    column in the form file. Nothing is exported.
+Why:
+    A form is delivered as written; a stale or hand-edited form must not change an exam silently.
+Fix:
+    Assemble the form again (`qbank assemble`), or correct the entry at the reported line.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).
