@@ -172,3 +172,34 @@ def test_choosing_a_blueprint_by_name_suggests_a_near_one():
     with pytest.raises(UsageError, match="has no blueprint"):
         choose({}, None)
     assert choose({"only": 1}, None) == 1
+
+
+# --- QB910: an area that cannot fill its share of the configured form size ------------------
+
+def qb910(root: Path) -> list[tuple[int, str]]:
+    from qbank import api
+
+    result = api.lint(root, select="QB910", cache=True)
+    return [(d.line, d.message) for d in result.diagnostics if d.code == "QB910"]
+
+
+def test_qb910_reports_each_short_area_at_its_line_in_qbank_toml(tmp_path):
+    root = write_bank(tmp_path / "b", {"ethics": 5, "assessment": 3, "practice": 1}, form_size=10)
+    assert qb910(root) == [(22, "area 'Practice' of blueprint `outline` has 1 approved question; its share of a "
+                                "10-item form (form-size) is 2: it lacks 1")]
+
+
+def test_qb910_counts_only_approved_questions_and_follows_the_form_size(tmp_path):
+    root = write_bank(tmp_path / "b", {"ethics": 5, "assessment": 3, "practice": 2}, form_size=10)
+    assert qb910(root) == []
+    draft = root / "ethics" / "eth-000.yaml"
+    draft.write_text(draft.read_text().replace("status: approved", "status: review"))
+    assert [line for line, _ in qb910(root)] == [12]
+    toml = root / "qbank.toml"
+    toml.write_text(toml.read_text().replace("form-size = 10", "form-size = 8"))   # the cache must not answer
+    assert qb910(root) == []
+
+
+def test_qb910_is_silent_without_a_form_size(tmp_path):
+    root = write_bank(tmp_path / "b", {"ethics": 1})
+    assert qb910(root) == []

@@ -101,16 +101,17 @@ def test_docstring_has_every_section_in_order(rule):
         or "shuffl" in doc["Why"] or "exam style" in doc["Why"]
 
 
-def _run(questions: list[str]):
-    """Every finding of every rule on the questions of an example (a bank of them)."""
-    return [d for t in questions for d in lint(t)] + lint_bank(questions)
+def _run(questions: list[str], options=None):
+    """Every finding of every rule on the questions of an example (a bank of them), with the
+    options the rule's examples need (``example_options``: a blueprint for QB910), else the defaults."""
+    return [d for t in questions for d in lint(t, options=options)] + lint_bank(questions, options=options)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_fails_example_shows_exactly_this_flaw(rule):
     """The bad example triggers the rule, and no other rule at all: it differs from a clean
     item by the one flaw it documents."""
-    found = _run(example_questions(rule, "Fails"))
+    found = _run(example_questions(rule, "Fails"), getattr(rule, "example_options", None))
     mine = [d for d in found if d.code == rule.code]
     assert mine, f"{rule.code}: the Fails example does not trigger the rule"
     for d in mine:
@@ -121,7 +122,7 @@ def test_fails_example_shows_exactly_this_flaw(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_passes_example_does_not_trigger_the_rule_and_is_clean(rule):
     """The good example is a well-written item: this rule is silent and no rule warns."""
-    found = _run(example_questions(rule, "Passes"))
+    found = _run(example_questions(rule, "Passes"), getattr(rule, "example_options", None))
     assert [d.message for d in found if d.code == rule.code] == []
     assert [(d.code, d.message) for d in found if d.severity.rank >= Severity.WARNING.rank] == []
 

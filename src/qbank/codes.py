@@ -133,6 +133,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB904", "shared-option-set", "info", False, "bank",
          "The same option set reused across questions, or one distractor used everywhere.",
          "qbank.rules.bank.shared_options:SharedOptionSet"),
+    Code("QB910", "area-short", "warning", False, "bank",
+         "An area of a blueprint cannot fill its share of the configured form size.",
+         "qbank.rules.bank.area_share:AreaShare"),
 )}
 
 _BY_NAME = {c.name: c for c in CODES.values()}
