@@ -19,6 +19,7 @@ import click
 from .. import __version__
 
 COMMANDS = {
+    "assemble": "qbank.cli.assemble:assemble",
     "check-package": "qbank.cli.check_package:check_package",
     "export": "qbank.cli.export:export",
     "fmt": "qbank.cli.fmt:fmt",
