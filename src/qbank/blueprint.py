@@ -364,3 +364,33 @@ def targets(blueprint: Blueprint, n: int) -> list[int]:
     """How many of a form of ``n`` items each area gets: its nominal weight (a range's middle),
     the weights taken as shares of their sum, by largest remainder."""
     return largest_remainder([a.weight for a in blueprint.areas], n)
+
+
+class Pool(NamedTuple):
+    """One area as an LMS question pool: draw ``pick`` of ``questions`` (`qbank export --pools`)."""
+
+    area: str
+    pick: int
+    questions: tuple[Any, ...]
+
+
+def pools(blueprint: Blueprint, questions: Iterable[Any], items: int) -> list[Pool]:
+    """The areas of ``blueprint`` as pools of ``questions`` (in their order), each drawing its
+    share of a form of ``items``. Questions in no area are left out. Raises ExportError for a
+    question in two areas, or an area with fewer questions than it draws."""
+    from .errors import ExportError
+
+    questions = list(questions)
+    member = membership(blueprint, questions)
+    if member.overlaps:
+        q, idx = member.overlaps[0]
+        raise ExportError(f"{q.path}: {q.id} is in {len(idx)} areas of blueprint `{blueprint.name}` (QB020; "
+                          "`qbank stats` lists every such question)")
+    out = []
+    for area, found, pick in zip(blueprint.areas, member.by_area, targets(blueprint, items)):
+        if len(found) < pick:
+            raise ExportError(f"area {area.name!r} of blueprint `{blueprint.name}` has {len(found)} of the questions "
+                              f"to export; a pool for a {items}-item form draws {pick} from it: it lacks "
+                              f"{pick - len(found)}")
+        out.append(Pool(area.name, pick, found))
+    return out
