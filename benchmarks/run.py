@@ -52,6 +52,10 @@ import generate  # noqa: E402
 import worst_case  # noqa: E402
 
 
+class _Done(Exception):
+    """--only-assemble: the rows asked for are measured."""
+
+
 class CommandCrashed(Exception):
     """A timed command exited with a code other than 0/1 or printed a Python traceback."""
 
@@ -529,6 +533,70 @@ def bench_big(cli: QbankCli, big: int, defects: float, seed: int, reps: int, job
     return row, [scaling, memory]
 
 
+ASSEMBLE_ITEMS = 122   # the ASWB Clinical exam's scored items
+# A blueprint over the generator's areas (its `domain` field), weighted like a licensing outline.
+ASSEMBLE_AREAS = (("human-development", 25), ("assessment", 25), ("interventions", 25), ("ethics", 15),
+                  ("research", 5), ("informatics", 5))
+
+
+def assemble_questions(count: int, seed: int) -> list:
+    """``count`` generated questions (generate.question_data) as qbank Questions; the data is kept
+    in benchmarks/_work/ while generate.py is unchanged (making 100,000 takes minutes)."""
+    from qbank.model import question_from_data
+
+    path = WORK / f"assemble-data-n{count}-s{seed}-{GENERATOR_HASH}.json"
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        t = time.perf_counter()
+        print(f"generating {count} questions in memory for assemble ...", flush=True)
+        data = generate.question_data(count, seed)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+        print(f"  done in {time.perf_counter() - t:.1f} s")
+    return [question_from_data(d, f"{d['domain']}/{d['id']}.yaml") for d in data]
+
+
+def bench_assemble(count: int, seed: int, reps: int) -> tuple[list[Row], list[Ratio]]:
+    """`qbank assemble`'s core (assemble.assemble) drawing forms A and B of 122 items with 25%
+    overlap from ``count`` questions, in this process (the bank's loading is what `lint` rows
+    measure), against the bare draw it refines: per area, a random sample of its share for each
+    form and a shuffle of each item's options."""
+    import random as rand
+    import resource
+
+    from qbank.assemble import Request, assemble
+    from qbank.blueprint import Area, Blueprint, Match, membership, targets
+
+    questions = assemble_questions(count, seed)
+    blueprint = Blueprint("bench", tuple(Area(name, w, w, Match("field", name, "domain")) for name, w in ASSEMBLE_AREAS))
+    request = Request(ASSEMBLE_ITEMS, ("A", "B"), seed=7, overlap=25)
+
+    def naive() -> None:
+        rng = rand.Random(7)
+        member = membership(blueprint, sorted(questions, key=lambda q: q.id))
+        for pool, share in zip(member.by_area, targets(blueprint, ASSEMBLE_ITEMS)):
+            for _form in request.forms:
+                for q in rng.sample(pool, share):
+                    rng.shuffle(list(q.options))
+
+    rows = []
+    for key, label, work in (("assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,}", 
+                              lambda: assemble(questions, blueprint, request)),
+                             ("assemble-naive", f"bare random draw, 2 x {ASSEMBLE_ITEMS} from {count:,}", naive)):
+        row = Row(key, label, count, command="in process: " + key)
+        for _ in range(reps):
+            t = time.perf_counter()
+            work()
+            row.samples.append(Sample(time.perf_counter() - t, [0],
+                                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 0))
+        rows.append(row)
+    by_key = {r.key: r for r in rows}
+    return rows, [seconds(by_key, "assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,} (s)", 10.0),
+                  ratio(by_key, "assemble", "assemble-naive", "assemble / bare random draw", None)]
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -584,20 +652,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--big", type=int, default=0, metavar="N",
                    help="also lint an N-question bank cold (scaling and peak memory; slow, e.g. 100000)")
     p.add_argument("--skip-peers", action="store_true", help="time only qbank (no check-jsonschema, yamllint, genanki)")
+    p.add_argument("--assemble", type=int, default=0, metavar="N",
+                   help="also time assembling two 122-item forms from N generated questions (e.g. 100000)")
+    p.add_argument("--only-assemble", action="store_true", help="with --assemble: time nothing else")
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to qbank (default: qbank's own default)")
     p.add_argument("--defects", type=float, default=0.05, help="share of defective items in the bank (default 0.05)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     args = p.parse_args(argv)
     if args.count < 1 or args.reps < 1 or args.big < 0 or (args.jobs is not None and args.jobs < 1):
         p.error("--count, --reps and --jobs must be at least 1, --big at least 0")
+    if args.assemble < 0 or (args.only_assemble and not args.assemble):
+        p.error("--assemble N takes N >= 1; --only-assemble needs --assemble N")
 
     WORK.mkdir(parents=True, exist_ok=True)
     cli = probe_qbank()
     if cli.problem:
         print(f"qbank is not usable: {cli.problem}")
     precompile_qbank()
-    bank = ensure_bank(args.count, args.defects, args.seed)
-    view, n_view = exportable_view(bank)
+    if args.only_assemble:   # no bank on disk is needed
+        bank, view, n_view = WORK, WORK, 0
+    else:
+        bank = ensure_bank(args.count, args.defects, args.seed)
+        view, n_view = exportable_view(bank)
     results: dict = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0],
@@ -609,6 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows: list[Row] = []
     try:
+        if args.only_assemble:
+            assembled, ratios = bench_assemble(args.assemble, args.seed, args.reps)
+            rows += assembled
+            raise _Done
         print(f"\nbank: {args.count:,} questions ({n_view:,} exportable), {args.reps} run{'s' if args.reps > 1 else ''} per command")
         rows += bench_qbank(cli, bank, view, args.count, n_view, args.reps, args.jobs)
         if not args.skip_peers:
@@ -630,6 +710,12 @@ def main(argv: list[str] | None = None) -> int:
                                             by_key.get("lint-cold"))
             rows.append(big_row)
             ratios += big_ratios
+        if args.assemble:
+            assembled, assemble_ratios = bench_assemble(args.assemble, args.seed, args.reps)
+            rows += assembled
+            ratios += assemble_ratios
+    except _Done:
+        pass
     except CommandCrashed as exc:
         results["rows"] = [r.to_json() for r in rows]
         results["crashed"] = str(exc)
