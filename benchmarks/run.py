@@ -589,8 +589,8 @@ def bench_assemble(count: int, seed: int, reps: int) -> tuple[list[Row], list[Ra
         for _ in range(reps):
             t = time.perf_counter()
             work()
-            row.samples.append(Sample(time.perf_counter() - t, [0],
-                                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 0))
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # this process: it is the tree
+            row.samples.append(Sample(time.perf_counter() - t, [0], rss, rss))
         rows.append(row)
     by_key = {r.key: r for r in rows}
     return rows, [seconds(by_key, "assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,} (s)", 10.0),
