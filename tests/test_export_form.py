@@ -128,6 +128,24 @@ def test_gift_and_aiken_in_the_forms_order_with_the_key_letter_following(cli, ba
     assert "form A gives these options an order, but GIFT cannot say so" in result.output
 
 
+def test_anki_cards_show_the_forms_option_order_with_the_key_following(cli, bank_dir, tmp_path, form):
+    from test_export_common import collection, import_apkg
+
+    path, expected = form
+    export(cli, bank_dir, tmp_path, "--form", path, "--anki")
+    with collection(tmp_path / "anki") as col:
+        import_apkg(col, tmp_path / "forms-test.apkg")
+        notes = {col.get_note(n)["ID"]: col.get_note(n) for n in col.find_notes("")}
+    def text(fragment: str) -> str:   # what the card shows, without the option's letter
+        return re.sub(r"<[^>]+>", "", re.sub(r'<span class="qb-letter">[A-Z]</span>', "", fragment)).strip()
+
+    got = {}
+    for qid, note in notes.items():
+        assert 'data-qb-order="kept"' in note["Options"]   # the card does not shuffle a form's order
+        got[qid] = ([text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", note["Options"])], text(note["Answer"]))
+    assert got == {qid: (texts, key) for qid, texts, key in expected}
+
+
 def test_a_form_naming_an_unknown_item_is_qb022_at_its_line(cli, bank_dir, tmp_path, form):
     path, _ = form
     stale = tmp_path / "A.yaml"
