@@ -222,3 +222,12 @@ def test_pools_that_cannot_draw_their_share_export_nothing(cli, bank_dir, tmp_pa
 def test_pools_are_for_qti_and_moodle_and_need_a_size(cli, bank_dir, tmp_path, args):
     fmt = [] if any(a.startswith("--csv") or a == "--qti21" for a in args) else ["--qti21"]
     assert cli("export", bank_dir, *args, *fmt, "--out", tmp_path).exit_code == 2
+
+
+def test_the_python_api_exports_a_form_too(bank_dir, tmp_path, form):
+    from qbank import api
+
+    path, expected = form
+    result = api.export_bank(bank_dir, "csv", tmp_path, form=path)
+    rows = list(csv.DictReader(io.StringIO(result.paths[0].read_text("utf-8-sig"))))
+    assert result.questions == 10 and [r["id"] for r in rows] == [i for i, _, _ in expected]

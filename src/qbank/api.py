@@ -299,7 +299,7 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
                 *, name: str | None = None, tags: Iterable[str] = (), exclude_tags: Iterable[str] = (),
                 topics: Iterable[str] = (), difficulties: Iterable[str] = (), ids: Iterable[str] = (),
                 sample: int | None = None, seed: int = 0, include_retired: bool = False,
-                jobs: int | None = None) -> ExportResult:
+                jobs: int | None = None, form: str | os.PathLike[str] | None = None) -> ExportResult:
     """Export the bank under ``paths`` (`qbank export`) into the folder ``out`` (default: ``exports``
     in the bank root), one file per format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21``,
     ``moodle``, ``gift``, ``aiken`` or ``all``. What a format cannot carry (QB011) is among the
@@ -308,7 +308,9 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     The filters keep questions with any of ``tags``, none of ``exclude_tags``, in any of
     ``topics``, of any of ``difficulties``, with any of ``ids``; ``sample`` then keeps that many
     of them, the same ones for the same ``seed``. Questions with ``status: retired`` are left out
-    unless ``include_retired``. ``name`` names the decks, titles and files
+    unless ``include_retired``. ``form``, a form file (`qbank assemble`), exports only its items, in
+    its order, with its option orders, instead of any filter (forms.FormError, an ExportError, when
+    the file or the bank cannot serve it). ``name`` names the decks, titles and files
     (never the Anki notes' identity). Raises BankHasErrors (nothing written) when the bank has
     errors (with a filter: errors in the questions it takes), NothingSelected when a filter
     value matches no question or no question is left, OutputError for an unusable ``out`` and
@@ -317,8 +319,12 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     from .export import Selection, choose_formats, exportable, run_export
 
     chosen = choose_formats([formats] if isinstance(formats, str) else formats)
+    if form is not None:
+        from .forms import read
+
+        form = read(form)
     selection = Selection(tuple(tags), tuple(exclude_tags), tuple(topics), tuple(difficulties), tuple(ids),
-                          sample, seed, include_retired)
+                          sample, seed, include_retired, form)
     bank = load_bank(paths, jobs=jobs)
     taken = exportable(bank, selection)
     from .export import default_out_dir
