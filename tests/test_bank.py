@@ -4,59 +4,53 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 from conftest import REPO
 
 from qbank.engine import load_bank
 
-# One complete practice form for the 2026 ASWB Clinical outline (issue #15): 122 items in the
-# outline's proportions (35/33/32 %), one folder per domain, named like the item's `domain` field.
+# The bank is one practice form for the ASWB Clinical outline effective August 2026 (issue #15):
+# one folder per domain, holding that domain's share of the 122 items.
 DOMAINS = {"values-ethics": 43, "assessment-planning": 40, "intervention-practice": 39}
 
 
-def _by_domain_folder():
-    """The questions of each domain folder present in bank/ (each writer's folder arrives on its own)."""
+def _domain_banks():
+    """Each domain folder already in the bank, loaded on its own (folders arrive one writer at a time)."""
+    folders = [d for d in DOMAINS if (REPO / "bank" / d).is_dir()]
+    assert folders, "no domain folder in bank/"
+    return [(d, load_bank([REPO / "bank" / d], use_cache=False)) for d in folders]
+
+
+def test_bank_has_thirty_plus_questions_and_loads_cleanly():
     bank = load_bank([REPO / "bank"], use_cache=False)
     assert not bank.diagnostics, bank.diagnostics
-    folders = {}
-    for q in bank.questions:
-        folder = Path(q.path).resolve().relative_to((REPO / "bank").resolve()).parts[0]
-        if folder in DOMAINS:
-            folders.setdefault(folder, []).append(q)
-    assert "values-ethics" in folders
-    return folders
+    assert len(bank.questions) >= 30
 
 
-def test_each_domain_folder_holds_its_share_of_a_122_item_form():
-    assert sum(DOMAINS.values()) == 122
-    for folder, questions in _by_domain_folder().items():
-        assert len(questions) == DOMAINS[folder], folder
-        assert {q.fields.get("domain") for q in questions} == {folder}
-        assert all(q.fields.get("cognitive-level") for q in questions), folder
-        assert all(q.status == "approved" for q in questions), folder
+def test_each_domain_folder_holds_its_share_of_the_form_mostly_beyond_recall():
+    for domain, bank in _domain_banks():
+        assert not bank.diagnostics, bank.diagnostics
+        assert len(bank.questions) == DOMAINS[domain], domain
+        assert {q.fields.get("domain") for q in bank.questions} == {domain}
+        levels = Counter(q.fields.get("cognitive-level") for q in bank.questions)
+        assert set(levels) <= {"recall", "application", "reasoning"}, levels
+        assert levels["recall"] <= 0.3 * len(bank.questions), (domain, levels)
 
 
-def test_domain_items_have_three_options_rationales_and_an_explanation():
-    for questions in _by_domain_folder().values():
-        for q in questions:
+def test_every_domain_question_has_an_explanation_and_rationales_and_three_options():
+    for _, bank in _domain_banks():
+        for q in bank.questions:
             assert len(q.options) == 3, q.id
             assert len(q.explanation.split()) >= 20, q.id
             assert all(o.rationale and o.rationale.strip() for _, o in q.distractors), q.id
-            assert q.references and q.topic and q.difficulty, q.id
-
-
-def test_domain_items_ask_mostly_for_application_not_recall():
-    for folder, questions in _by_domain_folder().items():
-        levels = Counter(q.fields["cognitive-level"] for q in questions)
-        assert levels["recall"] <= 0.3 * len(questions), (folder, levels)
+            assert q.references and q.difficulty and q.status == "approved", q.id
 
 
 def test_keys_are_spread_evenly_over_a_to_c_in_each_domain():
-    for folder, questions in _by_domain_folder().items():
-        positions = Counter(q.key_letter for q in questions)
-        assert set(positions) == set("ABC"), folder
-        assert max(positions.values()) - min(positions.values()) <= 1, (folder, positions)
+    for domain, bank in _domain_banks():
+        positions = Counter(q.key_letter for q in bank.questions)
+        assert set(positions) == set("ABC"), domain
+        assert max(positions.values()) - min(positions.values()) <= 1, (domain, positions)
 
 
 def test_the_court_ordered_therapy_item():
