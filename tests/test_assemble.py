@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -97,15 +98,17 @@ def test_an_area_that_near_duplicates_leave_short_is_infeasible(tmp_path):
                          "(after keeping near-duplicate stems apart): it lacks 1")
 
 
-def test_difficulty_is_spread_like_the_areas_items(big):
-    # the fixture cycles easy, medium, hard: each area's pool is a third of each
-    for seed in range(5):
-        (a, b), bank = build(big, Request(items=30, forms=("A", "B"), seed=seed))
+def test_difficulty_follows_the_areas_mix_and_parallel_forms_get_the_same_mix(tmp_path):
+    root = write_bank(tmp_path / "b", {"ethics": 40, "assessment": 24, "practice": 16})
+    for path in sorted(root.glob("*/*.yaml")):   # a skewed mix: 60% medium, 30% easy, 10% hard
+        n = int(path.stem[-3:])
+        level = "hard" if n % 10 == 0 else "easy" if n % 10 in (1, 4, 7) else "medium"
+        path.write_text(re.sub(r"difficulty: \w+", f"difficulty: {level}", path.read_text()))
+    for seed in range(4):
+        (a, b), bank = build(root, Request(items=20, forms=("A", "B"), overlap=20, seed=seed))
         level = {q.id: q.difficulty for q in bank.questions}
-        for form in (a, b):
-            for area, n in areas(form).items():
-                mix = Counter(level[i.id] for i in form.items if i.area == area)
-                assert max(mix.values()) - min(mix.get(d, 0) for d in ("easy", "medium", "hard")) <= 1, (area, mix)
+        mixes = [Counter(level[i.id] for i in form.items if i.area == "Ethics") for form in (a, b)]
+        assert mixes[0] == mixes[1] == {"medium": 6, "easy": 3, "hard": 1}   # 10 items: 60/30/10
 
 
 def test_key_positions_are_balanced_after_shuffling(big):

@@ -9,9 +9,9 @@ How a set of forms (A, B, ...) is built, area by area in the blueprint's order:
    QB021 at the area in qbank.toml, saying how many items it lacks. Usable: `status: approved`
    (``statuses`` adds others), in exactly one area (an item in two is QB020).
 2. The area's items, sorted by id, are shuffled by ``random.Random(seed)`` and dealt by
-   difficulty: each difficulty's items spread evenly over the sequence, so every prefix of it
-   (what each form takes) has about the difficulty mix of the area; the common items come
-   first, then the forms take turns, one item at a time, so parallel forms get parallel mixes.
+   difficulty: the common part and each form's own part get the area's difficulty mix (its
+   counts by largest remainder: the same for every form, so parallel forms get parallel mixes),
+   the forms taking turns item by item; a difficulty that runs out is made up from the others.
 3. An item whose stem is identical or a near-duplicate (QB902's 3-word shingles, Jaccard at or
    above its `stem-similarity`) of one already in the form is passed over for that form.
 4. Each form's items are shuffled into their delivery order; then, item by item, the key goes
@@ -88,20 +88,6 @@ class _Stems:
         return inter / (len(sa[1]) + len(sb[1]) - inter) >= self.similarity
 
 
-def _spread_by_difficulty(items: list[Question]) -> list[Question]:
-    """``items`` (already shuffled) reordered so each difficulty is spread evenly: the i-th of
-    a difficulty with n items stands at (i + 0.5) / n of the way."""
-    buckets: dict[Any, list[Question]] = {}
-    for q in items:
-        buckets.setdefault(q.difficulty if q.difficulty in DIFFICULTY_ORDER else None, []).append(q)
-    ranked = []
-    for b, key in enumerate(k for k in DIFFICULTY_ORDER if k in buckets):
-        group = buckets[key]
-        ranked += [((i + 0.5) / len(group), b, q) for i, q in enumerate(group)]
-    ranked.sort(key=lambda t: (t[0], t[1]))
-    return [q for _, _, q in ranked]
-
-
 def _area_where(blueprint: Blueprint, index: int, config_path: str) -> tuple[str, int, int]:
     area = blueprint.areas[index]
     if area.where is not None:
@@ -135,8 +121,7 @@ def assemble(questions: Iterable[Question], blueprint: Blueprint, request: Reque
         need = common + own * len(forms)
         pool = list(member.by_area[index])
         rng.shuffle(pool)
-        deal = _spread_by_difficulty(pool)
-        got = _deal(deal, common, own, forms, chosen, stems)
+        got = _deal(pool, common, own, forms, chosen, stems)
         if got is not None:
             for f in forms:
                 chosen[f] += [(q, area.name) for q in got[f]]
@@ -154,36 +139,50 @@ def assemble(questions: Iterable[Question], blueprint: Blueprint, request: Reque
     return [_finish(f, blueprint, request.seed, chosen[f], rng) for f in forms]
 
 
-def _deal(deal: list[Question], common: int, own: int, forms: tuple[str, ...],
+def _deal(pool: list[Question], common: int, own: int, forms: tuple[str, ...],
           chosen: dict[str, list[tuple[Question, str]]], stems: _Stems) -> dict[str, list[Question]] | None:
-    """Take ``common`` items for every form, then ``own`` for each form in turn, from ``deal``
-    in its order, passing over an item that is a near-duplicate of one the form holds (across
-    every area). None when the area runs out."""
+    """Take ``common`` items for every form, then ``own`` for each form, from ``pool`` (shuffled),
+    each part with the difficulty mix of the pool (its counts by largest remainder, the same for
+    every form: parallel forms), the forms taking turns item by item; an item that is a
+    near-duplicate of one a form holds (in any area) is passed over for that form. A difficulty
+    that runs out is made up from the others. None when the area runs out."""
+    levels = [d for d in DIFFICULTY_ORDER if any(_level(q) == d for q in pool)]
+    buckets = {d: [q for q in pool if _level(q) == d] for d in levels}
+    sizes = [float(len(buckets[d])) for d in levels]
     picked: dict[str, list[Question]] = {f: [] for f in forms}
     held = {f: [q for q, _ in chosen[f]] for f in forms}
-    rest = list(deal)
 
-    def fits(q: Question, names: Iterable[str]) -> bool:
-        return all(not stems.near(q, other) for f in names for other in held[f])
-
-    def take(names: tuple[str, ...]) -> bool:
-        for i, q in enumerate(rest):
-            if fits(q, names):
-                del rest[i]
-                for f in names:
-                    picked[f].append(q)
-                    held[f].append(q)
-                return True
+    def take(names: tuple[str, ...], wanted: list[str]) -> bool:
+        for d in wanted:
+            bucket = buckets[d]
+            for i, q in enumerate(bucket):
+                if all(not stems.near(q, other) for f in names for other in held[f]):
+                    del bucket[i]
+                    for f in names:
+                        picked[f].append(q)
+                        held[f].append(q)
+                    return True
         return False
 
-    for _ in range(common):
-        if not take(forms):
-            return None
-    for _ in range(own):
-        for f in forms:
-            if not take((f,)):
-                return None
+    def fill(groups: list[tuple[str, ...]], n: int) -> bool:
+        if n and not levels:
+            return False
+        quotas = largest_remainder(sizes, n)
+        for d, quota in zip(levels, quotas):
+            for _ in range(quota):
+                for names in groups:   # each group its item of this difficulty, or another one
+                    others = sorted(levels, key=lambda x: -len(buckets[x]))
+                    if not take(names, [d, *others]):
+                        return False
+        return True
+
+    if not fill([forms], common) or not fill([(f,) for f in forms], own):
+        return None
     return picked
+
+
+def _level(q: Question) -> str | None:
+    return q.difficulty if q.difficulty in DIFFICULTY_ORDER else None
 
 
 def _finish(name: str, blueprint: Blueprint, seed: int, items: list[tuple[Question, str]],
