@@ -157,3 +157,20 @@ def test_without_items_or_form_size_is_a_usage_error(big, tmp_path, cli):
                                              'source = "written for the tests"\nform-size = 10'))
     result = cli("assemble", big, "--out", tmp_path / "f")
     assert result.exit_code == 0 and len(read(tmp_path / "f" / "A.yaml").items) == 10
+
+
+def test_status_chooses_which_questions_are_taken(tmp_path, cli):
+    root = write_bank(tmp_path / "b", {"ethics": 5, "assessment": 3, "practice": 2}, status="review")
+    assert cli("assemble", root, "--items", "10", "--out", tmp_path / "f").exit_code == 1
+    assert cli("assemble", root, "--items", "10", "--status", "review", "--out", tmp_path / "f").exit_code == 0
+    assert cli("assemble", root, "--items", "10", "--include-status", "review", "--out", tmp_path / "g").exit_code == 0
+    assert (tmp_path / "f" / "A.yaml").read_bytes() == (tmp_path / "g" / "A.yaml").read_bytes()
+
+
+def test_a_blueprint_with_a_mistake_is_reported_not_called_missing(big, tmp_path, cli):
+    toml = big / "qbank.toml"
+    toml.write_text(toml.read_text().replace("weight = 20", "weight = 25"))
+    result = cli("assemble", big, "--items", "10", "--blueprint", "outline", "--out", tmp_path / "f")
+    assert result.exit_code == 1 and "QB008 config: the weights of blueprint `outline` add up to 105%" in result.output
+    result = cli("stats", big, "--blueprint", "outline")
+    assert result.exit_code == 2 and "add up to 105%" in result.output

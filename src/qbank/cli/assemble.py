@@ -29,9 +29,11 @@ STATUSES = ("draft", "review", "approved")
               help="Percent of each form's items common to every form.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("forms"), show_default=True,
               help="Folder for the form files (created if missing).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Take only questions with this status (repeatable)  [default: approved]")
 @click.option("--include-status", "include_status", multiple=True, type=click.Choice(STATUSES),
-              help="Take questions with this status too (approved only by default; repeatable).")
-def assemble(paths, blueprint, items, forms, seed, overlap, out, include_status) -> None:
+              help="Take questions with this status too, besides --status (repeatable).")
+def assemble(paths, blueprint, items, forms, seed, overlap, out, statuses, include_status) -> None:
     """Assemble forms of N items from the bank by a blueprint: each area's share by its weight
     (largest remainder), approved questions only, never two near-duplicate stems in a form,
     difficulty spread like the area's, keys balanced over the positions after shuffling the
@@ -46,17 +48,17 @@ def assemble(paths, blueprint, items, forms, seed, overlap, out, include_status)
 
     names = check_names(forms.split(","))
     bank = api.load_bank(given(paths))
-    config = load_config([Path(bank.root)])
-    chosen = choose(config.blueprints, blueprint)
     errors = [d for d in bank.diagnostics if d.severity.value == "error"]
-    if errors:
+    if errors:  # before choosing a blueprint: a blueprint with a mistake (QB008) is not there to choose
         report(bank.diagnostics, bank.files)
         click.echo("qbank assemble: the bank has errors; fix them and assemble again (nothing was written)", err=True)
         sys.exit(1)
+    config = load_config([Path(bank.root)])
+    chosen = choose(config.blueprints, blueprint)
     size = items or chosen.form_size
     if size is None:
         raise click.UsageError(f"give --items N: blueprint `{chosen.name}` has no form-size")
-    request = Request(size, names, seed, overlap, frozenset({"approved", *include_status}))
+    request = Request(size, names, seed, overlap, frozenset({*(statuses or ("approved",)), *include_status}))
     try:
         built = build(bank.questions, chosen, request, config.options, str(config.path or "qbank.toml"))
     except AssembleError as exc:

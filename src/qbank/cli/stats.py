@@ -54,6 +54,7 @@ def report(paths, blueprint, items, fmt, output_file) -> None:
     from .. import stats as core
     from ..blueprint import choose, membership, overlap_diagnostics
     from ..config import load_config
+    from ..errors import UsageError
     from .export import report as print_diagnostics
 
     output = Output(output_file)
@@ -61,7 +62,11 @@ def report(paths, blueprint, items, fmt, output_file) -> None:
     config = load_config([Path(bank.root)])
     chosen = None
     if blueprint is not None or config.blueprints:
-        chosen = choose(config.blueprints, blueprint)
+        try:
+            chosen = choose(config.blueprints, blueprint)
+        except UsageError:
+            print_diagnostics(list(config.diagnostics), bank.files)  # a blueprint with a mistake is not there
+            raise
     found = list(bank.diagnostics)
     if chosen is not None:
         live = [q for q in bank.questions if not q.retired]
