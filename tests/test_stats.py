@@ -50,6 +50,7 @@ def test_key_positions_difficulty_status_and_option_counts(bank_dir):
     assert got["difficulty"] == {"easy": 4, "medium": 3, "hard": 3, "unset": 0}
     assert got["status"] == {"draft": 1, "review": 0, "approved": 9, "retired": 0, "unset": 0}
     assert got["option_counts"] == {"4": 10}
+    assert got["fields"] == {"domain": {"assessment": 3, "ethics": 6}}   # pra-000 lost its domain
 
 
 def test_without_a_blueprint_only_the_bank_figures(bank_dir):
@@ -62,7 +63,7 @@ def test_compute_is_pure_and_its_json_is_stable(bank_dir):
     assert one == two and stats.render(one, "json") == stats.render(two, "json")
     assert list(json.loads(stats.render(one, "json"))) == [
         "version", "questions", "blueprint", "form_items", "areas", "areas_without_items", "unassigned", "overlaps",
-        "key_positions", "difficulty", "status", "option_counts"]
+        "key_positions", "difficulty", "status", "option_counts", "fields"]
 
 
 def test_the_command_prints_a_table_with_the_report_as_default(cli, bank_dir):
@@ -109,3 +110,9 @@ def test_a_subcommand_of_the_group_is_not_read_as_a_path(cli, bank_dir):
         assert cli("stats", bank_dir).exit_code == 0
     finally:
         stats_group.commands.pop("probe")
+
+
+def test_the_report_can_go_to_a_file(cli, bank_dir, tmp_path):
+    result = cli("stats", bank_dir, "--format", "json", "-o", tmp_path / "stats.json")
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads((tmp_path / "stats.json").read_text())["form_items"] == 10

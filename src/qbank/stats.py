@@ -23,7 +23,10 @@ is the JSON `qbank stats --format json` prints and what the site's dashboard rea
   "key_positions": {"4": {"A": 8, "B": 9, "C": 7, "D": 8}},   # by option count, as written
   "difficulty": {"easy": 9, "medium": 15, "hard": 8, "unset": 0},
   "status": {"draft": 0, "review": 0, "approved": 30, "retired": 2, "unset": 0},
-  "option_counts": {"3": 4, "4": 28}
+  "option_counts": {"3": 4, "4": 28},
+  "fields": {"cognitive-level": {"application": 17, "reasoning": 9, "recall": 6}}
+                                        # bank-declared fields: how many items carry each value
+                                        # (text, number or true/false; a list field: each of its values)
 }
 ```
 Retired questions count in ``questions`` and ``status`` only: they are out of every form.
@@ -68,7 +71,27 @@ def compute(bank: Any, blueprint: Blueprint | None = None, items: int | None = N
     for q in live:
         options[str(len(q.options))] = options.get(str(len(q.options)), 0) + 1
     out["option_counts"] = dict(sorted(options.items(), key=lambda kv: int(kv[0])))
+    out["fields"] = field_counts(live)
     return out
+
+
+def field_counts(questions: Iterable[Question]) -> dict[str, dict[str, int]]:
+    """How many questions carry each value of each bank-declared field, values in sorted order."""
+    out: dict[str, dict[str, int]] = {}
+    for q in questions:
+        for name, value in getattr(q, "fields", {}).items():
+            row = out.setdefault(name, {})
+            for v in value if isinstance(value, (list, tuple)) else [value]:
+                key = json_key(v)
+                row[key] = row.get(key, 0) + 1
+    return {name: dict(sorted(row.items())) for name, row in sorted(out.items())}
+
+
+def json_key(value: Any) -> str:
+    """A field value as a JSON object key: text as it is, true/false and numbers as JSON writes them."""
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def key_positions(questions: Iterable[Question]) -> dict[str, dict[str, int]]:
@@ -138,5 +161,6 @@ def render(stats: dict[str, Any], fmt: str = "text") -> str:
              for k, row in stats["key_positions"].items()]
     facts += [(name, "  ".join(f"{k} {v}" for k, v in stats[name].items() if v)) for name in ("difficulty", "status")]
     facts.append(("option counts", "  ".join(f"{k} options: {v}" for k, v in stats["option_counts"].items())))
+    facts += [(name, "  ".join(f"{k} {v}" for k, v in row.items())) for name, row in stats.get("fields", {}).items()]
     lines += [f"{'- ' if md else ''}{name}: {value}" for name, value in facts]
     return "\n".join(lines) + "\n"
