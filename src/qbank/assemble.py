@@ -112,7 +112,7 @@ def assemble(questions: Iterable[Question], blueprint: Blueprint, request: Reque
         raise AssembleError(overlap_diagnostics(blueprint, member.overlaps))
     n, forms = request.items, request.forms
     shares = targets(blueprint, n)
-    common_total = min(n, round(n * request.overlap / 100)) if len(forms) > 1 else n
+    common_total = min(n, int(n * request.overlap / 100 + 0.5)) if len(forms) > 1 else n   # half up
     commons = largest_remainder([float(s) for s in shares], common_total) if common_total < n else list(shares)
     chosen: dict[str, list[tuple[Question, str]]] = {f: [] for f in forms}
     short: list[Diagnostic] = []
