@@ -79,8 +79,10 @@ Fix:
     "QB008": """\
 What it flags:
     TOML syntax errors, unknown settings and options (with a "did you mean"), malformed codes,
-    option values of the wrong type or out of range (see each rule's Options), and severity
-    overrides of unknown or always-on codes, each at the line and column of its key.
+    option values of the wrong type or out of range (see each rule's Options), severity
+    overrides of unknown or always-on codes, and blueprints (`[blueprints.NAME]`) whose weights
+    do not add up to 100 (or, as ranges, cannot), whose areas lack a name, a weight or exactly one
+    match (field, topic or tag), or share a name, each at the line and column of its key.
 Fix:
     Correct the setting at the reported line.""",
     "QB009": """\
