@@ -66,6 +66,17 @@ def test_compute_is_pure_and_its_json_is_stable(bank_dir):
         "key_positions", "difficulty", "status", "option_counts", "fields"]
 
 
+def test_the_json_validates_against_the_published_schema(bank_dir):
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("qbank").joinpath("data/stats.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for got in (compute(bank_dir), stats.compute(load_bank([bank_dir], use_cache=False))):
+        jsonschema.Draft202012Validator(schema).validate(json.loads(stats.render(got, "json")))
+
+
 def test_the_command_prints_a_table_with_the_report_as_default(cli, bank_dir):
     result = cli("stats", bank_dir)
     assert result.exit_code == 0, result.output
