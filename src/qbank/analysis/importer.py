@@ -1,0 +1,187 @@
+"""`qbank stats import`: read an LMS results file, map its questions to the bank's items,
+compute (or take) each item's statistics and merge them into qbank-stats.json.
+
+Questions map by qbank id first: a qbank QTI export names each item by its id (the item
+title, which Canvas reports as Question Title), qbank's own responses CSV gives ids. A
+report that carries only the question's text (Canvas Student Analysis, Moodle Responses) is
+matched to the one item whose stem has that text, and every such match is reported (QB026);
+a question matching no item, or several, is reported and left out (QB027). Answers given as
+text map to the option with that text (else QB028, counted as not answered).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..diagnostics import Diagnostic, diagnostic, plural
+from ..fsutil import read_bounded
+from . import store as stats_store
+from .readers import Answers, Malformed, ReadResult, Ref, Reported, warn
+
+FORMATS = {  # --format name -> reader module (qbank.analysis.readers.<module>)
+    "canvas-item-analysis": "canvas_item_analysis",
+    "canvas-student-analysis": "canvas_student_analysis",
+    "moodle": "moodle",
+    "responses-csv": "responses_csv",
+}
+MAX_RESULTS_BYTES = 200_000_000  # 1.2 M answers in responses-csv are ~30 MB
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the store entries written (by item id), the form's, every finding,
+    and whether the store was written."""
+
+    items: dict[str, dict] = field(default_factory=dict)
+    forms: dict[str, dict] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: bool = False
+    by_text: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity.value == "error" for d in self.diagnostics)
+
+
+def _plain(text: str) -> str:
+    from ..textkit.markup import normalize, plain
+
+    return normalize(plain(text))
+
+
+class _Bank:
+    """The bank's items as results name them: by id, and by the plain text of the stem."""
+
+    def __init__(self, questions: Sequence[Any]) -> None:
+        self.by_id = {q.id: q for q in questions}
+        self.by_text: dict[str, list[Any]] = {}
+        for q in questions:
+            self.by_text.setdefault(_plain(q.stem), []).append(q)
+        self.option_text = {q.id: {_plain(o.text): i for i, o in enumerate(q.options)} for q in questions}
+
+    def match(self, ref: Ref, shown: str, out: list[Diagnostic]) -> Any | None:
+        if ref.id is not None and ref.id in self.by_id:
+            return self.by_id[ref.id]
+        named = f"'{(ref.id or ref.text or '')[:60]}'"
+        found = self.by_text.get(_plain(ref.text), []) if ref.text else []
+        if len(found) == 1:
+            q = found[0]
+            out.append(warn("QB026", shown, ref.line, f"question {named} matched item '{q.id}' by its text, "
+                            f"not by id ({q.path}); check the match"))
+            return q
+        why = f"matches {len(found)} items by text ({', '.join(q.id for q in found[:3])})" if found \
+            else "matches no item of the bank by id or text"
+        out.append(warn("QB027", shown, ref.line, f"question {named} {why}; its results are left out"))
+        return None
+
+
+def _entry(n: int, p: float | None, rpb: float | None, upper_lower: float | None, options: list[dict],
+           source: str, day: str) -> dict:
+    r = (lambda v: None if v is None else round(float(v), 6))
+    return {"n": int(n), "p": r(p), "rpb": r(rpb), "upper_lower": r(upper_lower),
+            "options": [{"rate": r(o["rate"]), "rpb": r(o["rpb"])} for o in options], "source": source,
+            "imported": day}
+
+
+def _from_reports(reported: list[Reported], bank: _Bank, shown: str, day: str, out: list[Diagnostic]) -> dict:
+    items: dict[str, dict] = {}
+    for rep in reported:
+        q = bank.match(rep.ref, shown, out)
+        if q is None:
+            continue
+        key = q.key_index
+        if len(rep.distractor_rpbs) < len(q.options) - 1:
+            out.append(warn("QB028", shown, rep.ref.line, f"item '{q.id}' has {len(q.options)} options, the report "
+                            f"{plural(len(rep.distractor_rpbs) + 1, 'answer')}; it is left out"))
+            continue
+        rpbs = iter(rep.distractor_rpbs)
+        options = [{"rate": rep.p, "rpb": rep.rpb} if i == key else {"rate": None, "rpb": next(rpbs)}
+                   for i in range(len(q.options))]
+        items[q.id] = _entry(rep.n, rep.p, rep.rpb, rep.upper_lower, options, shown, day)
+    return items
+
+
+def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list[Diagnostic]
+                  ) -> tuple[dict, int, float | None]:
+    import numpy as np
+
+    from .core import MISSING, analyse
+
+    questions = [bank.match(ref, shown, out) for ref in answers.refs]
+    matched = sorted({q.id: q for q in questions if q is not None}.values(), key=lambda q: q.id)
+    column = {q.id: j for j, q in enumerate(matched)}
+    responses = np.full((len(answers.rows), len(matched)), MISSING, dtype=np.int16)
+    unknown: dict[tuple[str, str], int] = {}
+    for c, chosen in enumerate(answers.rows):
+        for k, answer, line in chosen:
+            q = questions[k]
+            if q is None:
+                continue
+            if isinstance(answer, int):
+                index = answer if answer < len(q.options) else None
+            else:
+                index = bank.option_text[q.id].get(_plain(answer))
+            if index is None:
+                if (q.id, str(answer)) not in unknown:
+                    unknown[(q.id, str(answer))] = line
+                continue
+            responses[c, column[q.id]] = index
+    for (qid, answer), line in sorted(unknown.items(), key=lambda kv: kv[1]):
+        what = f"option letter {'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[int(answer)]}" if answer.isdigit() \
+            else f"answer '{answer[:60]}'"
+        out.append(warn("QB028", shown, line, f"the {what} is none of item '{qid}''s options; counted as not answered"))
+    if not matched:
+        return {}, 0, None
+    analysis = analyse(responses, [q.key_index for q in matched], [len(q.options) for q in matched])
+    items = {q.id: _entry(s.n, s.p, s.rpb, s.upper_lower, [{"rate": o.rate, "rpb": o.rpb} for o in s.options],
+                          shown, day) for q, s in zip(matched, analysis.items)}
+    return items, analysis.candidates, analysis.kr20
+
+
+def import_stats(results: Path, fmt: str, questions: Sequence[Any], root: Path, *, form: str | None = None,
+                 today: datetime.date | None = None, write: bool = True) -> ImportResult:
+    """Read ``results`` as ``fmt`` (a FORMATS name), map it to ``questions`` (the bank's valid
+    items) and merge the statistics into ``root``/qbank-stats.json (unless ``write`` is False).
+    ``form`` names the form whose KR-20 is stored (default: the results file's name)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown results format {fmt!r}; one of {', '.join(FORMATS)}")
+    out = ImportResult()
+    shown = results.name
+    day = (today or datetime.date.today()).isoformat()
+    try:
+        text = read_bounded(results, MAX_RESULTS_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        out.diagnostics.append(diagnostic("QB025", shown, 1, 1, f"the file is not UTF-8 text (byte {exc.start})"))
+        return out
+    except OSError as exc:
+        out.diagnostics.append(diagnostic("QB025", shown, 1, 1, f"the file cannot be read: {exc}"))
+        return out
+    reader = importlib.import_module(f"{__package__}.readers.{FORMATS[fmt]}")
+    try:
+        read: ReadResult = reader.read(text.replace("\r\n", "\n"), shown)
+    except Malformed as exc:
+        out.diagnostics.append(diagnostic("QB025", shown, exc.line, 1, str(exc)))
+        return out
+    bank = _Bank(questions)
+    found = out.diagnostics
+    if read.answers is not None:
+        out.items, candidates, kr20 = _from_answers(read.answers, bank, shown, day, found)
+    else:
+        out.items = _from_reports(read.reported, bank, shown, day, found)
+        candidates, kr20 = max((r.n for r in read.reported), default=0), read.kr20
+    out.by_text = sum(d.code == "QB026" for d in found)
+    if out.items and (kr20 is not None or candidates):
+        out.forms = {form or results.stem: {"n": int(candidates), "kr20": None if kr20 is None else round(kr20, 6)}}
+    if not write or not out.items:
+        return out
+    current, problem = stats_store.load(root)
+    if problem is not None:
+        found.append(problem)
+        return out
+    stats_store.save(root, stats_store.merge(current, out.items, out.forms))
+    out.written = True
+    return out
