@@ -328,3 +328,18 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs, findings=findings)
     return ExportResult(written, taken.diagnostics + sorted(findings, key=Diagnostic.sort_key), bank.files,
                         len(taken.questions), taken.outside_errors)
+
+
+def import_stats(results: str | os.PathLike[str], fmt: str, paths: Paths = None, *, form: str | None = None,
+                 dry_run: bool = False, jobs: int | None = None):
+    """Read an LMS results file (`qbank stats import`; ``fmt``: canvas-item-analysis,
+    canvas-student-analysis, moodle or responses-csv), map its questions to the bank under
+    ``paths`` and merge their statistics into the bank's qbank-stats.json (not with
+    ``dry_run``). Returns a :class:`qbank.analysis.importer.ImportResult`; every problem is
+    among its ``diagnostics`` (QB025-QB029). Raises UsageError for an unknown format."""
+    from .analysis.importer import FORMATS, import_stats as run
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown results format '{fmt}'; use one of {', '.join(FORMATS)}")
+    bank = load_bank(paths, jobs=jobs)
+    return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, write=not dry_run)

@@ -67,7 +67,7 @@ class Malformed(Exception):
 
 def rows(text: str) -> list[tuple[int, list[str]]]:
     """The CSV records of ``text`` with the line each starts on (quoted fields may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, list[str]]] = []
     line = 1
     try:
