@@ -1,6 +1,7 @@
 """Time qbank against its peers on one generated bank, in one run.
 
     python benchmarks/run.py [--count 10000] [--reps 3] [--big 100000] [--skip-peers] [--jobs N]
+                             [--stats 10000] [--only-stats]
 
 Generates (or reuses) a bank under benchmarks/_work/, then times each command as a
 fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint cold
@@ -12,7 +13,9 @@ schema/question.schema.json on the same
 files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
 table, the ratios against the targets, and writes benchmarks/_work/results.json.
 With --big N it also lints an N-question bank cold to check per-question scaling and
-peak memory. See benchmarks/README.md.
+peak memory. The item-analysis rows (stats_bench.py; --stats CANDIDATES, --only-stats for
+them alone) time statistics of 10,000 candidates x 122 items against the same figures from
+scipy item by item, and the whole `qbank stats import` of them. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -529,6 +532,32 @@ def bench_big(cli: QbankCli, big: int, defects: float, seed: int, reps: int, job
     return row, [scaling, memory]
 
 
+def bench_stats(reps: int, candidates: int, seed: int) -> tuple[list[Row], list[Ratio]]:
+    """Item analysis of ``candidates`` x 122 items (stats_bench.py): the computation, the
+    same figures with scipy one item and option at a time, and the whole `qbank stats
+    import` of the responses CSV (1.2 M rows at 10,000 candidates; --dry-run: it writes
+    nothing into the generated bank)."""
+    work = WORK / f"stats-c{candidates}-s{seed}"
+    script = str(HERE / "stats_bench.py")
+    if not (work / "responses.csv").is_file():
+        print(f"generating {candidates:,} candidates' responses into {shown(work)} ...", flush=True)
+        subprocess.run([sys.executable, script, "prepare", str(work), "--candidates", str(candidates),
+                        "--seed", str(seed)], check=True)
+    answers = candidates * 122
+    rows = [repeat(Row("stats-analyse", f"item analysis {candidates:,} x 122", answers), reps,
+                   [[sys.executable, script, "analyse", str(work)]], work),
+            repeat(Row("stats-scipy", "same with scipy per item/option", answers), reps,
+                   [[sys.executable, script, "baseline", str(work)]], work),
+            repeat(Row("stats-import", "qbank stats import (responses-csv)", answers), reps,
+                   [[str(BIN / "qbank"), "stats", "import", "responses.csv", "stats-bank", "--format",
+                     "responses-csv", "--dry-run"]], work)]
+    by_key = {r.key: r for r in rows}
+    ratios = [seconds(by_key, "stats-analyse", f"item analysis of {answers:,} responses (s)", 5.0),
+              ratio(by_key, "stats-analyse", "stats-scipy", "item analysis / scipy per item and option", 1.0),
+              seconds(by_key, "stats-import", f"qbank stats import of {answers:,} responses (s)", 60.0)]
+    return rows, ratios
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -565,8 +594,8 @@ def _load() -> list[float]:
         return [0.0, 0.0, 0.0]
 
 
-def write_results(data: dict) -> Path:
-    path = WORK / "results.json"
+def write_results(data: dict, name: str = "results.json") -> Path:
+    path = WORK / name
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
@@ -587,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to qbank (default: qbank's own default)")
     p.add_argument("--defects", type=float, default=0.05, help="share of defective items in the bank (default 0.05)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument("--stats", type=int, default=10_000, metavar="CANDIDATES",
+                   help="candidates for the item-analysis rows (x 122 items; default 10000, 0: skip them)")
+    p.add_argument("--only-stats", action="store_true", help="run only the item-analysis rows")
     args = p.parse_args(argv)
     if args.count < 1 or args.reps < 1 or args.big < 0 or (args.jobs is not None and args.jobs < 1):
         p.error("--count, --reps and --jobs must be at least 1, --big at least 0")
@@ -596,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
     if cli.problem:
         print(f"qbank is not usable: {cli.problem}")
     precompile_qbank()
+    if args.only_stats:
+        return run_stats_only(args)
     bank = ensure_bank(args.count, args.defects, args.seed)
     view, n_view = exportable_view(bank)
     results: dict = {
@@ -625,6 +659,10 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
             seconds(by_key, "lint-worst-case", "lint of the 1 MB worst-case file (s)", 10.0),
         ]
+        if args.stats:
+            stats_rows, stats_ratios = bench_stats(args.reps, args.stats, args.seed)
+            rows += stats_rows
+            ratios += stats_ratios
         if args.big:
             big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,
                                             by_key.get("lint-cold"))
@@ -649,6 +687,20 @@ def main(argv: list[str] | None = None) -> int:
               "CPUs); times may be inflated, compare ratios from a quiet machine")
     path = write_results(results)
     print(f"\nresults written to {shown(path)}")
+    return 0
+
+
+def run_stats_only(args: argparse.Namespace) -> int:
+    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                     "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                 "python": sys.version.split()[0], "load_average_at_start": _load()},
+                     "args": vars(args)}
+    rows, ratios = bench_stats(args.reps, args.stats or 10_000, args.seed)
+    results["rows"], results["ratios"] = [r.to_json() for r in rows], [r.to_json() for r in ratios]
+    results["machine"]["load_average_at_end"] = _load()
+    print_table(rows)
+    print_ratios(ratios)
+    print(f"\nresults written to {shown(write_results(results, 'stats-results.json'))}")
     return 0
 
 

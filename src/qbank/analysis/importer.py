@@ -114,22 +114,23 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
     questions = [bank.match(ref, shown, out) for ref in answers.refs]
     matched = sorted({q.id: q for q in questions if q is not None}.values(), key=lambda q: q.id)
     column = {q.id: j for j, q in enumerate(matched)}
-    responses = np.full((len(answers.rows), len(matched)), MISSING, dtype=np.int16)
+    responses = np.full((answers.candidates, len(matched)), MISSING, dtype=np.int16)
     unknown: dict[tuple[str, str], int] = {}
-    for c, chosen in enumerate(answers.rows):
-        for k, answer, line in chosen:
-            q = questions[k]
-            if q is None:
-                continue
-            if isinstance(answer, int):
-                index = answer if answer < len(q.options) else None
-            else:
-                index = bank.option_text[q.id].get(_plain(answer))
-            if index is None:
-                if (q.id, str(answer)) not in unknown:
-                    unknown[(q.id, str(answer))] = line
-                continue
-            responses[c, column[q.id]] = index
+    texts: dict[tuple[int, str], int | None] = {}  # (question, answer text) -> option, looked up once
+    for c, k, answer, line in zip(answers.who, answers.question, answers.answer, answers.line):
+        q = questions[k]
+        if q is None:
+            continue
+        if isinstance(answer, int):
+            index = answer if answer < len(q.options) else None
+        else:
+            if (k, answer) not in texts:
+                texts[(k, answer)] = bank.option_text[q.id].get(_plain(answer))
+            index = texts[(k, answer)]
+        if index is None:
+            unknown.setdefault((q.id, str(answer)), line)
+            continue
+        responses[c, column[q.id]] = index
     for (qid, answer), line in sorted(unknown.items(), key=lambda kv: kv[1]):
         what = f"option letter {'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[int(answer)]}" if answer.isdigit() \
             else f"answer '{answer[:60]}'"
@@ -153,16 +154,13 @@ def import_stats(results: Path, fmt: str, questions: Sequence[Any], root: Path, 
     shown = results.name
     day = (today or datetime.date.today()).isoformat()
     try:
-        text = read_bounded(results, MAX_RESULTS_BYTES).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        out.diagnostics.append(diagnostic("QB025", shown, 1, 1, f"the file is not UTF-8 text (byte {exc.start})"))
-        return out
+        raw = read_bounded(results, MAX_RESULTS_BYTES)
     except OSError as exc:
         out.diagnostics.append(diagnostic("QB025", shown, 1, 1, f"the file cannot be read: {exc}"))
         return out
     reader = importlib.import_module(f"{__package__}.readers.{FORMATS[fmt]}")
     try:
-        read: ReadResult = reader.read(text.replace("\r\n", "\n"), shown)
+        read: ReadResult = reader.read(raw, shown)
     except Malformed as exc:
         out.diagnostics.append(diagnostic("QB025", shown, exc.line, 1, str(exc)))
         return out

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ...diagnostics import Diagnostic, diagnostic
 
@@ -42,11 +44,22 @@ class Reported:
 
 @dataclass
 class Answers:
-    """Who chose what: per candidate (row), (question index into ``refs``, answer, line).
-    An answer is an option's text, or an int (an option index, from a letter)."""
+    """Who chose what, one entry per answer in flat columns (a million answers stay small):
+    the candidate (a row number), the question (an index into ``refs``), the answer (an
+    option's text, or an int: an option index, from a letter) and its line in the file."""
 
     refs: list[Ref] = field(default_factory=list)
-    rows: list[list[tuple[int, str | int, int]]] = field(default_factory=list)
+    candidates: int = 0
+    who: array = field(default_factory=lambda: array("l"))
+    question: array = field(default_factory=lambda: array("l"))
+    answer: list[str | int] = field(default_factory=list)
+    line: array = field(default_factory=lambda: array("l"))
+
+    def add(self, candidate: int, question: int, answer: str | int, line: int) -> None:
+        self.who.append(candidate)
+        self.question.append(question)
+        self.answer.append(answer)
+        self.line.append(line)
 
 
 @dataclass
@@ -65,21 +78,29 @@ class Malformed(Exception):
         self.line = line
 
 
-def rows(text: str) -> list[tuple[int, list[str]]]:
-    """The CSV records of ``text`` with the line each starts on (quoted fields may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    out: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                out.append((line, record))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise Malformed(f"not CSV: {exc}", reader.line_num) from None
-    if not out:
+def rows(raw: bytes) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
+    """The header of the CSV file ``raw`` (UTF-8, a BOM dropped: its line and cells) and an
+    iterator over the records after it, each with the line it starts on (quoted fields may
+    span lines). Decoded and parsed as it is read: a million-row file is never held as text."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), strict=True)
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    yield line, record
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise Malformed(f"not CSV: {exc}", reader.line_num) from None
+        except UnicodeDecodeError:
+            raise Malformed("the file is not UTF-8 text", line) from None
+
+    it = records()
+    first = next(it, None)
+    if first is None:
         raise Malformed("the file has no rows")
-    return out
+    return first[0], first[1], it
 
 
 def columns(header: list[str], wanted: tuple[str, ...], what: str) -> dict[str, int]:

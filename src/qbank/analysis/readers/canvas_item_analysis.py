@@ -24,8 +24,8 @@ NEEDED = ("Question Id", "Question Title", "Answered Student Count", "Top Studen
 _DISTRACTOR = re.compile(r"Point Biserial of Distractor (\d+)$")
 
 
-def read(text: str, shown: str) -> ReadResult:
-    (_, header), *body = rows(text)
+def read(raw: bytes, shown: str) -> ReadResult:
+    _, header, body = rows(raw)
     at = columns(header, NEEDED, WHAT)
     distractors = sorted((int(m.group(1)), i) for i, h in enumerate(header) if (m := _DISTRACTOR.match(h.strip())))
     out = ReadResult()

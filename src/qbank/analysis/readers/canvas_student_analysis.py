@@ -16,14 +16,16 @@ from . import Answers, Malformed, ReadResult, Ref, rows
 _QUESTION = re.compile(r"^(\d+): (.*)$", re.S)
 
 
-def read(text: str, shown: str) -> ReadResult:
-    (header_line, header), *body = rows(text)
+def read(raw: bytes, shown: str) -> ReadResult:
+    header_line, header, body = rows(raw)
     questions = [(i, m.group(2).strip()) for i, h in enumerate(header) if (m := _QUESTION.match(h.strip()))]
     if not questions:
         raise Malformed("no question columns headed '<id>: <question text>': this is not a Canvas Student "
                         "Analysis report", header_line)
     answers = Answers([Ref(None, q, header_line) for _, q in questions])
     for line, row in body:
-        chosen = [(k, row[i].strip(), line) for k, (i, _) in enumerate(questions) if i < len(row) and row[i].strip()]
-        answers.rows.append(chosen)
+        for k, (i, _) in enumerate(questions):
+            if i < len(row) and row[i].strip():
+                answers.add(answers.candidates, k, row[i].strip(), line)
+        answers.candidates += 1
     return ReadResult(answers=answers)

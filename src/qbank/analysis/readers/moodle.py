@@ -20,8 +20,8 @@ _RESPONSE = re.compile(r"^Response (\d+)$")
 NOT_ANSWERED = {"", "-"}
 
 
-def read(text: str, shown: str) -> ReadResult:
-    (header_line, header), *body = rows(text)
+def read(raw: bytes, shown: str) -> ReadResult:
+    header_line, header, body = rows(raw)
     names = [h.strip() for h in header]
     slots = {int(m.group(1)): i for i, h in enumerate(names) if (m := _RESPONSE.match(h))}
     if not slots:
@@ -36,7 +36,6 @@ def read(text: str, shown: str) -> ReadResult:
     for line, row in body:
         if row and row[0].strip().lower().startswith("overall average"):
             continue
-        chosen = []
         for n in sorted(slots):
             question = row[text_at[n]].strip() if text_at[n] < len(row) else ""
             answer = row[slots[n]].strip() if slots[n] < len(row) else ""
@@ -46,6 +45,6 @@ def read(text: str, shown: str) -> ReadResult:
                 known[question] = len(answers.refs)
                 answers.refs.append(Ref(None, question, line))
             if answer not in NOT_ANSWERED:
-                chosen.append((known[question], answer, line))
-        answers.rows.append(chosen)
+                answers.add(answers.candidates, known[question], answer, line)
+        answers.candidates += 1
     return ReadResult(answers=answers)

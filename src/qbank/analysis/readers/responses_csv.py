@@ -11,8 +11,8 @@ from . import Answers, Malformed, ReadResult, Ref, columns, rows
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def read(text: str, shown: str) -> ReadResult:
-    (_, header), *body = rows(text)
+def read(raw: bytes, shown: str) -> ReadResult:
+    _, header, body = rows(raw)
     at = columns([h.strip().lower() for h in header], ("candidate", "item", "choice"), "a responses CSV "
                  "(candidate,item,choice)")
     answers = Answers()
@@ -29,8 +29,8 @@ def read(text: str, shown: str) -> ReadResult:
             items[item] = len(answers.refs)
             answers.refs.append(Ref(item, None, line))
         if who not in candidates:
-            candidates[who] = len(answers.rows)
-            answers.rows.append([])
+            candidates[who] = answers.candidates
+            answers.candidates += 1
         if choice:
-            answers.rows[candidates[who]].append((items[item], LETTERS.index(choice.upper()), line))
+            answers.add(candidates[who], items[item], LETTERS.index(choice.upper()), line)
     return ReadResult(answers=answers)

@@ -63,7 +63,7 @@ class SuspectedMiskey(StatsRule):
             r = opt["rpb"]
             if i != key and r is not None and r > 0 and r > key_r + options.miskey_margin:
                 yield at_option(self, item, i, f"option {LETTERS[i % 26]} draws the stronger candidates: its "
-                                f"point-biserial {r:.2f} is higher than the key's ({key_r:.2f}; n = {entry['n']}, "
+                                f"point-biserial {r:.3f} is higher than the key's ({key_r:.3f}; n = {entry['n']}, "
                                 f"from {entry.get('source', 'the store')}); check the key")
 
 
