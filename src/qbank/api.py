@@ -343,3 +343,41 @@ def import_stats(results: str | os.PathLike[str], fmt: str, paths: Paths = None,
         raise UsageError(f"unknown results format '{fmt}'; use one of {', '.join(FORMATS)}")
     bank = load_bank(paths, jobs=jobs)
     return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, write=not dry_run)
+
+
+@dataclass
+class PaperResult:
+    """What `export_paper` wrote: the exam and the answer key, and what could not be printed."""
+
+    exam: Path
+    key: Path
+    diagnostics: list[Diagnostic]
+    items: int
+
+
+def export_paper(form: str | os.PathLike[str], paths: Paths = None, out: str | os.PathLike[str] | None = None, *,
+                 name: str | None = None, include_retired: bool = False, jobs: int | None = None) -> PaperResult:
+    """Print the form in the file ``form`` (`qbank export --form FILE --pdf`): a PDF exam of its
+    items in its order, options lettered in its order, and a PDF answer key (key letter, area,
+    explanation, rationales), in ``out`` (default: the bank's exports folder). Raises
+    BankHasErrors when the form's questions have errors and ExportError for a form file the
+    bank cannot fill; both files are written only once both are typeset."""
+    from .export import Selection, default_out_dir, exportable, prepare_out_dir
+    from .export.common import slug
+    from .export.paper import form_items, paper, read_form
+    from .fsutil import atomic_write
+
+    form_name, entries = read_form(Path(form))
+    bank = load_bank(paths, jobs=jobs)
+    known = {q.id for q in bank.questions}  # one the bank lacks is reported at its line in the form
+    chosen = exportable(bank, Selection(ids=tuple(dict.fromkeys(e.id for e in entries if e.id in known)),
+                                        include_retired=include_retired))
+    items = form_items(os.fspath(form), entries, chosen.questions)
+    title = f"{(name or bank.name).strip() or 'bank'}, form {form_name}"
+    exam, key, lossy = paper(title, items, Path(bank.root))
+    target = prepare_out_dir(Path(out) if out is not None else default_out_dir(Path(bank.root)))
+    base = f"{slug((name or bank.name).strip() or 'bank')}-form-{slug(form_name)}"
+    exam_path, key_path = target / f"{base}.pdf", target / f"{base}-key.pdf"
+    atomic_write(exam_path, exam, keep_mode=False)
+    atomic_write(key_path, key, keep_mode=False)
+    return PaperResult(exam_path, key_path, chosen.diagnostics + lossy, len(items))
