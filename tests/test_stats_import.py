@@ -147,6 +147,16 @@ def test_canvas_item_analysis_maps_by_the_qti_title_and_reports_a_match_by_text(
     assert store(root)["forms"]["item-analysis"]["kr20"] == 0.71
 
 
+def test_a_question_text_reported_as_html_matches_the_stem(tmp_path):
+    root = write_bank(tmp_path / "bank")
+    report = tmp_path / "ia.csv"
+    html = "<p>A client offers the social worker a <strong>gift</strong> after termination.</p>" \
+           "<p>What should the social worker do FIRST?</p>"
+    report.write_text(csv_text([CANVAS_HEADER, canvas_row(html, "0.4", ["-0.2", "-0.1", "-0.1"])]))
+    r = run(report, root, "--format", "canvas-item-analysis")
+    assert r.exit_code == 0 and "matched item 'ethics-002' by its text" in r.output
+
+
 def test_canvas_item_analysis_then_lint_suspects_the_miskey_at_the_option(tmp_path):
     root = write_bank(tmp_path / "bank")
     report = tmp_path / "ia.csv"

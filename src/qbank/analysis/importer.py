@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -47,9 +48,20 @@ class ImportResult:
         return any(d.severity.value == "error" for d in self.diagnostics)
 
 
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|td|th)>|<br\s*/?>", re.I)
+
+
 def _plain(text: str) -> str:
+    """Text as compared: Markdown (the bank) or HTML (an LMS cell) reduced to its words."""
     from ..textkit.markup import normalize, plain
 
+    if "<" in text and ">" in text:
+        import lxml.html
+
+        try:  # a block's end is a space between words, not nothing
+            text = lxml.html.fromstring(_BLOCK_END.sub(r" \g<0>", text)).text_content()
+        except Exception:  # lxml's ParserError for markup it cannot read: keep the text as it is
+            pass
     return normalize(plain(text))
 
 
