@@ -58,6 +58,7 @@ class ItemTooEasy(StatsRule):
         An item whose difficulty index p (the share of candidates who chose the key) is above
         0.95 (`too-easy-p`) in the statistics `qbank stats import` stored, over at least 30
         candidates (`stats-min-n`, which every rule from statistics, QB920-QB924, uses).
+        In the examples, the JSON block is the bank's qbank-stats.json.
     Why:
         Item analysis: an item nearly everyone answers adds almost nothing to the score's
         variance, so it measures little; on a mastery exam that can be intended.
@@ -104,6 +105,7 @@ class ItemTooHard(StatsRule):
     What it flags:
         An item whose difficulty index p is below 0.3 (`too-hard-p`) over at least
         `stats-min-n` candidates: near or under what guessing among four options gives.
+        In the examples, the JSON block is the bank's qbank-stats.json.
     Why:
         Item analysis: an item most well-prepared candidates miss is often ambiguous, keyed
         wrong or about something the course did not teach (check QB923 on the same item).

@@ -18,6 +18,7 @@ class LowDiscrimination(StatsRule):
         total score without the item) is below 0.15 (`min-rpb`), over at least `stats-min-n`
         candidates; a negative one is said to be negative. Where the source gives no
         point-biserial, the upper-lower 27% index is judged against the same threshold.
+        In the examples, the JSON block is the bank's qbank-stats.json.
     Why:
         Item analysis: an item that strong candidates miss as often as weak ones adds noise to
         the score; a negative one counts against the candidates who know the material.

@@ -23,6 +23,7 @@ class SuspectedMiskey(StatsRule):
         A distractor whose point-biserial with the rest score is positive and higher than the
         key's by more than 0 (`miskey-margin`), over at least `stats-min-n` candidates.
         Reported at that option's `text:` line.
+        In the examples, the JSON block is the bank's qbank-stats.json.
     Why:
         Item analysis: the strong candidates choose the key. When they choose a distractor
         instead, the key is often wrong, or the distractor is also defensible.
@@ -75,6 +76,7 @@ class NonfunctioningDistractor(StatsRule):
         answered, over at least `stats-min-n` candidates; reported at its `text:` line. Not on
         an item QB920 finds too easy, where every distractor is rare and QB920 says so once.
         A source without choice rates (Canvas's Item Analysis report) gives nothing to judge.
+        In the examples, the JSON block is the bank's qbank-stats.json.
     Why:
         Item analysis: a distractor nobody picks is not plausible, so the item has one option
         fewer than it seems and is easier to guess (Haladyna & Downing's functioning
