@@ -199,8 +199,11 @@ def moodle_rows(with_questions: bool = True) -> list[list]:
         # slot 2 is a random question: sleep-001 for even attempts, assess-003 for odd ones
         q2 = "sleep-001" if i % 2 == 0 else "assess-003"
         r2 = OPTIONS[q2][KEYS[q2]] if i % 3 else OPTIONS[q2][2]
-        cells = [(STEMS["ethics-002"], OPTIONS["ethics-002"][1] if i % 2 else "-", OPTIONS["ethics-002"][1]),
-                 (STEMS[q2], r2, OPTIONS[q2][KEYS[q2]])]
+        # Moodle's question summary: the text, ": ", the options in the order this attempt showed them
+        shown = OPTIONS["ethics-002"][i % 4:] + OPTIONS["ethics-002"][:i % 4]
+        cells = [(f"{STEMS['ethics-002']}: {'; '.join(shown)}", OPTIONS["ethics-002"][1] if i % 2 else "-",
+                  OPTIONS["ethics-002"][1]),
+                 (f"{STEMS[q2]}: {'; '.join(OPTIONS[q2])}", r2, OPTIONS[q2][KEYS[q2]])]
         rows.append([f"S{i}", "A", f"s{i}@example.org", "Finished", "1 December 2026  10:00 AM",
                      "1 December 2026  10:20 AM", "20 mins", "1.00"]
                     + [c for cell in cells for c in (cell if with_questions else cell[1:])])

@@ -75,15 +75,29 @@ class _Bank:
             self.by_text.setdefault(_plain(q.stem), []).append(q)
         self.option_text = {q.id: {_plain(o.text): i for i, o in enumerate(q.options)} for q in questions}
 
+        self.said: set[str] = set()  # items whose match by text was reported (once each)
+
+    def by_stem(self, text: str) -> list[Any]:
+        """The items whose stem is ``text``; or, for Moodle's question summary ("<stem>: <option>;
+        <option>..."), whose stem is the part before one of its ": "."""
+        found = self.by_text.get(_plain(text), [])
+        if found:
+            return found
+        cuts = [i for i in range(len(text)) if text.startswith(": ", i)]
+        hits = {q.id: q for i in cuts for q in self.by_text.get(_plain(text[:i]), [])}
+        return list(hits.values())
+
     def match(self, ref: Ref, shown: str, out: list[Diagnostic]) -> Any | None:
         if ref.id is not None and ref.id in self.by_id:
             return self.by_id[ref.id]
         named = f"'{(ref.id or ref.text or '')[:60]}'"
-        found = self.by_text.get(_plain(ref.text), []) if ref.text else []
+        found = self.by_stem(ref.text) if ref.text else []
         if len(found) == 1:
             q = found[0]
-            out.append(warn("QB026", shown, ref.line, f"question {named} matched item '{q.id}' by its text, "
-                            f"not by id ({q.path}); check the match"))
+            if q.id not in self.said:
+                self.said.add(q.id)
+                out.append(warn("QB026", shown, ref.line, f"question {named} matched item '{q.id}' by its text, "
+                                f"not by id ({q.path}); check the match"))
             return q
         why = f"matches {len(found)} items by text ({', '.join(q.id for q in found[:3])})" if found \
             else "matches no item of the bank by id or text"

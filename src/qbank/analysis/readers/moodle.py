@@ -3,8 +3,11 @@
 One row per attempt: the user columns (Surname/Last name, First name, Email address, ...),
 State, Started on, Completed, Time taken, Grade/<max>, then per question slot N a
 "Response N" column with the text of the answer chosen ("-" or empty: not answered) and,
-when the report is downloaded with "Question text" ticked, a "Question N" column with the
-question's text, and optionally "Right answer N". The report carries no question name or
+when the report is downloaded with "Question text" ticked, a "Question N" column with
+Moodle's summary of the question (for a multiple-choice question its text, ": ", then the
+options in the order that attempt showed them, joined by "; "; the importer matches the part
+before a ": " to a stem), and optionally "Right answer N". The column names are Moodle's
+quiz_responses strings. The report carries no question name or
 idnumber, so questions are matched by text (QB026); download it with the question text
 shown, which also maps random questions (a slot draws other questions per attempt). The
 "Overall average" row Moodle may append is skipped.
