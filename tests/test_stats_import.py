@@ -284,3 +284,15 @@ def test_unknown_items_and_letters_beyond_the_options_are_reported(tmp_path):
     assert "QB027" in r.output and "not-in-bank" in r.output
     assert "QB028" in r.output and "option letter D" in r.output
     assert store(root)["items"]["assess-003"]["n"] == 5
+
+
+def test_results_too_large_to_compute_at_once_are_refused_not_run_out_of_memory(tmp_path, monkeypatch):
+    import qbank.analysis.importer as importer
+
+    monkeypatch.setattr(importer, "MAX_CELLS", 100)
+    root = write_bank(tmp_path / "bank")
+    results = tmp_path / "r.csv"
+    results.write_text(responses_csv())  # 60 candidates x 3 items
+    outcome = api.import_stats(results, "responses-csv", [root])
+    (d,) = outcome.diagnostics
+    assert d.code == "QB025" and "60 candidates x 3 items" in d.message and not outcome.written

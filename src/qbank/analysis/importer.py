@@ -29,7 +29,10 @@ FORMATS = {  # --format name -> reader module (qbank.analysis.readers.<module>)
     "moodle": "moodle",
     "responses-csv": "responses_csv",
 }
-MAX_RESULTS_BYTES = 200_000_000  # 1.2 M answers in responses-csv are ~30 MB
+MAX_RESULTS_BYTES = 200_000_000  # 1.2 M answers in responses-csv are ~50 MB
+# Candidates x items the statistics are computed over at once (~30 bytes a cell at the peak):
+# 40,000 candidates x 250 items; 10,000 x 122 is 1.2 M.
+MAX_CELLS = 10_000_000
 
 
 @dataclass
@@ -139,6 +142,9 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
 
     questions = [bank.match(ref, shown, out) for ref in answers.refs]
     matched = sorted({q.id: q for q in questions if q is not None}.values(), key=lambda q: q.id)
+    if answers.candidates * len(matched) > MAX_CELLS:
+        raise Malformed(f"{answers.candidates:,} candidates x {len(matched):,} items is more than qbank computes at "
+                        f"once ({MAX_CELLS:,} answers); import the results in parts, a form or a group at a time")
     column = {q.id: j for j, q in enumerate(matched)}
     responses = np.full((answers.candidates, len(matched)), MISSING, dtype=np.int16)
     unknown: dict[tuple[str, str], int] = {}
@@ -193,7 +199,11 @@ def import_stats(results: Path, fmt: str, questions: Sequence[Any], root: Path, 
     bank = _Bank(questions)
     found = out.diagnostics
     if read.answers is not None:
-        out.items, candidates, kr20 = _from_answers(read.answers, bank, shown, day, found)
+        try:
+            out.items, candidates, kr20 = _from_answers(read.answers, bank, shown, day, found)
+        except Malformed as exc:
+            found.append(diagnostic("QB025", shown, exc.line, 1, str(exc)))
+            return out
     else:
         out.items = _from_reports(read.reported, bank, shown, day, found)
         candidates, kr20 = max((r.n for r in read.reported), default=0), read.kr20
