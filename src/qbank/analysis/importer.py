@@ -146,23 +146,29 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
         raise Malformed(f"{answers.candidates:,} candidates x {len(matched):,} items is more than qbank computes at "
                         f"once ({MAX_CELLS:,} answers); import the results in parts, a form or a group at a time")
     column = {q.id: j for j, q in enumerate(matched)}
-    responses = np.full((answers.candidates, len(matched)), MISSING, dtype=np.int16)
-    unknown: dict[tuple[str, str], int] = {}
-    texts: dict[tuple[int, str], int | None] = {}  # (question, answer text) -> option, looked up once
-    for c, k, answer, line in zip(answers.who, answers.question, answers.answer, answers.line):
-        q = questions[k]
-        if q is None:
-            continue
-        if isinstance(answer, int):
-            index = answer if answer < len(q.options) else None
-        else:
+    # Each answer as an option index (-1: none of the item's options), a text looked up once.
+    texts: dict[tuple[int, str], int] = {}
+    codes = np.empty(len(answers.answer), dtype=np.int64)
+    if not answers.by_text:
+        codes[:] = answers.answer
+    for i, (k, answer) in enumerate(zip(answers.question, answers.answer) if answers.by_text else ()):
+        if isinstance(answer, str):
+            q = questions[k]
             if (k, answer) not in texts:
-                texts[(k, answer)] = bank.option_text[q.id].get(_plain(answer))
-            index = texts[(k, answer)]
-        if index is None:
-            unknown.setdefault((q.id, str(answer)), line)
-            continue
-        responses[c, column[q.id]] = index
+                texts[(k, answer)] = -1 if q is None else bank.option_text[q.id].get(_plain(answer), -1)
+            answer = texts[(k, answer)]
+        codes[i] = answer
+    k = np.frombuffer(answers.question, dtype=np.dtype("l")).astype(np.int64)
+    col = np.array([column[q.id] if q is not None else -1 for q in questions] or [0], dtype=np.int64)[k]
+    n_options = np.array([len(q.options) if q is not None else 0 for q in questions] or [0], dtype=np.int64)[k]
+    kept = col >= 0
+    fits = kept & (codes >= 0) & (codes < n_options)
+    responses = np.full((answers.candidates, len(matched)), MISSING, dtype=np.int16)
+    who = np.frombuffer(answers.who, dtype=np.dtype("l"))
+    responses[who[fits], col[fits]] = codes[fits]
+    unknown: dict[tuple[str, str], int] = {}
+    for i in np.nonzero(kept & ~fits)[0]:
+        unknown.setdefault((questions[answers.question[i]].id, str(answers.answer[i])), answers.line[i])
     for (qid, answer), line in sorted(unknown.items(), key=lambda kv: kv[1]):
         what = f"option letter {'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[int(answer)]}" if answer.isdigit() \
             else f"answer '{answer[:60]}'"

@@ -54,6 +54,7 @@ class Answers:
     question: array = field(default_factory=lambda: array("l"))
     answer: list[str | int] = field(default_factory=list)
     line: array = field(default_factory=lambda: array("l"))
+    by_text: bool = True  # answers are options' texts; False: every answer is an option index
 
     def add(self, candidate: int, question: int, answer: str | int, line: int) -> None:
         self.who.append(candidate)
@@ -88,7 +89,7 @@ def rows(raw: bytes) -> tuple[int, list[str], Iterator[tuple[int, list[str]]]]:
         line = 1
         try:
             for record in reader:
-                if any(cell.strip() for cell in record):
+                if any(map(str.strip, record)):
                     yield line, record
                 line = reader.line_num + 1
         except csv.Error as exc:

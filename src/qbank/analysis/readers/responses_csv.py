@@ -15,22 +15,35 @@ def read(raw: bytes, shown: str) -> ReadResult:
     _, header, body = rows(raw)
     at = columns([h.strip().lower() for h in header], ("candidate", "item", "choice"), "a responses CSV "
                  "(candidate,item,choice)")
-    answers = Answers()
+    ic, ii, ich = at["candidate"], at["item"], at["choice"]
+    width = max(ic, ii, ich) + 1
+    letter = {c: i for i, c in enumerate(LETTERS)} | {c.lower(): i for i, c in enumerate(LETTERS)}
+    answers = Answers(by_text=False)
     items: dict[str, int] = {}
     candidates: dict[str, int] = {}
+    # one loop over a million rows: local names, one dict look-up per field
+    who_, question_, answer_, line_ = (answers.who.append, answers.question.append, answers.answer.append,
+                                       answers.line.append)
     for line, row in body:
-        row = row + [""] * (3 - len(row)) if len(row) < 3 else row
-        who, item, choice = (row[at[k]].strip() for k in ("candidate", "item", "choice"))
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        who, item, choice = row[ic].strip(), row[ii].strip(), row[ich].strip()
         if not who or not item:
             raise Malformed("every row needs a candidate and an item id", line)
-        if choice and (len(choice) != 1 or choice.upper() not in LETTERS):
-            raise Malformed(f"choice '{choice[:20]}' is not an option letter (A, B, C, ...)", line)
-        if item not in items:
-            items[item] = len(answers.refs)
+        k = items.get(item)
+        if k is None:
+            k = items[item] = len(answers.refs)
             answers.refs.append(Ref(item, None, line))
-        if who not in candidates:
-            candidates[who] = answers.candidates
-            answers.candidates += 1
+        c = candidates.get(who)
+        if c is None:
+            c = candidates[who] = len(candidates)
         if choice:
-            answers.add(candidates[who], items[item], LETTERS.index(choice.upper()), line)
+            index = letter.get(choice)
+            if index is None:
+                raise Malformed(f"choice '{choice[:20]}' is not an option letter (A, B, C, ...)", line)
+            who_(c)
+            question_(k)
+            answer_(index)
+            line_(line)
+    answers.candidates = len(candidates)
     return ReadResult(answers=answers)
