@@ -296,3 +296,40 @@ def test_results_too_large_to_compute_at_once_are_refused_not_run_out_of_memory(
     outcome = api.import_stats(results, "responses-csv", [root])
     (d,) = outcome.diagnostics
     assert d.code == "QB025" and "60 candidates x 3 items" in d.message and not outcome.written
+
+
+def test_with_the_form_file_letters_are_the_forms_and_stored_in_written_order(tmp_path):
+    root = write_bank(tmp_path / "bank")
+    form = tmp_path / "A.yaml"
+    form.write_text("form: A\nblueprint: b\nseed: 1\nitems:\n  - id: assess-003\n    area: X\n    order: [2, 1, 0]\n")
+    # on paper form A, assess-003's options read C, B, A: letter A is the written option 2
+    rows = [["candidate", "item", "choice"]] + [[f"c{i}", "assess-003", "A" if i < 8 else "B"] for i in range(10)]
+    results = tmp_path / "sheet.csv"
+    results.write_text(csv_text(rows))
+    r = run(results, root, "--format", "responses-csv", "--form", form)
+    assert r.exit_code == 0, r.output
+    entry = store(root)["items"]["assess-003"]
+    assert [o["rate"] for o in entry["options"]] == [0.0, 0.2, 0.8] and entry["p"] == 0.2
+    assert set(store(root)["forms"]) == {"A"}
+
+
+def test_canvas_distractor_columns_follow_the_forms_answer_order(tmp_path):
+    root = write_bank(tmp_path / "bank")
+    form = tmp_path / "A.yaml"
+    form.write_text("form: A\nblueprint: b\nseed: 1\nitems:\n  - id: ethics-002\n    area: X\n    order: [3, 1, 0, 2]\n")
+    report = tmp_path / "ia.csv"
+    report.write_text(csv_text([CANVAS_HEADER, canvas_row("ethics-002", "0.41", ["-0.3", "0.2", "-0.1"])]))
+    assert run(report, root, "--format", "canvas-item-analysis", "--form", form).exit_code == 0
+    # the quiz showed options 3, 1 (key), 0, 2: distractors 2, 3, 4 are written options 3, 0, 2
+    assert [o["rpb"] for o in store(root)["items"]["ethics-002"]["options"]] == [0.2, 0.41, -0.1, -0.3]
+
+
+def test_a_form_file_that_is_not_one_stores_nothing(tmp_path):
+    root = write_bank(tmp_path / "bank")
+    form = tmp_path / "A.yaml"
+    form.write_text("form: A\nitems: nothing\n")
+    results = tmp_path / "r.csv"
+    results.write_text(responses_csv())
+    r = run(results, root, "--format", "responses-csv", "--form", form)
+    assert r.exit_code == 1 and "A.yaml" in r.output and "nothing stored" in r.output
+    assert not (root / STORE_NAME).exists()

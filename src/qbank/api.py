@@ -335,14 +335,22 @@ def import_stats(results: str | os.PathLike[str], fmt: str, paths: Paths = None,
     """Read an LMS results file (`qbank stats import`; ``fmt``: canvas-item-analysis,
     canvas-student-analysis, moodle or responses-csv), map its questions to the bank under
     ``paths`` and merge their statistics into the bank's qbank-stats.json (not with
-    ``dry_run``). Returns a :class:`qbank.analysis.importer.ImportResult`; every problem is
-    among its ``diagnostics`` (QB025-QB029). Raises UsageError for an unknown format."""
+    ``dry_run``). ``form``: a form file (its name is the form's, and option letters are in its
+    option orders, as candidates saw them) or only a name for the form's KR-20. Returns a
+    :class:`qbank.analysis.importer.ImportResult`; every problem is among its ``diagnostics``
+    (QB025-QB029). Raises UsageError for an unknown format, ExportError for a bad form file."""
     from .analysis.importer import FORMATS, import_stats as run
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown results format '{fmt}'; use one of {', '.join(FORMATS)}")
+    orders = None
+    if form is not None and Path(form).suffix in (".yaml", ".yml") and Path(form).is_file():
+        from .export.paper import read_form
+
+        form, entries = read_form(Path(form))
+        orders = {e.id: e.order for e in entries}
     bank = load_bank(paths, jobs=jobs)
-    return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, write=not dry_run)
+    return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, orders=orders, write=not dry_run)
 
 
 @dataclass

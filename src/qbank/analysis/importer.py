@@ -116,7 +116,15 @@ def _entry(n: int, p: float | None, rpb: float | None, upper_lower: float | None
             "imported": day}
 
 
-def _from_reports(reported: list[Reported], bank: _Bank, shown: str, day: str, out: list[Diagnostic]) -> dict:
+def _display(q: Any, orders: dict[str, tuple[int, ...]]) -> list[int]:
+    """The written index of each option in the order candidates saw them: the form's, else as written."""
+    order = orders.get(q.id)
+    return list(order) if order is not None and sorted(order) == list(range(len(q.options))) \
+        else list(range(len(q.options)))
+
+
+def _from_reports(reported: list[Reported], bank: _Bank, shown: str, day: str, out: list[Diagnostic],
+                  orders: dict[str, tuple[int, ...]]) -> dict:
     items: dict[str, dict] = {}
     for rep in reported:
         q = bank.match(rep.ref, shown, out)
@@ -127,15 +135,16 @@ def _from_reports(reported: list[Reported], bank: _Bank, shown: str, day: str, o
             out.append(warn("QB028", shown, rep.ref.line, f"item '{q.id}' has {len(q.options)} options, the report "
                             f"{plural(len(rep.distractor_rpbs) + 1, 'answer')}; it is left out"))
             continue
-        rpbs = iter(rep.distractor_rpbs)
-        options = [{"rate": rep.p, "rpb": rep.rpb} if i == key else {"rate": None, "rpb": next(rpbs)}
+        # Canvas lists the distractors in the order the quiz has its answers: the form's, or as written
+        by_written = dict(zip([i for i in _display(q, orders) if i != key], rep.distractor_rpbs))
+        options = [{"rate": rep.p, "rpb": rep.rpb} if i == key else {"rate": None, "rpb": by_written[i]}
                    for i in range(len(q.options))]
         items[q.id] = _entry(rep.n, rep.p, rep.rpb, rep.upper_lower, options, shown, day)
     return items
 
 
-def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list[Diagnostic]
-                  ) -> tuple[dict, int, float | None]:
+def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list[Diagnostic],
+                  orders: dict[str, tuple[int, ...]]) -> tuple[dict, int, float | None]:
     import numpy as np
 
     from .core import MISSING, analyse
@@ -163,6 +172,11 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
     n_options = np.array([len(q.options) if q is not None else 0 for q in questions] or [0], dtype=np.int64)[k]
     kept = col >= 0
     fits = kept & (codes >= 0) & (codes < n_options)
+    if not answers.by_text and orders:  # a letter names the option in the form's order: back to as written
+        width = max((len(q.options) for q in matched), default=1)
+        written = np.array([(_display(q, orders) + [0] * width)[:width] if q is not None else [0] * width
+                            for q in questions], dtype=np.int64)
+        codes = np.where(fits, written[k, np.where(fits, codes, 0)], codes)
     responses = np.full((answers.candidates, len(matched)), MISSING, dtype=np.int16)
     who = np.frombuffer(answers.who, dtype=np.dtype("l"))
     responses[who[fits], col[fits]] = codes[fits]
@@ -182,10 +196,14 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
 
 
 def import_stats(results: Path, fmt: str, questions: Sequence[Any], root: Path, *, form: str | None = None,
-                 today: datetime.date | None = None, write: bool = True) -> ImportResult:
+                 orders: dict[str, tuple[int, ...]] | None = None, today: datetime.date | None = None,
+                 write: bool = True) -> ImportResult:
     """Read ``results`` as ``fmt`` (a FORMATS name), map it to ``questions`` (the bank's valid
     items) and merge the statistics into ``root``/qbank-stats.json (unless ``write`` is False).
-    ``form`` names the form whose KR-20 is stored (default: the results file's name)."""
+    ``form`` names the form whose KR-20 is stored (default: the results file's name); ``orders``
+    (item id -> the form's option order) says in which order candidates saw each item's options,
+    which is what a letter (responses-csv) and Canvas's distractor columns refer to."""
+    orders = orders or {}
     if fmt not in FORMATS:
         raise ValueError(f"unknown results format {fmt!r}; one of {', '.join(FORMATS)}")
     out = ImportResult()
@@ -206,12 +224,12 @@ def import_stats(results: Path, fmt: str, questions: Sequence[Any], root: Path, 
     found = out.diagnostics
     if read.answers is not None:
         try:
-            out.items, candidates, kr20 = _from_answers(read.answers, bank, shown, day, found)
+            out.items, candidates, kr20 = _from_answers(read.answers, bank, shown, day, found, orders)
         except Malformed as exc:
             found.append(diagnostic("QB025", shown, exc.line, 1, str(exc)))
             return out
     else:
-        out.items = _from_reports(read.reported, bank, shown, day, found)
+        out.items = _from_reports(read.reported, bank, shown, day, found, orders)
         candidates, kr20 = max((r.n for r in read.reported), default=0), read.kr20
     out.by_text = sum(d.code == "QB026" for d in found)
     if out.items and (kr20 is not None or candidates):

@@ -24,15 +24,23 @@ from .common import Command, given, paths_argument
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True,
               help="What RESULTS is: Canvas's Item Analysis or Student Analysis CSV, Moodle's quiz Responses "
                    "report CSV, or qbank's responses CSV (candidate,item,choice).")
-@click.option("--form", "form", metavar="NAME", default=None,
-              help="The form the results are of, for its KR-20 in the store  [default: the file's name]")
+@click.option("--form", "form", metavar="FILE|NAME", default=None,
+              help="The form the results are of: its form file (forms/A.yaml: option letters and Canvas's "
+                   "answer columns are then in the form's option order, as candidates saw them), or only a "
+                   "name for its KR-20  [default: the results file's name]")
 @click.option("--dry-run", is_flag=True, help="Report what would be stored; write nothing.")
 def import_cmd(results: Path, paths: tuple[Path, ...], fmt: str, form: str | None, dry_run: bool) -> None:
     """Read RESULTS, match its questions to the bank's items (by qbank id, else by text, which is
     reported) and merge their statistics into qbank-stats.json in the bank root."""
     from ..report import render
 
-    outcome = api.import_stats(results, fmt, given(paths), form=form, dry_run=dry_run)
+    from ..errors import ExportError
+
+    try:
+        outcome = api.import_stats(results, fmt, given(paths), form=form, dry_run=dry_run)
+    except ExportError as exc:  # a form file that cannot be read
+        click.echo(f"qbank stats import: {exc}; nothing stored", err=True)
+        sys.exit(1)
     if outcome.diagnostics:
         click.echo(render(outcome.diagnostics, fmt="text", files=1), err=True, nl=False)
     if outcome.failed or not outcome.items:
