@@ -1,6 +1,7 @@
 """qbank's own responses format: a CSV with the header ``candidate,item,choice`` and one row
 per answer: any candidate label, the qbank id of the item, and the letter (A, B, ...) of the
-option chosen, in the item's written order; an empty choice is an omitted item. A candidate
+option chosen as the candidate saw the options (the form's order with `--form FILE`, else the
+item's written order); an empty choice is an omitted item. A candidate
 who has no row for an item omitted it. Rows of one candidate need not be together.
 """
 
