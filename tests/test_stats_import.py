@@ -333,3 +333,27 @@ def test_a_form_file_that_is_not_one_stores_nothing(tmp_path):
     r = run(results, root, "--format", "responses-csv", "--form", form)
     assert r.exit_code == 1 and "A.yaml" in r.output and "nothing stored" in r.output
     assert not (root / STORE_NAME).exists()
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from qbank.analysis.importer import FORMATS, import_stats  # noqa: E402
+from qbank.model import Option, Question  # noqa: E402
+
+QUESTIONS = [Question(qid, STEMS[qid], tuple(Option(t, i == KEYS[qid], None if i == KEYS[qid] else "r")
+                                             for i, t in enumerate(OPTIONS[qid])), "e", path=f"{qid}.yaml")
+             for qid in STEMS]
+CELLS = st.sampled_from(["", "A", "b", "Z", "sleep-001", "ethics-002", "Question 1", "Response 1", "1: x",
+                         "Question Id", "Question Title", "Answered Student Count", "0.5", "N/A", "-", '"',
+                         "\r\n", "\n", ",", "é", "\x00", *OPTIONS["ethics-002"], STEMS["sleep-001"],
+                         "Point Biserial of Distractor 2", "candidate", "item", "choice"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(sorted(FORMATS)), cells=st.lists(st.lists(CELLS, max_size=8), max_size=8),
+       noise=st.binary(max_size=40))
+def test_any_file_gives_diagnostics_never_a_traceback(tmp_path, fmt, cells, noise):
+    results = tmp_path / "any.csv"
+    results.write_bytes(csv_text(cells).encode("utf-8", "surrogatepass") + noise)
+    out = import_stats(results, fmt, QUESTIONS, tmp_path, write=False)
+    assert all(d.code in ("QB025", "QB026", "QB027", "QB028") and d.line >= 1 for d in out.diagnostics)
