@@ -54,11 +54,12 @@ class ImportResult:
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|td|th)>|<br\s*/?>", re.I)
 
 
-def _plain(text: str) -> str:
-    """Text as compared: Markdown (the bank) or HTML (an LMS cell) reduced to its words."""
+def _plain(text: str, html: bool = False) -> str:
+    """Text as compared: the bank's Markdown, or with ``html`` an LMS cell (which may be HTML),
+    reduced to its words."""
     from ..textkit.markup import normalize, plain
 
-    if "<" in text and ">" in text:
+    if html and "<" in text and ">" in text:
         import lxml.html
 
         try:  # a block's end is a space between words, not nothing
@@ -77,17 +78,19 @@ class _Bank:
         for q in questions:
             self.by_text.setdefault(_plain(q.stem), []).append(q)
         self.option_text = {q.id: {_plain(o.text): i for i, o in enumerate(q.options)} for q in questions}
+        self.longest = max((len(q.stem) for q in questions), default=0)
 
         self.said: set[str] = set()  # items whose match by text was reported (once each)
 
     def by_stem(self, text: str) -> list[Any]:
         """The items whose stem is ``text``; or, for Moodle's question summary ("<stem>: <option>;
         <option>..."), whose stem is the part before one of its ": "."""
-        found = self.by_text.get(_plain(text), [])
+        found = self.by_text.get(_plain(text, html=True), [])
         if found:
             return found
-        cuts = [i for i in range(len(text)) if text.startswith(": ", i)]
-        hits = {q.id: q for i in cuts for q in self.by_text.get(_plain(text[:i]), [])}
+        # a stem is at most so long, even as HTML: a hostile cell with many ": " costs little
+        cuts = [m.start() for m in re.finditer(": ", text[:4 * self.longest + 200])][:64]
+        hits = {q.id: q for i in cuts for q in self.by_text.get(_plain(text[:i], html=True), [])}
         return list(hits.values())
 
     def match(self, ref: Ref, shown: str, out: list[Diagnostic]) -> Any | None:
@@ -164,7 +167,7 @@ def _from_answers(answers: Answers, bank: _Bank, shown: str, day: str, out: list
         if isinstance(answer, str):
             q = questions[k]
             if (k, answer) not in texts:
-                texts[(k, answer)] = -1 if q is None else bank.option_text[q.id].get(_plain(answer), -1)
+                texts[(k, answer)] = -1 if q is None else bank.option_text[q.id].get(_plain(answer, html=True), -1)
             answer = texts[(k, answer)]
         codes[i] = answer
     k = np.frombuffer(answers.question, dtype=np.dtype("l")).astype(np.int64)
