@@ -4,8 +4,9 @@ One row per question, with the columns Canvas writes (its QuizStatistics::ItemAn
 Question Id, Question Title, Answered Student Count, Top/Middle/Bottom Student Count (the 27%
 groups), Quiz Question Count, Correct/Wrong Student Count and Ratio, Correct Top/Middle/Bottom
 Student Count, Variance, Standard Deviation, Difficulty Index, Alpha, Point Biserial of
-Correct, then Point Biserial of Distractor 2, 3, ... The Question Title is the question's
-name, which a qbank QTI export sets to the qbank id. The distractors are in the quiz's answer
+Correct, then Point Biserial of Distractor 2, 3, ... The Question Title is read first as a
+qbank id (a qbank QTI export names each item by its id) and otherwise as the question's text,
+which is then matched by text and reported (QB026). The distractors are in the quiz's answer
 order (the form's with `--form FILE`, else as written). Canvas's point-biserials correlate with
 the total score including the item (uncorrected), and it gives no per-distractor choice
 rates; the store keeps those as null. Alpha (Cronbach's, which is KR-20 on right/wrong
