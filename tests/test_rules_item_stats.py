@@ -102,3 +102,12 @@ def test_an_item_edited_to_other_options_is_not_judged_option_by_option(tmp_path
 def test_items_without_statistics_are_not_judged(tmp_path):
     root = bank(tmp_path, {"another-item": entry(0.1, -0.5, [0.1, 0.9], [-0.5, 0.5])})
     assert found(root) == []
+
+
+def test_an_item_can_keep_a_finding_as_intended_with_a_suppression(tmp_path):
+    easy = entry(0.98, 0.2, [0.98, 0.01, 0.005, 0.005], [0.2, -0.1, -0.1, -0.1])
+    root = bank(tmp_path, {"practice-sleep-001": easy})
+    assert [d.code for d in found(root)] == ["QB920"]
+    (tmp_path / "q.yaml").write_text(BASE_ITEM + 'lint:\n  ignore: {QB920: "a check of essential knowledge"}\n')
+    assert found(root) == []
+    assert not [d for d in api.lint([root]).diagnostics if d.code == "QB007"]  # the suppression is used
