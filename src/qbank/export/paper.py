@@ -23,7 +23,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..errors import ExportError
@@ -76,7 +76,7 @@ def blocks(markdown: str) -> list[dict]:
     tokens = MarkdownIt("commonmark").enable("strikethrough").parse(markdown)
     out: list[dict] = []
     stack: list[dict] = []          # open lists and quotes
-    for tok in tokens:
+    for n, tok in enumerate(tokens):
         t = tok.type
         target = stack[-1]["items"][-1] if stack and stack[-1]["kind"] == "list" and stack[-1]["items"] \
             else (stack[-1]["blocks"] if stack and stack[-1]["kind"] == "quote" else out)
@@ -93,7 +93,7 @@ def blocks(markdown: str) -> list[dict]:
         elif t in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
             stack.pop()
         elif t == "inline":
-            runs, images = _inline(tok.children, ("strong",) if tokens and _in_heading(tokens, tok) else ())
+            runs, images = _inline(tok.children, ("strong",) if n and tokens[n - 1].type == "heading_open" else ())
             if any(r["text"].strip() or "break" in r["styles"] for r in runs):
                 target.append({"kind": "par", "runs": runs})
             target.extend({"kind": "image", **img} for img in images)
@@ -102,11 +102,6 @@ def blocks(markdown: str) -> list[dict]:
         elif t == "html_block":
             target.append({"kind": "par", "runs": [{"text": tok.content.strip(), "styles": []}]})
     return out
-
-
-def _in_heading(tokens: list, tok: Any) -> bool:
-    i = tokens.index(tok)
-    return i > 0 and tokens[i - 1].type == "heading_open"
 
 
 # --- images --------------------------------------------------------------------------------------

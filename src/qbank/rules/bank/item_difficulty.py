@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ...diagnostics import Diagnostic, Severity
+from ...diagnostics import Diagnostic
 from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions
 from .findings import bank_diagnostic
 
