@@ -147,6 +147,14 @@ def test_canvas_item_analysis_maps_by_the_qti_title_and_reports_a_match_by_text(
     assert store(root)["forms"]["item-analysis"]["kr20"] == 0.71
 
 
+def test_the_qti_identifier_maps_as_the_id_does(tmp_path):
+    root = write_bank(tmp_path / "bank")
+    report = tmp_path / "ia.csv"
+    report.write_text(csv_text([CANVAS_HEADER, canvas_row("q-assess-003", "0.4", ["-0.2", "-0.1", ""])]))
+    r = run(report, root, "--format", "canvas-item-analysis")
+    assert r.exit_code == 0 and "QB026" not in r.output and "assess-003" in store(root)["items"]
+
+
 def test_a_question_text_reported_as_html_matches_the_stem(tmp_path):
     root = write_bank(tmp_path / "bank")
     report = tmp_path / "ia.csv"

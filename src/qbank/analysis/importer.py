@@ -94,8 +94,11 @@ class _Bank:
         return list(hits.values())
 
     def match(self, ref: Ref, shown: str, out: list[Diagnostic]) -> Any | None:
-        if ref.id is not None and ref.id in self.by_id:
-            return self.by_id[ref.id]
+        if ref.id is not None:
+            # the id as qbank exports name items: QTI's title (the id) or identifier ("q-" + id)
+            for qid in (ref.id, ref.id[2:] if ref.id.startswith("q-") else None):
+                if qid in self.by_id:
+                    return self.by_id[qid]
         named = f"'{(ref.id or ref.text or '')[:60]}'"
         found = self.by_stem(ref.text) if ref.text else []
         if len(found) == 1:
