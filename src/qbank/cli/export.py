@@ -42,11 +42,11 @@ def report(diagnostics: list, files: int) -> None:
         click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
 
 
-def _paper(paths, form_file, pdf, names, out, name, include_retired, jobs, filtered) -> None:
+def _paper(paths, form_file, names, out, name, include_retired, jobs, filtered) -> None:
     """`--form FILE --pdf`: the printed exam and its answer key."""
     from ..errors import BankHasErrors, ExportError, OutputError
 
-    if not pdf or form_file is None:
+    if form_file is None:
         raise click.UsageError("--pdf prints a form: give both --form FILE and --pdf")
     if names or filtered:
         raise click.UsageError("--pdf prints exactly the form's items; give no other format or filter with it")
@@ -131,10 +131,12 @@ def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to,
     --include-retired. What a format cannot carry is reported as QB011 warnings."""
     flags = {"qti12": qti12, "qti21": qti21, "moodle": moodle, "gift": gift, "aiken": aiken}
     names = [*_format_names(anki, csv, flags, all_formats), *to]
-    if pdf or form_file is not None:
-        _paper(paths, form_file, pdf, names, out, name, include_retired, jobs,
+    if pdf:
+        _paper(paths, form_file, names, out, name, include_retired, jobs,
                tags or exclude_tags or topics or difficulties or ids or sample is not None)
         return
+    if form_file is not None:  # (the forms team's --form for every format replaces this line)
+        raise click.UsageError("--form FILE is printed with --pdf")
     if not names:
         raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --moodle, "
                                "--gift, --aiken, --to FORMAT or --all")
