@@ -1,6 +1,7 @@
 """Time qbank against its peers on one generated bank, in one run.
 
     python benchmarks/run.py [--count 10000] [--reps 3] [--big 100000] [--skip-peers] [--jobs N]
+                             [--stats 10000] [--only-stats]
 
 Generates (or reuses) a bank under benchmarks/_work/, then times each command as a
 fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint cold
@@ -12,7 +13,9 @@ schema/question.schema.json on the same
 files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
 table, the ratios against the targets, and writes benchmarks/_work/results.json.
 With --big N it also lints an N-question bank cold to check per-question scaling and
-peak memory. See benchmarks/README.md.
+peak memory. The item-analysis rows (stats_bench.py; --stats CANDIDATES, --only-stats for
+them alone) time statistics of 10,000 candidates x 122 items against the same figures from
+scipy item by item, and the whole `qbank stats import` of them. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -221,8 +224,8 @@ def probe_qbank() -> QbankCli:
     if top.returncode != 0:
         return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
     commands: dict[str, str] = {}
-    for name in ("validate", "lint", "fmt", "export"):
-        sub = subprocess.run([str(exe), name, "--help"], capture_output=True, text=True, timeout=60)
+    for name in ("validate", "lint", "fmt", "export", "stats import"):
+        sub = subprocess.run([str(exe), *name.split(), "--help"], capture_output=True, text=True, timeout=60)
         if sub.returncode == 0:
             commands[name] = sub.stdout
     return QbankCli(exe, commands)
@@ -595,6 +598,32 @@ def bench_assemble(count: int, seed: int, reps: int) -> tuple[list[Row], list[Ra
     by_key = {r.key: r for r in rows}
     return rows, [seconds(by_key, "assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,} (s)", 10.0),
                   ratio(by_key, "assemble", "assemble-naive", "assemble / bare random draw", None)]
+def bench_stats(cli: QbankCli, reps: int, candidates: int, seed: int) -> tuple[list[Row], list[Ratio]]:
+    """Item analysis of ``candidates`` x 122 items (stats_bench.py): the computation, the
+    same figures with scipy one item and option at a time, and the whole `qbank stats
+    import` of the responses CSV (1.2 M rows at 10,000 candidates; --dry-run: it writes
+    nothing into the generated bank)."""
+    work = WORK / f"stats-c{candidates}-s{seed}"
+    script = str(HERE / "stats_bench.py")
+    if not (work / "responses.csv").is_file():
+        print(f"generating {candidates:,} candidates' responses into {shown(work)} ...", flush=True)
+        subprocess.run([sys.executable, script, "prepare", str(work), "--candidates", str(candidates),
+                        "--seed", str(seed)], check=True)
+    answers = candidates * 122
+    rows = [repeat(Row("stats-analyse", f"item analysis {candidates:,} x 122", answers), reps,
+                   [[sys.executable, script, "analyse", str(work)]], work),
+            repeat(Row("stats-scipy", "same with scipy per item/option", answers), reps,
+                   [[sys.executable, script, "baseline", str(work)]], work),
+            Row("stats-import", "qbank stats import (responses-csv)", answers,
+                note="" if cli.has("stats import") else "not available: " + (cli.problem or "no `stats import` command"))]
+    if not rows[-1].note:
+        repeat(rows[-1], reps, [[str(cli.exe), "stats", "import", "responses.csv", "stats-bank", "--format",
+                                 "responses-csv", "--dry-run"]], work)
+    by_key = {r.key: r for r in rows}
+    ratios = [seconds(by_key, "stats-analyse", f"item analysis of {answers:,} responses (s)", 5.0),
+              ratio(by_key, "stats-analyse", "stats-scipy", "item analysis / scipy per item and option", 1.0),
+              seconds(by_key, "stats-import", f"qbank stats import of {answers:,} responses (s)", 60.0)]
+    return rows, ratios
 
 
 # --------------------------------------------------------------------------- report
@@ -633,8 +662,8 @@ def _load() -> list[float]:
         return [0.0, 0.0, 0.0]
 
 
-def write_results(data: dict) -> Path:
-    path = WORK / "results.json"
+def write_results(data: dict, name: str = "results.json") -> Path:
+    path = WORK / name
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
@@ -658,6 +687,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to qbank (default: qbank's own default)")
     p.add_argument("--defects", type=float, default=0.05, help="share of defective items in the bank (default 0.05)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument("--stats", type=int, default=0, metavar="CANDIDATES",
+                   help="also time item analysis of CANDIDATES x 122 items (10000: the 1.2 M responses of the "
+                        "target; default 0: not)")
+    p.add_argument("--only-stats", action="store_true",
+                   help="run only the item-analysis rows (10,000 candidates unless --stats says otherwise)")
     args = p.parse_args(argv)
     if args.count < 1 or args.reps < 1 or args.big < 0 or (args.jobs is not None and args.jobs < 1):
         p.error("--count, --reps and --jobs must be at least 1, --big at least 0")
@@ -669,6 +703,8 @@ def main(argv: list[str] | None = None) -> int:
     if cli.problem:
         print(f"qbank is not usable: {cli.problem}")
     precompile_qbank()
+    if args.only_stats:
+        return run_stats_only(cli, args)
     if args.only_assemble:   # no bank on disk is needed
         bank, view, n_view = WORK, WORK, 0
     else:
@@ -705,6 +741,10 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
             seconds(by_key, "lint-worst-case", "lint of the 1 MB worst-case file (s)", 10.0),
         ]
+        if args.stats:
+            stats_rows, stats_ratios = bench_stats(cli, args.reps, args.stats, args.seed)
+            rows += stats_rows
+            ratios += stats_ratios
         if args.big:
             big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,
                                             by_key.get("lint-cold"))
@@ -735,6 +775,20 @@ def main(argv: list[str] | None = None) -> int:
               "CPUs); times may be inflated, compare ratios from a quiet machine")
     path = write_results(results)
     print(f"\nresults written to {shown(path)}")
+    return 0
+
+
+def run_stats_only(cli: QbankCli, args: argparse.Namespace) -> int:
+    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                     "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                 "python": sys.version.split()[0], "load_average_at_start": _load()},
+                     "args": vars(args)}
+    rows, ratios = bench_stats(cli, args.reps, args.stats or 10_000, args.seed)
+    results["rows"], results["ratios"] = [r.to_json() for r in rows], [r.to_json() for r in ratios]
+    results["machine"]["load_average_at_end"] = _load()
+    print_table(rows)
+    print_ratios(ratios)
+    print(f"\nresults written to {shown(write_results(results, 'stats-results.json'))}")
     return 0
 
 

@@ -334,3 +334,65 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs, findings=findings)
     return ExportResult(written, taken.diagnostics + sorted(findings, key=Diagnostic.sort_key), bank.files,
                         len(taken.questions), taken.outside_errors)
+
+
+def import_stats(results: str | os.PathLike[str], fmt: str, paths: Paths = None, *, form: str | None = None,
+                 dry_run: bool = False, jobs: int | None = None):
+    """Read an LMS results file (`qbank stats import`; ``fmt``: canvas-item-analysis,
+    canvas-student-analysis, moodle or responses-csv), map its questions to the bank under
+    ``paths`` and merge their statistics into the bank's qbank-stats.json (not with
+    ``dry_run``). ``form``: a form file (its name is the form's, and option letters are in its
+    option orders, as candidates saw them) or only a name for the form's KR-20. Returns a
+    :class:`qbank.analysis.importer.ImportResult`; every problem is among its ``diagnostics``
+    (QB025-QB029). Raises UsageError for an unknown format, ExportError for a bad form file."""
+    from .analysis.importer import FORMATS, import_stats as run
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown results format '{fmt}'; use one of {', '.join(FORMATS)}")
+    orders = None
+    if form is not None and Path(form).suffix in (".yaml", ".yml") and Path(form).is_file():
+        from .forms import read
+
+        parsed = read(form)
+        form, orders = parsed.name, {e.id: e.order for e in parsed.items}
+    bank = load_bank(paths, jobs=jobs)
+    return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, orders=orders, write=not dry_run)
+
+
+@dataclass
+class PaperResult:
+    """What `export_paper` wrote: the exam and the answer key, and what could not be printed."""
+
+    exam: Path
+    key: Path
+    diagnostics: list[Diagnostic]
+    items: int
+
+
+def export_paper(form: str | os.PathLike[str], paths: Paths = None, out: str | os.PathLike[str] | None = None, *,
+                 name: str | None = None, include_retired: bool = False, jobs: int | None = None) -> PaperResult:
+    """Print the form in the file ``form`` (`qbank export --form FILE --pdf`): a PDF exam of its
+    items in its order, options lettered in its order, and a PDF answer key (key letter, area,
+    explanation, rationales), in ``out`` (default: the bank's exports folder). Raises
+    BankHasErrors when the form's questions have errors and ExportError for a form file the
+    bank cannot fill; both files are written only once both are typeset."""
+    from .export import Selection, default_out_dir, exportable, prepare_out_dir
+    from .export.common import slug
+    from .export.paper import PaperItem, paper
+    from .forms import read
+    from .fsutil import atomic_write
+
+    parsed = read(form)  # forms.FormError (an ExportError) with QB022 at the line
+    form_name = parsed.name
+    bank = load_bank(paths, jobs=jobs)
+    chosen = exportable(bank, Selection(form=parsed, include_retired=include_retired))
+    areas = {e.id: e.area for e in parsed.items}
+    items = [PaperItem(q, areas[q.id]) for q in chosen.questions]
+    title = f"{(name or bank.name).strip() or 'bank'}, form {form_name}"
+    exam, key, lossy = paper(title, items, Path(bank.root))
+    target = prepare_out_dir(Path(out) if out is not None else default_out_dir(Path(bank.root)))
+    base = f"{slug((name or bank.name).strip() or 'bank')}-form-{slug(form_name)}"
+    exam_path, key_path = target / f"{base}.pdf", target / f"{base}-key.pdf"
+    atomic_write(exam_path, exam, keep_mode=False)
+    atomic_write(key_path, key, keep_mode=False)
+    return PaperResult(exam_path, key_path, chosen.diagnostics + lossy, len(items))

@@ -55,6 +55,33 @@ def report(diagnostics: list, files: int) -> None:
         click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
 
 
+def _paper(paths, form_file, names, out, name, include_retired, jobs, filtered) -> None:
+    """`--form FILE --pdf`: the printed exam and its answer key."""
+    from ..errors import BankHasErrors, ExportError, OutputError
+    from ..forms import FormError
+
+    if form_file is None:
+        raise click.UsageError("--pdf prints a form: give both --form FILE and --pdf")
+    if names or filtered:
+        raise click.UsageError("--pdf prints exactly the form's items; give no other format or filter with it")
+    try:
+        result = api.export_paper(form_file, given(paths), out, name=name, include_retired=include_retired,
+                                  jobs=jobs)
+    except FormError as exc:
+        report(exc.diagnostics, 0)
+        _fail("the form cannot be used; nothing was written", 1)
+    except BankHasErrors as exc:
+        report(exc.diagnostics, 0)
+        _fail("the form's questions have errors; fix them and export again (nothing was written)", 1)
+    except OutputError as exc:
+        _fail(str(exc), 2)
+    except ExportError as exc:
+        _fail(f"{exc}; nothing was written", 1)
+    report(result.diagnostics, result.items)
+    for path in (result.exam, result.key):
+        click.echo(os.path.relpath(path))
+
+
 class ExportCommand(Command):
     """`--csv` takes an optional flavour; an existing path right after it (`--csv bank/`)
     is a path, not a misspelt flavour, so the flag gets its default there."""
@@ -110,15 +137,17 @@ class ExportCommand(Command):
               help="Worker processes for loading and rendering large banks (default: all cores).")
 @click.option("--form", "form_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Export a form (`qbank assemble` writes them): only its items, in its order, each with its "
-                   "option order (the key follows); no other filter.")
+                   "option order (the key follows); no other filter. With --pdf: the form to print.")
 @click.option("--pools", is_flag=True,
               help="QTI and Moodle: one section (QTI) or category (Moodle) per blueprint area, drawing its share of "
                    "a form of --items N for each candidate.")
 @click.option("--blueprint", metavar="NAME", help="With --pools: the blueprint (default: the bank's only one).")
 @click.option("--items", type=click.IntRange(min=1, max=100_000), metavar="N",
               help="With --pools: the form size the draws add up to (default: the blueprint's form-size).")
+@click.option("--pdf", is_flag=True, help="Print --form FILE: a PDF exam (numbered items, lettered options in the "
+                                          "form's order, images) and a PDF answer key (key, area, rationales).")
 def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to, out, tags, exclude_tags, topics,
-           difficulties, ids, sample, seed, include_retired, name, jobs, form_file, pools, blueprint, items):
+           difficulties, ids, sample, seed, include_retired, name, jobs, form_file, pools, blueprint, items, pdf):
     """Export the bank to Anki, CSV, QTI, Moodle XML, GIFT and Aiken files in --out (default:
     exports/ in the bank root), one file per format, named after the bank. The questions
     exported are validated first: their errors stop the export. With a filter, errors in files
@@ -126,6 +155,10 @@ def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to,
     --include-retired. What a format cannot carry is reported as QB011 warnings."""
     flags = {"qti12": qti12, "qti21": qti21, "moodle": moodle, "gift": gift, "aiken": aiken}
     names = [*_format_names(anki, csv, flags, all_formats), *to]
+    if pdf:
+        _paper(paths, form_file, names, out, name, include_retired, jobs,
+               tags or exclude_tags or topics or difficulties or ids or sample is not None)
+        return
     if not names:
         raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --moodle, "
                                "--gift, --aiken, --to FORMAT or --all")

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .common import Command, Output, given, output_option, paths_argument
+from .stats_import import import_cmd
 
 REPORT = "report"
 
@@ -76,3 +77,6 @@ def report(paths, blueprint, items, fmt, output_file) -> None:
     print_diagnostics(sorted(found, key=lambda d: d.sort_key()), bank.files)
     if any(d.severity.value == "error" for d in found):
         sys.exit(1)
+
+
+stats.add_command(import_cmd)  # `qbank stats import FILE --format NAME`

@@ -149,6 +149,51 @@ Why:
     A form is delivered as written; a stale or hand-edited form must not change an exam silently.
 Fix:
     Assemble the form again (`qbank assemble`), or correct the entry at the reported line.""",
+    "QB025": """\
+What it flags:
+    A results file given to `qbank stats import` that cannot be read as the `--format` named:
+    not UTF-8 CSV, a required column missing (the message names it), a number that is not one,
+    or over the size limit. Reported at the file's line; nothing is stored.
+Why:
+    Statistics from a misread file would be wrong statistics, stored without a sign.
+Fix:
+    Download the report again from the LMS, or name the right `--format`.""",
+    "QB026": """\
+What it flags:
+    A question in the results whose LMS export carries no qbank id (Canvas's Student Analysis
+    report and Moodle's Responses report name questions by their text), matched to the one bank
+    item with that stem. The statistics are stored; the match is said.
+Why:
+    A match by text is a guess that two items with one stem, or an edited stem, can make wrong.
+Fix:
+    Export the quiz with qbank (QTI carries the id as the item title, Moodle XML as the question
+    name and idnumber) and use a report that carries it, or check the matches listed.""",
+    "QB027": """\
+What it flags:
+    A question in the results that matches no item of the bank by id or by text, or whose text
+    matches more than one item. Its statistics are not stored.
+Why:
+    Unmatched results are dropped; saying so keeps an import from silently missing items.
+Fix:
+    Import into the bank the quiz came from; make the stems of the items concerned distinct.""",
+    "QB028": """\
+What it flags:
+    Results that do not fit the item they map to: a chosen answer that is none of its options
+    (counted as not answered), or a report with another number of options than the item has
+    (the item is skipped).
+Why:
+    The item was probably edited after the quiz ran, so its statistics describe another item.
+Fix:
+    Import results of the item as it is now, or restore the options it was delivered with.""",
+    "QB029": """\
+What it flags:
+    A `qbank-stats.json` in the bank root that is not the statistics store's format (not
+    JSON, another version, an item without the store's fields). `qbank stats import` leaves it
+    as it is and stores nothing; the rules from statistics (QB920-QB924) judge nothing from it.
+Why:
+    Merging into a file qbank cannot read would lose what it holds.
+Fix:
+    Restore the file from version control, or delete it and import the results again.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).
