@@ -1,0 +1,425 @@
+"""Place imported questions into a bank: plan first (what each item would do to the bank), then
+apply the plan. Nothing here imports click; nothing is written outside the bank folder.
+
+The plan, per item (matched by id against the questions already in the bank):
+    added        no question in the bank has the id: a new file `<folder>/<id>.yaml`
+    updated      the bank's question with the id lives at that path and reads differently
+    unchanged    ... and would be written back byte for byte
+    conflicting  a question with that (source) id lives in another file: reported (QB014),
+                 never overwritten
+Ids: the source's own id slugged to the schema pattern, else the slug of the stem's first
+words, else `q-<n>`. Two items of one import with the same id get `-2`, `-3`... in the order
+read, so a re-import of the same source gives each item the same id again; an id made up by
+the importer also steps past ids the bank uses in other files (a made-up id names nothing the
+bank knows, so it must not clash).
+
+An update keeps what the source has no place for: top-level keys the import does not set
+(difficulty, references, status, meta, lint...) and a rationale the source lacks on an option
+whose text is unchanged. Files are written in the canonical `qbank fmt` layout, atomically.
+Media (``ImportedItem.media``: name -> bytes, referred to in the Markdown as `](name)`) go to
+`<folder>/media/<name>`: the same bytes reuse a file, other bytes take a new name
+(`name-2.png`), and the references are rewritten to match.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+from ..diagnostics import Diagnostic, diagnostic
+from .base import ImportedItem, ImportOptions, ReadResult
+
+ID_MAX = 180          # the schema allows 200: room for a `-N` suffix
+STEM_WORDS = 6        # an id made from the stem takes its first words
+MEDIA_FOLDER = "media"
+SUFFIX = ".yaml"
+
+
+# --- names -----------------------------------------------------------------------------------
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def slug_id(text: str) -> str:
+    """``text`` as a question id (`^[a-z0-9][a-z0-9._-]*$`), or "" when nothing is left."""
+    out = re.sub(r"[^a-z0-9._-]+", "-", _ascii(text))
+    out = re.sub(r"-{2,}", "-", out).lstrip("._-")[:ID_MAX]
+    return out.rstrip("._-")
+
+
+def slug_folder(name: str) -> str:
+    """A category name as a folder name: `Chapter 1: Ethics` -> `chapter-1-ethics`."""
+    return re.sub(r"[^a-z0-9]+", "-", _ascii(name)).strip("-")[:80]
+
+
+def stem_id(stem: str) -> str:
+    """An id from the first words of the stem (Markdown and punctuation dropped)."""
+    words = re.findall(r"[a-z0-9]+", _ascii(re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", stem)))
+    return slug_id("-".join(words[:STEM_WORDS]))
+
+
+def media_filename(name: str) -> str:
+    """A media name safe in a file system and in a Markdown link: `my chart (1).PNG` ->
+    `my_chart_1_.png`."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)).strip("._") or "file"
+    ext = re.sub(r"[^a-z0-9]+", "", ext.lower())[:10]
+    return f"{stem[:80]}.{ext}" if ext else stem[:80]
+
+
+def numbered(name: str, n: int) -> str:
+    """`chart.png`, 2 -> `chart-2.png`."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{n}.{ext}" if dot and stem else f"{name}-{n}"
+
+
+# --- the canonical text ----------------------------------------------------------------------
+
+def canonical_text(data: dict) -> str:
+    """``data`` as a question file in the `qbank fmt` layout."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from ..fmt import canonicalize
+    from ..rewrite import dump_rt
+
+    def tree(value: Any) -> Any:
+        if isinstance(value, dict):
+            return CommentedMap((k, tree(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return CommentedSeq(tree(v) for v in value)
+        return value
+
+    root = tree(data)
+    canonicalize(root)
+    return dump_rt(root)
+
+
+def schema_problems(text: str, path: str) -> list[Diagnostic]:
+    """What `qbank validate` would call an error in ``text`` other than a missing rationale or
+    explanation (QB105, expected of an import) and media (written with the question)."""
+    from ..loader import load
+    from ..validate import check_document
+
+    doc, diags = load(path, text.encode("utf-8"))
+    if doc is not None:
+        diags += check_document(doc)
+    return [d for d in diags if d.code not in ("QB105", "QB006")]
+
+
+# --- the bank as it is -----------------------------------------------------------------------
+
+@dataclass
+class Existing:
+    path: str   # relative to the bank root, POSIX
+    text: str
+    data: dict
+
+
+def bank_questions(root: Path) -> dict[str, Existing]:
+    """The questions already in the bank, by id (files that are no question are skipped)."""
+    from ..discover import discover
+    from ..fsutil import read_file
+    from ..loader import load
+
+    found: dict[str, Existing] = {}
+    if not root.is_dir():
+        return found
+    for path in discover([root]):
+        raw, problem = read_file(str(path), root)
+        if raw is None or problem is not None:
+            continue
+        doc, _ = load(str(path), raw)
+        data = doc.data if doc is not None else None
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            rel = path.relative_to(root).as_posix()
+            found.setdefault(data["id"], Existing(rel, raw.decode("utf-8", "replace"), data))
+    return found
+
+
+def outside(root: Path, rel: str) -> bool:
+    """Would writing ``rel`` under ``root`` go through a symbolic link, or out of the bank?"""
+    real_root = os.path.realpath(root)
+    target = root / rel
+    if target.is_symlink():
+        return True
+    parent = os.path.realpath(target.parent)
+    return not (parent == real_root or parent.startswith(real_root.rstrip(os.sep) + os.sep))
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+STATES = ("added", "updated", "unchanged", "conflicting")
+
+
+@dataclass
+class Entry:
+    """What one imported item does to the bank."""
+
+    state: str               # one of STATES
+    id: str
+    path: str                # relative to the bank root, POSIX
+    source: str              # the file it was read from
+    line: int
+    before: str | None       # the bank's file now (None: none there)
+    after: str               # what would be written
+
+
+@dataclass
+class Plan:
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)   # new media files: relative path -> bytes
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)    # code -> questions skipped
+
+    def count(self, state: str) -> int:
+        return sum(1 for e in self.entries if e.state == state)
+
+    @property
+    def writes(self) -> list[Entry]:
+        return [e for e in self.entries if e.state in ("added", "updated")]
+
+    @property
+    def failed(self) -> bool:
+        """Something was skipped or conflicts: `qbank import` exits 1."""
+        return bool(self.skipped or self.count("conflicting"))
+
+    def diff(self) -> str:
+        """A unified diff of every file the plan would write."""
+        out = []
+        for e in self.writes:
+            out.append("".join(difflib.unified_diff(
+                (e.before or "").splitlines(keepends=True), e.after.splitlines(keepends=True),
+                fromfile="/dev/null" if e.before is None else f"a/{e.path}", tofile=f"b/{e.path}")))
+        out += [f"new media file: {path} ({len(data)} bytes)\n" for path, data in sorted(self.media.items())]
+        return "".join(out)
+
+
+# Codes that skip a question (not: a refused or malformed *part* of a file, which also lands in
+# the diagnostics but is counted once per diagnostic all the same: it kept questions out).
+SKIPPING = ("QB000", "QB012", "QB013", "QB014", "QB015")
+
+
+class _Media:
+    """Media names under each folder: same bytes, same file; other bytes, a new name."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.new: dict[str, bytes] = {}
+
+    def place(self, folder: str, name: str, data: bytes) -> str | None:
+        """The bank-relative path ``data`` is (or will be) at, or None if the media folder
+        would lead out of the bank."""
+        base = media_filename(name)
+        for n in range(1, 10_000):
+            candidate = base if n == 1 else numbered(base, n)
+            rel = f"{folder}/{MEDIA_FOLDER}/{candidate}".lstrip("/")
+            if rel in self.new:
+                if self.new[rel] == data:
+                    return rel
+                continue
+            path = self.root / rel
+            if path.is_symlink() or outside(self.root, rel):
+                return None
+            if path.exists():
+                try:
+                    same = path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+                except OSError:
+                    same = False
+                if same:
+                    return rel
+                continue
+            self.new[rel] = data
+            return rel
+        return None
+
+
+def _relink(data: dict, links: dict[str, str]) -> dict:
+    """``data`` with every Markdown link target `](name)` / `](<name>)` in ``links`` replaced."""
+    if not links:
+        return data
+    pattern = re.compile(r"\]\(<?(" + "|".join(re.escape(n) for n in sorted(links, key=len, reverse=True))
+                         + r")>?([ )])")
+
+    def fix(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        return pattern.sub(lambda m: f"]({links[m.group(1)]}{m.group(2)}", text)
+
+    out = dict(data)
+    for key in ("stem", "explanation"):
+        if key in out:
+            out[key] = fix(out[key])
+    if isinstance(out.get("options"), list):
+        out["options"] = [{k: fix(v) if k in ("text", "rationale") else v for k, v in o.items()}
+                          if isinstance(o, dict) else o for o in out["options"]]
+    return out
+
+
+def _merged(new: dict, old: dict) -> dict:
+    """``new`` with what ``old`` holds that the source has no place for (module docstring)."""
+    from ..schema import schema
+
+    out = dict(new)
+    for key, value in old.items():
+        if key not in out:
+            out[key] = value
+    old_options = old.get("options") if isinstance(old.get("options"), list) else []
+    options = []
+    for i, option in enumerate(out.get("options") or []):
+        was = old_options[i] if i < len(old_options) and isinstance(old_options[i], dict) else {}
+        if isinstance(option, dict) and "rationale" not in option and was.get("text") == option.get("text") \
+                and isinstance(was.get("rationale"), str):
+            option = {**option, "rationale": was["rationale"]}
+        options.append(option)
+    if "options" in out:
+        out["options"] = options
+    order = list(schema()["properties"])
+    return {k: out[k] for k in sorted(out, key=lambda k: order.index(k) if k in order else len(order))}
+
+
+def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLike) -> Plan:
+    """What importing ``results`` (source file, what its reader returned) into the bank at
+    ``root`` would do. Reads the bank; writes nothing."""
+    root = Path(root)
+    plan = Plan(root)
+    bank = bank_questions(root)
+    by_path = {e.path: e for e in bank.values()}
+    used: set[str] = set()
+    media = _Media(root)
+    for source, result in results:
+        plan.diagnostics.extend(result.diagnostics)
+        for d in result.diagnostics:
+            if d.code in SKIPPING:
+                plan.skipped[d.code] = plan.skipped.get(d.code, 0) + 1
+        for number, item in enumerate(result.items, 1):
+            _plan_item(plan, source, number, item, bank, by_path, used, media)
+    plan.media = media.new
+    return plan
+
+
+def _skip(plan: Plan, code: str, source: str, line: int, message: str) -> None:
+    plan.diagnostics.append(diagnostic(code, source, line, 1, message))
+    plan.skipped[code] = plan.skipped.get(code, 0) + 1
+
+
+def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: dict[str, Existing],
+               by_path: dict[str, Existing], used: set[str], media: _Media) -> None:
+    data = dict(item.data)
+    folder = "/".join(s for s in (slug_folder(f) for f in item.folder) if s)
+    own = slug_id(data["id"]) if isinstance(data.get("id"), str) else ""
+    base = own or stem_id(data.get("stem") if isinstance(data.get("stem"), str) else "") or f"q-{number}"
+    made_up = not own
+    for n in range(1, 100_000):
+        qid = base if n == 1 else f"{base}-{n}"
+        if qid in used:
+            continue
+        rel = f"{folder}/{qid}{SUFFIX}".lstrip("/")
+        there = by_path.get(rel)
+        if there is not None and there.data.get("id") != qid:
+            continue  # the file name is taken by another question
+        existing = bank.get(qid)
+        if existing is not None and existing.path != rel:
+            if made_up:
+                continue
+            used.add(qid)
+            plan.entries.append(Entry("conflicting", qid, existing.path, source, item.line, existing.text, ""))
+            plan.diagnostics.append(diagnostic(
+                "QB014", source, item.line, 1,
+                f"id '{qid}' is already used by {existing.path}, another file than this question's "
+                f"({rel}); it was not imported: rename one of them, or import into another bank",
+                related=((str(plan.root / existing.path), 1, 1),)))
+            return
+        if (plan.root / rel).exists() and there is None:
+            continue  # a file that is no question (or unreadable) has this name
+        break
+    else:  # pragma: no cover - 100,000 questions with one id
+        _skip(plan, "QB013", source, item.line, f"no free id after '{base}'")
+        return
+    used.add(qid)
+    if outside(plan.root, rel):
+        _skip(plan, "QB015", source, item.line,
+              f"{rel} would be written through a symbolic link or out of the bank; the question was skipped")
+        return
+    links = {}
+    for name, blob in sorted(item.media.items()):
+        placed = media.place(folder, name, blob)
+        if placed is None:
+            _skip(plan, "QB015", source, item.line,
+                  f"the media file {name} would be written through a symbolic link or out of the bank; "
+                  "the question was skipped")
+            return
+        links[name] = PurePosixPath(placed).relative_to(folder).as_posix() if folder else placed
+    data["id"] = qid
+    data = _relink(data, links)
+    existing = bank.get(qid)
+    if existing is not None:
+        data = _merged(data, existing.data)
+    try:
+        text = canonical_text(data)
+    except Exception as exc:  # the reader handed over something YAML cannot hold
+        _skip(plan, "QB013", source, item.line, f"the question cannot be written as YAML ({type(exc).__name__})")
+        return
+    problems = schema_problems(text, rel)
+    if problems:
+        first = problems[0]
+        _skip(plan, "QB013", source, item.line,
+              f"the question read does not make a valid qbank question ({first.code}: {first.message}); skipped")
+        return
+    if existing is None:
+        plan.entries.append(Entry("added", qid, rel, source, item.line, None, text))
+    else:
+        state = "unchanged" if existing.text == text else "updated"
+        plan.entries.append(Entry(state, qid, rel, source, item.line, existing.text, text))
+
+
+def apply_plan(plan: Plan) -> list[Diagnostic]:
+    """Write what ``plan`` says (media first, then the questions), each file atomically.
+    Returns a diagnostic per file that could not be written."""
+    from ..fsutil import atomic_write
+
+    problems: list[Diagnostic] = []
+    writes = [(rel, data) for rel, data in sorted(plan.media.items())]
+    writes += [(e.path, e.after.encode("utf-8")) for e in plan.writes]
+    for rel, data in writes:
+        target = plan.root / rel
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if outside(plan.root, rel):  # checked again: a folder may have been swapped for a link
+                raise OSError(f"{rel} leads out of the bank")
+            atomic_write(target, data, keep_mode=True)
+        except OSError as exc:
+            problems.append(diagnostic("QB015", str(target), 1, 1,
+                                       f"cannot write this file: {exc.strerror or exc}"))
+    return problems
+
+
+def read_all(fmt: str, files: Iterable[str | os.PathLike], options: ImportOptions | None = None
+             ) -> list[tuple[str, ReadResult]]:
+    """Each file read by the FORMAT's reader; a reader that fails on a file (a bug) gives a
+    QB000 diagnostic for it, never a traceback."""
+    from . import reader
+
+    read = reader(fmt)
+    options = options or ImportOptions()
+    out = []
+    for path in files:
+        name = str(path)
+        try:
+            result = read(path, options)
+        except Exception as exc:  # a reader bug must not lose the other files' questions
+            from ..diagnostics import internal_error
+
+            result = ReadResult(diagnostics=[internal_error(name, f"the {fmt} reader failed on this file "
+                                                                  f"({type(exc).__name__}: {exc}); please report it")])
+        out.append((name, result))
+    return out
