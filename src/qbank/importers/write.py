@@ -204,9 +204,8 @@ class Plan:
         return "".join(out)
 
 
-# Codes that skip a question (not: a refused or malformed *part* of a file, which also lands in
-# the diagnostics but is counted once per diagnostic all the same: it kept questions out).
-SKIPPING = ("QB000", "QB012", "QB013", "QB014", "QB015")
+# The codes of a reader's or the writer's diagnostics that kept a question (or a part of a file) out.
+SKIPPING = ("QB000", "QB012", "QB013", "QB015")
 
 
 class _Media:
