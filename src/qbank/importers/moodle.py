@@ -247,7 +247,7 @@ def read(path: str | Path, options: ImportOptions) -> ReadResult:
         if qtype not in ("multichoice", "truefalse"):
             result.diagnostics.append(diagnostic(
                 "QB012", name, line, 1,
-                f"a {qtype or 'untyped'} question; qbank holds single-answer multiple-choice questions only, "
+                f"{'an' if qtype[:1] in tuple('aeiou') else 'a'} {qtype or 'untyped'} question; qbank holds single-answer multiple-choice questions only, "
                 "so it was skipped"))
             continue
         q = _Question(el, options)
