@@ -32,11 +32,20 @@ _ESCAPES = ((False, False), (True, False), (True, True))
 _FALLBACK = 1   # when no candidate renders back the same (LMS HTML has attributes qbank never writes)
 
 
+def _code_language(pre) -> str:
+    """The language of a `<pre><code class="language-sql">` block (as markdown-it writes it)."""
+    code = pre.find("code")
+    for cls in (code.get("class") or []) if code is not None else []:
+        if cls.startswith("language-"):
+            return cls[len("language-"):]
+    return ""
+
+
 def _markdownify(fragment: str, escape: tuple[bool, bool]) -> str:
     from markdownify import markdownify
 
     emphasis, misc = escape
-    return markdownify(fragment, heading_style="ATX", bullets="-", strong_em_symbol="*", escape_asterisks=emphasis,
+    return markdownify(fragment, bs4_options="lxml", code_language_callback=_code_language, heading_style="ATX", bullets="-", strong_em_symbol="*", escape_asterisks=emphasis,
                        escape_underscores=emphasis, escape_misc=misc, newline_style="backslash").strip()
 
 
@@ -51,12 +60,70 @@ def _plain(fragment: str) -> str | None:
     return text if paragraphs_html(text) == fragment.strip() else None
 
 
+_BLOCK = re.compile(r"\s*(?:<p>((?:[^<]|</?(?:em|strong|code)>)*)</p>|<ul>\s*((?:<li>(?:[^<]|</?(?:em|strong|code)>)*</li>\s*)+)</ul>)")
+_INLINE_TAG = re.compile(r"<(/?)(em|strong|code)>")
+_MARKS = {"em": "*", "strong": "**"}
+
+
+def _inline(html: str) -> str | None:
+    """Markdown for text with only <em>, <strong> and <code> in it (None for a backtick in code)."""
+    out, code = [], False
+    pos = 0
+    for m in _INLINE_TAG.finditer(html):
+        out.append(htmllib.unescape(html[pos:m.start()]))
+        pos = m.end()
+        closing, tag = m.groups()
+        if tag == "code":
+            code = not closing
+            out.append("`")
+        else:
+            out.append(_MARKS[tag])
+    out.append(htmllib.unescape(html[pos:]))
+    text = "".join(out)
+    return None if code or text.count("`") % 2 else text
+
+
+def _simple(fragment: str) -> str | None:
+    """The Markdown of HTML made of paragraphs and bullet lists of text with emphasis and code
+    spans (what qbank renders most texts to), if it renders back the same; else None."""
+    pos, blocks, lists = 0, [], False
+    while pos < len(fragment):
+        m = _BLOCK.match(fragment, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        para, items = m.groups()
+        if para is not None:
+            md = _inline(para)
+            if md is None:
+                return None
+            blocks.append(md.strip())
+        else:
+            lines = [_inline(li) for li in re.findall(r"<li>(.*?)</li>", items, re.S)]
+            if any(line is None or "\n" in line for line in lines):
+                return None
+            blocks.append("\n".join(f"- {line.strip()}" for line in lines))
+            lists = True
+    text = "\n\n".join(blocks)
+    if not lists:
+        from ..export.common import paragraphs_html
+
+        rendered = paragraphs_html(text)
+        if rendered is not None:
+            return text if rendered == fragment.strip() else None
+    from ..render import to_html
+
+    return text if to_html(text) == fragment.strip() else None
+
+
 @lru_cache(maxsize=65536)
 def html_to_markdown(fragment: str) -> str:
     """qbank Markdown for an HTML fragment ("" for one with no text)."""
     if not fragment or not fragment.strip():
         return ""
     fast = _plain(fragment.strip())
+    if fast is None and "<" in fragment:
+        fast = _simple(fragment.strip())
     if fast is not None:
         return fast
     from ..render import to_html
@@ -69,8 +136,14 @@ def html_to_markdown(fragment: str) -> str:
         return _HOLD.format(len(held) - 1)
 
     masked = _MATH.sub(hold, fragment)
-    candidates = [_markdownify(masked, escape) for escape in _ESCAPES]
-    choice = next((c for c in candidates if _same_html(to_html(c), masked)), candidates[_FALLBACK])
+    candidates = []
+    for escape in _ESCAPES:  # one at a time: a qbank export is matched by the first
+        candidates.append(_markdownify(masked, escape))
+        if _same_html(to_html(candidates[-1]), masked):
+            break
+    else:
+        candidates.append(candidates[_FALLBACK])
+    choice = candidates[-1]
     out = _HELD.sub(lambda m: held[int(m.group(1))], choice) if held else choice
     return out if out.strip() else ""
 
