@@ -49,14 +49,16 @@ class Skip(Exception):
 
 def category_parts(path: str) -> list[str]:
     """`$course$/top/Bank/Chapter//Part 1/Sub` -> ["Chapter/Part 1", "Sub"]: the categories under
-    the bank's own (default) category, `//` read as a `/` inside a name."""
+    the bank's own (default) category, `//` read as a `/` inside a name; `$course$/Iota/Kappa`
+    (before Moodle 3.5) -> ["Iota", "Kappa"], `$course$/Default for X/Y` -> ["Y"]."""
     names = [n.replace("\0", "/").strip() for n in path.replace("//", "\0").split("/")]
     names = [n for n in names if n]
     if names and CONTEXT.match(names[0]):
         names = names[1:]
     if names and names[0] == "top":
-        names = names[1:]
-    return names[1:]
+        return names[2:]          # Moodle 3.5+: `top`, then the context's default category
+    # older exports have no `top`: the first name is the default category only when it says so
+    return names[1:] if names and names[0].startswith("Default for ") else names
 
 
 def _field(el, tag: str):
