@@ -206,3 +206,14 @@ def test_aiken_as_moodle_reads_it(tmp_path):
                       "options": [{"text": "The heart", "correct": True}, {"text": "The liver"}, {"text": "The lungs"}],
                       "explanation": ""}
     assert codes(result) == [("QB013", 7), ("QB013", 12)]
+
+
+def test_an_image_inside_the_html_becomes_a_media_file(tmp_path):
+    data = base64.b64encode(PNG).decode()
+    xml = (f'<quiz><question type="multichoice"><name><text>img</text></name><questiontext format="html"><text>'
+           f'<![CDATA[<p>Which? <img src="data:image/png;base64,{data}" alt="dot"></p>]]></text></questiontext>'
+           '<answer fraction="100"><text>a</text></answer><answer fraction="0"><text>b</text></answer>'
+           '</question></quiz>')
+    [q] = read("moodle", tmp_path, xml, "img.xml").items
+    [(name, blob)] = q.media.items()
+    assert blob == PNG and q.data["stem"] == f"Which? ![dot]({name})" and name.endswith(".png")

@@ -154,6 +154,32 @@ def plain_to_markdown(text: str) -> str:
     return html_to_markdown("\n".join(f"<p>{htmllib.escape(p, quote=False)}</p>" for p in paras))
 
 
+_DATA_URI = re.compile(r"""(src=["'])data:image/(png|jpeg|gif|webp|svg\+xml);base64,([A-Za-z0-9+/=\s]+)(["'])""")
+_EXT = {"jpeg": "jpg", "svg+xml": "svg"}
+
+
+def data_images(fragment: str, media: dict[str, bytes]) -> str:
+    """``fragment`` with each `src="data:image/...;base64,..."` image taken out into ``media``
+    (named by its content) and referred to by that name: a bank keeps images as files."""
+    import base64
+    import binascii
+    import hashlib
+
+    if "data:image/" not in fragment:
+        return fragment
+
+    def take(m: re.Match) -> str:
+        try:
+            data = base64.b64decode(re.sub(r"\s+", "", m.group(3)), validate=True)
+        except (binascii.Error, ValueError):
+            return m.group(0)   # left as written: lint reports what it cannot show
+        name = f"image-{hashlib.sha256(data).hexdigest()[:12]}.{_EXT.get(m.group(2), m.group(2))}"
+        media[name] = data
+        return f"{m.group(1)}{name}{m.group(4)}"
+
+    return _DATA_URI.sub(take, fragment)
+
+
 # --- reading source files safely ---------------------------------------------------------------
 
 def read_source(path, limit: int, code_path: str | None = None) -> tuple[bytes | None, Diagnostic | None]:

@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import diagnostic
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import html_to_markdown, parse_xml, plain_to_markdown, read_source
+from .markup import data_images, html_to_markdown, parse_xml, plain_to_markdown, read_source
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$$")  # `$course$`, `$system$`, `$module$`, `$cat1$`...
@@ -91,7 +91,7 @@ class _Question:
             return plain_to_markdown(raw)
         if fmt == "moodle_auto_format" and "<" not in raw:
             return plain_to_markdown(raw)
-        return html_to_markdown(PLUGINFILE.sub(self._relink, raw))
+        return html_to_markdown(data_images(PLUGINFILE.sub(self._relink, raw), self.media))
 
     def _relink(self, m: re.Match) -> str:
         ref = unquote(m.group(1))
@@ -249,7 +249,7 @@ def read(path: str | Path, options: ImportOptions) -> ReadResult:
         if qtype not in ("multichoice", "truefalse"):
             result.diagnostics.append(diagnostic(
                 "QB012", name, line, 1,
-                f"{'an' if qtype[:1] in tuple('aeiou') else 'a'} {qtype or 'untyped'} question; qbank holds single-answer multiple-choice questions only, "
+                f"{'an' if (qtype or 'u')[0] in 'aeiou' else 'a'} {qtype or 'untyped'} question; qbank holds single-answer multiple-choice questions only, "
                 "so it was skipped"))
             continue
         q = _Question(el, options)
