@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..diagnostics import diagnostic
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import html_to_markdown, plain_to_markdown, read_source
+from .markup import html_to_markdown, plain_to_markdown, read_text
 from .moodle import Skip, category_parts
 
 # Escaped characters stand for themselves: swapped for private-use characters while the
@@ -185,15 +185,9 @@ def _options(body: str, fmt: str) -> list[dict]:
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
     name = str(path)
     result = ReadResult()
-    raw, problem = read_source(path, options.max_bytes)
+    text, problem = read_text(path, options.max_bytes)
     if problem is not None:
         result.diagnostics.append(problem)
-        return result
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        result.diagnostics.append(diagnostic("QB013", name, line, 1, "the file is not UTF-8 text; nothing was imported"))
         return result
     folder: tuple[str, ...] = ()
     for line, block in blocks(text):

@@ -195,6 +195,19 @@ def read_source(path, limit: int, code_path: str | None = None) -> tuple[bytes |
         return None, diagnostic("QB013", name, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
+def read_text(path, limit: int) -> tuple[str | None, Diagnostic | None]:
+    """The file as UTF-8 text (a byte-order mark dropped), or a diagnostic (QB013 at the line
+    of the first byte that is not UTF-8)."""
+    raw, problem = read_source(path, limit)
+    if raw is None:
+        return None, problem
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, diagnostic("QB013", str(path), line, 1, "the file is not UTF-8 text; nothing was imported")
+
+
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 
 
