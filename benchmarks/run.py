@@ -447,7 +447,7 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
     return rows
 
 
-IMPORT_MOODLE = "qbank import moodle (the export --moodle file)"
+IMPORT_MOODLE = "qbank import moodle (same questions)"
 
 
 def bench_import(cli: QbankCli, view: Path, n_view: int, reps: int) -> Row:
