@@ -158,12 +158,16 @@ Match these. {=a -> 1 =b -> 2}
 The capital of France is {=Paris ~Lyon ~Nice} in Europe.
 
 Unclosed {=a ~b
+
+::Cloze::Pick {1:MC:~=a~b} and {1:SA:=c}.
+
+::Tilde equals::Would you like {~=some~a few} rice?
 """
 
 
 def test_gift_as_moodle_reads_it(tmp_path):
     result = read("gift", tmp_path, GIFT, "q.gift")
-    colour, tf, blank = result.items
+    colour, tf, blank, tilde = result.items
     assert colour.line == 4 and colour.folder == ("Perception",)
     assert colour.data == {
         "id": "Colour 1",
@@ -177,9 +181,10 @@ def test_gift_as_moodle_reads_it(tmp_path):
     assert tf.data["options"] == [{"text": "True", "correct": True, "rationale": "Right."},
                                   {"text": "False", "rationale": "Wrong: it does."}]
     assert blank.data["stem"] == "The capital of France is _____ in Europe."
-    assert codes(result) == [("QB012", 13), ("QB012", 15), ("QB012", 17), ("QB012", 19), ("QB013", 23)]
-    assert [m for d in result.diagnostics for m in ("numerical", "matching", "short-answer", "partial", "closed")
-            if m in d.message] == ["numerical", "matching", "short-answer", "partial", "closed"]
+    assert tilde.data["options"] == [{"text": "some", "correct": True}, {"text": "a few"}]
+    assert codes(result) == [("QB012", 13), ("QB012", 15), ("QB012", 17), ("QB012", 19), ("QB013", 23), ("QB012", 25)]
+    assert [m for d in result.diagnostics for m in ("numerical", "matching", "short-answer", "partial", "closed", "cloze")
+            if m in d.message] == ["numerical", "matching", "short-answer", "partial", "closed", "cloze"]
 
 
 AIKEN = """Which organ pumps blood?

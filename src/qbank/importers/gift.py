@@ -37,6 +37,7 @@ _TITLE = re.compile(r"^::(.*?)::", re.S)
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.I)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _TAGS = re.compile(r"<[a-zA-Z][^>]*>")
+_CLOZE = re.compile(r"\s*\d*:[A-Z_]+:")   # `{1:MC:~a~=b}`: Moodle's embedded-answers syntax
 
 
 def _hide(text: str) -> str:
@@ -105,6 +106,8 @@ def question(block: str) -> dict:
         raise Skip("QB012", "a description (text with no answers); qbank holds questions with options only")
     if end < start:
         raise Skip("QB013", "the answers' `{` is never closed by a `}`")
+    if text.count("{") > 1 or _CLOZE.match(text[start + 1:]):
+        raise Skip("QB012", "an embedded-answers (cloze) question; qbank holds one set of options per question")
     stem = text[:start].rstrip()
     after = text[end + 1:].strip()
     if after:
@@ -165,6 +168,8 @@ def _options(body: str, fmt: str) -> list[dict]:
             raise Skip("QB012", f"an answer gives partial credit ({fraction:g}%); qbank holds one key and no partial credit")
         option: dict = {"text": _markdown(text, fmt)}
         if not option["text"]:
+            if not feedback.strip() and fraction <= 0:
+                continue  # `{~=a~b}`: Moodle reads an empty `~` before the `=` and drops it
             raise Skip("QB013", "an answer has no text")
         if fraction >= 100:
             option["correct"] = True
