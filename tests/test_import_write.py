@@ -124,3 +124,44 @@ def test_a_symlinked_folder_out_of_the_bank_is_refused(tmp_path):
     (bank / "t").symlink_to(away)
     plan = run(bank, item("a", folder=("t",)))
     assert plan.skipped == {"QB015": 1} and not list(away.iterdir())
+
+
+# --- the direct writer of the fmt layout is fmt's layout ----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qbank.importers.write import _fast_text, _fmt_text  # noqa: E402
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=120) | st.sampled_from(
+    ["yes", "No", "1.5", "2024-01-31", "x: y", "- dash", "#tag", "it's", "a # b", "@at", "~", "null", "Ünïcode — ok",
+     "line\nbreak", "two\n\nparas\n", " lead", "trail ", "`code` and *em*", "50%", "[link](x)", "a" * 90])
+
+
+@st.composite
+def data(draw) -> dict:
+    options = [{"text": draw(texts), **({"correct": True} if i == 0 else {}),
+                **({"rationale": draw(texts)} if draw(st.booleans()) else {})} for i in range(draw(st.integers(2, 4)))]
+    out = {"id": "q1", "stem": draw(texts), "options": options, "explanation": draw(st.sampled_from(["", "E."]) | texts)}
+    if draw(st.booleans()):
+        out["shuffle"] = False
+    if draw(st.booleans()):
+        out["topic"] = draw(texts)
+    if draw(st.booleans()):
+        out["tags"] = draw(st.lists(texts, min_size=1, max_size=3, unique=True))
+    if draw(st.booleans()):
+        out["points"] = draw(st.sampled_from([2, 0.5, 1.25, 3.0]))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(data())
+def test_the_direct_writer_writes_what_fmt_writes_or_leaves_it_to_fmt(question):
+    fast = _fast_text(question)
+    assert fast is None or fast == _fmt_text(question)
+
+
+def test_the_direct_writer_takes_ordinary_questions():
+    question = item("a", stem="A client says: 'I can't sleep.'\n\nWhat should the social worker do FIRST?",
+                    tags=["sleep", "intake"], points=2).data
+    assert _fast_text(question) == _fmt_text(question)
