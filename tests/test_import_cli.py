@@ -47,3 +47,12 @@ def test_usage_errors_exit_2(cli, tmp_path):
     assert cli("import", "aiken", src, "--into", src).exit_code == 2
     assert cli("import", "aiken", src).exit_code == 2
     assert cli("import", "csv", src, "--into", tmp_path / "b", "--map", "stem").exit_code == 2
+
+
+def test_a_hostile_file_is_refused_with_a_diagnostic_and_nothing_written(cli, tmp_path):
+    evil = tmp_path / "evil.xml"
+    evil.write_text('<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+                    "<quiz>&b;</quiz>\n", "utf-8")
+    out = cli("import", "moodle", evil, "--into", tmp_path / "bank")
+    assert out.exit_code == 1 and f"{evil}:2:1: QB015 import-refused:" in out.output
+    assert "skipped: 1 import-refused (QB015)" in out.output and not (tmp_path / "bank").exists()
