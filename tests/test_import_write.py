@@ -165,3 +165,16 @@ def test_the_direct_writer_takes_ordinary_questions():
     question = item("a", stem="A client says: 'I can't sleep.'\n\nWhat should the social worker do FIRST?",
                     tags=["sleep", "intake"], points=2).data
     assert _fast_text(question) == _fmt_text(question)
+
+
+def test_an_update_keeps_the_comments_of_what_stays(tmp_path):
+    run(tmp_path, item("a"))
+    path = tmp_path / "a.yaml"
+    path.write_text("# Reviewed by the team.\n" + path.read_text("utf-8").replace(
+        "explanation: Because.\n", "explanation: Because.  # checked\n"), "utf-8")
+    plan = run(tmp_path, item("a", stem="Which one is right, now?"))
+    assert [e.state for e in plan.entries] == ["updated"]
+    text = path.read_text("utf-8")
+    assert text.startswith("# Reviewed by the team.\nid: a\nstem: Which one is right, now?\n")
+    assert "explanation: Because.  # checked\n" in text and format_text(text) == text
+    assert [e.state for e in run(tmp_path, item("a", stem="Which one is right, now?")).entries] == ["unchanged"]

@@ -3,8 +3,8 @@ apply the plan. Nothing here imports click; nothing is written outside the bank 
 
 The plan, per item (matched by id against the questions already in the bank):
     added        no question in the bank has the id: a new file `<folder>/<id>.yaml`
-    updated      the bank's question with the id lives at that path and reads differently
-    unchanged    ... and would be written back byte for byte
+    updated      the bank's question with the id lives at that path and holds other data
+    unchanged    ... and holds the same data
     conflicting  a question with that (source) id lives in another file: reported (QB014),
                  never overwritten
 Ids: the source's own id slugged to the schema pattern, else the slug of the stem's first
@@ -15,7 +15,9 @@ bank knows, so it must not clash).
 
 An update keeps what the source has no place for: top-level keys the import does not set
 (difficulty, references, status, meta, lint...) and a rationale the source lacks on an option
-whose text is unchanged. Files are written in the canonical `qbank fmt` layout, atomically.
+whose text is unchanged; it is fmt's checked rewrite of the bank's file, so comments stay where
+what they belong to is still there. A question whose data is the same is unchanged, its file left
+as it is. New files are written in the canonical `qbank fmt` layout; every file atomically.
 Media (``ImportedItem.media``: name -> bytes, referred to in the Markdown as `](name)`) go to
 `<folder>/media/<name>`: the same bytes reuse a file, other bytes take a new name
 (`name-2.png`), and the references are rewritten to match.
@@ -173,6 +175,41 @@ def _fast_text(data: dict) -> str | None:
     except _Slow:
         return None
     return "\n".join(out) + "\n"
+
+
+def updated_text(existing: "Existing", data: dict) -> str:
+    """The bank's file rewritten to hold ``data``, its comments kept where what they belong to
+    is still there (fmt's checked rewrite); the plain canonical text when they cannot be."""
+    from ..rewrite import rewrite
+    from ..trivia import RewriteRefused
+
+    if existing.data == data:
+        return existing.text   # the same question: the file stays as it is, layout and all
+
+    def transform(tree: Any) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        from ..fmt import canonicalize
+
+        def node(value: Any) -> Any:
+            if isinstance(value, dict):
+                return CommentedMap((k, node(v)) for k, v in value.items())
+            if isinstance(value, list):
+                return CommentedSeq(node(v) for v in value)
+            return value
+
+        for key in [k for k in tree if k not in data]:
+            del tree[key]
+        for key, value in data.items():
+            if tree.get(key) != value:
+                tree[key] = node(value)
+        canonicalize(tree)
+
+    try:
+        done = rewrite(existing.text, transform, canonical=True, path=existing.path, expect_same_data=False)
+    except RewriteRefused:
+        done = None
+    return done.text if done is not None else canonical_text(data)
 
 
 def schema_problems(text: str, path: str) -> list[Diagnostic]:
@@ -436,7 +473,7 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
     if existing is not None:
         data = _merged(data, existing.data)
     try:
-        text = canonical_text(data)
+        text = canonical_text(data) if existing is None else updated_text(existing, data)
     except Exception as exc:  # the reader handed over something YAML cannot hold
         _skip(plan, "QB013", source, item.line, f"the question cannot be written as YAML ({type(exc).__name__})")
         return
