@@ -93,20 +93,22 @@ def canonical_text(data: dict) -> str:
     return fast if fast is not None else _fmt_text(data)
 
 
-def _fmt_text(data: dict) -> str:
+def _tree(value: Any) -> Any:
+    """Plain data as a ruamel.yaml round-trip tree (what fmt's layout works on)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    if isinstance(value, dict):
+        return CommentedMap((k, _tree(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(_tree(v) for v in value)
+    return value
+
+
+def _fmt_text(data: dict) -> str:
     from ..fmt import canonicalize
     from ..rewrite import dump_rt
 
-    def tree(value: Any) -> Any:
-        if isinstance(value, dict):
-            return CommentedMap((k, tree(v)) for k, v in value.items())
-        if isinstance(value, (list, tuple)):
-            return CommentedSeq(tree(v) for v in value)
-        return value
-
-    root = tree(data)
+    root = _tree(data)
     canonicalize(root)
     return dump_rt(root)
 
@@ -187,22 +189,13 @@ def updated_text(existing: "Existing", data: dict) -> str:
         return existing.text   # the same question: the file stays as it is, layout and all
 
     def transform(tree: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
         from ..fmt import canonicalize
-
-        def node(value: Any) -> Any:
-            if isinstance(value, dict):
-                return CommentedMap((k, node(v)) for k, v in value.items())
-            if isinstance(value, list):
-                return CommentedSeq(node(v) for v in value)
-            return value
 
         for key in [k for k in tree if k not in data]:
             del tree[key]
         for key, value in data.items():
             if tree.get(key) != value:
-                tree[key] = node(value)
+                tree[key] = _tree(value)
         canonicalize(tree)
 
     try:
