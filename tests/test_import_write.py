@@ -178,3 +178,17 @@ def test_an_update_keeps_the_comments_of_what_stays(tmp_path):
     assert text.startswith("# Reviewed by the team.\nid: a\nstem: Which one is right, now?\n")
     assert "explanation: Because.  # checked\n" in text and format_text(text) == text
     assert [e.state for e in run(tmp_path, item("a", stem="Which one is right, now?")).entries] == ["unchanged"]
+
+
+def test_a_control_character_from_the_source_is_refused_not_written(tmp_path):
+    plan = run(tmp_path, item("a", stem="Bell \x07 here?"))
+    assert plan.skipped == {"QB013": 1} and "control character" in plan.diagnostics[0].message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=8))
+def test_the_literal_block_check_is_fmts(text):
+    from qbank.fmt import _literal_ok as fmt_literal_ok
+    from qbank.importers.write import _literal_ok
+
+    assert _literal_ok(text) == fmt_literal_ok(text)

@@ -121,13 +121,23 @@ _PLAIN = re.compile(f"[A-Za-z0-9\u00c0-\u024f][{_INNER}]*")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
+# What fmt's _literal_ok refuses, as one pattern (a loop over characters costs more than the
+# rest of the writer): a text that starts with a space or line break, ends in two line breaks,
+# has a line ending in a space, or a character a literal block cannot carry.
+_NOT_LITERAL = re.compile("\\A[ \\n]|\\n\\n\\Z| \\n| \\Z|[^\\n -~\\xa0-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]|[\\x85\\u2028\\u2029\\ufeff]")
+
+
+def _literal_ok(value: str) -> bool:
+    return bool(value) and not _NOT_LITERAL.search(value)
+
+
 class _Slow(Exception):
     """A value the direct writer does not handle."""
 
 
 def _scalar(value: Any, block: bool, indent: str) -> str:
     """`` value`` as written after `key:` (with the leading space), or raise _Slow."""
-    from ..fmt import LONG, _literal_ok, _not_text_to_yaml11
+    from ..fmt import LONG, _not_text_to_yaml11
 
     if value is True or value is False:
         return " true" if value else " false"
@@ -205,12 +215,38 @@ def updated_text(existing: "Existing", data: dict) -> str:
     return done.text if done is not None else canonical_text(data)
 
 
-def schema_problems(text: str, path: str) -> list[Diagnostic]:
+_FAST_VALID = None
+
+
+def _valid_but_for_rationales(data: dict) -> bool:
+    """Does ``data`` pass the schema once the rationales and explanation an import may lack are
+    filled in? (The compiled check: most questions need no YAML read-back to be judged.)"""
+    global _FAST_VALID
+    if _FAST_VALID is None:
+        from ..schema import fast_is_valid
+
+        _FAST_VALID = fast_is_valid()
+    filled = dict(data)
+    if filled.get("explanation") == "":
+        filled["explanation"] = "x"
+    if isinstance(filled.get("options"), list):
+        filled["options"] = [{**o, "rationale": "x"} if isinstance(o, dict) and not o.get("rationale") else o
+                             for o in filled["options"]]
+    return _FAST_VALID(filled)
+
+
+def schema_problems(text: str, path: str, data: dict | None = None) -> list[Diagnostic]:
     """What `qbank validate` would call an error in ``text`` other than a missing rationale or
-    explanation (QB105, expected of an import) and media (written with the question)."""
+    explanation (QB105, expected of an import) and media (written with the question). With
+    ``data`` (what ``text`` was written from, by a writer whose text reads back as its data), a
+    question the compiled schema check passes needs no read-back."""
     from ..loader import load
     from ..validate import check_document
 
+    # a character no export carries reaches YAML only through a double-quoted escape: with no
+    # backslash in the text, the compiled check says all there is to say
+    if data is not None and "\\" not in text and _valid_but_for_rationales(data):
+        return []
     doc, diags = load(path, text.encode("utf-8"))
     if doc is not None:
         diags += check_document(doc)
@@ -470,7 +506,7 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
     except Exception as exc:  # the reader handed over something YAML cannot hold
         _skip(plan, "QB013", source, item.line, f"the question cannot be written as YAML ({type(exc).__name__})")
         return
-    problems = schema_problems(text, rel)
+    problems = schema_problems(text, rel, data if existing is None else None)
     if problems:
         first = problems[0]
         _skip(plan, "QB013", source, item.line,
