@@ -283,14 +283,22 @@ def bank_questions(root: Path) -> dict[str, Existing]:
     return found
 
 
-def outside(root: Path, rel: str) -> bool:
-    """Would writing ``rel`` under ``root`` go through a symbolic link, or out of the bank?"""
-    real_root = os.path.realpath(root)
+def outside(root: Path, rel: str, folders: dict[str, bool] | None = None) -> bool:
+    """Would writing ``rel`` under ``root`` go through a symbolic link, or out of the bank?
+    ``folders`` remembers each folder's answer for one pass over many files (10,000 questions
+    live in a few folders; resolving each file's folder again costs a stat per path part)."""
     target = root / rel
     if target.is_symlink():
         return True
-    parent = os.path.realpath(target.parent)
-    return not (parent == real_root or parent.startswith(real_root.rstrip(os.sep) + os.sep))
+    parent = str(target.parent)
+    known = folders.get(parent) if folders is not None else None
+    if known is None:
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(parent)
+        known = not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep))
+        if folders is not None:
+            folders[parent] = known
+    return known
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -318,6 +326,7 @@ class Plan:
     media: dict[str, bytes] = field(default_factory=dict)   # new media files: relative path -> bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)    # code -> questions skipped
+    folders: dict[str, bool] = field(default_factory=dict, repr=False)   # folder -> leads out of the bank
 
     def count(self, state: str) -> int:
         return sum(1 for e in self.entries if e.state == state)
@@ -349,8 +358,9 @@ SKIPPING = ("QB000", "QB012", "QB013", "QB015")
 class _Media:
     """Media names under each folder: same bytes, same file; other bytes, a new name."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folders: dict[str, bool]) -> None:
         self.root = root
+        self.folders = folders
         self.new: dict[str, bytes] = {}
 
     def place(self, folder: str, name: str, data: bytes) -> str | None:
@@ -365,7 +375,7 @@ class _Media:
                     return rel
                 continue
             path = self.root / rel
-            if path.is_symlink() or outside(self.root, rel):
+            if path.is_symlink() or outside(self.root, rel, self.folders):
                 return None
             if path.exists():
                 try:
@@ -432,7 +442,7 @@ def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLi
     bank = bank_questions(root)
     by_path = {e.path: e for e in bank.values()}
     used: set[str] = set()
-    media = _Media(root)
+    media = _Media(root, plan.folders)
     for source, result in results:
         plan.diagnostics.extend(result.diagnostics)
         for d in result.diagnostics:
@@ -483,7 +493,7 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
         _skip(plan, "QB013", source, item.line, f"no free id after '{base}'")
         return
     used.add(qid)
-    if outside(plan.root, rel):
+    if outside(plan.root, rel, plan.folders):
         _skip(plan, "QB015", source, item.line,
               f"{rel} would be written through a symbolic link or out of the bank; the question was skipped")
         return
@@ -529,11 +539,15 @@ def apply_plan(plan: Plan) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     writes = [(rel, data) for rel, data in sorted(plan.media.items())]
     writes += [(e.path, e.after.encode("utf-8")) for e in plan.writes]
+    made: set[Path] = set()
+    folders: dict[str, bool] = {}   # checked again, once per folder: one may have been swapped for a link
     for rel, data in writes:
         target = plan.root / rel
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if outside(plan.root, rel):  # checked again: a folder may have been swapped for a link
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if outside(plan.root, rel, folders):
                 raise OSError(f"{rel} leads out of the bank")
             with atomic_writer(target, durable=False) as fh:
                 fh.write(data)
