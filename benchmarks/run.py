@@ -224,7 +224,7 @@ def probe_qbank() -> QbankCli:
     if top.returncode != 0:
         return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
     commands: dict[str, str] = {}
-    for name in ("validate", "lint", "fmt", "export", "stats import"):
+    for name in ("validate", "lint", "fmt", "export", "stats import", "import"):
         sub = subprocess.run([str(exe), *name.split(), "--help"], capture_output=True, text=True, timeout=60)
         if sub.returncode == 0:
             commands[name] = sub.stdout
@@ -450,7 +450,37 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
                 raise CommandCrashed(f"{label}: exited 0 but wrote nothing to {out_dir}")
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
+    rows.append(bench_import(cli, view, n_view, reps))
     return rows
+
+
+IMPORT_MOODLE = "qbank import moodle (same questions)"
+
+
+def bench_import(cli: QbankCli, view: Path, n_view: int, reps: int) -> Row:
+    """`qbank import moodle` of the file `export --moodle` wrote for the exportable questions,
+    into an empty bank each run: the issue holds it to at most 2x the export."""
+    if not (cli.has("import") and cli.has("export", "--moodle")):
+        print(f"  {IMPORT_MOODLE:<40} not available: {cli.problem or 'no `import` or `export --moodle`'}")
+        return Row("import-moodle", IMPORT_MOODLE, n_view, note="not available: no `import` or `export --moodle`")
+    work = Path(tempfile.mkdtemp(dir=WORK, prefix="import-moodle-"))
+    try:
+        run_timed("qbank export --moodle (the file to import)",
+                  [[str(cli.exe), "export", "--moodle", "--out", str(work / "xml"), "."]], view, ok_codes=(0,))
+        [xml] = (work / "xml").glob("*.moodle.xml")
+        into = work / "bank"
+
+        def fresh(i: int) -> None:
+            shutil.rmtree(into, ignore_errors=True)
+
+        row = repeat(Row("import-moodle", IMPORT_MOODLE, n_view), reps,
+                     [[str(cli.exe), "import", "moodle", str(xml), "--into", str(into)]], work, fresh, ok_codes=(0,))
+        written = sum(1 for _ in into.rglob("*.yaml"))
+        if written != n_view:
+            raise CommandCrashed(f"{IMPORT_MOODLE}: wrote {written} questions of {n_view}")
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def bench_peers(bank: Path, view: Path, count: int, n_view: int, reps: int) -> list[Row]:
@@ -739,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
             ratio(by_key, "fmt-check-warm", "lint-cold", "fmt --check (formatted, warm) / cold lint", 1.0),
             ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
+            ratio(by_key, "import-moodle", "export-moodle", "import moodle / export --moodle (same questions)", 2.0),
             seconds(by_key, "lint-worst-case", "lint of the 1 MB worst-case file (s)", 10.0),
         ]
         if args.stats:

@@ -51,6 +51,17 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("QB011", "export-lossy", "warning", True, "qbank",
          "An export format cannot carry a question whole: it is left out, or loses what the message says.",
          "qbank.export.common"),
+    Code("QB012", "import-unsupported", "warning", True, "qbank",
+         "An imported question is of a type qbank cannot hold (essay, numerical, matching, several answers...): "
+         "skipped.", "qbank.importers"),
+    Code("QB013", "import-malformed", "error", True, "qbank",
+         "A question or part of an imported file cannot be read: skipped.", "qbank.importers"),
+    Code("QB014", "import-conflict", "error", True, "qbank",
+         "An imported question's id is used by another file of the bank: not imported, nothing overwritten.",
+         "qbank.importers.write"),
+    Code("QB015", "import-refused", "error", True, "qbank",
+         "An imported file is refused as hostile or too large (entities, a DTD, size), or would be written "
+         "out of the bank.", "qbank.importers"),
     Code("QB020", "area-overlap", "error", True, "qbank",
          "A question is in more than one area of a blueprint.", "qbank.blueprint"),
     Code("QB021", "form-infeasible", "error", True, "qbank",

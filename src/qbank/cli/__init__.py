@@ -23,6 +23,7 @@ COMMANDS = {
     "check-package": "qbank.cli.check_package:check_package",
     "export": "qbank.cli.export:export",
     "fmt": "qbank.cli.fmt:fmt",
+    "import": "qbank.cli.import_cmd:import_",
     "init": "qbank.cli.init:init",
     "lint": "qbank.cli.lint:lint",
     "new": "qbank.cli.new:new",

@@ -194,6 +194,52 @@ Why:
     Merging into a file qbank cannot read would lose what it holds.
 Fix:
     Restore the file from version control, or delete it and import the results again.""",
+    "QB012": """\
+What it flags:
+    A question in a file given to `qbank import` that qbank cannot hold: a type other than a
+    single-answer multiple choice (essay, numerical, short answer, matching, cloze, drag and drop,
+    description), a multiple choice with several correct answers or partial credit, or an Aiken
+    question that is not one. One finding per question, at the line it starts in the source file;
+    the question is skipped and the others are imported. (A true/false question is a two-option
+    single-answer question, and is imported.)
+Why:
+    Half a question (a numerical answer turned into options, a matching pair list cut down) would
+    be a different question under the same name.
+Fix:
+    Rewrite the question as a single-best-answer item by hand, or keep it in the LMS.""",
+    "QB013": """\
+What it flags:
+    A part of a file given to `qbank import` that cannot be read: XML or GIFT that does not parse
+    (at the line where it breaks), a question with no text, fewer than two options, no correct
+    option, or an answer line Aiken does not know. The question concerned is skipped, nothing of
+    it is written.
+Why:
+    An import must not guess: a question with no key or a broken option list is reported, not
+    half-written.
+Fix:
+    Correct the source file at the line given (or in the LMS, and export again), then import again.""",
+    "QB014": """\
+What it flags:
+    An imported question whose id (from the source's idnumber, identifier or title) is already
+    used by another file of the bank, in another folder than the one the import would write. The
+    question is not imported and the bank's file is not touched.
+Why:
+    Two questions with one id break every export (Anki notes and QTI items are keyed by it); and
+    overwriting a file that merely shares an id would lose someone's question.
+Fix:
+    Rename the bank's question or the source's idnumber, or import into another bank.""",
+    "QB015": """\
+What it flags:
+    A file `qbank import` refuses to read: a DOCTYPE or entity declarations in XML (external
+    entities, entity expansion "billion laughs"), a file or archive member larger than the limit
+    (64 MB), a zip bomb or a path out of an archive; or a question or media file that would be
+    written through a symbolic link or out of the `--into` folder.
+Why:
+    An exam bank arrives from outside: a hostile file must not read local files, fetch from the
+    network, exhaust memory or write elsewhere.
+Fix:
+    Export the file again from the LMS (no real Moodle, Canvas or Anki export has a DOCTYPE), or
+    split a file over the limit.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).
