@@ -71,14 +71,23 @@ def test_same_id_twice_in_one_import_gets_a_suffix_and_keeps_it_on_re_import(tmp
     assert [(e.state, e.path) for e in again.entries] == [("unchanged", e.path) for e in first.entries]
 
 
-def test_an_id_used_by_another_file_is_a_conflict_and_nothing_is_overwritten(tmp_path):
+def test_a_question_the_bank_keeps_in_another_folder_is_updated_where_it_is(tmp_path):
     run(tmp_path, item("taken", folder=("elsewhere",)))
-    before = (tmp_path / "elsewhere/taken.yaml").read_bytes()
+    plan = run(tmp_path, item("taken", stem="Which one is right, now?", folder=("Other category",)))
+    assert [(e.state, e.path) for e in plan.entries] == [("updated", "elsewhere/taken.yaml")] and not plan.failed
+    assert "now?" in (tmp_path / "elsewhere/taken.yaml").read_text() and not (tmp_path / "other-category").exists()
+
+
+def test_an_id_the_bank_has_twice_is_a_conflict_and_nothing_is_overwritten(tmp_path):
+    run(tmp_path, item("taken", folder=("a",)))
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b/copy.yaml").write_bytes((tmp_path / "a/taken.yaml").read_bytes())
+    before = (tmp_path / "a/taken.yaml").read_bytes()
     plan = run(tmp_path, item("taken", stem="Another question entirely?"))
     assert [e.state for e in plan.entries] == ["conflicting"] and plan.failed
     [d] = [d for d in plan.diagnostics if d.code == "QB014"]
-    assert (d.path, d.line) == ("src.xml", 3) and "elsewhere/taken.yaml" in d.message
-    assert (tmp_path / "elsewhere/taken.yaml").read_bytes() == before and not (tmp_path / "taken.yaml").exists()
+    assert (d.path, d.line) == ("src.xml", 3) and "a/taken.yaml" in d.message and "b/copy.yaml" in d.message
+    assert (tmp_path / "a/taken.yaml").read_bytes() == before and not (tmp_path / "taken.yaml").exists()
 
 
 def test_a_made_up_id_steps_past_the_banks_ids(tmp_path):

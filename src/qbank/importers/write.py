@@ -5,8 +5,10 @@ The plan, per item (matched by id against the questions already in the bank):
     added        no question in the bank has the id: a new file `<folder>/<id>.yaml`
     updated      the bank's question with the id lives at that path and holds other data
     unchanged    ... and holds the same data
-    conflicting  a question with that (source) id lives in another file: reported (QB014),
-                 never overwritten
+    conflicting  the bank itself has the id in two or more files (QB005): which one to update
+                 would be a guess, so it is reported (QB014) and nothing is overwritten
+A question the bank keeps in another folder than the source's category is updated where it is:
+the bank's layout wins, so exporting a bank and importing the export back updates it in place.
 Ids: the source's own id slugged to the schema pattern, else the slug of the stem's first
 words, else `q-<n>`. Two items of one import with the same id get `-2`, `-3`... in the order
 read, so a re-import of the same source gives each item the same id again; an id made up by
@@ -29,10 +31,11 @@ import difflib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
+from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
 from .base import ImportedItem, ImportOptions, ReadResult
 
@@ -215,29 +218,27 @@ def updated_text(existing: "Existing", data: dict) -> str:
     return done.text if done is not None else canonical_text(data)
 
 
-_FAST_VALID = None
 
 
-def _valid_but_for_rationales(data: dict) -> bool:
+def _valid_but_for_rationales(data: dict, fields: Fields = ()) -> bool:
     """Does ``data`` pass the schema once the rationales and explanation an import may lack are
     filled in? (The compiled check: most questions need no YAML read-back to be judged.)"""
-    global _FAST_VALID
-    if _FAST_VALID is None:
-        from ..schema import fast_is_valid
+    from ..schema import fast_is_valid
 
-        _FAST_VALID = fast_is_valid()
     filled = dict(data)
     if filled.get("explanation") == "":
         filled["explanation"] = "x"
     if isinstance(filled.get("options"), list):
         filled["options"] = [{**o, "rationale": "x"} if isinstance(o, dict) and not o.get("rationale") else o
                              for o in filled["options"]]
-    return _FAST_VALID(filled)
+    return fast_is_valid(fields)(filled)
 
 
-def schema_problems(text: str, path: str, data: dict | None = None) -> list[Diagnostic]:
+def schema_problems(text: str, path: str, data: dict | None = None, fields: Fields = ()) -> list[Diagnostic]:
     """What `qbank validate` would call an error in ``text`` other than a missing rationale or
-    explanation (QB105, expected of an import) and media (written with the question). With
+    explanation (QB105, expected of an import) and media (written with the question). ``fields``:
+    the bank's declared fields (a required one is checked as optional: like a rationale, a value
+    the source does not have is imported as missing and lint reports it). With
     ``data`` (what ``text`` was written from, by a writer whose text reads back as its data), a
     question the compiled schema check passes needs no read-back."""
     from ..loader import load
@@ -245,11 +246,12 @@ def schema_problems(text: str, path: str, data: dict | None = None) -> list[Diag
 
     # a character no export carries reaches YAML only through a double-quoted escape: with no
     # backslash in the text, the compiled check says all there is to say
-    if data is not None and "\\" not in text and _valid_but_for_rationales(data):
+    fields = tuple(replace(f, required=False) for f in fields)
+    if data is not None and "\\" not in text and _valid_but_for_rationales(data, fields):
         return []
     doc, diags = load(path, text.encode("utf-8"))
     if doc is not None:
-        diags += check_document(doc)
+        diags += check_document(doc, fields)
     return [d for d in diags if d.code not in ("QB105", "QB006")]
 
 
@@ -260,6 +262,7 @@ class Existing:
     path: str   # relative to the bank root, POSIX
     text: str
     data: dict
+    twins: list[str] = field(default_factory=list)   # other files with the same id (QB005)
 
 
 def bank_questions(root: Path) -> dict[str, Existing]:
@@ -279,7 +282,10 @@ def bank_questions(root: Path) -> dict[str, Existing]:
         data = doc.data if doc is not None else None
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             rel = path.relative_to(root).as_posix()
-            found.setdefault(data["id"], Existing(rel, raw.decode("utf-8", "replace"), data))
+            if data["id"] in found:
+                found[data["id"]].twins.append(rel)
+            else:
+                found[data["id"]] = Existing(rel, raw.decode("utf-8", "replace"), data)
     return found
 
 
@@ -327,6 +333,7 @@ class Plan:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)    # code -> questions skipped
     folders: dict[str, bool] = field(default_factory=dict, repr=False)   # folder -> leads out of the bank
+    fields: Fields = ()   # the bank's declared fields ([fields.NAME] in its qbank.toml)
 
     def count(self, state: str) -> int:
         return sum(1 for e in self.entries if e.state == state)
@@ -416,7 +423,7 @@ def _merged(new: dict, old: dict) -> dict:
     """``new`` with what ``old`` holds that the source has no place for (module docstring)."""
     from ..schema import schema
 
-    out = dict(new)
+    out = {key: _same_text(value, old.get(key)) for key, value in new.items()}
     for key, value in old.items():
         if key not in out:
             out[key] = value
@@ -424,6 +431,8 @@ def _merged(new: dict, old: dict) -> dict:
     options = []
     for i, option in enumerate(out.get("options") or []):
         was = old_options[i] if i < len(old_options) and isinstance(old_options[i], dict) else {}
+        if isinstance(option, dict):
+            option = {key: _same_text(value, was.get(key)) for key, value in option.items()}
         if isinstance(option, dict) and "rationale" not in option and was.get("text") == option.get("text") \
                 and isinstance(was.get("rationale"), str):
             option = {**option, "rationale": was["rationale"]}
@@ -434,11 +443,21 @@ def _merged(new: dict, old: dict) -> dict:
     return {k: out[k] for k in sorted(out, key=lambda k: order.index(k) if k in order else len(order))}
 
 
+def _same_text(new: Any, old: Any) -> Any:
+    """The bank's text where the source's differs only in trailing whitespace: exports drop the final
+    line break of a block (`stem: |`), and a re-import must not rewrite every file for it."""
+    if isinstance(new, str) and isinstance(old, str) and new != old and new.rstrip() == old.rstrip():
+        return old
+    return new
+
+
 def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLike) -> Plan:
     """What importing ``results`` (source file, what its reader returned) into the bank at
     ``root`` would do. Reads the bank; writes nothing."""
     root = Path(root)
-    plan = Plan(root)
+    from ..config import load_config
+
+    plan = Plan(root, fields=load_config([root]).fields)
     bank = bank_questions(root)
     by_path = {e.path: e for e in bank.values()}
     used: set[str] = set()
@@ -475,17 +494,22 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
         if there is not None and there.data.get("id") != qid:
             continue  # the file name is taken by another question
         existing = bank.get(qid)
-        if existing is not None and existing.path != rel:
-            if made_up:
-                continue
+        if existing is not None and made_up and existing.path != rel:
+            continue
+        if existing is not None and existing.twins:
             used.add(qid)
+            files = ", ".join([existing.path, *existing.twins])
             plan.entries.append(Entry("conflicting", qid, existing.path, source, item.line, existing.text, ""))
             plan.diagnostics.append(diagnostic(
                 "QB014", source, item.line, 1,
-                f"id '{qid}' is already used by {existing.path}, another file than this question's "
-                f"({rel}); it was not imported: rename one of them, or import into another bank",
-                related=((str(plan.root / existing.path), 1, 1),)))
+                f"id '{qid}' is used by more than one file of the bank ({files}); which one to update is "
+                "unclear, so it was not imported: give each file its own id (QB005) and import again",
+                related=tuple((str(plan.root / p), 1, 1) for p in [existing.path, *existing.twins])))
             return
+        if existing is not None and existing.path != rel:
+            rel = existing.path  # the bank keeps this question elsewhere: update it there
+            folder = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
+            break
         if (plan.root / rel).exists() and there is None:
             continue  # a file that is no question (or unreadable) has this name
         break
@@ -516,7 +540,7 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
     except Exception as exc:  # the reader handed over something YAML cannot hold
         _skip(plan, "QB013", source, item.line, f"the question cannot be written as YAML ({type(exc).__name__})")
         return
-    problems = schema_problems(text, rel, data if existing is None else None)
+    problems = schema_problems(text, rel, data if existing is None else None, plan.fields)
     if problems:
         first = problems[0]
         _skip(plan, "QB013", source, item.line,
