@@ -56,3 +56,23 @@ def test_a_hostile_file_is_refused_with_a_diagnostic_and_nothing_written(cli, tm
     out = cli("import", "moodle", evil, "--into", tmp_path / "bank")
     assert out.exit_code == 1 and f"{evil}:2:1: QB015 import-refused:" in out.output
     assert "skipped: 1 import-refused (QB015)" in out.output and not (tmp_path / "bank").exists()
+
+
+def test_importing_the_bundled_banks_own_exports_back_changes_no_file(cli, tmp_path):
+    """Identity: a bank exported to Moodle XML or GIFT and imported back into itself (with its own
+    folders, fields and comments) is unchanged, file for file."""
+    import shutil
+
+    from conftest import REPO
+
+    bank = tmp_path / "bank"
+    shutil.copytree(REPO / "bank", bank, ignore=shutil.ignore_patterns(".qbank_cache"))
+    before = {p: p.read_bytes() for p in bank.rglob("*.yaml")}
+    out = tmp_path / "out"
+    assert cli("export", "--moodle", "--gift", "--out", out, bank).exit_code == 0
+    for fmt, pattern in (("moodle", "*.moodle.xml"), ("gift", "*.gift.txt")):
+        [source] = out.glob(pattern)
+        result = json.loads(cli("import", fmt, source, "--into", bank, "--format", "json").output)
+        assert result["summary"] == {"added": 0, "updated": 0, "unchanged": len(before), "conflicting": 0,
+                                     "skipped": {}}, fmt
+    assert {p: p.read_bytes() for p in bank.rglob("*.yaml")} == before
