@@ -117,6 +117,47 @@ Why:
 Fix:
     Export to Moodle XML (`--moodle`), which carries images, feedback and the order, or change the
     question as the message says.""",
+    "QB012": """\
+What it flags:
+    A question in a file given to `qbank import` whose type qbank does not hold: essay, numerical,
+    matching, multiple answers, fill in the blanks, a QTI interaction other than a single choice,
+    an Anki note of another note type. Reported at the question's line in the source file (for a
+    zip, `package.zip!member.xml`); the other questions are imported.
+Why:
+    qbank holds single-best-answer multiple-choice questions only; half-converting another type
+    would give a question that says something else.
+Fix:
+    Nothing to do if the question is not wanted; otherwise rewrite it as a multiple-choice
+    question in the bank by hand.""",
+    "QB013": """\
+What it flags:
+    A file, or a part of it, that `qbank import` cannot read: malformed XML (at the parser's line and
+    column), a question without a stem, with fewer than two options or without exactly one answer
+    that scores full marks, a spreadsheet row whose key names no option, a file that is not the
+    format named. The question or row is skipped; the rest of the file is imported.
+Why:
+    A question read from a broken part would be a guess; nothing is half-written.
+Fix:
+    Correct the source (the message says what is missing) and import it again.""",
+    "QB014": """\
+What it flags:
+    An imported question whose id is already in the bank with other content, when the import was not
+    asked to update it.
+Why:
+    A re-import must never silently overwrite or renumber a question.
+Fix:
+    Decide which version to keep: edit the bank's file, or import again asking to update.""",
+    "QB015": """\
+What it flags:
+    A file given to `qbank import` that is refused before it is read: larger than the size limit,
+    a zip member whose path leaves the archive (`..`, an absolute path) or is a link, a zip whose
+    members expand more than 100 times their compressed size (a zip bomb) or past the size limit.
+    Nothing of the file is imported.
+Why:
+    Exports from elsewhere are untrusted input; reading them must never write outside the bank
+    or exhaust memory.
+Fix:
+    Check where the file comes from; export it again from its source, or unpack it yourself.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).
