@@ -1,0 +1,130 @@
+"""Reading untrusted packages: zip archives checked before anything is extracted, and XML
+parsed with entities, DTDs and the network off. A refusal is one QB015 for the whole file;
+a member that is not well-formed XML is one QB013 at the parser's line and column."""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic, diagnostic
+
+MAX_RATIO = 100            # uncompressed / compressed: above this a member is a zip bomb
+RATIO_FLOOR = 1024 * 1024  # ... once it expands past this (a small, repetitive XML is not one)
+CHUNK = 1024 * 1024
+
+
+class Refused(Exception):
+    """The input is refused whole (QB015); the message says why, in the user's terms."""
+
+
+def where(path: Path | str, member: str | None = None) -> str:
+    """The path diagnostics name: `package.zip!member.xml` for a member of an archive."""
+    return f"{path}!{member}" if member else str(path)
+
+
+def refused(path: Path | str, exc: Refused) -> Diagnostic:
+    return diagnostic("QB015", str(path), 1, 1, str(exc))
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise Refused(f"the file is {size:,} bytes, over the {max_bytes:,} an import reads")
+
+
+def _unsafe_name(name: str) -> bool:
+    if name.startswith(("/", "\\")) or "\\" in name or (len(name) > 1 and name[1] == ":"):
+        return True
+    return ".." in name.split("/")
+
+
+class Archive:
+    """A zip whose every member was checked when it was opened: names inside the archive,
+    no links, bounded total size and compression ratio. Members are read by name."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        check_size(self.path, max_bytes)
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise Refused(f"not a readable zip archive ({exc})") from exc
+        total = 0
+        self._members: dict[str, zipfile.ZipInfo] = {}
+        for info in self._zip.infolist():
+            name = info.filename
+            if _unsafe_name(name):
+                raise Refused(f"member {name!r} has a path that leaves the archive")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise Refused(f"member {name!r} is a symbolic link")
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise Refused(f"member {name!r} expands {info.file_size:,} bytes from {info.compress_size:,} "
+                              f"(over {MAX_RATIO} times): a zip bomb")
+            total += info.file_size
+            if total > max_bytes:
+                raise Refused(f"the archive expands to more than the {max_bytes:,} bytes an import reads")
+            if not info.is_dir():
+                self._members[posixpath.normpath(name)] = info
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def names(self) -> list[str]:
+        return sorted(self._members)
+
+    def has(self, name: str) -> bool:
+        return posixpath.normpath(name) in self._members
+
+    def read(self, name: str) -> bytes:
+        """The member's bytes, never more than it declares (a lying header is refused)."""
+        info = self._members[posixpath.normpath(name)]
+        out = bytearray()
+        try:
+            with self._zip.open(info) as src:
+                while chunk := src.read(CHUNK):
+                    out += chunk
+                    if len(out) > info.file_size:
+                        raise Refused(f"member {info.filename!r} holds more than its header says")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise Refused(f"member {info.filename!r} cannot be read ({exc})") from exc
+        return bytes(out)
+
+
+def is_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic | None]:
+    """The document's root, or the QB013 that says where it breaks. External entities are not
+    resolved, no DTD is loaded and nothing is fetched; lxml's own limits stop entity expansion."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno or 1, 1)
+        return None, diagnostic("QB013", at, max(line or 1, 1), max(column or 1, 1),
+                                f"not well-formed XML: {exc.msg}")
+    if root is None:
+        return None, diagnostic("QB013", at, 1, 1, "the file holds no XML document")
+    return root, None
+
+
+def local(tag: object) -> str:
+    """An element's name without its namespace ('' for comments and the like)."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""

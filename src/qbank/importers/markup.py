@@ -1,0 +1,87 @@
+"""HTML from LMS and Anki exports as the Markdown a bank holds (markdownify), and the
+identifiers of imported questions.
+
+Math written as TeX (`\\(...\\)`, `$$...$$`) is text to the converter and stays as written;
+image sources go through a callback so each reader can point them at the files it extracts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from markdownify import MarkdownConverter
+
+ID_MAX = 200
+
+
+class _Converter(MarkdownConverter):
+    def __init__(self, image: Callable[[str], str] | None, **options) -> None:
+        super().__init__(**options)
+        self._image = image
+
+    def convert_img(self, el, text, parent_tags):
+        src = el.get("src") or ""
+        if self._image is not None and src:
+            el["src"] = self._image(src)
+        el.attrs.pop("title", None)  # Canvas repeats the alt text as a title
+        return super().convert_img(el, text, parent_tags)
+
+
+def _code_language(el) -> str:
+    code = el.find("code") if el.name == "pre" else None
+    for cls in (code.get("class") if code is not None else None) or []:
+        if cls.startswith("language-"):
+            return cls[len("language-"):]
+    return ""
+
+
+_INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")  # CommonMark never emphasises these
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str:
+    """``fragment`` (HTML) as Markdown, trimmed; ``image`` maps each `<img src>` to the
+    reference the Markdown should hold."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()  # plain text (Canvas writes some as text/plain)
+    converter = _Converter(image, heading_style="ATX", bullets="-", strong_em_symbol="*",
+                           code_language_callback=_code_language, escape_misc=False)
+    text = converter.convert(fragment)
+    text = _INTRAWORD_UNDERSCORE.sub("_", text)
+    text = _TRAILING_SPACE.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def slug_id(text: str) -> str | None:
+    """A question id (`^[a-z0-9][a-z0-9._-]*$`) from a source identity, or None if nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    out = re.sub(r"[^a-z0-9._-]+", "-", ascii_text)
+    out = re.sub(r"-{2,}", "-", out).lstrip("._-").rstrip("-")[:ID_MAX].rstrip("-")
+    return out or None
+
+
+ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def is_id(text: str | None) -> bool:
+    return bool(text) and len(text) <= ID_MAX and ID.fullmatch(text) is not None
+
+
+def question_data(**fields) -> dict:
+    """A question's data in the canonical `fmt` key order, fields that are None or empty left
+    out (a missing rationale or explanation stays missing: lint reports it, nothing is invented)."""
+    from ..schema import schema
+
+    top, option = tuple(schema()["properties"]), tuple(schema()["$defs"]["option"]["properties"])
+
+    def keep(value) -> bool:
+        return value is not None and value != "" and value != [] and value != {}
+
+    fields["options"] = [{k: o[k] for k in option if k in o and keep(o[k]) and (k != "correct" or o[k] is True)}
+                         for o in fields.get("options") or []]
+    return {k: fields[k] for k in top if k in fields and keep(fields[k])}

@@ -1,0 +1,301 @@
+"""Canvas QTI 1.2: a .zip as Canvas exports quizzes and question banks (`imsmanifest.xml`,
+one folder per assessment or objectbank), or one questestinterop .xml file.
+
+What is read, and where it goes:
+- `assessment title` or the objectbank's `bank_title` (else its title) -> ``ImportedItem.folder``.
+- `item`: qbank's own export writes ``ident="q-<id>" title="<id>"``, and the id comes back from
+  the title; any other item's id is its `ident`, slugged (Canvas idents are stable across
+  exports, titles such as "Question" are not).
+- `qtimetadata question_type`: multiple_choice_question and true_false_question are held
+  (an item without one is held when its response is a single choice); any other type
+  (multiple_answers, essay, numerical, matching, fill_in_multiple_blanks, short_answer, ...)
+  is one QB012, skipped. `points_possible` -> points (1, every target's default, is left out).
+- the key: the choice whose `varequal` condition sets the score to the `decvar` maximum
+  (Canvas: `setvar` 100). None, or more than one -> QB013 / QB012.
+- feedback (`displayfeedback linkrefid` -> `itemfeedback`): in a condition on one choice ->
+  that choice's rationale; in the scoring condition (Canvas `correct_fb`) -> the key's
+  rationale, or the explanation when there is no general feedback; on `<other/>` before the
+  scoring condition (Canvas `general_fb`, shown to everyone) -> the explanation; on `<other/>`
+  after it (Canvas `general_incorrect_fb`, shown for every wrong answer) -> the rationale of
+  each distractor that has none of its own (it is what a candidate who chose it is told).
+- `render_choice shuffle="No"` -> ``shuffle: false``; an absent attribute says nothing.
+- images: `$IMS-CC-FILEBASE$/...` (URL-escaped or not) is the package's `web_resources/`
+  folder; each image found there -> ``ImportedItem.media`` under its file name and a Markdown
+  reference to that name. Sources not in the package are left as written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..diagnostics import diagnostic
+from .archive import Archive, Refused, check_size, is_zip, local, parse_xml, refused, where
+from .base import ImportedItem, ImportOptions, ReadResult
+from .markup import is_id, question_data, slug_id, to_markdown
+
+HELD = {"multiple_choice_question", "true_false_question"}
+FILEBASE = "$IMS-CC-FILEBASE$"
+FILEBASE_DIR = "web_resources"
+
+
+def read(path: Path, options: ImportOptions) -> ReadResult:
+    result = ReadResult()
+    path = Path(path)
+    try:
+        if is_zip(path):
+            with Archive(path, options.max_bytes) as archive:
+                for member in _documents(archive, result, path):
+                    data = archive.read(member)
+                    _read_document(data, where(path, member), _Media(archive, member), result)
+        else:
+            check_size(path, options.max_bytes)
+            _read_document(path.read_bytes(), str(path), _Media(None, ""), result)
+    except Refused as exc:
+        return ReadResult(diagnostics=[refused(path, exc)])
+    except OSError as exc:
+        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
+    return result
+
+
+def _documents(archive: Archive, result: ReadResult, path: Path) -> list[str]:
+    """The QTI documents of the package: the manifest's imsqti resources (Canvas also ships
+    copies under non_cc_assessments/ that the manifest does not list as QTI), else every XML
+    member whose root is questestinterop."""
+    if archive.has("imsmanifest.xml"):
+        root, problem = parse_xml(archive.read("imsmanifest.xml"), where(path, "imsmanifest.xml"))
+        if problem:
+            result.diagnostics.append(problem)
+        else:
+            listed = []
+            for res in root.iter():
+                if local(res.tag) == "resource" and (res.get("type") or "").startswith("imsqti_xmlv1p2"):
+                    hrefs = [f.get("href") for f in res if local(f.tag) == "file" and f.get("href")]
+                    listed += [h for h in hrefs or [res.get("href")] if h and h.endswith((".xml", ".qti"))]
+            found = [h for h in dict.fromkeys(posixpath.normpath(unquote(h)) for h in listed) if archive.has(h)]
+            if found:
+                return found
+    out = []
+    for name in archive.names():
+        if name.endswith((".xml", ".qti")) and name != "imsmanifest.xml":
+            head = archive.read(name)[:2048]
+            if b"questestinterop" in head:
+                out.append(name)
+    if not out:
+        result.diagnostics.append(diagnostic("QB013", str(path), 1, 1, "the package holds no QTI 1.2 document "
+                                             "(no questestinterop file)"))
+    return out
+
+
+class _Media:
+    """Finds the images an item's HTML refers to in the package and names them for the bank."""
+
+    def __init__(self, archive: Archive | None, member: str) -> None:
+        self.archive, self.folder = archive, posixpath.dirname(member)
+
+    def resolve(self, src: str, media: dict[str, bytes]) -> str:
+        if self.archive is None:
+            return src
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            return src
+        rel = unquote(parts.path)
+        if rel.startswith(FILEBASE):
+            candidates = [FILEBASE_DIR + rel[len(FILEBASE):], rel[len(FILEBASE):].lstrip("/")]
+        else:
+            candidates = [posixpath.join(self.folder, rel), rel]
+        for name in candidates:
+            name = posixpath.normpath(name)
+            if name.startswith("..") or name.startswith("/") or not self.archive.has(name):
+                continue
+            data = self.archive.read(name)
+            base = posixpath.basename(name)
+            ref, n = base, 1
+            while ref in media and media[ref] != data:  # two files of one name in one item
+                n += 1
+                stem, dot, ext = base.rpartition(".")
+                ref = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
+            media[ref] = data
+            return ref
+        return src
+
+
+def _read_document(data: bytes, at: str, finder: _Media, result: ReadResult) -> None:
+    root, problem = parse_xml(data, at)
+    if problem:
+        result.diagnostics.append(problem)
+        return
+    if local(root.tag) != "questestinterop":
+        result.diagnostics.append(diagnostic("QB013", at, root.sourceline or 1, 1,
+                                             f"not a QTI 1.2 document: the root is <{local(root.tag)}>, "
+                                             "not <questestinterop>"))
+        return
+    for container in root:
+        kind = local(container.tag)
+        if kind == "item":
+            _read_item(container, (), at, finder, result)
+        elif kind in ("assessment", "objectbank", "section"):
+            title = _meta(container).get("bank_title") or container.get("title") or ""
+            folder = (title.strip(),) if title.strip() else ()
+            for item in container.iter():
+                if local(item.tag) == "item":
+                    _read_item(item, folder, at, finder, result)
+
+
+def _children(el: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in el if local(c.tag) == name]
+
+
+def _first(el: etree._Element | None, *path: str) -> etree._Element | None:
+    for name in path:
+        if el is None:
+            return None
+        el = next((c for c in el if local(c.tag) == name), None)
+    return el
+
+
+def _meta(el: etree._Element) -> dict[str, str]:
+    """The `qtimetadatafield` label -> entry pairs directly describing ``el``."""
+    out: dict[str, str] = {}
+    holders = _children(el, "qtimetadata") + [m for im in _children(el, "itemmetadata") for m in _children(im, "qtimetadata")]
+    for meta in holders:
+        for field in _children(meta, "qtimetadatafield"):
+            label, entry = _first(field, "fieldlabel"), _first(field, "fieldentry")
+            if label is not None and label.text:
+                out[label.text.strip()] = (entry.text or "").strip() if entry is not None else ""
+    return out
+
+
+def _material(el: etree._Element | None, finder: _Media, media: dict[str, bytes]) -> str:
+    """The Markdown of the `material` elements directly in ``el`` (or in its flow_mat/flow)."""
+    if el is None:
+        return ""
+    parts = []
+    for mat in el.iter():
+        if local(mat.tag) != "material" or _inside_response(mat, el):
+            continue
+        for text in mat:
+            name = local(text.tag)
+            if name == "mattext":
+                body = text.text or ""
+                if (text.get("texttype") or "text/plain") == "text/html":
+                    parts.append(to_markdown(body, lambda src: finder.resolve(src, media)))
+                else:
+                    parts.append(body.strip())
+            elif name == "matimage" and text.get("uri"):
+                parts.append(f"![]({finder.resolve(text.get('uri'), media)})")
+    return "\n\n".join(p for p in parts if p)
+
+
+def _inside_response(el: etree._Element, top: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None and node is not top:
+        if local(node.tag) in ("response_lid", "response_label", "response_str", "response_num", "response_grp"):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None and text.strip() else None
+    except ValueError:
+        return None
+
+
+def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _Media, result: ReadResult) -> None:
+    line = item.sourceline or 1
+    title = (item.get("title") or "").strip()
+    ident = (item.get("ident") or "").strip()
+    name = f"question {title or ident or 'at line ' + str(line)!r}"
+
+    def skip(code: str, why: str) -> None:
+        result.diagnostics.append(diagnostic(code, at, line, 1, f"{name}: {why}; skipped"))
+
+    meta = _meta(item)
+    qtype = meta.get("question_type", "")
+    presentation = _first(item, "presentation")
+    lids = [r for r in (presentation.iter() if presentation is not None else ()) if local(r.tag) == "response_lid"]
+    others = [r for r in (presentation.iter() if presentation is not None else ())
+              if local(r.tag) in ("response_str", "response_num", "response_grp", "response_xy", "response_extension")]
+    if qtype and qtype not in HELD:
+        return skip("QB012", f"a {qtype}, which qbank does not hold (single-answer multiple choice only)")
+    if len(lids) != 1 or others or (lids[0].get("rcardinality") or "Single") != "Single":
+        if qtype:
+            return skip("QB013", f"a {qtype} without one single-choice response")
+        return skip("QB012", "not a single-answer multiple-choice question")
+    lid = lids[0]
+
+    media: dict[str, bytes] = {}
+    stem = _material(presentation, finder, media)
+    labels = [el for el in lid.iter() if local(el.tag) == "response_label"]
+    idents = [el.get("ident") or "" for el in labels]
+    texts = [_material(el, finder, media) for el in labels]
+    if not stem:
+        return skip("QB013", "it has no question text")
+    if len(labels) < 2:
+        return skip("QB013", f"it has {len(labels)} answer(s); a question needs at least two")
+    if not all(texts):
+        return skip("QB013", f"answer {texts.index('') + 1} has no text")
+
+    proc = _first(item, "resprocessing")
+    decvar = _first(proc, "outcomes", "decvar")
+    top = _number(decvar.get("maxvalue")) if decvar is not None else None
+    top = 100.0 if top is None else top
+    feedback = {fb.get("ident"): fb for fb in _children(item, "itemfeedback")}
+    keys: list[int] = []
+    rationale: dict[int, str] = {}
+    general: list[str] = []
+    correct: list[str] = []
+    incorrect: list[str] = []
+    scored = False
+    for cond in _children(proc, "respcondition") if proc is not None else []:
+        var = _first(cond, "conditionvar")
+        chosen = [idents.index((v.text or "").strip()) for v in (var if var is not None else [])
+                  if local(v.tag) == "varequal" and (v.text or "").strip() in idents]
+        other = var is not None and any(local(v.tag) == "other" for v in var)
+        sets = [s for s in _children(cond, "setvar") if (s.get("action") or "Set") in ("Set", "Add")]
+        gives_top = any(_number(s.text) is not None and _number(s.text) >= top for s in sets)
+        texts_fb = [t for d in _children(cond, "displayfeedback") if d.get("linkrefid") in feedback
+                    for t in [_material(feedback[d.get("linkrefid")], finder, media)] if t]
+        if gives_top and len(chosen) == 1:
+            keys += chosen
+            correct += texts_fb
+            scored = True
+        elif len(chosen) == 1 and not sets and texts_fb:
+            rationale.setdefault(chosen[0], "\n\n".join(texts_fb))
+        elif other and not sets:
+            (incorrect if scored else general).extend(texts_fb)
+    keys = sorted(set(keys))
+    if not keys:
+        return skip("QB013", "no answer scores full marks, so it has no key")
+    if len(keys) > 1:
+        return skip("QB012", "more than one answer scores full marks (qbank holds one key)")
+    key = keys[0]
+    explanation = "\n\n".join(general)
+    if correct:
+        if explanation or rationale.get(key):
+            rationale.setdefault(key, "\n\n".join(correct))
+        else:
+            explanation = "\n\n".join(correct)
+    if incorrect:
+        for i in range(len(labels)):
+            if i != key:
+                rationale.setdefault(i, "\n\n".join(incorrect))
+
+    points = _number(meta.get("points_possible"))
+    render = _first(lid, "render_choice")
+    qid = title if is_id(title) and ident == f"q-{title}" else slug_id(ident or title)
+    data = question_data(
+        id=qid, stem=stem,
+        options=[{"text": t, "correct": i == key, "rationale": rationale.get(i)} for i, t in enumerate(texts)],
+        shuffle=False if render is not None and render.get("shuffle") == "No" else None,
+        explanation=explanation,
+        points=None if points is None or points == 1 or not 0 < points <= 10000 else
+        (int(points) if points.is_integer() else points),
+    )
+    result.items.append(ImportedItem(data, line, folder, media))
+
