@@ -5,6 +5,7 @@ a member that is not well-formed XML is one QB013 at the parser's line and colum
 from __future__ import annotations
 
 import posixpath
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -128,3 +129,29 @@ def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic |
 def local(tag: object) -> str:
     """An element's name without its namespace ('' for comments and the like)."""
     return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def add_media(media: dict[str, bytes], name: str, data: bytes) -> str:
+    """Put ``data`` into an item's ``media`` under ``name`` (its base name, made safe), or under
+    `name-2.ext`, ... when another file of that name is already there; the reference to use."""
+    # A file name a Markdown reference and every file system take as it is (as qbank's exports name media).
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", posixpath.basename(name)).strip("-.") or "file"
+    ref, n = base, 1
+    while ref in media and media[ref] != data:
+        n += 1
+        stem, dot, ext = base.rpartition(".")
+        ref = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
+    media[ref] = data
+    return ref
+
+
+def package_image(archive: Archive | None, candidates: list[str], media: dict[str, bytes]) -> str | None:
+    """The first of ``candidates`` (paths inside the archive) that the archive holds, added to
+    ``media``; its reference, or None when none is there."""
+    if archive is None:
+        return None
+    for name in candidates:
+        name = posixpath.normpath(name)
+        if not name.startswith(("..", "/")) and archive.has(name):
+            return add_media(media, name, archive.read(name))
+    return None

@@ -26,7 +26,11 @@ class _Converter(MarkdownConverter):
         if self._image is not None and src:
             el["src"] = self._image(src)
         el.attrs.pop("title", None)  # Canvas repeats the alt text as a title
-        return super().convert_img(el, text, parent_tags)
+        out = super().convert_img(el, text, parent_tags)
+        src = el.get("src") or ""
+        if re.search(r"[\s()<>]", src):  # CommonMark: a destination with these needs <...>
+            out = out.replace(f"]({src})", "](<" + src.replace("<", "%3C").replace(">", "%3E") + ">)", 1)
+        return out
 
 
 def _code_language(el) -> str:
@@ -85,3 +89,18 @@ def question_data(**fields) -> dict:
     fields["options"] = [{k: o[k] for k in option if k in o and keep(o[k]) and (k != "correct" or o[k] is True)}
                          for o in fields.get("options") or []]
     return {k: fields[k] for k in top if k in fields and keep(fields[k])}
+
+
+def number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None and text.strip() else None
+    except ValueError:
+        return None
+
+
+def points(value: float | None) -> int | float | None:
+    """What a source says a question is worth, as the bank holds it: 1 (every target's default)
+    and values the schema refuses are left out, whole numbers are written as such."""
+    if value is None or value == 1 or not 0 < value <= 10000:
+        return None
+    return int(value) if value.is_integer() else value

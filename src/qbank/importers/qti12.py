@@ -33,9 +33,9 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Refused, check_size, is_zip, local, parse_xml, refused, where
+from .archive import Archive, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import is_id, question_data, slug_id, to_markdown
+from .markup import is_id, number, points, question_data, slug_id, to_markdown
 
 HELD = {"multiple_choice_question", "true_false_question"}
 FILEBASE = "$IMS-CC-FILEBASE$"
@@ -97,30 +97,15 @@ class _Media:
         self.archive, self.folder = archive, posixpath.dirname(member)
 
     def resolve(self, src: str, media: dict[str, bytes]) -> str:
-        if self.archive is None:
-            return src
         parts = urlsplit(src)
-        if parts.scheme or parts.netloc:
+        if self.archive is None or parts.scheme or parts.netloc:
             return src
         rel = unquote(parts.path)
         if rel.startswith(FILEBASE):
             candidates = [FILEBASE_DIR + rel[len(FILEBASE):], rel[len(FILEBASE):].lstrip("/")]
         else:
             candidates = [posixpath.join(self.folder, rel), rel]
-        for name in candidates:
-            name = posixpath.normpath(name)
-            if name.startswith("..") or name.startswith("/") or not self.archive.has(name):
-                continue
-            data = self.archive.read(name)
-            base = posixpath.basename(name)
-            ref, n = base, 1
-            while ref in media and media[ref] != data:  # two files of one name in one item
-                n += 1
-                stem, dot, ext = base.rpartition(".")
-                ref = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
-            media[ref] = data
-            return ref
-        return src
+        return package_image(self.archive, candidates, media) or src
 
 
 def _read_document(data: bytes, at: str, finder: _Media, result: ReadResult) -> None:
@@ -199,12 +184,6 @@ def _inside_response(el: etree._Element, top: etree._Element) -> bool:
     return False
 
 
-def _number(text: str | None) -> float | None:
-    try:
-        return float(text) if text is not None and text.strip() else None
-    except ValueError:
-        return None
-
 
 def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _Media, result: ReadResult) -> None:
     line = item.sourceline or 1
@@ -243,7 +222,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
 
     proc = _first(item, "resprocessing")
     decvar = _first(proc, "outcomes", "decvar")
-    top = _number(decvar.get("maxvalue")) if decvar is not None else None
+    top = number(decvar.get("maxvalue")) if decvar is not None else None
     top = 100.0 if top is None else top
     feedback = {fb.get("ident"): fb for fb in _children(item, "itemfeedback")}
     keys: list[int] = []
@@ -258,7 +237,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
                   if local(v.tag) == "varequal" and (v.text or "").strip() in idents]
         other = var is not None and any(local(v.tag) == "other" for v in var)
         sets = [s for s in _children(cond, "setvar") if (s.get("action") or "Set") in ("Set", "Add")]
-        gives_top = any(_number(s.text) is not None and _number(s.text) >= top for s in sets)
+        gives_top = any(number(s.text) is not None and number(s.text) >= top for s in sets)
         texts_fb = [t for d in _children(cond, "displayfeedback") if d.get("linkrefid") in feedback
                     for t in [_material(feedback[d.get("linkrefid")], finder, media)] if t]
         if gives_top and len(chosen) == 1:
@@ -286,7 +265,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
             if i != key:
                 rationale.setdefault(i, "\n\n".join(incorrect))
 
-    points = _number(meta.get("points_possible"))
+    score = number(meta.get("points_possible"))
     render = _first(lid, "render_choice")
     qid = title if is_id(title) and ident == f"q-{title}" else slug_id(ident or title)
     data = question_data(
@@ -294,8 +273,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
         options=[{"text": t, "correct": i == key, "rationale": rationale.get(i)} for i, t in enumerate(texts)],
         shuffle=False if render is not None and render.get("shuffle") == "No" else None,
         explanation=explanation,
-        points=None if points is None or points == 1 or not 0 < points <= 10000 else
-        (int(points) if points.is_integer() else points),
+        points=points(score),
     )
     result.items.append(ImportedItem(data, line, folder, media))
 
