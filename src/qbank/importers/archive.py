@@ -23,13 +23,18 @@ class Refused(Exception):
     """The input is refused whole (QB015); the message says why, in the user's terms."""
 
 
+class Malformed(Exception):
+    """The input cannot be read whole (QB013): not a zip, a damaged member."""
+
+
 def where(path: Path | str, member: str | None = None) -> str:
     """The path diagnostics name: `package.zip!member.xml` for a member of an archive."""
     return f"{path}!{member}" if member else str(path)
 
 
-def refused(path: Path | str, exc: Refused) -> Diagnostic:
-    return diagnostic("QB015", str(path), 1, 1, str(exc))
+def refused(path: Path | str, exc: Refused | Malformed) -> Diagnostic:
+    """The one diagnostic for a file refused (QB015) or unreadable (QB013) whole."""
+    return diagnostic("QB015" if isinstance(exc, Refused) else "QB013", str(path), 1, 1, str(exc))
 
 
 def check_size(path: Path, max_bytes: int) -> None:
@@ -55,7 +60,7 @@ class Archive:
         try:
             self._zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise Refused(f"not a readable zip archive ({exc})") from exc
+            raise Malformed(f"not a readable zip archive ({exc})") from exc
         total = 0
         self._members: dict[str, zipfile.ZipInfo] = {}
         for info in self._zip.infolist():
@@ -99,7 +104,7 @@ class Archive:
                     if len(out) > info.file_size:
                         raise Refused(f"member {info.filename!r} holds more than its header says")
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise Refused(f"member {info.filename!r} cannot be read ({exc})") from exc
+            raise Malformed(f"member {info.filename!r} cannot be read ({exc})") from exc
         return bytes(out)
 
 

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
+from .archive import Archive, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import is_id, number, points, question_data, slug_id, to_markdown
 
@@ -54,7 +54,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
         else:
             check_size(path, options.max_bytes)
             _read_document(path.read_bytes(), str(path), _Media(None, ""), result)
-    except Refused as exc:
+    except (Refused, Malformed) as exc:
         return ReadResult(diagnostics=[refused(path, exc)])
     except OSError as exc:
         return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
