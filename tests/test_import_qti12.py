@@ -88,7 +88,7 @@ CANVAS_MC = item("g5f1c0a8e", "multiple_choice_question", f"""
 
 CANVAS_TF = item("g77aa", "true_false_question", """
         <presentation>
-          <material><mattext texttype="text/html">&lt;p&gt;Supervision notes are confidential.&lt;/p&gt;</mattext></material>
+          <material><mattext texttype="text/plain">Supervision notes are *always* confidential (2*3).</mattext></material>
           <response_lid ident="response1" rcardinality="Single"><render_choice>
             <response_label ident="8001"><material><mattext texttype="text/plain">True</mattext></material></response_label>
             <response_label ident="8002"><material><mattext texttype="text/plain">False</mattext></material></response_label>
@@ -178,7 +178,8 @@ def test_a_canvas_quiz_and_question_bank_import_with_feedback_and_media(canvas_z
         "stem": "Which chart shows **weekly** sessions?\n\n![week chart.png](week-chart.png)",
         "options": [
             {"text": "The bar chart", "correct": True, "rationale": "Yes: one bar per week."},
-            {"text": "The pie chart", "rationale": "A pie shows shares, not weeks."},
+            # its own feedback, then what every wrong answer is told
+            {"text": "The pie chart", "rationale": "A pie shows shares, not weeks.\n\nLook for one mark per week."},
             {"text": "The table", "rationale": "Look for one mark per week."},
         ],
         "explanation": "Bars show counts per week.",
@@ -188,6 +189,7 @@ def test_a_canvas_quiz_and_question_bank_import_with_feedback_and_media(canvas_z
     assert mc.folder == ("Week 3 quiz",)
     tf = by_id["g77aa"]
     assert tf.data["options"] == [{"text": "True", "correct": True}, {"text": "False"}]
+    assert tf.data["stem"] == r"Supervision notes are \*always\* confidential (2\*3)."  # text/plain stays literal
     assert "explanation" not in tf.data  # Canvas had none: left missing for lint, not invented
     assert by_id["g77bb"].folder == ("Ethics bank",)
 

@@ -183,3 +183,38 @@ def test_an_image_path_that_leaves_the_package_is_not_followed(tmp_path):
     result = read(zip_with(tmp_path / "p.zip", {"items/capital.xml": text.encode()}), ImportOptions())
     (got,) = result.items
     assert got.media == {} and "](../../secret.png)" in got.data["stem"]
+
+
+# As Canvas writes QTI 2.1: no correctResponse; rules score the key and set each choice's feedback.
+CANVAS_STYLE = f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem {NS} identifier="i4fa2" title="true false" adaptive="false" timeDependent="false">
+<instructureMetadata><instructureField name="points_possible" value="10"/></instructureMetadata>
+<responseDeclaration identifier="response1" cardinality="single" baseType="identifier"/>
+<outcomeDeclaration identifier="FEEDBACK" cardinality="multiple" baseType="identifier"/>
+<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+<itemBody><p>Supervision notes are <strong>always</strong> private.</p>
+<choiceInteraction responseIdentifier="response1" shuffle="false" maxChoices="1">
+<simpleChoice identifier="R_1"><p>True</p></simpleChoice><simpleChoice identifier="R_2"><p>False</p></simpleChoice>
+</choiceInteraction></itemBody>
+<responseProcessing>
+<responseCondition><responseIf><match><variable identifier="response1"/><baseValue baseType="identifier">R_1</baseValue></match>
+<setOutcomeValue identifier="FEEDBACK"><multiple><variable identifier="FEEDBACK"/><baseValue baseType="identifier">FB_1</baseValue></multiple></setOutcomeValue>
+</responseIf></responseCondition>
+<responseCondition><responseIf><match><variable identifier="response1"/><baseValue baseType="identifier">R_2</baseValue></match>
+<setOutcomeValue identifier="SCORE"><baseValue baseType="float">100</baseValue></setOutcomeValue></responseIf></responseCondition>
+</responseProcessing>
+<modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="FB_1"><p>Not always: there are limits.</p></modalFeedback>
+</assessmentItem>
+"""
+
+
+def test_an_item_scored_by_its_rules_alone_takes_its_key_and_feedback_from_them(tmp_path):
+    path = tmp_path / "canvas21.xml"
+    path.write_text(CANVAS_STYLE, encoding="utf-8")
+    result = read(path, ImportOptions())
+    assert result.diagnostics == []
+    (got,) = result.items
+    assert got.data == {"id": "i4fa2", "stem": "Supervision notes are **always** private.",
+                        "options": [{"text": "True", "rationale": "Not always: there are limits."},
+                                    {"text": "False", "correct": True}],
+                        "shuffle": False, "points": 10}

@@ -7,6 +7,7 @@ image sources go through a callback so each reader can point them at the files i
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import Callable
@@ -42,6 +43,7 @@ def _code_language(el) -> str:
 
 
 _INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")  # CommonMark never emphasises these
+_MARKUP = re.compile(r"[<&*_\\`\[\]]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -51,14 +53,19 @@ def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str
     reference the Markdown should hold."""
     if not fragment or not fragment.strip():
         return ""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment.strip()  # plain text (Canvas writes some as text/plain)
+    if not _MARKUP.search(fragment):
+        return fragment.strip()  # text with nothing HTML or Markdown would read differently
     converter = _Converter(image, heading_style="ATX", bullets="-", strong_em_symbol="*",
                            code_language_callback=_code_language, escape_misc=False)
     text = converter.convert(fragment)
     text = _INTRAWORD_UNDERSCORE.sub("_", text)
     text = _TRAILING_SPACE.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
     return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def text_to_markdown(text: str) -> str:
+    """Plain text (QTI `text/plain`) as Markdown that shows it as written."""
+    return to_markdown(html.escape(text, quote=False))
 
 
 def slug_id(text: str) -> str | None:

@@ -13,11 +13,11 @@ What is read, and where it goes:
 - the key: the choice whose `varequal` condition sets the score to the `decvar` maximum
   (Canvas: `setvar` 100). None, or more than one -> QB013 / QB012.
 - feedback (`displayfeedback linkrefid` -> `itemfeedback`): in a condition on one choice ->
-  that choice's rationale; in the scoring condition (Canvas `correct_fb`) -> the key's
-  rationale, or the explanation when there is no general feedback; on `<other/>` before the
-  scoring condition (Canvas `general_fb`, shown to everyone) -> the explanation; on `<other/>`
-  after it (Canvas `general_incorrect_fb`, shown for every wrong answer) -> the rationale of
-  each distractor that has none of its own (it is what a candidate who chose it is told).
+  that choice's rationale; on `<other/>` before the scoring condition (Canvas `general_fb`,
+  shown to everyone) -> the explanation; in the scoring condition (Canvas `correct_fb`) ->
+  appended to the key's rationale, or the explanation when there is no general feedback; on
+  `<other/>` after it (Canvas `general_incorrect_fb`, shown for every wrong answer) -> appended
+  to each distractor's rationale. A rationale is thus what a candidate who chose it is told.
 - `render_choice shuffle="No"` -> ``shuffle: false``; an absent attribute says nothing.
 - images: `$IMS-CC-FILEBASE$/...` (URL-escaped or not) is the package's `web_resources/`
   folder; each image found there -> ``ImportedItem.media`` under its file name and a Markdown
@@ -35,7 +35,7 @@ from lxml import etree
 from ..diagnostics import diagnostic
 from .archive import Archive, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import is_id, number, points, question_data, slug_id, to_markdown
+from .markup import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
 
 HELD = {"multiple_choice_question", "true_false_question"}
 FILEBASE = "$IMS-CC-FILEBASE$"
@@ -169,7 +169,7 @@ def _material(el: etree._Element | None, finder: _Media, media: dict[str, bytes]
                 if (text.get("texttype") or "text/plain") == "text/html":
                     parts.append(to_markdown(body, lambda src: finder.resolve(src, media)))
                 else:
-                    parts.append(body.strip())
+                    parts.append(text_to_markdown(body))
             elif name == "matimage" and text.get("uri"):
                 parts.append(f"![]({finder.resolve(text.get('uri'), media)})")
     return "\n\n".join(p for p in parts if p)
@@ -201,7 +201,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
     others = [r for r in (presentation.iter() if presentation is not None else ())
               if local(r.tag) in ("response_str", "response_num", "response_grp", "response_xy", "response_extension")]
     if qtype and qtype not in HELD:
-        return skip("QB012", f"a {qtype}, which qbank does not hold (single-answer multiple choice only)")
+        return skip("QB012", f"its type is {qtype}, which qbank does not hold (single-answer multiple choice only)")
     if len(lids) != 1 or others or (lids[0].get("rcardinality") or "Single") != "Single":
         if qtype:
             return skip("QB013", f"a {qtype} without one single-choice response")
@@ -226,7 +226,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
     top = 100.0 if top is None else top
     feedback = {fb.get("ident"): fb for fb in _children(item, "itemfeedback")}
     keys: list[int] = []
-    rationale: dict[int, str] = {}
+    told: dict[int, list[str]] = {}   # option -> the feedback shown for choosing it
     general: list[str] = []
     correct: list[str] = []
     incorrect: list[str] = []
@@ -245,7 +245,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
             correct += texts_fb
             scored = True
         elif len(chosen) == 1 and not sets and texts_fb:
-            rationale.setdefault(chosen[0], "\n\n".join(texts_fb))
+            told.setdefault(chosen[0], []).extend(texts_fb)
         elif other and not sets:
             (incorrect if scored else general).extend(texts_fb)
     keys = sorted(set(keys))
@@ -254,16 +254,12 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
     if len(keys) > 1:
         return skip("QB012", "more than one answer scores full marks (qbank holds one key)")
     key = keys[0]
+    # What a candidate who chose an option is told: its own feedback, then the feedback for
+    # every right (or every wrong) answer.
     explanation = "\n\n".join(general)
-    if correct:
-        if explanation or rationale.get(key):
-            rationale.setdefault(key, "\n\n".join(correct))
-        else:
-            explanation = "\n\n".join(correct)
-    if incorrect:
-        for i in range(len(labels)):
-            if i != key:
-                rationale.setdefault(i, "\n\n".join(incorrect))
+    if correct and not explanation:
+        explanation, correct = "\n\n".join(correct), []
+    rationale = {i: "\n\n".join(told.get(i, []) + (correct if i == key else incorrect)) for i in range(len(labels))}
 
     score = number(meta.get("points_possible"))
     render = _first(lid, "render_choice")

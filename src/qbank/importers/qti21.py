@@ -4,7 +4,9 @@ assessmentTests), or one assessmentItem .xml file.
 What is read, and where it goes:
 - an item is held when its body has exactly one interaction, a `choiceInteraction` that
   allows one choice (`maxChoices="1"`, or absent with a single-cardinality response), and its
-  response declares exactly one correct value that names a choice. Any other interaction
+  response declares exactly one correct value that names a choice (without a
+  `correctResponse`, as Canvas writes QTI 2.1: the one choice its `responseIf match` rules
+  score highest; the feedback those rules set for a choice is that choice's rationale). Any other interaction
   (text entry, order, match, several choices...) is one QB012; a broken one, one QB013.
 - stem: the item body without the interaction and its feedback, plus the interaction's
   `prompt`; options: each `simpleChoice` without its `feedbackInline`.
@@ -16,7 +18,7 @@ What is read, and where it goes:
   the rationale of each distractor with none of its own; any other is the explanation.
 - id: qbank writes `identifier="q-<id>" title="<id>"` and the id comes back from the title;
   any other item's id is its identifier, slugged. `SCORE normalMaximum` (or MAXSCORE's
-  default) -> points (1 is left out); `shuffle="false"` -> ``shuffle: false``.
+  default, or Canvas's `instructureField points_possible`) -> points (1 is left out); `shuffle="false"` -> ``shuffle: false``.
 - folder: the titles of the assessmentSections of the test that references the item.
 - images (`img src`, `object data`) relative to the item file -> ``ImportedItem.media``.
 """
@@ -149,6 +151,30 @@ def _inner_html(el: etree._Element | None, drop: tuple[str, ...] = ()) -> str:
 
 
 
+def _rules(root: etree._Element, response_id: str | None) -> tuple[dict[str, float], dict[str, str]]:
+    """From explicit response rules (`responseIf match(RESPONSE, choice)`): the score each
+    choice sets, and feedback identifier -> the choice whose rule sets FEEDBACK to it."""
+    scored: dict[str, float] = {}
+    feedback_of: dict[str, str] = {}
+    for rule in root.iter():
+        if local(rule.tag) not in ("responseIf", "responseElseIf") or not len(rule) or local(rule[0].tag) != "match":
+            continue
+        match = rule[0]
+        names = {local(m.tag): m for m in match}
+        if names.get("variable") is None or names["variable"].get("identifier") != response_id or "baseValue" not in names:
+            continue
+        choice = (names["baseValue"].text or "").strip()
+        for action in rule[1:]:
+            if local(action.tag) != "setOutcomeValue":
+                continue
+            values = [(v.text or "").strip() for v in action.iter() if local(v.tag) == "baseValue"]
+            if action.get("identifier") == "SCORE" and values and number(values[-1]) is not None:
+                scored[choice] = max(scored.get(choice, 0.0), number(values[-1]))
+            elif action.get("identifier") == "FEEDBACK":
+                feedback_of.update((v, choice) for v in values)
+    return scored, feedback_of
+
+
 def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: Archive | None, member: str,
                result: ReadResult) -> None:
     line = root.sourceline or 1
@@ -174,12 +200,17 @@ def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: 
     cardinality = declaration.get("cardinality") if declaration is not None else None
     if interaction.get("maxChoices", "1" if cardinality == "single" else "0") != "1" or cardinality != "single":
         return skip("QB012", "its choiceInteraction allows more than one choice (qbank holds one key)", interaction)
-    correct = [v for c in declaration if local(c.tag) == "correctResponse" for v in c if local(v.tag) == "value"]
+    correct = [(v.text or "").strip() for c in declaration if local(c.tag) == "correctResponse"
+               for v in c if local(v.tag) == "value"]
     choices = [c for c in interaction.iter() if local(c.tag) == "simpleChoice"]
     idents = [c.get("identifier") for c in choices]
-    if len(correct) != 1 or (correct[0].text or "").strip() not in idents:
+    scored, feedback_of = _rules(root, response_id)
+    if not correct:  # no correctResponse: the choice its rules score highest (Canvas's own QTI 2.1 does this)
+        top = max(scored.values(), default=0)
+        correct = [c for c, v in scored.items() if v == top] if top > 0 else []
+    if len(correct) != 1 or correct[0] not in idents:
         return skip("QB013", "its response does not declare exactly one correct choice, so it has no key", declaration)
-    key = idents.index((correct[0].text or "").strip())
+    key = idents.index(correct[0])
 
     media: dict[str, bytes] = {}
     base = posixpath.dirname(member)
@@ -229,8 +260,9 @@ def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: 
         text = markdown(_inner_html(fb))
         if not text:
             continue
-        if fid in idents:
-            rationale.setdefault(idents.index(fid), text)
+        chosen = fid if fid in idents else feedback_of.get(fid)
+        if chosen in idents:
+            rationale.setdefault(idents.index(chosen), text)
         elif CORRECT.match(fid):
             on_correct.append(text)
         elif INCORRECT.match(fid):
@@ -251,6 +283,9 @@ def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: 
     score = number(declared["SCORE"].get("normalMaximum")) if "SCORE" in declared else None
     if score is None and "MAXSCORE" in declared:
         score = number(next((v.text for v in declared["MAXSCORE"].iter() if local(v.tag) == "value"), None))
+    if score is None:  # Canvas keeps its points in its own metadata
+        score = number(next((f.get("value") for f in root.iter() if local(f.tag) == "instructureField"
+                             and f.get("name") == "points_possible"), None))
     qid = title if is_id(title) and ident == f"q-{title}" else slug_id(ident or title)
     data = question_data(
         id=qid, stem=stem,
