@@ -218,3 +218,32 @@ def test_an_item_scored_by_its_rules_alone_takes_its_key_and_feedback_from_them(
                         "options": [{"text": "True", "rationale": "Not always: there are limits."},
                                     {"text": "False", "correct": True}],
                         "shuffle": False, "points": 10}
+
+
+MATH_ITEM = item("math_1", """
+    <p>Which scientist is associated with
+       <m:math xmlns:m="http://www.w3.org/1998/Math/MathML"><m:mi>E</m:mi><m:mo>=</m:mo><m:mi>m</m:mi>
+         <m:msup><m:mi>c</m:mi><m:mn>2</m:mn></m:msup></m:math>
+       and with <math xmlns="http://www.w3.org/1998/Math/MathML" display="block"><semantics><mfrac><mn>1</mn><mn>2</mn></mfrac>
+         <annotation encoding="LaTeX">\\[\\tfrac{1}{2}\\]</annotation></semantics></math></p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="true" maxChoices="1">
+      <simpleChoice identifier="ChoiceA">Newton</simpleChoice>
+      <simpleChoice identifier="ChoiceB">Einstein,
+                    a physicist</simpleChoice>
+    </choiceInteraction>""")
+
+
+def test_mathml_becomes_tex_and_source_indentation_is_not_kept(tmp_path):
+    path = tmp_path / "math.xml"
+    path.write_text(MATH_ITEM, encoding="utf-8")
+    (got,) = read(path, ImportOptions()).items
+    assert got.data["stem"] == "Which scientist is associated with \\(E = m {c}^{2}\\) and with $$\\tfrac{1}{2}$$"
+    assert got.data["options"][1] == {"text": "Einstein, a physicist", "correct": True}
+
+
+def test_a_template_item_is_not_imported_with_its_variable_names(tmp_path):
+    path = tmp_path / "template.xml"
+    path.write_text(NO_KEY.replace("<itemBody>", '<templateDeclaration identifier="A" cardinality="single" '
+                                                 'baseType="integer"/><itemBody>'), encoding="utf-8")
+    result = read(path, ImportOptions())
+    assert result.items == [] and codes(result) == ["QB012"] and "template item" in result.diagnostics[0].message

@@ -60,7 +60,16 @@ def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str
     text = converter.convert(fragment)
     text = _INTRAWORD_UNDERSCORE.sub("_", text)
     text = _TRAILING_SPACE.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip():
+            lines[i] = ""
+        elif i and lines[i - 1].endswith("  ") and not line.startswith("    "):
+            lines[i] = line.lstrip(" ")  # the space after a <br> in the source
+    for i in range(len(lines) - 1):
+        if not lines[i + 1]:
+            lines[i] = lines[i].rstrip(" ")  # a hard break that ends a paragraph breaks nothing
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
 
 def text_to_markdown(text: str) -> str:
@@ -111,3 +120,56 @@ def points(value: float | None) -> int | float | None:
     if value is None or value == 1 or not 0 < value <= 10000:
         return None
     return int(value) if value.is_integer() else value
+
+
+# --- MathML -> TeX -------------------------------------------------------------------------
+
+def _name(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _tex(el) -> str:
+    name = _name(el)
+    kids = [k for k in el if isinstance(k.tag, str)]
+    parts = [_tex(k) for k in kids]
+    text = " ".join((el.text or "").split())
+    if name in ("mi", "mn", "mo"):
+        return text
+    if name == "mtext":
+        return f"\\text{{{text}}}"
+    if name == "msup" and len(parts) == 2:
+        return f"{{{parts[0]}}}^{{{parts[1]}}}"
+    if name == "msub" and len(parts) == 2:
+        return f"{{{parts[0]}}}_{{{parts[1]}}}"
+    if name == "msubsup" and len(parts) == 3:
+        return f"{{{parts[0]}}}_{{{parts[1]}}}^{{{parts[2]}}}"
+    if name == "mfrac" and len(parts) == 2:
+        return f"\\frac{{{parts[0]}}}{{{parts[1]}}}"
+    if name == "msqrt":
+        return f"\\sqrt{{{' '.join(parts)}}}"
+    if name == "mroot" and len(parts) == 2:
+        return f"\\sqrt[{parts[1]}]{{{parts[0]}}}"
+    if name == "mfenced":
+        return f"{el.get('open', '(')}{', '.join(parts)}{el.get('close', ')')}"
+    if name == "semantics":
+        return parts[0] if parts else ""
+    if name in ("annotation", "annotation-xml"):
+        return ""
+    return " ".join(p for p in parts if p)
+
+
+def mathml_tex(el) -> str:
+    """A MathML ``<math>`` element as TeX with its delimiters: its own TeX annotation when it
+    has one, else the TeX of its presentation markup (tokens, scripts, fractions, roots)."""
+    for note in el.iter():
+        if _name(note) == "annotation" and "tex" in (note.get("encoding") or "").lower() and (note.text or "").strip():
+            tex = note.text.strip()
+            for left, right in (("\\[", "\\]"), ("\\(", "\\)"), ("$$", "$$"), ("$", "$")):
+                if tex.startswith(left) and tex.endswith(right) and len(tex) > len(left) + len(right):
+                    tex = tex[len(left):-len(right)].strip()
+                    break
+            break
+    else:
+        tex = _tex(el)
+    return f"$${tex}$$" if el.get("display") == "block" else f"\\({tex}\\)"

@@ -9,7 +9,9 @@ What is read, and where it goes:
   score highest; the feedback those rules set for a choice is that choice's rationale). Any other interaction
   (text entry, order, match, several choices...) is one QB012; a broken one, one QB013.
 - stem: the item body without the interaction and its feedback, plus the interaction's
-  `prompt`; options: each `simpleChoice` without its `feedbackInline`.
+  `prompt`; options: each `simpleChoice` without its `feedbackInline`. MathML becomes TeX
+  (`\\(...\\)`, its own TeX annotation when it has one). Template items (variables computed
+  when shown) are QB012.
 - feedback: qbank's own export writes one `modalFeedback` per choice (identifier = the choice)
   holding `div.qb-rationale` (the rationale) and `div.qb-explanation` (the explanation).
   Elsewhere, a `feedbackInline` in a choice, or a `modalFeedback`/`feedbackBlock` whose
@@ -36,7 +38,7 @@ from lxml import etree
 from ..diagnostics import diagnostic
 from .archive import Archive, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import is_id, number, points, question_data, slug_id, to_markdown
+from .markup import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
 
 FEEDBACK = ("modalFeedback", "feedbackBlock", "feedbackInline")
 CORRECT = re.compile(r"(?i)^(correct|right|true)([-_ ]?(fb|feedback))?$")
@@ -123,22 +125,33 @@ def _package(archive: Archive, path: Path, result: ReadResult) -> tuple[list[str
     return items, folders
 
 
-def _plain(el: etree._Element, drop: tuple[str, ...]) -> etree._Element:
-    """A copy of ``el`` without namespaces, without the elements named in ``drop``."""
+_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _plain(el: etree._Element, drop: tuple[str, ...], pre: bool = False) -> etree._Element:
+    """A copy of ``el`` without namespaces, without the elements named in ``drop``, MathML as
+    TeX text, and the source's indentation collapsed as a browser shows it (not in `pre`)."""
+    def flow(text: str | None) -> str | None:
+        return text if pre or not text else _SPACE.sub(" ", text)
+
+    def append(text: str | None) -> None:
+        if text:
+            if len(out):
+                out[-1].tail = (out[-1].tail or "") + text
+            else:
+                out.text = (out.text or "") + text
+
     out = etree.Element(local(el.tag) or "span", {k: v for k, v in el.attrib.items() if "}" not in k})
-    out.text = el.text
+    out.text = flow(el.text)
     for child in el:
         name = local(child.tag)
-        if not name or name in drop:
-            if child.tail:  # keep the text that follows a dropped element
-                if len(out):
-                    out[-1].tail = (out[-1].tail or "") + child.tail
-                else:
-                    out.text = (out.text or "") + child.tail
-            continue
-        copy = _plain(child, drop)
-        copy.tail = child.tail
-        out.append(copy)
+        if name == "math":
+            append(mathml_tex(child))
+        elif name and name not in drop:
+            copy = _plain(child, drop, pre or name == "pre")
+            copy.tail = None
+            out.append(copy)
+        append(flow(child.tail))  # the text after a dropped element stays
     return out
 
 
@@ -189,6 +202,9 @@ def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: 
         result.diagnostics.append(diagnostic(code, at, el.sourceline or line, 1, f"{name}: {why}; skipped"))
 
     body = next((c for c in root if local(c.tag) == "itemBody"), None)
+    if any(local(el.tag) in ("templateDeclaration", "printedVariable", "templateProcessing") for el in root.iter()):
+        return skip("QB012", "a template item (its values are computed each time it is shown), which qbank "
+                             "does not hold")
     interactions = [el for el in (body.iter() if body is not None else ()) if local(el.tag).endswith("Interaction")]
     if len(interactions) != 1 or local(interactions[0].tag) != "choiceInteraction":
         kinds = sorted({local(el.tag) for el in interactions}) or ["no interaction"]
