@@ -247,3 +247,17 @@ def test_a_template_item_is_not_imported_with_its_variable_names(tmp_path):
                                                  'baseType="integer"/><itemBody>'), encoding="utf-8")
     result = read(path, ImportOptions())
     assert result.items == [] and codes(result) == ["QB012"] and "template item" in result.diagnostics[0].message
+
+
+def test_a_single_item_file_takes_its_images_from_its_own_folder_only(tmp_path):
+    (tmp_path / "secret.png").write_bytes(b"not yours")
+    folder = tmp_path / "item"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "map one.png").write_bytes(PIXEL)
+    (folder / "images" / "link.png").symlink_to(tmp_path / "secret.png")
+    text = THIRD_PARTY.replace('<p>Look at the map.</p>', '<p>Look at the map. <img src="../secret.png" alt="out"/>'
+                               '<img src="images/link.png" alt="link"/></p>')
+    (folder / "item.xml").write_text(text, encoding="utf-8")
+    (got,) = read(folder / "item.xml", ImportOptions()).items
+    assert got.media == {"map-one.png": PIXEL}
+    assert "](../secret.png)" in got.data["stem"] and "](images/link.png)" in got.data["stem"]

@@ -150,11 +150,40 @@ def add_media(media: dict[str, bytes], name: str, data: bytes) -> str:
     return ref
 
 
-def package_image(archive: Archive | None, candidates: list[str], media: dict[str, bytes]) -> str | None:
-    """The first of ``candidates`` (paths inside the archive) that the archive holds, added to
+class Folder:
+    """The folder of a single imported file, read like an archive: only regular files inside
+    it (no `..`, no links out), each within the size limit. An item file's images sit there."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.root = Path(folder).resolve()
+        self.max_bytes = max_bytes
+
+    def _path(self, name: str) -> Path | None:
+        if _unsafe_name(name):
+            return None
+        path = self.root / name
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if path.is_symlink() or self.root not in real.parents or not real.is_file():
+            return None
+        return real
+
+    def has(self, name: str) -> bool:
+        return self._path(posixpath.normpath(name)) is not None
+
+    def read(self, name: str) -> bytes:
+        path = self._path(posixpath.normpath(name))
+        if path is None:
+            raise Malformed(f"{name!r} is not a file beside the imported one")
+        check_size(path, self.max_bytes)
+        return path.read_bytes()
+
+
+def package_image(archive: Archive | Folder, candidates: list[str], media: dict[str, bytes]) -> str | None:
+    """The first of ``candidates`` (paths inside the archive or folder) that it holds, added to
     ``media``; its reference, or None when none is there."""
-    if archive is None:
-        return None
     for name in candidates:
         name = posixpath.normpath(name)
         if not name.startswith(("..", "/")) and archive.has(name):

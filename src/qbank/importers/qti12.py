@@ -20,8 +20,9 @@ What is read, and where it goes:
   to each distractor's rationale. A rationale is thus what a candidate who chose it is told.
 - `render_choice shuffle="No"` -> ``shuffle: false``; an absent attribute says nothing.
 - images: `$IMS-CC-FILEBASE$/...` (URL-escaped or not) is the package's `web_resources/`
-  folder; each image found there -> ``ImportedItem.media`` under its file name and a Markdown
-  reference to that name. Sources not in the package are left as written.
+  folder (for a single .xml file, its own folder; nothing outside it is read); each image
+  found there -> ``ImportedItem.media`` under its file name and a Markdown reference to that
+  name. Sources not found are left as written.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
+from .archive import Archive, Folder, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
 
@@ -53,7 +54,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
                     _read_document(data, where(path, member), _Media(archive, member), result)
         else:
             check_size(path, options.max_bytes)
-            _read_document(path.read_bytes(), str(path), _Media(None, ""), result)
+            _read_document(path.read_bytes(), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
     except (Refused, Malformed) as exc:
         return ReadResult(diagnostics=[refused(path, exc)])
     except OSError as exc:
@@ -93,12 +94,12 @@ def _documents(archive: Archive, result: ReadResult, path: Path) -> list[str]:
 class _Media:
     """Finds the images an item's HTML refers to in the package and names them for the bank."""
 
-    def __init__(self, archive: Archive | None, member: str) -> None:
+    def __init__(self, archive: Archive | Folder, member: str) -> None:
         self.archive, self.folder = archive, posixpath.dirname(member)
 
     def resolve(self, src: str, media: dict[str, bytes]) -> str:
         parts = urlsplit(src)
-        if self.archive is None or parts.scheme or parts.netloc:
+        if parts.scheme or parts.netloc:
             return src
         rel = unquote(parts.path)
         if rel.startswith(FILEBASE):

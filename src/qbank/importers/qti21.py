@@ -22,7 +22,8 @@ What is read, and where it goes:
   any other item's id is its identifier, slugged. `SCORE normalMaximum` (or MAXSCORE's
   default, or Canvas's `instructureField points_possible`) -> points (1 is left out); `shuffle="false"` -> ``shuffle: false``.
 - folder: the titles of the assessmentSections of the test that references the item.
-- images (`img src`, `object data`) relative to the item file -> ``ImportedItem.media``.
+- images (`img src`) relative to the item file, in the package (or beside a single item
+  file, never outside its folder) -> ``ImportedItem.media``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
+from .archive import Archive, Folder, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
 
@@ -63,8 +64,8 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
             root, problem = parse_xml(path.read_bytes(), str(path))
             if problem:
                 result.diagnostics.append(problem)
-            else:
-                _read_item(root, str(path), (), None, "", result)
+            else:  # its images are files beside it
+                _read_item(root, str(path), (), Folder(path.parent, options.max_bytes), "", result)
     except (Refused, Malformed) as exc:
         return ReadResult(diagnostics=[refused(path, exc)])
     except OSError as exc:
@@ -188,7 +189,7 @@ def _rules(root: etree._Element, response_id: str | None) -> tuple[dict[str, flo
     return scored, feedback_of
 
 
-def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: Archive | None, member: str,
+def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: Archive | Folder, member: str,
                result: ReadResult) -> None:
     line = root.sourceline or 1
     if local(root.tag) != "assessmentItem":
