@@ -86,6 +86,11 @@ def export(bank_root: Path, fmt: str, out: Path) -> tuple[Path, list]:
     return path, sorted(bank.questions, key=lambda q: q.id)
 
 
+def codes(result) -> list[str]:
+    """The codes of a ReadResult's diagnostics, sorted."""
+    return sorted(d.code for d in result.diagnostics)
+
+
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import PIXEL, bank_data, bomb_zip, comparable, export, write_bank, zip_with
+from import_helpers import codes, PIXEL, bank_data, bomb_zip, comparable, export, write_bank, zip_with
 from qbank.export import anki as anki_export
 from qbank.importers import apkg, reader
 from qbank.importers.base import ImportOptions
@@ -21,9 +21,6 @@ read = reader("apkg")
 FIELDS = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "references", "source",
           "license")
 
-
-def codes(result) -> list[str]:
-    return [d.code for d in result.diagnostics]
 
 
 def expected(root: Path, questions) -> list[dict]:

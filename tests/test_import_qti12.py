@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import (LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, lying_zip, symlink_zip,
+from import_helpers import (codes, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, lying_zip, symlink_zip,
                             traversal_zip, write_bank, zip_with)
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
 
 read = reader("canvas")
 
-
-def codes(result) -> list[str]:
-    return [d.code for d in result.diagnostics]
 
 
 def test_qbanks_own_export_reads_back_data_equal(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import (LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, symlink_zip, traversal_zip,
+from import_helpers import (codes, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, symlink_zip, traversal_zip,
                             write_bank, zip_with)
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
@@ -16,9 +16,6 @@ from qbank.importers.base import ImportOptions
 read = reader("qti21")
 NS = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
 
-
-def codes(result) -> list[str]:
-    return sorted(d.code for d in result.diagnostics)
 
 
 def test_qbanks_own_export_reads_back_data_equal(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import bank_data, bomb_zip, export, write_bank
+from import_helpers import codes, bank_data, bomb_zip, export, write_bank
 from qbank.export import csv_export
 from qbank.importers import reader
 from qbank.importers import tabular
@@ -16,9 +16,6 @@ from qbank.importers.base import ImportOptions
 
 read_csv, read_xlsx = reader("csv"), reader("xlsx")
 
-
-def codes(result) -> list[str]:
-    return [d.code for d in result.diagnostics]
 
 
 def test_qbanks_own_csv_export_reads_back_data_equal(tmp_path):

@@ -28,7 +28,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Malformed, Refused, add_media, refused
+from .archive import Archive, Malformed, Refused, add_media, guarded
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import question_data, to_markdown
 
@@ -38,13 +38,12 @@ COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")  #
 
 def read(path: Path, options: ImportOptions) -> ReadResult:
     path = Path(path)
-    try:
+
+    def work(result: ReadResult) -> None:
         with Archive(path, options.max_bytes) as archive:
-            return _read_package(archive, str(path), options.max_bytes)
-    except (Refused, Malformed) as exc:
-        return ReadResult(diagnostics=[refused(path, exc)])
-    except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
+            _read_package(archive, str(path), options.max_bytes, result)
+
+    return guarded(path, work)
 
 
 def _unzstd(data: bytes, limit: int, what: str) -> bytes:
@@ -114,11 +113,12 @@ def _media_map(archive: Archive, newest: bool, limit: int) -> dict[str, str]:
     return {str(name): str(member) for member, name in listed.items()} if isinstance(listed, dict) else {}
 
 
-def _read_package(archive: Archive, at: str, limit: int) -> ReadResult:
+def _read_package(archive: Archive, at: str, limit: int, result: ReadResult) -> None:
     member = next((c for c in COLLECTIONS if archive.has(c)), None)
     if member is None:
-        return ReadResult(diagnostics=[diagnostic("QB013", at, 1, 1, "not an Anki package: it holds no collection "
-                                                  f"({', '.join(COLLECTIONS)})")])
+        result.diagnostics.append(diagnostic("QB013", at, 1, 1, "not an Anki package: it holds no collection "
+                                             f"({', '.join(COLLECTIONS)})"))
+        return
     newest = member.endswith("anki21b")
     blob = archive.read(member)
     if newest:
@@ -132,8 +132,8 @@ def _read_package(archive: Archive, at: str, limit: int) -> ReadResult:
         notes = conn.execute("SELECT n.id, n.mid, n.tags, n.flds, (SELECT did FROM cards WHERE nid = n.id "
                              "ORDER BY ord LIMIT 1) FROM notes n ORDER BY n.id").fetchall()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError) as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", f"{at}!{member}", 1, 1,
-                                                  f"the collection cannot be read ({exc})")])
+        result.diagnostics.append(diagnostic("QB013", f"{at}!{member}", 1, 1, f"the collection cannot be read ({exc})"))
+        return
     finally:
         conn.close()
     media = _media_map(archive, newest, limit)
@@ -146,7 +146,6 @@ def _read_package(archive: Archive, at: str, limit: int) -> ReadResult:
         data = archive.read(member)
         return _unzstd(data, limit, f"media file {name!r}") if newest else data
 
-    result = ReadResult()
     skipped: dict[str, int] = {}
     for number, (_nid, mid, tags, flds, did) in enumerate(notes, 1):
         name, fields = types.get(mid, (f"id {mid}", []))
@@ -169,7 +168,6 @@ def _read_package(archive: Archive, at: str, limit: int) -> ReadResult:
         result.diagnostics.append(diagnostic(
             "QB012", at, 1, 1, f"{count} note(s) of note type {name!r} skipped: only notes of qbank's note type "
             f"(fields {', '.join(FIELDS)}) hold qbank questions"))
-    return result
 
 
 def _types_and_decks(conn: sqlite3.Connection) -> tuple[dict[int, tuple[str, list[str]]], dict[int, str]]:

@@ -24,7 +24,11 @@ class Refused(Exception):
 
 
 class Malformed(Exception):
-    """The input cannot be read whole (QB013): not a zip, a damaged member."""
+    """The input cannot be read whole (QB013, at ``line``): not a zip, a damaged member."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def where(path: Path | str, member: str | None = None) -> str:
@@ -34,7 +38,7 @@ def where(path: Path | str, member: str | None = None) -> str:
 
 def refused(path: Path | str, exc: Refused | Malformed) -> Diagnostic:
     """The one diagnostic for a file refused (QB015) or unreadable (QB013) whole."""
-    return diagnostic("QB015" if isinstance(exc, Refused) else "QB013", str(path), 1, 1, str(exc))
+    return diagnostic("QB015" if isinstance(exc, Refused) else "QB013", str(path), getattr(exc, "line", 1), 1, str(exc))
 
 
 def check_size(path: Path, max_bytes: int) -> None:
@@ -189,3 +193,19 @@ def package_image(archive: Archive | Folder, candidates: list[str], media: dict[
         if not name.startswith(("..", "/")) and archive.has(name):
             return add_media(media, name, archive.read(name))
     return None
+
+
+def guarded(path: Path, work) -> "ReadResult":
+    """``work(result)`` filling a fresh ReadResult for ``path``; a refusal or an unreadable
+    file anywhere in it becomes the one diagnostic of an empty result instead."""
+    from .base import ReadResult
+
+    result = ReadResult()
+    try:
+        work(result)
+    except (Refused, Malformed) as exc:
+        return ReadResult(diagnostics=[refused(path, exc)])
+    except OSError as exc:
+        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1,
+                                                  f"cannot read the file: {exc.strerror or exc}")])
+    return result

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
+from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
 
@@ -44,22 +44,18 @@ FILEBASE_DIR = "web_resources"
 
 
 def read(path: Path, options: ImportOptions) -> ReadResult:
-    result = ReadResult()
     path = Path(path)
-    try:
-        if is_zip(path):
-            with Archive(path, options.max_bytes) as archive:
-                for member in _documents(archive, result, path):
-                    data = archive.read(member)
-                    _read_document(data, where(path, member), _Media(archive, member), result)
-        else:
+
+    def work(result: ReadResult) -> None:
+        if not is_zip(path):
             check_size(path, options.max_bytes)
             _read_document(path.read_bytes(), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
-    except (Refused, Malformed) as exc:
-        return ReadResult(diagnostics=[refused(path, exc)])
-    except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
-    return result
+            return
+        with Archive(path, options.max_bytes) as archive:
+            for member in _documents(archive, result, path):
+                _read_document(archive.read(member), where(path, member), _Media(archive, member), result)
+
+    return guarded(path, work)
 
 
 def _documents(archive: Archive, result: ReadResult, path: Path) -> list[str]:

@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, Malformed, Refused, check_size, is_zip, local, package_image, parse_xml, refused, where
+from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
 
@@ -47,30 +47,27 @@ INCORRECT = re.compile(r"(?i)^(incorrect|wrong|false)([-_ ]?(fb|feedback))?$")
 
 
 def read(path: Path, options: ImportOptions) -> ReadResult:
-    result = ReadResult()
     path = Path(path)
-    try:
-        if is_zip(path):
-            with Archive(path, options.max_bytes) as archive:
-                items, folders = _package(archive, path, result)
-                for member in items:
-                    root, problem = parse_xml(archive.read(member), where(path, member))
-                    if problem:
-                        result.diagnostics.append(problem)
-                        continue
-                    _read_item(root, where(path, member), folders.get(member, ()), archive, member, result)
-        else:
+
+    def work(result: ReadResult) -> None:
+        if not is_zip(path):
             check_size(path, options.max_bytes)
             root, problem = parse_xml(path.read_bytes(), str(path))
             if problem:
                 result.diagnostics.append(problem)
             else:  # its images are files beside it
                 _read_item(root, str(path), (), Folder(path.parent, options.max_bytes), "", result)
-    except (Refused, Malformed) as exc:
-        return ReadResult(diagnostics=[refused(path, exc)])
-    except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
-    return result
+            return
+        with Archive(path, options.max_bytes) as archive:
+            items, folders = _package(archive, path, result)
+            for member in items:
+                root, problem = parse_xml(archive.read(member), where(path, member))
+                if problem:
+                    result.diagnostics.append(problem)
+                else:
+                    _read_item(root, where(path, member), folders.get(member, ()), archive, member, result)
+
+    return guarded(path, work)
 
 
 def _package(archive: Archive, path: Path, result: ReadResult) -> tuple[list[str], dict[str, tuple[str, ...]]]:

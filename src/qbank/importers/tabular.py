@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Malformed, Refused, check_size, refused
+from .archive import Archive, Malformed, check_size, guarded
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import number, question_data, slug_id
 
@@ -60,22 +60,13 @@ TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 
 def read(path: Path, options: ImportOptions) -> ReadResult:
     path = Path(path)
-    try:
+
+    def work(result: ReadResult) -> None:
         check_size(path, options.max_bytes)
         rows = _xlsx_rows(path, options) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
-        return _read_rows(rows, str(path), options.mapping)
-    except (Refused, Malformed) as exc:
-        return ReadResult(diagnostics=[refused(path, exc)])
-    except _Unreadable as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), exc.line, 1, str(exc))])
-    except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")])
+        _read_rows(rows, str(path), options.mapping, result)
 
-
-class _Unreadable(Exception):
-    def __init__(self, message: str, line: int = 1) -> None:
-        super().__init__(message)
-        self.line = line
+    return guarded(path, work)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -85,7 +76,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        raise _Unreadable("the file is not UTF-8 text; save it as \"CSV UTF-8\"", line) from exc
+        raise Malformed("the file is not UTF-8 text; save it as \"CSV UTF-8\"", line) from exc
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -95,7 +86,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _Unreadable(f"the CSV cannot be read past here: {exc}", start) from exc
+        raise Malformed(f"the CSV cannot be read past here: {exc}", start) from exc
 
 
 def _cell(value: object) -> str:
@@ -118,10 +109,10 @@ def _xlsx_rows(path: Path, options: ImportOptions) -> Iterator[tuple[int, list[s
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook; all mean "cannot read"
-        raise _Unreadable(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
+        raise Malformed(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from exc
     try:
         if not book.worksheets:
-            raise _Unreadable("the workbook has no sheet")
+            raise Malformed("the workbook has no sheet")
         for number_, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
             yield number_, [_cell(v) for v in row]
     finally:
@@ -158,14 +149,13 @@ def _text(cell: str) -> str:
     return cell.replace("\r\n", "\n").strip()
 
 
-def _read_rows(rows: Iterable[tuple[int, list[str]]], at: str, mapping: dict[str, str]) -> ReadResult:
-    result = ReadResult()
+def _read_rows(rows: Iterable[tuple[int, list[str]]], at: str, mapping: dict[str, str], result: ReadResult) -> None:
     unknown = [f for f in mapping if f not in FIELDS]
     if unknown:
         result.diagnostics.append(diagnostic("QB013", at, 1, 1, f"the mapping names {', '.join(sorted(unknown))}, "
                                              f"which qbank does not have; fields: {', '.join(FIELDS[:14])}, "
                                              "option_a..option_z, rationale_a..rationale_z"))
-        return result
+        return
     columns: dict[str, int] | None = None
     for line, cells in rows:
         if not any(c.strip() for c in cells):
@@ -178,7 +168,7 @@ def _read_rows(rows: Iterable[tuple[int, list[str]]], at: str, mapping: dict[str
                 result.diagnostics.append(diagnostic(
                     "QB013", at, line, 1, f"the header row has no column for {wanted}; it has "
                     f"{', '.join(repr(c) for c in cells if c.strip())} (map them with a column mapping)"))
-                return result
+                return
             continue
         row = {f: _text(cells[i]) if i < len(cells) else "" for f, i in columns.items()}
         item, problem = _question(row)
@@ -188,7 +178,6 @@ def _read_rows(rows: Iterable[tuple[int, list[str]]], at: str, mapping: dict[str
             result.items.append(ImportedItem(item, line))
     if columns is None:
         result.diagnostics.append(diagnostic("QB013", at, 1, 1, "the file has no header row and no questions"))
-    return result
 
 
 def _question(row: dict[str, str]) -> tuple[dict, str | None]:
