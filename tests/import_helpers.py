@@ -187,3 +187,17 @@ LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
 ]>
 """
+
+
+def cut_short(path: Path, out: Path, pieces: int = 12) -> list[Path]:
+    """Copies of ``path`` cut off at ``pieces`` evenly spaced points, and one with a byte flipped
+    at each of those points: damaged downloads."""
+    data = path.read_bytes()
+    copies = []
+    for i in range(1, pieces):
+        at = len(data) * i // pieces
+        for kind, blob in (("cut", data[:at]), ("flip", data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:])):
+            copy = out / f"{kind}{i}{path.suffix}"
+            copy.write_bytes(blob)
+            copies.append(copy)
+    return copies

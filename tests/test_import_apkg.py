@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import codes, PIXEL, bank_data, bomb_zip, comparable, export, write_bank, zip_with
+from import_helpers import codes, cut_short, PIXEL, bank_data, bomb_zip, comparable, export, write_bank, zip_with
 from qbank.export import anki as anki_export
 from qbank.importers import apkg, reader
 from qbank.importers.base import ImportOptions
@@ -146,3 +146,12 @@ def test_hostile_packages_are_refused(tmp_path, exported):
     assert codes(read(bomb_zip(tmp_path / "bomb.apkg"), ImportOptions())) == ["QB015"]
     _, package, _ = exported
     assert codes(read(package, ImportOptions(max_bytes=10_000))) == ["QB015"]
+
+
+def test_a_damaged_package_is_diagnostics_never_an_exception(tmp_path, exported):
+    reported = 0
+    for copy in cut_short(exported[1], tmp_path):
+        result = read(copy, ImportOptions())
+        assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
+        reported += bool(result.diagnostics)
+    assert reported  # the damage is said, not passed over

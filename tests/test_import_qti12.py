@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import (codes, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, lying_zip, symlink_zip,
+from import_helpers import (codes, cut_short, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, lying_zip, symlink_zip,
                             traversal_zip, write_bank, zip_with)
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
@@ -261,3 +261,12 @@ def test_a_zip_that_is_not_a_qti_package_says_so(tmp_path):
     result = read(zip_with(tmp_path / "other.zip", {"notes.txt": b"hello"}), ImportOptions())
     assert result.items == [] and codes(result) == ["QB013"]
     assert "questestinterop" in result.diagnostics[0].message
+
+
+def test_a_damaged_package_is_diagnostics_never_an_exception(tmp_path, canvas_zip):
+    reported = 0
+    for copy in cut_short(canvas_zip, tmp_path):
+        result = read(copy, ImportOptions())
+        assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
+        reported += bool(result.diagnostics)
+    assert reported  # the damage is said, not passed over

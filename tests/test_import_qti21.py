@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import (codes, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, symlink_zip, traversal_zip,
+from import_helpers import (codes, cut_short, LAUGHS, PIXEL, XXE, bank_data, bomb_zip, comparable, export, symlink_zip, traversal_zip,
                             write_bank, zip_with)
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
@@ -258,3 +258,12 @@ def test_a_single_item_file_takes_its_images_from_its_own_folder_only(tmp_path):
     (got,) = read(folder / "item.xml", ImportOptions()).items
     assert got.media == {"map-one.png": PIXEL}
     assert "](../secret.png)" in got.data["stem"] and "](images/link.png)" in got.data["stem"]
+
+
+def test_a_damaged_package_is_diagnostics_never_an_exception(tmp_path, package):
+    reported = 0
+    for copy in cut_short(package, tmp_path):
+        result = read(copy, ImportOptions())
+        assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
+        reported += bool(result.diagnostics)
+    assert reported  # the damage is said, not passed over

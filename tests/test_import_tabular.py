@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import codes, bank_data, bomb_zip, export, write_bank
+from import_helpers import codes, cut_short, bank_data, bomb_zip, export, write_bank
 from qbank.export import csv_export
 from qbank.importers import reader
 from qbank.importers import tabular
@@ -156,3 +156,17 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
     path.write_text("stem,a,b,key\n" + "Q?,x,y,a\n" * 200, encoding="utf-8")
     result = read_csv(path, ImportOptions(max_bytes=100))
     assert result.items == [] and codes(result) == ["QB015"]
+
+
+def test_a_damaged_workbook_or_csv_is_diagnostics_never_an_exception(tmp_path):
+    book = write_xlsx(tmp_path / "book.xlsx", [["stem", "a", "b", "key"], ["Q?", "x", "y", "a"]])
+    path = tmp_path / "people.csv"
+    path.write_text(PEOPLE, encoding="utf-8")
+    (tmp_path / "x").mkdir()
+    (tmp_path / "c").mkdir()
+    reported = 0
+    for copy in cut_short(book, tmp_path / "x") + cut_short(path, tmp_path / "c"):
+        result = (read_xlsx if copy.suffix == ".xlsx" else read_csv)(copy, ImportOptions())
+        assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
+        reported += bool(result.diagnostics)
+    assert reported  # the damage is said, not passed over

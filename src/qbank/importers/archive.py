@@ -8,6 +8,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -107,7 +108,8 @@ class Archive:
                     out += chunk
                     if len(out) > info.file_size:
                         raise Refused(f"member {info.filename!r} holds more than its header says")
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+            # damaged data, an unsupported compression method, an encrypted member
             raise Malformed(f"member {info.filename!r} cannot be read ({exc})") from exc
         return bytes(out)
 
