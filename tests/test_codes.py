@@ -34,8 +34,8 @@ def test_the_registry_holds_the_catalog_and_qbanks_own_reports():
 
 def test_file_checks_and_qbanks_own_reports_are_always_on():
     assert {c.code for c in CODES.values() if c.always_on} == FILE_CHECKS.keys() | {"QB000", "QB007", "QB008", "QB009", "QB010",
-                                                                                   "QB011", "QB012", "QB013", "QB014",
-                                                                                   "QB015"}
+                                                                                   "QB011", "QB012", "QB013",
+                                                                                   "QB014", "QB015"}
     assert codes.always_on("QB101") and not codes.always_on("QB102") and not codes.always_on("QB999")
 
 

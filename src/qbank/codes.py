@@ -52,15 +52,16 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "An export format cannot carry a question whole: it is left out, or loses what the message says.",
          "qbank.export.common"),
     Code("QB012", "import-unsupported", "warning", True, "qbank",
-         "An imported file holds a question qbank cannot hold (a type other than single-answer multiple choice): "
-         "it is skipped.", "qbank.importers"),
+         "An imported question is of a type qbank cannot hold (essay, numerical, matching, several answers...): "
+         "skipped.", "qbank.importers"),
     Code("QB013", "import-malformed", "error", True, "qbank",
-         "A file, or a part of it, being imported cannot be read: it is skipped.", "qbank.importers"),
+         "A question or part of an imported file cannot be read: skipped.", "qbank.importers"),
     Code("QB014", "import-conflict", "error", True, "qbank",
-         "An imported question conflicts with one already in the bank.", "qbank.importers"),
+         "An imported question's id is used by another file of the bank: not imported, nothing overwritten.",
+         "qbank.importers.write"),
     Code("QB015", "import-refused", "error", True, "qbank",
-         "A file to import is refused as hostile or too large (path traversal, zip bomb, size limit).",
-         "qbank.importers"),
+         "An imported file is refused as hostile or too large (entities, a DTD, size), or would be written "
+         "out of the bank.", "qbank.importers"),
     Code("QB101", "key-count", "error", True, "file", "Not exactly one option is the key.", "qbank.validate"),
     Code("QB102", "option-count", "warning", False, "item", "Too few or too many options.",
          "qbank.rules.options:OptionCount"),

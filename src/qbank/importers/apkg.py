@@ -30,7 +30,7 @@ from lxml import html as lhtml
 from ..diagnostics import diagnostic
 from .archive import Archive, Malformed, Refused, add_media, guarded
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import question_data, to_markdown
+from .itemdata import question_data, to_markdown
 
 FIELDS = ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]  # export.anki.FIELDS
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")  # newest first: the others are stubs

@@ -121,9 +121,21 @@ def is_zip(path: Path) -> bool:
         return False
 
 
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+
+
 def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic | None]:
-    """The document's root, or the QB013 that says where it breaks. External entities are not
-    resolved, no DTD is loaded and nothing is fetched; lxml's own limits stop entity expansion."""
+    """The document's root, or the diagnostic that says why not: QB015 for an entity
+    declaration (no LMS export has one; external entities and entity bombs arrive that way),
+    QB013 where the XML breaks. Entities are never resolved, no DTD is loaded (a bare
+    `<!DOCTYPE questestinterop SYSTEM "...dtd">`, as some QTI 1.2 tools write, is harmless)
+    and nothing is fetched."""
+    m = _ENTITY.search(data)
+    if m is not None:
+        return None, diagnostic("QB015", at, data.count(b"\n", 0, m.start()) + 1, 1,
+                                "refused: the file declares XML entities, which a question export never has "
+                                "(external entities and entity expansion are how hostile XML reads files or "
+                                "exhausts memory); nothing of it was imported")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:

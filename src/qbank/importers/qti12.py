@@ -36,7 +36,7 @@ from lxml import etree
 from ..diagnostics import diagnostic
 from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
+from .itemdata import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
 
 HELD = {"multiple_choice_question", "true_false_question"}
 FILEBASE = "$IMS-CC-FILEBASE$"

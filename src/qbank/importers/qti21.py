@@ -39,7 +39,7 @@ from lxml import etree
 from ..diagnostics import diagnostic
 from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
+from .itemdata import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
 
 FEEDBACK = ("modalFeedback", "feedbackBlock", "feedbackInline")
 CORRECT = re.compile(r"(?i)^(correct|right|true)([-_ ]?(fb|feedback))?$")

@@ -38,7 +38,7 @@ from typing import Iterable, Iterator
 from ..diagnostics import diagnostic
 from .archive import Archive, Malformed, check_size, guarded
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import number, question_data, slug_id
+from .itemdata import number, question_data, slug_id
 
 LETTERS = string.ascii_lowercase
 SIMPLE = ("id", "topic", "tags", "difficulty", "stem", "key", "explanation", "references", "shuffle", "points",

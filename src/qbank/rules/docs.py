@@ -119,45 +119,50 @@ Fix:
     question as the message says.""",
     "QB012": """\
 What it flags:
-    A question in a file given to `qbank import` whose type qbank does not hold: essay, numerical,
-    matching, multiple answers, fill in the blanks, a QTI interaction other than a single choice,
-    an Anki note of another note type. Reported at the question's line in the source file (for a
-    zip, `package.zip!member.xml`); the other questions are imported.
+    A question in a file given to `qbank import` that qbank cannot hold: a type other than a
+    single-answer multiple choice (essay, numerical, short answer, matching, cloze, drag and drop,
+    description), a multiple choice with several correct answers or partial credit, or an Aiken
+    question that is not one. One finding per question, at the line it starts in the source file;
+    the question is skipped and the others are imported. (A true/false question is a two-option
+    single-answer question, and is imported.)
 Why:
-    qbank holds single-best-answer multiple-choice questions only; half-converting another type
-    would give a question that says something else.
+    Half a question (a numerical answer turned into options, a matching pair list cut down) would
+    be a different question under the same name.
 Fix:
-    Nothing to do if the question is not wanted; otherwise rewrite it as a multiple-choice
-    question in the bank by hand.""",
+    Rewrite the question as a single-best-answer item by hand, or keep it in the LMS.""",
     "QB013": """\
 What it flags:
-    A file, or a part of it, that `qbank import` cannot read: malformed XML (at the parser's line and
-    column), a question without a stem, with fewer than two options or without exactly one answer
-    that scores full marks, a spreadsheet row whose key names no option, a file that is not the
-    format named. The question or row is skipped; the rest of the file is imported.
+    A part of a file given to `qbank import` that cannot be read: XML or GIFT that does not parse
+    (at the line where it breaks), a question with no text, fewer than two options, no correct
+    option, or an answer line Aiken does not know. The question concerned is skipped, nothing of
+    it is written.
 Why:
-    A question read from a broken part would be a guess; nothing is half-written.
+    An import must not guess: a question with no key or a broken option list is reported, not
+    half-written.
 Fix:
-    Correct the source (the message says what is missing) and import it again.""",
+    Correct the source file at the line given (or in the LMS, and export again), then import again.""",
     "QB014": """\
 What it flags:
-    An imported question whose id is already in the bank with other content, when the import was not
-    asked to update it.
+    An imported question whose id (from the source's idnumber, identifier or title) is already
+    used by another file of the bank, in another folder than the one the import would write. The
+    question is not imported and the bank's file is not touched.
 Why:
-    A re-import must never silently overwrite or renumber a question.
+    Two questions with one id break every export (Anki notes and QTI items are keyed by it); and
+    overwriting a file that merely shares an id would lose someone's question.
 Fix:
-    Decide which version to keep: edit the bank's file, or import again asking to update.""",
+    Rename the bank's question or the source's idnumber, or import into another bank.""",
     "QB015": """\
 What it flags:
-    A file given to `qbank import` that is refused before it is read: larger than the size limit,
-    a zip member whose path leaves the archive (`..`, an absolute path) or is a link, a zip whose
-    members expand more than 100 times their compressed size (a zip bomb) or past the size limit.
-    Nothing of the file is imported.
+    A file `qbank import` refuses to read: a DOCTYPE or entity declarations in XML (external
+    entities, entity expansion "billion laughs"), a file or archive member larger than the limit
+    (64 MB), a zip bomb or a path out of an archive; or a question or media file that would be
+    written through a symbolic link or out of the `--into` folder.
 Why:
-    Exports from elsewhere are untrusted input; reading them must never write outside the bank
-    or exhaust memory.
+    An exam bank arrives from outside: a hostile file must not read local files, fetch from the
+    network, exhaust memory or write elsewhere.
 Fix:
-    Check where the file comes from; export it again from its source, or unpack it yourself.""",
+    Export the file again from the LMS (no real Moodle, Canvas or Anki export has a DOCTYPE), or
+    split a file over the limit.""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).

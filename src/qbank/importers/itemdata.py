@@ -1,5 +1,6 @@
-"""HTML from LMS and Anki exports as the Markdown a bank holds (markdownify), and the
-identifiers of imported questions.
+"""What the package readers (canvas, qti21, csv/xlsx, apkg) share to build a question's data:
+HTML from LMS and Anki exports as the Markdown a bank holds (markdownify, MathML as TeX),
+ids, points, and the canonical key order.
 
 Math written as TeX (`\\(...\\)`, `$$...$$`) is text to the converter and stays as written;
 image sources go through a callback so each reader can point them at the files it extracts.
