@@ -49,7 +49,7 @@ options:
   - text: Assess the immediacy of the risk
     correct: true
   - text: Refer the client to a psychiatrist
-    rationale: A referral comes after the risk is known.
+    rationale: A referral comes after the risk $r_{t} \\ge 2$ is known.
   - text: Call the client's family
     rationale: Confidentiality comes before contacting anyone.
 shuffle: false

@@ -271,3 +271,18 @@ def test_a_damaged_package_is_diagnostics_never_an_exception(tmp_path, canvas_zi
         assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
         reported += bool(result.diagnostics)
     assert reported  # the damage is said, not passed over
+
+
+def test_tex_and_canvas_equation_images_become_tex_math(tmp_path):
+    stem = ('<p>Solve \\(x_1 + y_2 = 3\\) for <img class="equation_image" title="y_2" alt="LaTeX: y_2" '
+            'src="/equation_images/y_2" data-equation-content="y_2">, given \\[a^2 &lt; b_1\\].</p>')
+    path = tmp_path / "math.xml"
+    answers = choices(("1", "<p>\\(y_2 = 1\\)</p>"), ("2", "<p>none</p>"))
+    path.write_text(quiz(item("gm1", "multiple_choice_question", f"""
+        <presentation>{mattext(stem)}{answers}</presentation>
+        <resprocessing><respcondition continue="No"><conditionvar><varequal respident="response1">1</varequal>
+          </conditionvar><setvar action="Set" varname="SCORE">100</setvar></respcondition></resprocessing>""")),
+                    encoding="utf-8")
+    (got,) = read(path, ImportOptions()).items
+    assert got.data["stem"] == "Solve $x_1 + y_2 = 3$ for $y_2$, given $$a^2 < b_1$$."
+    assert got.data["options"][0] == {"text": "$y_2 = 1$", "correct": True}

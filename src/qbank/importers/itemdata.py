@@ -2,7 +2,8 @@
 HTML from LMS and Anki exports as the Markdown a bank holds (markdownify, MathML as TeX),
 ids, points, and the canonical key order.
 
-Math written as TeX (`\\(...\\)`, `$$...$$`) is text to the converter and stays as written;
+TeX math (`\\(...\\)`, `\\[...\\]`, `$$...$$`, Canvas's equation images, MathML) becomes
+`$...$` / `$$...$$`, the spans qbank's lint reads as math, untouched by Markdown escaping;
 image sources go through a callback so each reader can point them at the files it extracts.
 """
 
@@ -19,11 +20,17 @@ ID_MAX = 200
 
 
 class _Converter(MarkdownConverter):
-    def __init__(self, image: Callable[[str], str] | None, **options) -> None:
+    def __init__(self, image: Callable[[str], str] | None, math: list[str], **options) -> None:
         super().__init__(**options)
         self._image = image
+        self._math = math
 
     def convert_img(self, el, text, parent_tags):
+        classes = el.get("class") or []
+        equation = el.get("data-equation-content") or (el.get("title") or el.get("alt") if "equation_image" in classes
+                                                        else None)
+        if equation:  # Canvas shows TeX as a rendered image of it: keep the TeX
+            return _hold(self._math, f"${' '.join(equation.split())}$")
         src = el.get("src") or ""
         if self._image is not None and src:
             el["src"] = self._image(src)
@@ -44,9 +51,29 @@ def _code_language(el) -> str:
 
 
 _INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")  # CommonMark never emphasises these
-_MARKUP = re.compile(r"[<&*_\\`\[\]]")
+_MARKUP = re.compile(r"[<&*_\\`\[\]$]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+# TeX math as LMS HTML holds it: \(...\), \[...\], $$...$$. It becomes qbank's $...$ and
+# $$...$$ (the spans lint reads as math), held out of markdownify so no `_` or `*` in it is escaped.
+_TEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(\$[^$\n<]+\$)", re.S)
+_TAG = re.compile(r"(<[^>]*>)")
+_HELD = re.compile("\ue010(\\d+)\ue011")  # a held span's place (private-use characters)
+
+
+def _hold(held: list[str], tex: str) -> str:
+    held.append(tex)
+    return f"\ue010{len(held) - 1}\ue011"
+
+
+def _tex_span(m: re.Match) -> str:
+    inline, display, dollars, single = m.groups()
+    if single is not None:  # already qbank's form (its own export): kept as written
+        return html.unescape(single)
+    body = " ".join(html.unescape(inline if inline is not None else display or dollars).split())
+    return f"${body}$" if inline is not None else f"$${body}$$"
 
 
 def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str:
@@ -56,9 +83,16 @@ def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str
         return ""
     if not _MARKUP.search(fragment):
         return fragment.strip()  # text with nothing HTML or Markdown would read differently
-    converter = _Converter(image, heading_style="ATX", bullets="-", strong_em_symbol="*",
+    held: list[str] = []
+    # in text only, never in a tag (`src="$IMS-CC-FILEBASE$/..."` is no math); a span may cross
+    # inline tags no more than markdown-it's math would
+    fragment = "".join(part if part.startswith("<") else _TEX.sub(lambda m: _hold(held, _tex_span(m)), part)
+                       for part in _TAG.split(fragment))
+    converter = _Converter(image, held, heading_style="ATX", bullets="-", strong_em_symbol="*",
                            code_language_callback=_code_language, escape_misc=False)
     text = converter.convert(fragment)
+    if held:
+        text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     text = _INTRAWORD_UNDERSCORE.sub("_", text)
     text = _TRAILING_SPACE.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
     lines = text.split("\n")
@@ -173,4 +207,4 @@ def mathml_tex(el) -> str:
             break
     else:
         tex = _tex(el)
-    return f"$${tex}$$" if el.get("display") == "block" else f"\\({tex}\\)"
+    return f"$${tex}$$" if el.get("display") == "block" else f"${tex}$"
