@@ -286,3 +286,43 @@ def test_tex_and_canvas_equation_images_become_tex_math(tmp_path):
     (got,) = read(path, ImportOptions()).items
     assert got.data["stem"] == "Solve $x_1 + y_2 = 3$ for $y_2$, given $$a^2 < b_1$$."
     assert got.data["options"][0] == {"text": "$y_2 = 1$", "correct": True}
+
+
+def blackboard_text(fragment: str) -> str:
+    return (f'<flow_mat><material><mat_extension><mat_formattedtext type="HTML">{html.escape(fragment)}'
+            '</mat_formattedtext></mat_extension></material></flow_mat>')
+
+
+# As Blackboard writes a multiple-choice question: HTML in mat_extension, the key scored SCORE.max.
+BLACKBOARD_MC = f"""<?xml version="1.0" encoding="UTF-8"?>
+<questestinterop><assessment title="Syllabus Quiz"><section><item maxattempts="0">
+  <itemmetadata><bbmd_questiontype>Multiple Choice</bbmd_questiontype></itemmetadata>
+  <presentation><flow class="Block"><flow class="QUESTION_BLOCK">
+    <flow class="FORMATTED_TEXT_BLOCK"><material><mat_extension><mat_formattedtext type="HTML">&lt;p&gt;What is the
+      late policy?&lt;/p&gt;</mat_formattedtext></mat_extension></material></flow></flow>
+    <flow class="RESPONSE_BLOCK"><response_lid ident="response" rcardinality="Single" rtiming="No">
+      <render_choice shuffle="No">
+        <flow_label class="Block"><response_label ident="a1">{blackboard_text("<p>None</p>")}</response_label></flow_label>
+        <flow_label class="Block"><response_label ident="a2">{blackboard_text("<p>One week</p>")}</response_label></flow_label>
+      </render_choice></response_lid></flow></flow></presentation>
+  <resprocessing scoremodel="SumOfScores">
+    <outcomes><decvar varname="SCORE" vartype="Decimal" defaultval="0" minvalue="0" maxvalue="10.0"/></outcomes>
+    <respcondition title="correct"><conditionvar><varequal respident="response" case="No">a2</varequal></conditionvar>
+      <setvar variablename="SCORE" action="Set">SCORE.max</setvar></respcondition>
+    <respcondition title="incorrect"><conditionvar><other/></conditionvar>
+      <setvar variablename="SCORE" action="Set">0</setvar></respcondition>
+  </resprocessing>
+</item></section></assessment></questestinterop>
+"""
+
+
+def test_a_blackboard_multiple_choice_question_reads_too(tmp_path):
+    path = tmp_path / "bb.xml"
+    path.write_text(BLACKBOARD_MC, encoding="utf-8")
+    result = read(path, ImportOptions())
+    assert result.diagnostics == []
+    (got,) = result.items
+    # the source's line break stays a (soft) line break; its indentation goes
+    assert got.data == {"stem": "What is the\nlate policy?", "options": [{"text": "None"}, {"text": "One week", "correct": True}],
+                        "shuffle": False}
+    assert got.folder == ("Syllabus Quiz",)

@@ -232,8 +232,8 @@ def test_mathml_becomes_tex_and_source_indentation_is_not_kept(tmp_path):
     path = tmp_path / "math.xml"
     path.write_text(MATH_ITEM, encoding="utf-8")
     (got,) = read(path, ImportOptions()).items
-    assert got.data["stem"] == "Which scientist is associated with $E = m {c}^{2}$ and with $$\\tfrac{1}{2}$$"
-    assert got.data["options"][1] == {"text": "Einstein, a physicist", "correct": True}
+    assert got.data["stem"] == "Which scientist is associated with\n$E = m {c}^{2}$\nand with $$\\tfrac{1}{2}$$"
+    assert got.data["options"][1] == {"text": "Einstein,\na physicist", "correct": True}
 
 
 def test_a_template_item_is_not_imported_with_its_variable_names(tmp_path):

@@ -21,7 +21,18 @@ WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 MARKED = st.one_of(WORD, WORD.map(lambda w: f"*{w}*"), WORD.map(lambda w: f"**{w}**"), WORD.map(lambda w: f"`{w}`"),
                    WORD.map(lambda w: f"${w}_{{1}}$"), st.tuples(WORD, st.sampled_from(",;:?!")).map("".join))
 SENTENCE = st.lists(MARKED, min_size=1, max_size=8).map(lambda ws: "A " + " ".join(ws) + ".")
-PARAGRAPHS = st.lists(SENTENCE, min_size=1, max_size=3).map("\n\n".join)
+LINK = WORD.map(lambda w: f"[{w}](https://example.org/{w})")
+BLOCK = st.one_of(
+    SENTENCE, SENTENCE, SENTENCE,
+    st.lists(SENTENCE, min_size=1, max_size=3).map(lambda xs: "\n".join(f"- {x}" for x in xs)),
+    st.lists(SENTENCE, min_size=1, max_size=3).map(lambda xs: "\n".join(f"{i}. {x}" for i, x in enumerate(xs, 1))),
+    SENTENCE.map(lambda x: f"> {x}"),
+    st.lists(WORD, min_size=1, max_size=4).map(lambda ws: "```\n" + " = ".join(ws) + "\n```"),
+    st.tuples(SENTENCE, LINK).map(lambda t: f"{t[0]} See {t[1]}."),
+)
+# Each block followed by a paragraph: two lists side by side are one list in Markdown, which can
+# be spelt several ways; this keeps the generated Markdown in the one spelling that comes back.
+PARAGRAPHS = st.lists(st.tuples(BLOCK, SENTENCE).map("\n\n".join), min_size=1, max_size=3).map("\n\n".join)
 
 
 @st.composite

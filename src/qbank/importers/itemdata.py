@@ -42,6 +42,13 @@ class _Converter(MarkdownConverter):
         return out
 
 
+    def convert_li(self, el, text, parent_tags):
+        out = super().convert_li(el, text, parent_tags)
+        if el.find("p", recursive=False) is not None and out.endswith("\n") and not out.endswith("\n\n"):
+            out += "\n"  # an item holding paragraphs is a loose list's: a blank line between items
+        return out
+
+
 def _code_language(el) -> str:
     code = el.find("code") if el.name == "pre" else None
     for cls in (code.get("class") if code is not None else None) or []:

@@ -11,7 +11,8 @@ What is read, and where it goes:
   (multiple_answers, essay, numerical, matching, fill_in_multiple_blanks, short_answer, ...)
   is one QB012, skipped. `points_possible` -> points (1, every target's default, is left out).
 - the key: the choice whose `varequal` condition sets the score to the `decvar` maximum
-  (Canvas: `setvar` 100). None, or more than one -> QB013 / QB012.
+  (Canvas: `setvar` 100; Blackboard: `SCORE.max`), else the one choice that scores most. None,
+  or more than one -> QB013 / QB012.
 - feedback (`displayfeedback linkrefid` -> `itemfeedback`): in a condition on one choice ->
   that choice's rationale; on `<other/>` before the scoring condition (Canvas `general_fb`,
   shown to everyone) -> the explanation; in the scoring condition (Canvas `correct_fb`) ->
@@ -84,7 +85,8 @@ def _documents(archive: Archive, result: ReadResult, path: Path) -> list[str]:
     if not out:
         result.diagnostics.append(diagnostic("QB013", str(path), 1, 1, "the package holds no QTI 1.2 document "
                                              "(no questestinterop file)"))
-    return out
+    xml = [n for n in out if n.endswith(".xml")]
+    return xml or out  # Canvas's `.xml.qti` files repeat its `.xml` ones
 
 
 class _Media:
@@ -169,6 +171,9 @@ def _material(el: etree._Element | None, finder: _Media, media: dict[str, bytes]
                     parts.append(text_to_markdown(body))
             elif name == "matimage" and text.get("uri"):
                 parts.append(f"![]({finder.resolve(text.get('uri'), media)})")
+            elif name == "mat_extension":  # Blackboard's HTML
+                parts += [to_markdown(f.text or "", lambda src: finder.resolve(src, media))
+                          for f in text if local(f.tag) == "mat_formattedtext"]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -179,7 +184,6 @@ def _inside_response(el: etree._Element, top: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
-
 
 
 def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _Media, result: ReadResult) -> None:
@@ -201,7 +205,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
         return skip("QB012", f"its type is {qtype}, which qbank does not hold (single-answer multiple choice only)")
     if len(lids) != 1 or others or (lids[0].get("rcardinality") or "Single") != "Single":
         if qtype:
-            return skip("QB013", f"a {qtype} without one single-choice response")
+            return skip("QB013", f"its type is {qtype}, but it has no single-choice response")
         return skip("QB012", "not a single-answer multiple-choice question")
     lid = lids[0]
 
@@ -222,7 +226,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
     top = number(decvar.get("maxvalue")) if decvar is not None else None
     top = 100.0 if top is None else top
     feedback = {fb.get("ident"): fb for fb in _children(item, "itemfeedback")}
-    keys: list[int] = []
+    scores: dict[int, float] = {}   # option -> the score choosing it sets
     told: dict[int, list[str]] = {}   # option -> the feedback shown for choosing it
     general: list[str] = []
     correct: list[str] = []
@@ -234,18 +238,23 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
                   if local(v.tag) == "varequal" and (v.text or "").strip() in idents]
         other = var is not None and any(local(v.tag) == "other" for v in var)
         sets = [s for s in _children(cond, "setvar") if (s.get("action") or "Set") in ("Set", "Add")]
-        gives_top = any(number(s.text) is not None and number(s.text) >= top for s in sets)
+        # Blackboard writes the maximum as `SCORE.max`
+        given = [top if (s.text or "").strip().endswith(".max") else number(s.text) for s in sets]
+        score = max((g for g in given if g is not None), default=None)
         texts_fb = [t for d in _children(cond, "displayfeedback") if d.get("linkrefid") in feedback
                     for t in [_material(feedback[d.get("linkrefid")], finder, media)] if t]
-        if gives_top and len(chosen) == 1:
-            keys += chosen
-            correct += texts_fb
-            scored = True
+        if score is not None and score > 0 and len(chosen) == 1:
+            scores[chosen[0]] = max(score, scores.get(chosen[0], 0.0))
+            if score >= top:
+                correct += texts_fb
+                scored = True
         elif len(chosen) == 1 and not sets and texts_fb:
             told.setdefault(chosen[0], []).extend(texts_fb)
         elif other and not sets:
             (incorrect if scored else general).extend(texts_fb)
-    keys = sorted(set(keys))
+    best = max(scores.values(), default=0.0)
+    # the choices that score full marks; without a declared maximum they reach, the one scoring most
+    keys = [i for i, v in scores.items() if v >= top] or [i for i, v in scores.items() if v == best]
     if not keys:
         return skip("QB013", "no answer scores full marks, so it has no key")
     if len(keys) > 1:
@@ -258,7 +267,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
         explanation, correct = "\n\n".join(correct), []
     rationale = {i: "\n\n".join(told.get(i, []) + (correct if i == key else incorrect)) for i in range(len(labels))}
 
-    score = number(meta.get("points_possible"))
+    possible = number(meta.get("points_possible"))
     render = _first(lid, "render_choice")
     qid = title if is_id(title) and ident == f"q-{title}" else slug_id(ident or title)
     data = question_data(
@@ -266,7 +275,7 @@ def _read_item(item: etree._Element, folder: tuple[str, ...], at: str, finder: _
         options=[{"text": t, "correct": i == key, "rationale": rationale.get(i)} for i, t in enumerate(texts)],
         shuffle=False if render is not None and render.get("shuffle") == "No" else None,
         explanation=explanation,
-        points=points(score),
+        points=points(possible),
     )
     result.items.append(ImportedItem(data, line, folder, media))
 

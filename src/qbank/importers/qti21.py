@@ -128,9 +128,10 @@ _SPACE = re.compile(r"[ \t\r\n]+")
 
 def _plain(el: etree._Element, drop: tuple[str, ...], pre: bool = False) -> etree._Element:
     """A copy of ``el`` without namespaces, without the elements named in ``drop``, MathML as
-    TeX text, and the source's indentation collapsed as a browser shows it (not in `pre`)."""
-    def flow(text: str | None) -> str | None:
-        return text if pre or not text else _SPACE.sub(" ", text)
+    TeX text, and the source's indentation dropped (not in `pre`): runs of spaces are one, a
+    line break and the indentation after it one line break."""
+    def flow(text: str | None) -> str | None:  # a line break stays one (a soft break in Markdown)
+        return text if pre or not text else _SPACE.sub(lambda m: "\n" if "\n" in m.group() else " ", text)
 
     def append(text: str | None) -> None:
         if text:
