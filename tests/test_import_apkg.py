@@ -155,3 +155,15 @@ def test_a_damaged_package_is_diagnostics_never_an_exception(tmp_path, exported)
         assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
         reported += bool(result.diagnostics)
     assert reported  # the damage is said, not passed over
+
+
+def test_a_collection_whose_notes_are_an_endless_view_is_refused_not_run(exported, tmp_path):
+    _, package, _ = exported
+
+    def endless(conn):
+        conn.execute("ALTER TABLE notes RENAME TO old_notes")
+        conn.execute("CREATE VIEW notes AS WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n) "
+                     "SELECT id, '' AS guid, 0 AS mid, '' AS tags, '' AS flds FROM n")
+
+    result = read(rewrite_notes(package, tmp_path / "endless.apkg", endless), ImportOptions())
+    assert result.items == [] and codes(result) == ["QB013"]

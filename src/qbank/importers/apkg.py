@@ -34,6 +34,7 @@ from .itemdata import question_data, to_markdown
 
 FIELDS = ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]  # export.anki.FIELDS
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")  # newest first: the others are stubs
+MAX_STEPS = 200_000  # thousands of SQLite steps a package may take to read (10,000 notes take a few hundred)
 
 
 def read(path: Path, options: ImportOptions) -> ReadResult:
@@ -126,13 +127,26 @@ def _read_package(archive: Archive, at: str, limit: int, result: ReadResult) -> 
     if blob[18:20] == b"\x02\x02":  # a WAL-mode database (Anki's own) opens in memory only as a rollback one
         blob = blob[:18] + b"\x01\x01" + blob[20:]
     conn = sqlite3.connect(":memory:")
+    steps = [0]
+
+    def budget() -> int:  # a crafted database (a recursive view named `notes`) must not run forever
+        steps[0] += 1
+        return steps[0] > MAX_STEPS
+
+    conn.set_progress_handler(budget, 1000)
     try:
         conn.deserialize(blob)
+        tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"col", "notes", "cards"} <= tables:
+            raise ValueError("it lacks Anki's col, notes and cards tables")
         types, decks = _types_and_decks(conn)
-        notes = conn.execute("SELECT n.id, n.mid, n.tags, n.flds, (SELECT did FROM cards WHERE nid = n.id "
-                             "ORDER BY ord LIMIT 1) FROM notes n ORDER BY n.id").fetchall()
+        deck_of: dict[int, int] = {}
+        for nid, did in conn.execute("SELECT nid, did FROM cards ORDER BY ord DESC"):
+            deck_of[nid] = did  # the first card's deck
+        notes = conn.execute("SELECT id, mid, tags, flds FROM notes ORDER BY id").fetchall()
     except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError) as exc:
-        result.diagnostics.append(diagnostic("QB013", f"{at}!{member}", 1, 1, f"the collection cannot be read ({exc})"))
+        why = "it takes too long to read" if steps[0] > MAX_STEPS else str(exc)
+        result.diagnostics.append(diagnostic("QB013", f"{at}!{member}", 1, 1, f"the collection cannot be read ({why})"))
         return
     finally:
         conn.close()
@@ -140,14 +154,14 @@ def _read_package(archive: Archive, at: str, limit: int, result: ReadResult) -> 
 
     def load(name: str) -> bytes | None:
         """A media file's bytes (Anki's newer packages compress each one), None if not packaged."""
-        member = media.get(name)
-        if member is None or not archive.has(member):
+        stored = media.get(name)
+        if stored is None or not archive.has(stored):
             return None
-        data = archive.read(member)
+        data = archive.read(stored)
         return _unzstd(data, limit, f"media file {name!r}") if newest else data
 
     skipped: dict[str, int] = {}
-    for number, (_nid, mid, tags, flds, did) in enumerate(notes, 1):
+    for number, (nid, mid, tags, flds) in enumerate(notes, 1):
         name, fields = types.get(mid, (f"id {mid}", []))
         if fields != FIELDS:
             skipped[name] = skipped.get(name, 0) + 1
@@ -157,7 +171,7 @@ def _read_package(archive: Archive, at: str, limit: int, result: ReadResult) -> 
             result.diagnostics.append(diagnostic("QB013", f"{at}!{member}", number, 1, f"note {number} has "
                                                  f"{len(values)} fields, not qbank's {len(FIELDS)}; skipped"))
             continue
-        item, problem = _note(values, tags, decks.get(did, ""), load)
+        item, problem = _note(values, tags, decks.get(deck_of.get(nid), ""), load)
         if problem:
             result.diagnostics.append(diagnostic("QB013", f"{at}!{member}", number, 1,
                                                  f"note {number} ({html.unescape(values[0])[:60]}): {problem}; skipped"))

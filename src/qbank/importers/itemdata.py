@@ -83,6 +83,33 @@ def _tex_span(m: re.Match) -> str:
     return f"${body}$" if inline is not None else f"$${body}$$"
 
 
+_PARAGRAPHS = re.compile(r"\s*(?:<p>(?:[^<]|</?(?:em|strong|code)>)*</p>\s*)+")
+_INLINE_TAGS = re.compile(r"</?(em|strong|code)>")
+_MARKS = {"em": "*", "strong": "**", "code": "`"}
+
+
+def _paragraphs(fragment: str) -> str | None:
+    """The Markdown of HTML that is paragraphs of text with emphasis and code spans (most of
+    what qbank's exports hold), when qbank's own renderer gives exactly that HTML back from it;
+    None otherwise. Far faster than markdownify, and a round trip by construction."""
+    if not _PARAGRAPHS.fullmatch(fragment) or _TEX.search(fragment):
+        return None
+    from ..export.common import paragraphs_html
+
+    paras = re.findall(r"<p>(.*?)</p>", fragment, re.S)
+    text = "\n\n".join(html.unescape(_INLINE_TAGS.sub(lambda m: _MARKS[m.group(1)], p)) for p in paras)
+    return text if paragraphs_html(text) == fragment.strip() else None
+
+
+def _words(fragment: str) -> list[str]:
+    """What a reader of the HTML sees, as words (math placeholders and images aside)."""
+    from lxml import html as lhtml
+
+    if not fragment.strip():
+        return []
+    return lhtml.fragment_fromstring(fragment, create_parent="div").text_content().split()
+
+
 def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str:
     """``fragment`` (HTML) as Markdown, trimmed; ``image`` maps each `<img src>` to the
     reference the Markdown should hold."""
@@ -90,14 +117,23 @@ def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str
         return ""
     if not _MARKUP.search(fragment):
         return fragment.strip()  # text with nothing HTML or Markdown would read differently
+    quick = _paragraphs(fragment)
+    if quick is not None:
+        return quick
     held: list[str] = []
     # in text only, never in a tag (`src="$IMS-CC-FILEBASE$/..."` is no math); a span may cross
     # inline tags no more than markdown-it's math would
     fragment = "".join(part if part.startswith("<") else _TEX.sub(lambda m: _hold(held, _tex_span(m)), part)
                        for part in _TAG.split(fragment))
-    converter = _Converter(image, held, heading_style="ATX", bullets="-", strong_em_symbol="*",
-                           code_language_callback=_code_language, escape_misc=False)
-    text = converter.convert(fragment)
+    from ..render import to_html
+
+    options = dict(heading_style="ATX", bullets="-", strong_em_symbol="*", code_language_callback=_code_language)
+    spans = len(held)
+    text = _Converter(image, held, escape_misc=False, **options).convert(fragment)
+    if _words(to_html(text)) != _words(fragment):
+        # a text line that Markdown reads as markup ("1. Not a list", "# 3"): escape those too
+        del held[spans:]
+        text = _Converter(image, held, escape_misc=True, **options).convert(fragment)
     if held:
         text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     text = _INTRAWORD_UNDERSCORE.sub("_", text)
