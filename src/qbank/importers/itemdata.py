@@ -107,7 +107,7 @@ def _words(fragment: str) -> list[str]:
 
     if not fragment.strip():
         return []
-    return lhtml.fragment_fromstring(fragment, create_parent="div").text_content().split()
+    return " ".join(lhtml.fragment_fromstring(fragment, create_parent="div").itertext()).split()
 
 
 def to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str:
