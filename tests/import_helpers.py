@@ -62,6 +62,8 @@ explanation: |
 topic: Safety
 points: 2.5
 references: ["NASW Code of Ethics, 1.07"]
+status: review
+author: J. Doe
 source: Practice exam 2024
 license: CC-BY-4.0
 """,
@@ -121,7 +123,8 @@ def bank_data(q, bank_root: Path, fields: tuple[str, ...]) -> dict:
     values = {"id": q.id, "stem": images_as_bytes(q.stem, {}, bank_root, base), "options": options,
               "shuffle": False if not q.shuffle else None, "explanation": images_as_bytes(q.explanation, {}, bank_root, base),
               "topic": q.topic, "tags": list(q.tags) or None, "difficulty": q.difficulty, "points": q.points,
-              "references": list(q.references) or None, "source": q.source, "license": q.license}
+              "references": list(q.references) or None, "status": q.status, "author": q.author, "source": q.source,
+              "license": q.license}
     return {k: values[k].rstrip("\n") if isinstance(values[k], str) else values[k]
             for k in fields if values.get(k) is not None}
 

@@ -24,7 +24,7 @@ def test_qbanks_own_csv_export_reads_back_data_equal(tmp_path):
     result = read_csv(path, ImportOptions())
     assert result.diagnostics == []
     fields = ("id", "stem", "options", "shuffle", "explanation", "topic", "tags", "difficulty", "points",
-              "references", "source", "license")
+              "references", "status", "author", "source", "license")
     # The CSV holds the Markdown source: image references stay as the bank wrote them.
     expected = [bank_data(q, root, fields) for q in questions]
     for q, data in zip(questions, expected):
