@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from import_helpers import codes, cut_short, bank_data, bomb_zip, export, write_bank
 from qbank.export import csv_export
@@ -170,3 +169,12 @@ def test_a_damaged_workbook_or_csv_is_diagnostics_never_an_exception(tmp_path):
         assert all(d.code in ("QB012", "QB013", "QB015") and d.line >= 1 for d in result.diagnostics), copy.name
         reported += bool(result.diagnostics)
     assert reported  # the damage is said, not passed over
+
+
+def test_a_key_that_is_one_options_number_and_anothers_text_is_not_guessed(tmp_path):
+    path = tmp_path / "numbers.csv"
+    path.write_text("stem,a,b,c,key\nHow many?,2,4,6,2\nHow many now?,1,2,3,2\n", encoding="utf-8")
+    result = read_csv(path, ImportOptions())
+    (item,) = result.items  # options 1, 2, 3: the 2nd option is also the text "2"
+    assert item.data["options"][1] == {"text": "2", "correct": True}
+    assert [(d.line, "give the key as a letter" in d.message) for d in result.diagnostics] == [(2, True)]

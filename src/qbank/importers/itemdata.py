@@ -41,7 +41,6 @@ class _Converter(MarkdownConverter):
             out = out.replace(f"]({src})", "](<" + src.replace("<", "%3C").replace(">", "%3E") + ">)", 1)
         return out
 
-
     def convert_li(self, el, text, parent_tags):
         out = super().convert_li(el, text, parent_tags)
         if el.find("p", recursive=False) is not None and out.endswith("\n") and not out.endswith("\n\n"):

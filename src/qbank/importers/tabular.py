@@ -189,12 +189,15 @@ def _question(row: dict[str, str]) -> tuple[dict, str | None]:
     letters = [c for c, _ in options]
     key = row.get("key", "").strip()
     chosen = key.lower().rstrip(").")
+    by_text = [c for c, t in options if t == key]
+    by_number = [letters[int(chosen) - 1]] if chosen.isdigit() and 1 <= int(chosen) <= len(options) else []
     if len(chosen) == 1 and chosen in letters:
         key_letter = chosen
-    elif chosen.isdigit() and 1 <= int(chosen) <= len(options):
-        key_letter = letters[int(chosen) - 1]
-    elif [c for c, t in options if t == key]:
-        key_letter = next(c for c, t in options if t == key)
+    elif by_text and by_number and by_text != by_number:
+        return {}, (f"its key {key!r} is both option {chosen}'s number and option "
+                    f"{by_text[0].upper()}'s text; give the key as a letter")
+    elif by_number or by_text:
+        key_letter = (by_number or by_text)[0]
     else:
         return {}, f"its key {key!r} names no option (give a letter, {', '.join(l.upper() for l in letters)})" \
             if key else "it has no key"
