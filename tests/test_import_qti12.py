@@ -187,7 +187,7 @@ def test_a_canvas_quiz_and_question_bank_import_with_feedback_and_media(canvas_z
     tf = by_id["g77aa"]
     assert tf.data["options"] == [{"text": "True", "correct": True}, {"text": "False"}]
     assert tf.data["stem"] == r"Supervision notes are \*always\* confidential (2\*3)."  # text/plain stays literal
-    assert "explanation" not in tf.data  # Canvas had none: left missing for lint, not invented
+    assert tf.data["explanation"] == ""  # Canvas had none: left empty for lint (QB105), not invented
     assert by_id["g77bb"].folder == ("Ethics bank",)
 
 
@@ -324,5 +324,5 @@ def test_a_blackboard_multiple_choice_question_reads_too(tmp_path):
     (got,) = result.items
     # the source's line break stays a (soft) line break; its indentation goes
     assert got.data == {"stem": "What is the\nlate policy?", "options": [{"text": "None"}, {"text": "One week", "correct": True}],
-                        "shuffle": False}
+                        "shuffle": False, "explanation": ""}
     assert got.folder == ("Syllabus Quiz",)

@@ -147,7 +147,7 @@ def test_one_item_file_reads_without_a_package(tmp_path):
     assert result.diagnostics == []
     (got,) = result.items
     assert got.data["options"] == [{"text": "a"}, {"text": "c", "correct": True}]
-    assert got.data["stem"] == "Which one?" and "explanation" not in got.data
+    assert got.data["stem"] == "Which one?" and got.data["explanation"] == ""
 
 
 def test_malformed_item_is_reported_at_its_line(tmp_path):
@@ -212,7 +212,7 @@ def test_an_item_scored_by_its_rules_alone_takes_its_key_and_feedback_from_them(
     assert got.data == {"id": "i4fa2", "stem": "Supervision notes are **always** private.",
                         "options": [{"text": "True", "rationale": "Not always: there are limits."},
                                     {"text": "False", "correct": True}],
-                        "shuffle": False, "points": 10}
+                        "shuffle": False, "explanation": "", "points": 10}
 
 
 MATH_ITEM = item("math_1", """

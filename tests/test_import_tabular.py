@@ -133,7 +133,7 @@ def test_an_xlsx_workbook_reads_with_numbers_and_row_numbers(tmp_path):
     assert item.line == 3
     assert item.data == {"id": "w-001", "stem": "Which dose is safe?",
                          "options": [{"text": "5", "correct": True}, {"text": "10"}, {"text": "15"}],
-                         "tags": ["dosage", "safety"], "points": 2}
+                         "explanation": "", "tags": ["dosage", "safety"], "points": 2}
     assert [(d.code, d.line) for d in result.diagnostics] == [("QB013", 4)]
 
 

@@ -171,7 +171,8 @@ def is_id(text: str | None) -> bool:
 
 def question_data(**fields) -> dict:
     """A question's data in the canonical `fmt` key order, fields that are None or empty left
-    out (a missing rationale or explanation stays missing: lint reports it, nothing is invented)."""
+    out, except the explanation: a source without one gives "" (as every reader does; the
+    writer keeps it and lint reports QB105). A missing rationale stays missing: nothing is invented."""
     from ..schema import schema
 
     top, option = tuple(schema()["properties"]), tuple(schema()["$defs"]["option"]["properties"])
@@ -181,7 +182,8 @@ def question_data(**fields) -> dict:
 
     fields["options"] = [{k: o[k] for k in option if k in o and keep(o[k]) and (k != "correct" or o[k] is True)}
                          for o in fields.get("options") or []]
-    return {k: fields[k] for k in top if k in fields and keep(fields[k])}
+    fields["explanation"] = fields.get("explanation") or ""
+    return {k: fields[k] for k in top if k in fields and (keep(fields[k]) or k == "explanation")}
 
 
 def number(text: str | None) -> float | None:
