@@ -148,9 +148,13 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             result.diagnostics.append(internal_error(path, rule.code))
 
 
+# json.dumps(..., sort_keys=True) builds an encoder per call; four summaries per file reuse this one.
+_SUMMARY_JSON = json.JSONEncoder(sort_keys=True)
+
+
 def summary_digest(summary: Any) -> str:
     """The hash a bank-rule summary is known by (in the cache and in bank-rule inputs)."""
-    return blake2b(json.dumps(summary, sort_keys=True).encode(), digest_size=8).hexdigest()
+    return blake2b(_SUMMARY_JSON.encode(summary).encode(), digest_size=8).hexdigest()
 
 
 def internal_error(path: str, code: str) -> Diagnostic:
