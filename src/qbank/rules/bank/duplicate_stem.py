@@ -6,11 +6,12 @@ import base64
 import struct
 import zlib
 from collections import Counter
-from typing import Any, Iterator, Sequence
+from functools import cache
+from typing import Any, Callable, Iterator, Sequence
 
 from ...diagnostics import Diagnostic, Severity, plural
 from ...digest import blake2b
-from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions
+from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions, item_facts
 from .findings import bank_diagnostic, where
 from .stem_index import Settings, StemIndex
 from .stem_index_store import from_parts, to_parts
@@ -50,13 +51,19 @@ def _tokens(text: str, prose: str | None = None) -> list[str]:
     """The words of ``text`` (lowercase, punctuation and Markdown left out), then whatever the
     prose mask hides (code, image and link targets), as written. ``prose`` is ``plain(text)``
     if the caller has it already."""
-    from ...textkit.spans import layout  # here, not at the top: a warm run's bank rules never need it
-    from ...textkit.words import word_key
-
+    layout, word_key = _text_functions()
     tokens = word_key(text, prose).split()  # word_key computes plain(text) when prose is None
     for s, e in layout(text).covered():  # the masked parts, each split at whitespace (the spans are merged)
         tokens += text[s:e].split()
     return tokens
+
+
+@cache  # not at the top: a warm run's bank rules never need them; not per call: it runs per question
+def _text_functions() -> tuple[Callable, Callable]:
+    from ...textkit.spans import layout
+    from ...textkit.words import word_key
+
+    return layout, word_key
 
 
 class DuplicateStem(BankRule):
@@ -137,12 +144,10 @@ class DuplicateStem(BankRule):
                       min=0, max=1000))
 
     def summarize(self, ctx: ItemContext) -> Any:
-        from ...textkit.facts import facts
-
         q = ctx.question
         # The stem's prose is in the item's facts already (the item rules read it): not made twice.
         return stem_signature(q.stem, [o.text for o in q.options], ctx.options.stem_alone_words,
-                              facts(ctx).stem_plain)
+                              item_facts(ctx).stem_plain)
 
     stateful = True
     state_parts = ("shingles", "index")  # in this order: the index names its shingles file
