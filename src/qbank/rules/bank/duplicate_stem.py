@@ -51,8 +51,8 @@ def _tokens(text: str, prose: str | None = None) -> list[str]:
     """The words of ``text`` (lowercase, punctuation and Markdown left out), then whatever the
     prose mask hides (code, image and link targets), as written. ``prose`` is ``plain(text)``
     if the caller has it already."""
-    layout, word_key = _text_functions()
-    tokens = word_key(text, prose).split()  # word_key computes plain(text) when prose is None
+    layout, word_tokens = _text_functions()
+    tokens = word_tokens(text, prose)  # it computes plain(text) when prose is None
     for s, e in layout(text).covered():  # the masked parts, each split at whitespace (the spans are merged)
         tokens += text[s:e].split()
     return tokens
@@ -61,9 +61,9 @@ def _tokens(text: str, prose: str | None = None) -> list[str]:
 @cache  # not at the top: a warm run's bank rules never need them; not per call: it runs per question
 def _text_functions() -> tuple[Callable, Callable]:
     from ...textkit.spans import layout
-    from ...textkit.words import word_key
+    from ...textkit.words import word_tokens
 
-    return layout, word_key
+    return layout, word_tokens
 
 
 class DuplicateStem(BankRule):
