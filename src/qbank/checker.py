@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import diagnostics, suppress
@@ -19,8 +21,8 @@ if TYPE_CHECKING:
     from .rules.base import RuleOptions
     from .schema import Fields
 
-# The loader, validator and rules are imported where a file is actually checked: a warm
-# run that answers everything from the cache never loads YAML or compiles a rule regex.
+# The loader, validator and rules are imported where a file is actually checked (_modules): a
+# warm run that answers everything from the cache never loads YAML or compiles a rule regex.
 
 
 @dataclass(slots=True)
@@ -80,13 +82,16 @@ def check_paths(paths: list[str], job: Job) -> list[FileResult]:
     return [check_file(path, None, job) for path in paths]
 
 
-def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
-    from .loader import load
-    from .model import question_from_data, readable_question
-    from .rules import bank_rules, item_rules
-    from .rules.base import ItemContext
-    from .validate import check_document_at_fault, check_media, markdown_fields
+@cache  # once: import statements run per file cost a cold lint ~1%
+def _modules() -> tuple[ModuleType, ModuleType, ModuleType, ModuleType, ModuleType]:
+    from . import loader, model, rules, validate
+    from .rules import base
 
+    return loader, model, rules, base, validate
+
+
+def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
+    loader, model, rules, base, validate = _modules()
     path = result.path
     if raw is None:
         raw, diag = read_file(path, job.bank_root)
@@ -94,27 +99,27 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             result.diagnostics.append(diag)
             return
     result.key = content_key(path, raw)
-    doc, diags = load(path, raw)
+    doc, diags = loader.load(path, raw)
     result.diagnostics.extend(diags)
     if doc is None:
         return
     text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
-    found, at_fault = check_document_at_fault(doc, job.fields)
+    found, at_fault = validate.check_document_at_fault(doc, job.fields)
     diags.extend(found)
     data = doc.data
     if isinstance(data, dict):
         if isinstance(data.get("id"), str):
             result.qid = data["id"]
             result.id_pos = doc.pos(("id",))
-        result.has_media = any("![" in text for _, text in markdown_fields(data))
+        result.has_media = any("![" in text for _, text in validate.markdown_fields(data))
         if result.has_media:
-            diags.extend(check_media(doc, job.bank_root))
+            diags.extend(validate.check_media(doc, job.bank_root))
     result.diagnostics = list(diags)
     valid = not any(d.severity is Severity.ERROR for d in diags)
     if job.lint:
         result.suppressions = text_suppressions + suppress.from_item(data, doc.pos)
     if valid:
-        question, unknown = question_from_data(data, path), frozenset()
+        question, unknown = model.question_from_data(data, path), frozenset()
         if job.want_questions:
             result.question = question
     else:
@@ -122,15 +127,15 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         # hide a flaw of the stem. A rule runs if the item has every part it needs (a rule that
         # reads the key needs exactly one). Their findings are not offered to --fix, which
         # rewrites only valid files.
-        readable = readable_question(data, at_fault, path) if job.lint and at_fault is not None else None
+        readable = model.readable_question(data, at_fault, path) if job.lint and at_fault is not None else None
         if readable is None:
             return
         question, unknown = readable
     if not job.lint:
         return
-    ctx = ItemContext(doc, question, job.options)
+    ctx = base.ItemContext(doc, question, job.options)
     found = []
-    for rule in item_rules():
+    for rule in rules.item_rules():
         if unknown and not unknown.isdisjoint(rule.needs):
             continue
         try:
@@ -138,7 +143,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         except Exception:  # one broken rule must not hide the others' findings
             found.append(internal_error(path, rule.code))
     result.diagnostics.extend(found if valid else [d.not_fixable() for d in found])
-    for rule in bank_rules():
+    for rule in rules.bank_rules():
         if unknown and not unknown.isdisjoint(rule.needs):
             continue
         try:
@@ -148,9 +153,13 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             result.diagnostics.append(internal_error(path, rule.code))
 
 
+# json.dumps(..., sort_keys=True) builds an encoder per call; four summaries per file reuse this one.
+_SUMMARY_JSON = json.JSONEncoder(sort_keys=True)
+
+
 def summary_digest(summary: Any) -> str:
     """The hash a bank-rule summary is known by (in the cache and in bank-rule inputs)."""
-    return blake2b(json.dumps(summary, sort_keys=True).encode(), digest_size=8).hexdigest()
+    return blake2b(_SUMMARY_JSON.encode(summary).encode(), digest_size=8).hexdigest()
 
 
 def internal_error(path: str, code: str) -> Diagnostic:

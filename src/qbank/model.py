@@ -6,6 +6,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schema import schema  # light (no JSON Schema library): read once, on first use
+
 LETTERS = string.ascii_uppercase
 
 
@@ -131,8 +133,6 @@ def readable_question(data: Any, at_fault: set[tuple], path: str = "") -> tuple[
 
 def declared_values(data: dict[str, Any]) -> dict[str, Any]:
     """The keys of a valid question that are not the schema's own: those qbank.toml declares."""
-    from .schema import schema
-
     builtin = schema()["properties"]
     return {k: v for k, v in data.items() if k not in builtin}
 

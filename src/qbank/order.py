@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Callable
 
 from .model import Question
 
@@ -55,6 +56,16 @@ def _may_keep_or_fix(q: Question) -> bool:
             or (len(texts) >= 3 and all(_DIGIT.search(t) for t in texts)))
 
 
+@cache  # imported when first needed (exports of plain items never are), then once: lint asks per question
+def _readers() -> tuple[Callable, Callable, type[ItemFacts], Callable]:
+    from .rules.numeric_order import sorted_order
+    from .rules.option_format import combines_other_options
+    from .textkit.facts import ItemFacts
+    from .textkit.phrases import refers_to_the_others
+
+    return sorted_order, combines_other_options, ItemFacts, refers_to_the_others
+
+
 def option_order(q: Question, facts: ItemFacts | None = None) -> Order:
     """How the options of ``q`` may be shuffled (see the module docstring). ``facts`` are the
     lint rules' reading of ``q``, when the caller (a rule) has them already."""
@@ -62,11 +73,7 @@ def option_order(q: Question, facts: ItemFacts | None = None) -> Order:
         return KEPT
     if facts is None and not _may_keep_or_fix(q):
         return SHUFFLED
-    from .rules.numeric_order import sorted_order
-    from .rules.option_format import combines_other_options
-    from .textkit.facts import ItemFacts
-    from .textkit.phrases import refers_to_the_others
-
+    sorted_order, combines_other_options, ItemFacts, refers_to_the_others = _readers()
     facts = ItemFacts(q) if facts is None else facts
     if any(combines_other_options(text) for text in facts.option_plain):
         return KEPT

@@ -18,6 +18,7 @@ def all_rules() -> dict[str, Rule]:
     return {entry.code: _rule_class(entry)() for entry in codes.lint_rules()}
 
 
+@lru_cache(maxsize=1)  # asked once per checked file
 def item_rules() -> list[Rule]:
     return [r for r in all_rules().values() if r.scope == "item"]
 

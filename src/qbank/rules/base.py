@@ -9,6 +9,7 @@ the YAML under "Fails"/"Passes" is run as a test, so docs and behaviour cannot d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, MutableMapping, NamedTuple
 
 from ..codes import CODES
@@ -184,6 +185,20 @@ class ItemContext:
     @property
     def path(self) -> str:
         return self.doc.path
+
+
+def item_facts(ctx: ItemContext) -> Any:
+    """``textkit.facts.facts(ctx)`` for a bank rule's ``summarize``: the bank rules load without
+    text analysis (a warm run reruns them from summaries), and an import statement in a
+    function that runs once per question costs it more than the lookup it does."""
+    return _facts_function()(ctx)
+
+
+@cache
+def _facts_function() -> Callable[[ItemContext], Any]:
+    from ..textkit.facts import facts
+
+    return facts
 
 
 class Rule:

@@ -14,14 +14,14 @@ from .base import ItemContext, Rule
 
 _OPT = r"(?i:options?|choices?|answers?|alternatives?)"
 # References that name an option word: "option B", "choice 2", "the answer is C", "the
-# second option". Searched only in fields that contain one of _OPTION_WORDS.
+# second option". Searched only in fields that name an option word (_names_option_word).
 _WORD_REF = re.compile(
     rf"\b{_OPT}\s+\(?[A-H]\)?(?![\w'’-])"
     rf"|\b{_OPT}\s+\(?[1-9]\)?(?![\w'’.,-])"
     r"|\b(?i:the\s+(?:correct\s+|right\s+|best\s+)?(?:answer|key|option|choice)\s+is)\s+\(?[A-H]\)?(?![\w'’-])"
     r"|\b(?i:the\s+(?:first|second|third|fourth|fifth|last)\s+(?:option|choice|answer|alternative))\b"
 )
-_OPTION_WORDS = ("option", "choice", "answer", "alternative", "key is")
+
 # An option that carries its own letter: "A. Assess risk", "(b) Assess risk", "`C`" over a
 # code block. Only when the letter is the option's own position, so "C" (the language) or
 # "A DDoS bot" is no label.
@@ -38,10 +38,16 @@ _VERDICT_WORDS = ("correct", "wrong", "right", "true", "false", "the best", "the
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)$")
 
 
+def _names_option_word(low: str) -> bool:
+    """Does the lowercase ``low`` hold "option", "choice", "answer", "alternative" or "key is"?
+    (Plain `in` tests: asked of every field of every item, a generator per call costs more.)"""
+    return "option" in low or "choice" in low or "answer" in low or "alternative" in low or "key is" in low
+
+
 def _letter_reference(text: str) -> str | None:
     """The first reference to an option by letter or position in plain ``text``."""
     low = text.lower()
-    if any(w in low for w in _OPTION_WORDS):
+    if _names_option_word(low):
         m = _WORD_REF.search(text)
         if m:
             return m.group(0)
@@ -94,11 +100,11 @@ class LetterReference(Rule):
         # a capital A-H followed by is/are/was/were.
         joined = "\n\x00\n".join(t for _, t in fields)
         low = joined.lower()
-        if not any(w in low for w in _OPTION_WORDS) and not (
+        if not _names_option_word(low) and not (
                 any(w in low for w in _VERDICT_WORDS) and _SENTENCE_REF.search(joined)):
             return
         for path, raw in fields:
-            if not any(w in raw.lower() for w in _OPTION_WORDS) and not _SENTENCE_REF.search(raw):
+            if not _names_option_word(raw.lower()) and not _SENTENCE_REF.search(raw):
                 continue
             found = _letter_reference(f.plain_of(path, raw))
             if found:
@@ -127,10 +133,10 @@ class LetterReference(Rule):
                                   offset=m.start(1) if m.group(1) else m.start(2))
         q = ctx.question
         joined = "\n".join([q.stem, *(o.text for o in q.options)]).lower()
-        if not any(w in joined for w in _OPTION_WORDS):
+        if not _names_option_word(joined):
             return
         for path, raw in f.fields:
-            if path[-1] not in ("stem", "text") or not any(w in raw.lower() for w in _OPTION_WORDS):
+            if path[-1] not in ("stem", "text") or not _names_option_word(raw.lower()):
                 continue
             text = f.plain_of(path, raw)
             if "$" in text:

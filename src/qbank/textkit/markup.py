@@ -59,12 +59,21 @@ def plain(text: str, masked: str | None = None) -> str:
     return " ".join(out.split())
 
 
-_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "‐": "-"})
+_QUOTE_FOLD = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-"), ("‐", "-"))
+
+
+def _unify_quotes(text: str) -> str:
+    """One kind of quote and dash. (str.translate looks up every character of a non-ASCII
+    text in its table, ~7x slower than these few scans; no replacement is replaced again.)"""
+    for curly, straight in _QUOTE_FOLD:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def fold(text: str) -> str:
     """Non-ASCII text NFKC-normalised, casefolded, with one kind of quote and dash."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_FOLD)
+    return _unify_quotes(unicodedata.normalize("NFKC", text).casefold())
 
 
 _NORM_TRIGGER = re.compile(r"[`*~\[\\]")
@@ -78,6 +87,6 @@ def normalize(text: str) -> str:
     t = text if text.isascii() else unicodedata.normalize("NFKC", text)
     if _NORM_TRIGGER.search(t):
         t = _NORM_MARKUP.sub(lambda m: m.group(1) or "", t)
-    t = t.casefold().translate(_QUOTE_FOLD)
+    t = _unify_quotes(t.casefold())
     t = " ".join(t.split())
     return t.rstrip(" .;:,!?")

@@ -55,14 +55,24 @@ def attempt(text: str, start: int, close: int, image: bool) -> Attempt:
     return Attempt(start, end, image, label, dest, why)
 
 
-# A field with none of these characters has nothing to find (the common case: one test).
-_HINT = re.compile(r"[`<\[~]|://|www\.|(?:^|\n)(?: {4}| {0,3}\t| {0,3}>|[ \t]*(?:[-+*]|\d{1,9}[.)])(?: {5}|\t))")
+# A field with none of these has nothing to find (the common case): a marker character or
+# URL start, or a line that starts indented code, a quote or a list item with code in it.
+_HINT_LINE = r"(?: {4}| {0,3}\t| {0,3}>|[ \t]*(?:[-+*]|\d{1,9}[.)])(?: {5}|\t))"
+_HINT_FIRST_LINE = re.compile(_HINT_LINE)
+_HINT_OTHER_LINE = re.compile("\n" + _HINT_LINE)  # starts with a literal: the regex engine skips to each "\n"
+
+
+def _may_have_spans(text: str) -> bool:
+    """Has ``text`` anything for :func:`layout` to find? Substring tests and line-anchored
+    patterns, ~4x faster than one regex with these alternatives (tried at every character)."""
+    return ("`" in text or "<" in text or "[" in text or "~" in text or "://" in text or "www." in text
+            or _HINT_FIRST_LINE.match(text) is not None or _HINT_OTHER_LINE.search(text) is not None)
 
 
 @lru_cache(maxsize=32)  # the rules ask about the same few fields of a question, one question at a time
 def layout(text: str) -> Layout:
     """Where the non-prose parts of ``text`` are (the lists are shared: never change them)."""
-    if not _HINT.search(text):
+    if not _may_have_spans(text):
         return EMPTY
     from .blocks import blocks
     from .inline import Inline

@@ -23,12 +23,12 @@ def words(text: str) -> list[str]:
     return WORD.findall(low.replace("'", "").replace("’", ""))
 
 
-def word_key(text: str, prose: str | None = None) -> str:
-    """Words and numbers only, lowercase, single-spaced: "the dose (10 mg)." -> "the dose 10 mg".
+def word_tokens(text: str, prose: str | None = None) -> list[str]:
+    """Words and numbers only, lowercase: "the dose (10 mg)." -> ["the", "dose", "10", "mg"].
     ``prose`` is ``plain(text)`` if the caller has it already."""
     t = plain(text) if prose is None else prose
     t = t.lower() if t.isascii() else fold(t)
-    return " ".join(TOKEN.findall(t))
+    return TOKEN.findall(t)
 
 
 # --- word roots ----------------------------------------------------------------------------

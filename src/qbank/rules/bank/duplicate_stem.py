@@ -6,11 +6,12 @@ import base64
 import struct
 import zlib
 from collections import Counter
-from typing import Any, Iterator, Sequence
+from functools import cache
+from typing import Any, Callable, Iterator, Sequence
 
 from ...diagnostics import Diagnostic, Severity, plural
 from ...digest import blake2b
-from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions
+from ..base import BankInput, BankItem, BankRule, ItemContext, Option, RuleOptions, item_facts
 from .findings import bank_diagnostic, where
 from .stem_index import Settings, StemIndex
 from .stem_index_store import from_parts, to_parts
@@ -22,14 +23,15 @@ MAX_SHINGLES = 512
 STEM_ALONE_WORDS = 8
 
 
-def stem_signature(stem: str, options: Sequence[str] = (), alone: int = STEM_ALONE_WORDS) -> dict | None:
+def stem_signature(stem: str, options: Sequence[str] = (), alone: int = STEM_ALONE_WORDS,
+                   stem_prose: str | None = None) -> dict | None:
     """Exact-duplicate hash and the sorted shingle hashes of a stem (compact, JSON-safe).
 
     Code, images and links count as they are written (case kept): two stems that differ only
     in their code ask different questions. A stem of fewer than ``alone`` words is not a
     question by itself ("Which statement is true?"), so the options, in any order, are part
-    of what is compared."""
-    tokens = _tokens(stem)
+    of what is compared. ``stem_prose`` is ``plain(stem)`` if the caller has it already."""
+    tokens = _tokens(stem, stem_prose)
     if not tokens:
         return None
     if len(tokens) < alone and options:
@@ -45,19 +47,23 @@ def stem_signature(stem: str, options: Sequence[str] = (), alone: int = STEM_ALO
     return {"h": exact, "s": base64.b64encode(struct.pack(f"<{len(hashes)}I", *hashes)).decode()}
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, prose: str | None = None) -> list[str]:
     """The words of ``text`` (lowercase, punctuation and Markdown left out), then whatever the
-    prose mask hides (code, image and link targets), as written."""
-    from ...textkit.markup import mask, plain  # here, not at the top: a warm run's bank rules never need them
-    from ...textkit.spans import layout
-    from ...textkit.words import word_key
-
-    masked = mask(text)
-    tokens = word_key(text, plain(text, masked)).split()
-    if masked is not text:  # the masked parts, each split at whitespace (the spans are merged)
-        for s, e in layout(text).covered():
-            tokens += text[s:e].split()
+    prose mask hides (code, image and link targets), as written. ``prose`` is ``plain(text)``
+    if the caller has it already."""
+    layout, word_tokens = _text_functions()
+    tokens = word_tokens(text, prose)  # it computes plain(text) when prose is None
+    for s, e in layout(text).covered():  # the masked parts, each split at whitespace (the spans are merged)
+        tokens += text[s:e].split()
     return tokens
+
+
+@cache  # not at the top: a warm run's bank rules never need them; not per call: it runs per question
+def _text_functions() -> tuple[Callable, Callable]:
+    from ...textkit.spans import layout
+    from ...textkit.words import word_tokens
+
+    return layout, word_tokens
 
 
 class DuplicateStem(BankRule):
@@ -139,7 +145,9 @@ class DuplicateStem(BankRule):
 
     def summarize(self, ctx: ItemContext) -> Any:
         q = ctx.question
-        return stem_signature(q.stem, [o.text for o in q.options], ctx.options.stem_alone_words)
+        # The stem's prose is in the item's facts already (the item rules read it): not made twice.
+        return stem_signature(q.stem, [o.text for o in q.options], ctx.options.stem_alone_words,
+                              item_facts(ctx).stem_plain)
 
     stateful = True
     state_parts = ("shingles", "index")  # in this order: the index names its shingles file

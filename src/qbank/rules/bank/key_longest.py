@@ -6,7 +6,7 @@ import math
 from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
-from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions, item_facts
 from .findings import bank_diagnostic
 
 
@@ -125,9 +125,7 @@ class KeyLongestRate(BankRule):
                       "The z score the rate must exceed (2.33: one-sided alpha .01).", min=0.0, max=10.0))
 
     def summarize(self, ctx: ItemContext) -> Any:
-        from ...textkit.facts import facts
-
-        lengths = facts(ctx).option_lengths
+        lengths = item_facts(ctx).option_lengths
         k = ctx.question.key_index
         others = [n for i, n in enumerate(lengths) if i != k]
         return [1 if others and lengths[k] > max(others) else 0, len(lengths)]

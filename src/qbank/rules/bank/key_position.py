@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity, plural
-from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions, item_facts
 from .findings import bank_diagnostic, where
 
 # Upper 1% points of chi-square by degrees of freedom (k options -> k - 1 df), to two
@@ -170,9 +170,8 @@ class KeyPositionSkew(BankRule):
 
     def summarize(self, ctx: ItemContext) -> Any:
         from ...order import option_order
-        from ...textkit.facts import facts
 
-        if option_order(ctx.question, facts(ctx)).shuffle:
+        if option_order(ctx.question, item_facts(ctx)).shuffle:
             return None  # delivered shuffled: its key's place in the file is not what candidates see
         return [ctx.question.key_index, len(ctx.question.options)]
 

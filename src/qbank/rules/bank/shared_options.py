@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from ...diagnostics import Diagnostic, Severity
 from ...digest import blake2b
-from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions
+from ..base import BankItem, BankRule, ItemContext, Option, RuleOptions, item_facts
 from .findings import bank_diagnostic, where
 
 
@@ -78,9 +78,7 @@ class SharedOptionSet(BankRule):
                       "The fewest questions a distractor must be used in to be flagged.", min=2, max=1000000))
 
     def summarize(self, ctx: ItemContext) -> Any:
-        from ...textkit.facts import facts
-
-        norms = facts(ctx).option_norm
+        norms = item_facts(ctx).option_norm
         q = ctx.question
         distractors = []
         seen = set()
