@@ -27,6 +27,7 @@ COMMANDS = {
     "new": "qbank.cli.new:new",
     "rules": "qbank.cli.rules:rules",
     "schema": "qbank.cli.schema:schema",
+    "site": "qbank.cli.site:site",
     "validate": "qbank.cli.lint:validate",
 }
 

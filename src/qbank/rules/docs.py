@@ -117,6 +117,25 @@ Why:
 Fix:
     Export to Moodle XML (`--moodle`), which carries images, feedback and the order, or change the
     question as the message says.""",
+    "QB030": """\
+What it flags:
+    A form file given to `qbank site --form` that is not YAML, has no `items` list, names an item
+    the bank does not have or gives an `order` that is not a rearrangement of the item's options;
+    a `qbank-stats.json` that is not JSON of version 1 or holds an entry of the wrong shape. The
+    form (or the entry) is left out of the site, the rest is built.
+Why:
+    The site would otherwise show a practice form or item statistics that do not match the bank.
+Fix:
+    Write the form again with the forms tools, or import the statistics again.""",
+    "QB031": """\
+What it flags:
+    TeX math in a question (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) that latex2mathml cannot
+    convert to MathML; the site shows the TeX as written, in a code span.
+Why:
+    The site renders math at build time so that no page fetches a math library; a formula that
+    does not convert would otherwise vanish or show garbled.
+Fix:
+    Correct the TeX (an unbalanced brace or an unknown command is the usual cause).""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).

@@ -1,0 +1,73 @@
+"""One page per item (items/<id>.html) and the same item as data for practice
+(data/items/<id>.js): opening one never loads the rest of the bank."""
+
+from __future__ import annotations
+
+import json
+
+from ..model import LETTERS
+from .layout import esc, finding, page
+from .model import SiteItem
+
+
+def _stats_panel(item: SiteItem) -> str:
+    s = item.stats
+    if not s:
+        return ""
+    rows = [("Candidates (n)", f"{s['n']:,}"), ("Difficulty (p, proportion correct)", f"{s['p']:.2f}")]
+    if "rpb" in s:
+        rows.append(("Discrimination (point-biserial)", f"{s['rpb']:.2f}"))
+    if "upper_lower" in s:
+        rows.append(("Upper-lower index", f"{s['upper_lower']:.2f}"))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    source = f"<p>From {esc(s.get('source', 'an import'))}, imported {esc(s.get('imported', ''))}.</p>"
+    return f'<section aria-labelledby="stats-h"><h2 id="stats-h">Item statistics</h2><dl class="meta">{dl}</dl>{source}</section>'
+
+
+def item_page(item: SiteItem, bank: str) -> str:
+    rq = item.rq.localized("../media/")
+    q = rq.question
+    stats_options = (item.stats or {}).get("options") or []
+    meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),
+            ("Tags", ", ".join(q.tags) if q.tags else None), ("Points", q.points), ("Author", q.author),
+            ("Source", q.source), ("License", q.license),
+            ("Key", f"{q.key_letter} (position {q.key_index + 1} of {len(q.options)})"),
+            ("Option order", "fixed as written" if not rq.order.shuffle else "shuffled in practice and exports"),
+            ("File", f"{rq.relative_path}, line {item.line}")]
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta if v not in (None, ""))
+    findings = ("<ul class=\"findings\">" + "".join(finding(d, 1) for d in item.findings) + "</ul>"
+                if item.findings else "<p>No lint findings.</p>")
+    options = []
+    for i, html_text in enumerate(rq.options):
+        key = i == q.key_index
+        label = '<strong class="key-mark">Key</strong> ' if key else ""
+        rationale = rq.rationales[i]
+        why = f'<div class="rationale"><h4>Why</h4>{rationale}</div>' if rationale else ""
+        rate = ""
+        if i < len(stats_options):
+            o = stats_options[i]
+            rate = f'<p class="option-stats">Chosen by {o.get("rate", 0):.0%}; point-biserial {o.get("rpb", 0):.2f}</p>'
+        options.append(f'<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
+                       f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
+    refs = ("<section aria-labelledby=\"refs-h\"><h2 id=\"refs-h\">References</h2><ul>"
+            + "".join(f"<li>{esc(r)}</li>" for r in q.references) + "</ul></section>") if q.references else ""
+    body = (f'<h1>Item {esc(q.id)}</h1><dl class="meta">{dl}</dl>'
+            f'<section aria-labelledby="findings-h"><h2 id="findings-h">Lint findings</h2>{findings}</section>'
+            f'<section aria-labelledby="stem-h"><h2 id="stem-h">Stem</h2><div class="stem">{rq.stem}</div></section>'
+            f'<section aria-labelledby="options-h"><h2 id="options-h">Options</h2>'
+            f'<ol class="options">{"".join(options)}</ol></section>'
+            f'<section aria-labelledby="expl-h"><h2 id="expl-h">Explanation</h2><div class="explanation">'
+            f'{rq.explanation}</div></section>{refs}{_stats_panel(item)}'
+            f'<p><a href="../index.html">All items</a></p>')
+    return page(f"Item {q.id}", body, depth=1, bank=bank)
+
+
+def item_data(item: SiteItem) -> str:
+    """The item for practice, as a script that hands it to practice.js (file:// forbids
+    fetching JSON, a script file loads anywhere)."""
+    rq = item.rq.localized("media/")
+    q = rq.question
+    data = {"id": q.id, "topic": q.topic or "", "stem": rq.stem, "explanation": rq.explanation,
+            "key": q.key_index, "shuffle": rq.order.shuffle, "fixed": list(rq.order.fixed),
+            "options": [{"html": o, "rationale": r or ""} for o, r in zip(rq.options, rq.rationales)]}
+    return "QB.itemLoaded(" + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"
