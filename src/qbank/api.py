@@ -183,7 +183,7 @@ def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
 
 def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
          ignore: tuple[str, ...], config_file: Path | None = None,
-         progress: Progress | None = None, want_questions: bool = False) -> tuple[Bank, Config]:
+         progress: Progress | None = None) -> tuple[Bank, Config]:
     from .config import load_config
     from .discover import DiscoveryError
     from .engine import run
@@ -191,8 +191,7 @@ def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, selec
     config = load_config(roots, config_file)
     _narrow(config, select, ignore)
     try:
-        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress,
-                   want_questions=want_questions)
+        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -335,18 +334,16 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
 # --- site ------------------------------------------------------------------------------------
 
 def site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: Iterable[str | os.PathLike[str]] = (),
-         jobs: int | None = None, config: str | os.PathLike[str] | None = None,
-         progress: Progress | None = None) -> SiteResult:
+         jobs: int | None = None, cache: bool = True) -> SiteResult:
     """Build the static review site of the bank under ``paths`` (`qbank site`) in the folder
-    ``out``: one lint run gives the questions and every finding. ``forms`` are form files
-    (contracts: forms/A.yaml) offered in practice mode; the bank's qbank-stats.json, when
-    present, adds item statistics. A bank with errors still gets a site (the files that
-    cannot be read are listed on the index). Problems with the forms, the statistics or a
-    formula are QB030/QB031 warnings among the result's ``diagnostics``; an unusable ``out``
-    raises OutputError."""
+    ``out``. Lint runs once (with its cache, as `qbank lint`) for the findings, and the
+    questions are loaded as `qbank export` loads them. ``forms`` are form files (contracts:
+    forms/A.yaml) offered in practice mode; the bank's qbank-stats.json, when present, adds
+    item statistics. A bank with errors still gets a site (the files that cannot be read are
+    listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
+    warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError."""
     from .site import build
 
-    roots = resolve_paths(paths)
-    bank, settings = _run(roots, rules=True, jobs=jobs, cache=True, select=(), ignore=(),
-                          config_file=_config_path(config), progress=progress, want_questions=True)
-    return build(bank, settings, Path(out), [Path(f) for f in forms], jobs=jobs)
+    found = lint(paths, cache=cache, jobs=jobs)
+    bank = load_bank(paths, jobs=jobs)
+    return build(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)

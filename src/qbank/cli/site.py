@@ -20,15 +20,16 @@ from .common import Command, given, jobs_option, paths_argument
               help="Folder for the site (created; a site built here before is replaced).")
 @click.option("--form", "forms", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A form file (forms/A.yaml) practice mode offers as a whole; repeatable.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache (.qbank_cache/).")
 @jobs_option
-def site(paths, out, forms, jobs):
+def site(paths, out, forms, no_cache, jobs):
     """Build a static site of the bank in --out: an index with filters and search, a page per
     item with its lint findings, a dashboard of plots, practice mode and the rule pages. It
     opens from file:// and makes no network request."""
     from ..errors import OutputError
 
     try:
-        result = api.site(given(paths), out, forms=forms, jobs=jobs)
+        result = api.site(given(paths), out, forms=forms, jobs=jobs, cache=not no_cache)
     except OutputError as exc:
         click.echo(f"qbank site: {exc}", err=True)
         sys.exit(2)

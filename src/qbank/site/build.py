@@ -1,29 +1,30 @@
 """`qbank site`: the bank as a static site, from one lint run.
 
-Everything is written into a fresh folder beside ``out`` and swapped in when complete, so
-``out`` always holds a whole site; a folder that is not a site qbank built (it has no
-``.qbank-site`` marker) and is not empty is never replaced."""
+The site is written into ``out`` file by file, each file only when its bytes change: a file
+that exists is replaced atomically (fsutil.atomic_writer), a new one is written in place
+before any page links to it (the index and data/index.js are written last), and files of an
+earlier build that this one did not write are removed at the end. Creating and deleting
+files is what costs on most file systems (a 10,000-item site is ~10,000 files), so a rebuild
+of a bank that barely changed rewrites little. A folder that is not a site qbank built (it
+has no ``.qbank-site`` marker) and is not empty is refused."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..bank import Bank
-from ..config import Config
 from ..diagnostics import Diagnostic, diagnostic
 from ..errors import OutputError
-from ..export.common import copy_media
-from ..fsutil import read_bounded
+from ..export.common import MediaFile, copy_media
+from ..fsutil import atomic_writer, read_bounded
 from .dashboard import bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
-from .item import item_data, item_page
+from .item import SHARD, item_page, shard_data
 from .math import SiteRenderer
 from .model import SiteItem
 from .practice import forms_data, practice_page
@@ -78,21 +79,70 @@ def _check_out(out: Path) -> None:
         raise OutputError(f"{out}: is not empty and is not a site qbank built; name a new or empty folder")
 
 
-def _write(base: Path, rel: str, text: str) -> None:
-    target = base / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+class SiteWriter:
+    """Writes the site's files under ``out`` (see the module docstring)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: set[str] = set()
+        self._folders: set[Path] = set()
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target = self.out / rel
+        self.written.add(rel)
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        try:
+            same = target.stat().st_size == len(raw) and target.read_bytes() == raw
+        except FileNotFoundError:
+            with open(target, "xb") as fh:
+                fh.write(raw)
+            return
+        if not same:
+            with atomic_writer(target, durable=False) as fh:
+                fh.write(raw)
+
+    def copy(self, rel: str, media: MediaFile) -> None:
+        """An image, streamed (it may be large); skipped when the copy there is as new and as big."""
+        target = self.out / rel
+        self.written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            there, source = target.stat(), os.stat(media.source)
+            if there.st_size == source.st_size and there.st_mtime >= source.st_mtime:
+                return
+        except FileNotFoundError:
+            pass
+        with atomic_writer(target, durable=False) as fh:
+            copy_media(media, fh)
+
+    def remove_stale(self) -> None:
+        for folder, dirs, files in os.walk(self.out, topdown=False):
+            for name in files:
+                path = Path(folder) / name
+                if path.relative_to(self.out).as_posix() not in self.written:
+                    path.unlink()
+            for name in dirs:
+                try:
+                    (Path(folder) / name).rmdir()   # only when empty
+                except OSError:
+                    pass
 
 
-def build(bank: Bank, config: Config, out: Path, forms: list[Path] = (), jobs: int | None = None) -> SiteResult:
-    """Write the site of the linted ``bank`` (questions and diagnostics from one run) to ``out``."""
+def build(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
+          jobs: int | None = None) -> SiteResult:
+    """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
+    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root."""
     out = Path(out)
     _check_out(out)
     own: list[Diagnostic] = []
     questions = bank.questions
     by_id = {q.id: q for q in questions}
     by_path: dict[str, list[Diagnostic]] = {}
-    for d in bank.diagnostics:
+    for d in diagnostics:
         by_path.setdefault(os.path.normpath(d.path), []).append(d)
 
     renderer = SiteRenderer(bank.root)
@@ -108,72 +158,48 @@ def build(bank: Bank, config: Config, out: Path, forms: list[Path] = (), jobs: i
         own += math
         items.append(item)
     items.sort(key=lambda i: i.id)
-    bank_wide = set(bank_level(bank.diagnostics))
-    unloaded = [d for d in bank.diagnostics if os.path.normpath(d.path) not in loaded and d not in bank_wide]
+    bank_wide = bank_level(diagnostics)
+    unloaded = [d for d in diagnostics if os.path.normpath(d.path) not in loaded and d not in set(bank_wide)]
 
-    stats = read_stats(Path(config.root), by_id, own)
+    stats = read_stats(root, by_id, own)
     if stats is not None:
         for item in items:
             item.stats = stats.items.get(item.id)
     chosen: list[Form] = [f for f in (read_form(Path(p), by_id, own) for p in forms) if f is not None]
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".qbank-site-", dir=out.parent))
     try:
-        pages = _write_site(tmp, bank, items, unloaded, stats, chosen, renderer)
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return SiteResult(out, len(items), pages, list(bank.diagnostics) + own)
+        out.mkdir(parents=True, exist_ok=True)
+        writer = SiteWriter(out)
+        pages = _write_site(writer, bank.name, root, items, unloaded, bank_wide, stats, chosen, renderer)
+        writer.remove_stale()
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
+    return SiteResult(out, len(items), pages, list(diagnostics) + own)
 
 
-def _write_site(tmp: Path, bank: Bank, items: list[SiteItem], unloaded: list[Diagnostic], stats, forms: list[Form],
-                renderer: SiteRenderer) -> int:
-    name = bank.name
-    (tmp / MARKER).write_text("A site written by `qbank site`; the next build replaces this folder.\n",
-                              encoding="utf-8")
+def _write_site(w: SiteWriter, name: str, root: Path, items: list[SiteItem], unloaded: list[Diagnostic],
+                bank_wide: list[Diagnostic], stats, forms: list[Form], renderer: SiteRenderer) -> int:
+    w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
-    (tmp / "assets").mkdir()
     for asset in ASSETS:
-        (tmp / "assets" / asset).write_bytes((assets / asset).read_bytes())
-    if renderer.media:
-        (tmp / "media").mkdir()
-        for media in renderer.media.values():
-            with open(tmp / "media" / media.name, "wb") as dest:
-                copy_media(media, dest)
-    (tmp / "items").mkdir()
-    (tmp / "data" / "items").mkdir(parents=True)
+        w.write(f"assets/{asset}", (assets / asset).read_bytes())
+    for media in renderer.media.values():
+        w.copy(f"media/{media.name}", media)
     for item in items:
-        (tmp / "items" / f"{item.id}.html").write_text(item_page(item, name), encoding="utf-8")
-        (tmp / "data" / "items" / f"{item.id}.js").write_text(item_data(item), encoding="utf-8")
-    _write(tmp, "data/index.js", index_data(items, forms_data(forms)))
-    _write(tmp, "index.html", index_page(items, unloaded, name))
+        w.write(f"items/{item.id}.html", item_page(item, name))
+    for n in range(0, len(items), SHARD):
+        w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
-    _write(tmp, "practice.html", practice_page(topics, tags, forms, name))
     findings = [d for i in items for d in i.findings] + unloaded
-    drawn = plots(items, findings + bank_level(bank.diagnostics), Path(bank.root), stats)
+    drawn = plots(items, findings, root, stats)
     for p in drawn:
-        _write(tmp, f"plots/{p.name}.svg", p.svg)
-    _write(tmp, "dashboard.html", dashboard_page(items, drawn, bank_level(bank.diagnostics), stats, name))
+        w.write(f"plots/{p.name}.svg", p.svg)
     rules = rule_pages(name)
     for rel, text in rules.items():
-        _write(tmp, f"rules/{rel}", text)
+        w.write(f"rules/{rel}", text)
+    w.write("practice.html", practice_page(topics, tags, forms, name))
+    w.write("dashboard.html", dashboard_page(items, drawn, bank_wide, stats, name))
+    w.write("data/index.js", index_data(items, forms_data(forms)))   # last: what links to the files above
+    w.write("index.html", index_page(items, unloaded, name))
     return 3 + len(items) + len(rules)
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    """Put the finished site at ``out``, replacing an older one."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=".qbank-site-old-", dir=out.parent))
-        os.rename(out, old / "site")
-    try:
-        os.rename(tmp, out)
-    except OSError as exc:
-        if old is not None:
-            os.rename(old / "site", out)
-        raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

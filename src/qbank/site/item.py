@@ -9,6 +9,8 @@ from ..model import LETTERS
 from .layout import esc, finding, page
 from .model import SiteItem
 
+SHARD = 50   # items per practice data file
+
 
 def _stats_panel(item: SiteItem) -> str:
     s = item.stats
@@ -62,12 +64,17 @@ def item_page(item: SiteItem, bank: str) -> str:
     return page(f"Item {q.id}", body, depth=1, bank=bank)
 
 
-def item_data(item: SiteItem) -> str:
-    """The item for practice, as a script that hands it to practice.js (file:// forbids
-    fetching JSON, a script file loads anywhere)."""
+def _data(item: SiteItem) -> dict:
     rq = item.rq.localized("media/")
     q = rq.question
-    data = {"id": q.id, "topic": q.topic or "", "stem": rq.stem, "explanation": rq.explanation,
+    return {"id": q.id, "topic": q.topic or "", "stem": rq.stem, "explanation": rq.explanation,
             "key": q.key_index, "shuffle": rq.order.shuffle, "fixed": list(rq.order.fixed),
             "options": [{"html": o, "rationale": r or ""} for o, r in zip(rq.options, rq.rationales)]}
-    return "QB.itemLoaded(" + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"
+
+
+def shard_data(items: list[SiteItem]) -> str:
+    """Items for practice, SHARD to a file (data/items/<n>.js), as a script that hands them to
+    practice.js: file:// forbids fetching JSON, a script file loads anywhere. Shards, not a
+    file per item: creating files is the slow part of a build, and a shard is ~100 kB."""
+    data = [_data(i) for i in items]
+    return "QB.itemsLoaded(" + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"

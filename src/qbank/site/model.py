@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +9,6 @@ from ..diagnostics import Diagnostic
 from ..export.common import RenderedQuestion
 from .layout import worst
 
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -31,15 +27,11 @@ class SiteItem:
         return worst(self.findings)
 
 
-def plain(fragment: str) -> str:
-    """The text of rendered HTML, for the search index: tags dropped, entities decoded."""
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
-
-
 def search_text(item: SiteItem) -> str:
-    """What full-text search looks in, lower-cased once at build time."""
-    rq = item.rq
-    q = rq.question
-    parts = [q.id, q.topic or "", " ".join(q.tags), plain(rq.stem), *(plain(o) for o in rq.options),
-             plain(rq.explanation)]
-    return _SPACE.sub(" ", " ".join(parts)).lower()
+    """What full-text search looks in: the id, topic, tags and the Markdown of the stem,
+    options and explanation, lower-cased once at build time (markup marks are left in: a
+    search for words finds them all the same). A term never holds a space or newline, so
+    newlines become spaces and runs of spaces stay: cleaning more costs more than it saves."""
+    q = item.rq.question
+    parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
+    return " ".join(parts).replace("\n", " ").lower()

@@ -10,17 +10,20 @@
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   var S = null;          // the session
   var loaded = {};
-  var waiting = {};
+  var waiting = {};      // id -> callbacks waiting for its data file
+  var requested = {};    // data files asked for
   var timer = null;
   var byId = {};
   D.items.forEach(function (r) { byId[r[0]] = r; });
 
   window.QB = {
-    itemLoaded: function (item) {
-      loaded[item.id] = item;
-      var done = waiting[item.id];
-      delete waiting[item.id];
-      if (done) done(item);
+    itemsLoaded: function (items) {
+      items.forEach(function (item) {
+        loaded[item.id] = item;
+        var done = waiting[item.id] || [];
+        delete waiting[item.id];
+        done.forEach(function (then) { then(item); });
+      });
     }
   };
 
@@ -52,11 +55,15 @@
   }
   function topicOf(id) { var r = byId[id]; return r && r[1] >= 0 ? D.topics[r[1]] : "(no topic)"; }
 
-  function load(id, then) {
+  function load(id, then) {             // the item's practice data file, once
     if (loaded[id]) { then(loaded[id]); return; }
-    waiting[id] = then;
+    if (!byId[id]) { $("feedback").textContent = "Item " + id + " is not in this site."; return; }
+    var file = byId[id][10], first = !requested[file];
+    (waiting[id] = waiting[id] || []).push(then);
+    if (!first) return;
+    requested[file] = true;
     var s = document.createElement("script");
-    s.src = "data/items/" + encodeURIComponent(id) + ".js";
+    s.src = "data/items/" + file + ".js";
     s.onerror = function () { $("feedback").textContent = "Item " + id + " could not be loaded."; };
     document.head.appendChild(s);
   }
