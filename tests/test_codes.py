@@ -26,13 +26,14 @@ def test_the_registry_holds_the_catalog_and_qbanks_own_reports():
     assert FILE_RULES == FILE_CHECKS
     own = {c.code: c.name for c in CODES.values() if c.kind == "qbank"}
     assert own == {"QB000": "internal-error", "QB007": "suppression", "QB008": "config", "QB009": "rewrite-refused",
-                   "QB010": "package-invalid", "QB011": "export-lossy"}
+                   "QB010": "package-invalid", "QB011": "export-lossy", "QB030": "site-input",
+                   "QB031": "math-unrendered"}
     assert list(CODES) == sorted(CODES)
 
 
 def test_file_checks_and_qbanks_own_reports_are_always_on():
     assert {c.code for c in CODES.values() if c.always_on} == FILE_CHECKS.keys() | {"QB000", "QB007", "QB008", "QB009", "QB010",
-                                                                                   "QB011"}
+                                                                                   "QB011", "QB030", "QB031"}
     assert codes.always_on("QB101") and not codes.always_on("QB102") and not codes.always_on("QB999")
 
 

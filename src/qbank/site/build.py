@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -70,6 +70,24 @@ def _math_findings(item: SiteItem, unrendered: dict[str, list[str]]) -> list[Dia
         out.append(diagnostic("QB031", q.path, line, column,
                               f"latex2mathml cannot convert `{tex[:60]}`; the site shows it as written"))
     return out
+
+
+def _in_bank(path: str, root: Path) -> str:
+    """``path`` as the site shows it: relative to the bank root (POSIX), so that the site is
+    the same wherever the bank is and however it was named."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return Path(path).name if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _shown(d: Diagnostic, root: Path) -> Diagnostic:
+    """``d`` with its paths, and the paths its message names, relative to the bank root."""
+    path = _in_bank(d.path, root)
+    message = d.message
+    given = os.path.normpath(d.path)
+    if given != path and given.endswith(path):
+        message = message.replace(given[:-len(path)], "")
+    return replace(d, path=path, message=message,
+                   related=tuple((_in_bank(p, root), line, col) for p, line, col in d.related))
 
 
 def _check_out(out: Path) -> None:
@@ -141,16 +159,17 @@ def build(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, form
     own: list[Diagnostic] = []
     questions = bank.questions
     by_id = {q.id: q for q in questions}
+    shown = [_shown(d, root) for d in diagnostics]
     by_path: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        by_path.setdefault(os.path.normpath(d.path), []).append(d)
+    for d in shown:
+        by_path.setdefault(d.path, []).append(d)
 
     renderer = SiteRenderer(bank.root)
     renderer.prepare(questions, jobs)
     items: list[SiteItem] = []
     loaded: set[str] = set()
     for q in questions:
-        key = os.path.normpath(q.path)
+        key = _in_bank(q.path, root)
         loaded.add(key)
         item = SiteItem(renderer.render(q), _id_line(q.path), list(by_path.get(key, ())))
         math = _math_findings(item, renderer.unrendered)
@@ -158,8 +177,8 @@ def build(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, form
         own += math
         items.append(item)
     items.sort(key=lambda i: i.id)
-    bank_wide = bank_level(diagnostics)
-    unloaded = [d for d in diagnostics if os.path.normpath(d.path) not in loaded and d not in set(bank_wide)]
+    bank_wide = bank_level(shown)
+    unloaded = [d for d in shown if d.path not in loaded and d not in set(bank_wide)]
 
     stats = read_stats(root, by_id, own)
     if stats is not None:

@@ -206,7 +206,7 @@ def _side_by_side(d: Diagnostic, by_path: dict[str, SiteItem]) -> str:
 
 def dashboard_page(items: list[SiteItem], plots_: list[Plot], bank_findings: list[Diagnostic],
                    stats: Stats | None, bank: str) -> str:
-    by_path = {i.rq.question.path: i for i in items}
+    by_path = {i.rq.relative_path: i for i in items}
     figures = "".join(_plot_html(p) for p in plots_)
     if bank_findings:
         rows = []

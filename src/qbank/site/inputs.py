@@ -81,12 +81,12 @@ def read_form(path: Path, questions: dict[str, Question], found: list[Diagnostic
         order = entry.get("order")
         n = len(questions[qid].options)
         if order is not None and (not isinstance(order, list) or sorted(order) != list(range(n))
-                                  or not all(type(k) is int for k in order)):
+                                  or any(isinstance(k, bool) or not isinstance(k, int) for k in order)):
             found.append(_warn(where, f"item {qid}: `order` must list each of 0..{n - 1} once; form left out", line, col))
             return None
         area = entry.get("area")
         items.append(FormItem(qid, str(area) if area is not None else None,
-                              tuple(order) if order is not None else None))
+                              tuple(int(k) for k in order) if order is not None else None))
     name = data.get("form")
     blueprint = data.get("blueprint")
     return Form(str(name) if name is not None else path.stem, str(blueprint) if blueprint is not None else None,

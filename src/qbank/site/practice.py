@@ -36,7 +36,7 @@ def practice_page(topics: list[str], tags: list[str], forms: list[Form], bank: s
               '<p id="resume-msg"></p><p><button type="button" id="resume-go">Resume</button> '
               '<button type="button" id="resume-drop">Discard and start a new one</button></p></section>')
     quiz = ('<section id="quiz" aria-labelledby="quiz-h" hidden><h2 id="quiz-h" tabindex="-1"></h2>'
-            '<p id="timer" role="timer" hidden></p>'
+            '<p id="item-id" class="item-id"></p><p id="timer" role="timer" hidden></p>'
             '<form id="answer-form"><fieldset aria-describedby="q-stem"><legend id="q-legend"></legend>'
             '<div id="q-stem" class="stem"></div><div id="q-options" class="choices"></div></fieldset>'
             '<p><button type="submit" id="check">Check answer</button></p></form>'

@@ -140,6 +140,7 @@
       var order = S.orders[S.pos];
       $("quiz-h").textContent = S.title + ": question " + (S.pos + 1) + " of " + S.ids.length;
       $("q-legend").textContent = "Choose one answer";
+      $("item-id").textContent = "Item " + item.id;
       var stem = $("q-stem");
       stem.innerHTML = item.stem;
       var box = $("q-options");
