@@ -14,6 +14,7 @@ import pytest
 from conftest import ALL_ABOVE, GOOD, write
 from qbank import api
 from qbank.errors import OutputError
+from qbank.site import SiteResult
 from qbank.site.layout import CSP
 
 HOSTILE_STEM = ("<script>window.__pwned = 1</script> </textarea><textarea> "
@@ -87,10 +88,10 @@ def make_bank(root: Path, *, huge: int = 200_000) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, api.SiteResult]:
+def built(tmp_path_factory) -> tuple[Path, SiteResult]:
     root = tmp_path_factory.mktemp("site")
     bank = make_bank(root)
-    result = api.site(bank, root / "site", cache=False)
+    result = api.build_site(bank, root / "site", cache=False)
     return root / "site", result
 
 
@@ -186,7 +187,7 @@ def test_the_dashboard_draws_plots_as_svg_files_readable_in_dark_mode(built):
 def test_building_twice_gives_the_same_bytes(tmp_path, built):
     site, _ = built
     again = tmp_path / "again"
-    api.site(make_bank(tmp_path), again, cache=False)
+    api.build_site(make_bank(tmp_path), again, cache=False)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
     assert all((site / f).read_bytes() == (again / f).read_bytes() for f in files if f != ".qbank-site")
@@ -195,15 +196,15 @@ def test_building_twice_gives_the_same_bytes(tmp_path, built):
 def test_a_rebuild_removes_what_is_gone_and_a_foreign_folder_is_refused(tmp_path):
     bank = make_bank(tmp_path, huge=10)
     out = tmp_path / "site"
-    api.site(bank, out, cache=False)
+    api.build_site(bank, out, cache=False)
     (bank / "assess/image.yaml").unlink()
-    api.site(bank, out, cache=False)
+    api.build_site(bank, out, cache=False)
     assert not (out / "items/asm-image.html").exists() and not (out / "media").exists()
     assert (out / "items/asm-math.html").is_file()
     foreign = tmp_path / "mine"
     write(foreign, "notes.txt", "keep me")
     with pytest.raises(OutputError, match="not a site qbank built"):
-        api.site(bank, foreign, cache=False)
+        api.build_site(bank, foreign, cache=False)
     assert (foreign / "notes.txt").read_text() == "keep me"
 
 
@@ -228,7 +229,7 @@ def test_statistics_and_forms_are_read_against_the_contract(tmp_path):
             area: Ethics area
         """)
     write(tmp_path, "forms/B.yaml", "form: B\nitems:\n  - id: eth-001\n  - id: no-such-item\n")
-    result = api.site(bank, tmp_path / "site", forms=[tmp_path / "forms/A.yaml", tmp_path / "forms/B.yaml"], cache=False)
+    result = api.build_site(bank, tmp_path / "site", forms=[tmp_path / "forms/A.yaml", tmp_path / "forms/B.yaml"], cache=False)
     site = tmp_path / "site"
     page = text(site, "items/eth-001.html")
     assert "Item statistics" in page and "<dd>412</dd>" in page and "Chosen by 81%" in page

@@ -40,7 +40,7 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     bank = make_bank(root)
     write(root, "forms/H.yaml", "form: H\nitems:\n  - id: asm-hostile\n  - id: asm-math\n")
-    api.site(bank, root / "site", forms=[root / "forms/H.yaml"], cache=False)
+    api.build_site(bank, root / "site", forms=[root / "forms/H.yaml"], cache=False)
     return root / "site"
 
 
@@ -244,7 +244,7 @@ def big_site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("big")
     generate.generate(root / "bank", 10_000, defects=0.0, seed=3)
-    api.site(root / "bank", root / "site")
+    api.build_site(root / "bank", root / "site")
     return root / "site"
 
 

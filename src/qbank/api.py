@@ -333,7 +333,7 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
 
 # --- site ------------------------------------------------------------------------------------
 
-def site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: Iterable[str | os.PathLike[str]] = (),
+def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: Iterable[str | os.PathLike[str]] = (),
          jobs: int | None = None, cache: bool = True) -> SiteResult:
     """Build the static review site of the bank under ``paths`` (`qbank site`) in the folder
     ``out``. Lint runs once (with its cache, as `qbank lint`) for the findings, and the
@@ -342,8 +342,8 @@ def site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: It
     item statistics. A bank with errors still gets a site (the files that cannot be read are
     listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
     warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError."""
-    from .site import build
+    from .site import make_site
 
     found = lint(paths, cache=cache, jobs=jobs)
     bank = load_bank(paths, jobs=jobs)
-    return build(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)
+    return make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)

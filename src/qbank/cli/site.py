@@ -29,7 +29,7 @@ def site(paths, out, forms, no_cache, jobs):
     from ..errors import OutputError
 
     try:
-        result = api.site(given(paths), out, forms=forms, jobs=jobs, cache=not no_cache)
+        result = api.build_site(given(paths), out, forms=forms, jobs=jobs, cache=not no_cache)
     except OutputError as exc:
         click.echo(f"qbank site: {exc}", err=True)
         sys.exit(2)

@@ -150,7 +150,7 @@ class SiteWriter:
                     pass
 
 
-def build(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
+def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
           jobs: int | None = None) -> SiteResult:
     """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
     the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root."""
