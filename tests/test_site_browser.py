@@ -5,6 +5,7 @@ QBANK_REQUIRE_BROWSER is unset; `.ci/run` installs chromium and sets it."""
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -211,6 +212,27 @@ def test_a_five_item_practice_session_by_keyboard_resumes_after_a_reload(page, s
     expect(page.locator("#score")).to_have_text("Score: 3 of 5 (60%).")
     assert page.locator("#by-topic tbody tr").all_inner_texts() == ["Ethics\t3\t5"]
     no_serious_violations(page)
+
+
+def test_a_timed_session_ends_when_its_time_is_up_even_across_a_reload(page, site):
+    page.goto(url(site, "practice.html"))
+    page.fill("#p-count", "2")
+    page.fill("#p-minutes", "1")
+    page.click("#start")
+    expect(page.locator("#timer")).to_have_text(re.compile(r"Time left: (1:00|0:5[0-9])"))
+    assert page.locator("#timer").get_attribute("role") == "timer"
+    page.evaluate("""() => {   // as if the minute had passed with the page closed
+        const key = Object.keys(localStorage).find(k => k.startsWith("qbank-practice:"));
+        const s = JSON.parse(localStorage.getItem(key));
+        s.deadline = Date.now() - 1000;
+        localStorage.setItem(key, JSON.stringify(s));
+    }""")
+    page.reload()
+    page.click("#resume-go")
+    expect(page.locator("#score")).to_have_text("Score: 0 of 2 (0%).")
+    page.click("#again")
+    expect(page.locator("#setup")).to_be_visible()
+    assert page.evaluate("Object.keys(localStorage).length") == 0
 
 
 def test_hostile_text_runs_no_script_on_any_page(page, site):

@@ -48,7 +48,7 @@ def _figure(height: float):
                          "text.color": _FG, "axes.edgecolor": _FG, "axes.labelcolor": _FG,
                          "xtick.color": _FG, "ytick.color": _FG, "axes.spines.top": False,
                          "axes.spines.right": False})
-    return plt.subplots(figsize=(7.0, height))
+    return plt.subplots(figsize=(5.6, height))
 
 
 def _svg(fig) -> str:
@@ -74,7 +74,7 @@ def _bars(name: str, title: str, counts: list[tuple[str, int]], xlabel: str, hor
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
     else:
-        fig, ax = _figure(2.8)
+        fig, ax = _figure(2.6)
         ax.bar(range(len(labels)), values, color=_BAR)
         ax.set_xticks(range(len(labels)), labels)
         ax.set_ylabel(xlabel)

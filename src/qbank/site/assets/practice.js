@@ -119,6 +119,7 @@
   function run() {
     show("quiz");
     tick();
+    if (S.done) return;                  // the time ran out while the page was closed
     if (S.deadline && !timer) timer = setInterval(tick, 1000);
     question(true);
   }
