@@ -40,7 +40,8 @@ def browser():
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     bank = make_bank(root)
-    write(root, "forms/H.yaml", "form: H\nitems:\n  - id: asm-hostile\n  - id: asm-math\n")
+    write(root, "forms/H.yaml", "form: H\nitems:\n  - id: asm-hostile\n  - id: asm-math\n"
+                                "  - id: eth-001\n    order: [3, 2, 1, 0]\n")
     api.build_site(bank, root / "site", forms=[root / "forms/H.yaml"], cache=False)
     return root / "site"
 
@@ -246,7 +247,7 @@ def test_hostile_text_runs_no_script_on_any_page(page, site):
     page.fill("#f-q", "pwned")
     expect(page.locator("#count")).to_have_text("1 of 9 items")
     page.goto(url(site, "practice.html"))
-    page.select_option("#p-form", "0")            # form H: the hostile item, then the math item
+    page.select_option("#p-form", "0")            # form H: the hostile item, the math item, eth-001
     page.click("#start")
     expect(page.locator("#q-stem")).to_contain_text("</textarea><textarea>")
     page.locator('input[name="choice"]').first.check()
@@ -257,6 +258,12 @@ def test_hostile_text_runs_no_script_on_any_page(page, site):
     expect(page.locator("#item-id")).to_have_text("Item asm-math")
     assert page.locator("#q-stem math").count() == 2
     assert page.locator("label .option-text").all_inner_texts()[0] == KEY_TEXT   # shuffle: false
+    page.locator('input[name="choice"]').first.check()
+    page.click("#check")
+    page.click("#next")
+    expect(page.locator("#item-id")).to_have_text("Item eth-001")
+    assert page.locator("label .option-text").all_inner_texts() == [   # the form's order
+        "Eligibility for a medication referral", "Early childhood attachment patterns", WRONG_TEXT, KEY_TEXT]
 
 
 @pytest.fixture(scope="module")

@@ -346,4 +346,6 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
 
     found = lint(paths, cache=cache, jobs=jobs)
     bank = load_bank(paths, jobs=jobs)
-    return make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)
+    result = make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)
+    result.files = found.files
+    return result

@@ -36,5 +36,5 @@ def site(paths, out, forms, no_cache, jobs):
     if result.diagnostics:
         from ..report import render
 
-        click.echo(render(result.diagnostics, fmt="text", files=result.items), err=True, nl=False)
+        click.echo(render(result.diagnostics, fmt="text", files=result.files), err=True, nl=False)
     click.echo(f"{result.out / 'index.html'}: {result.items:,} items, {result.pages:,} pages")

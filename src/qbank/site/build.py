@@ -41,6 +41,7 @@ class SiteResult:
     items: int
     pages: int
     diagnostics: list[Diagnostic] = field(default_factory=list)   # the bank's, then the site's own
+    files: int = 0                                                  # question files lint checked
 
 
 def _id_line(path: str) -> int:
