@@ -209,12 +209,8 @@ def dashboard_page(items: list[SiteItem], plots_: list[Plot], bank_findings: lis
     by_path = {i.rq.relative_path: i for i in items}
     figures = "".join(_plot_html(p) for p in plots_)
     if bank_findings:
-        rows = []
-        for d in bank_findings:
-            rows.append(finding(d, 0).replace("<li class=\"finding\">",
-                                              f"<li class=\"finding\"><code>{esc(d.path)}</code> ", 1)
-                        .replace("</li>", _side_by_side(d, by_path) + "</li>"))
-        findings = '<ul class="findings">' + "".join(rows) + "</ul>"
+        findings = ('<ul class="findings">' + "".join(finding(d, 0, with_path=True, more=_side_by_side(d, by_path))
+                                                      for d in bank_findings) + "</ul>")
     else:
         findings = "<p>No bank-level findings.</p>"
     forms = ""

@@ -35,11 +35,13 @@ def index_data(items: list[SiteItem], forms: list[dict]) -> str:
     return "var QB_INDEX = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
-def _select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tuple[tuple[str, str], ...] = ()) -> str:
+def select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tuple[tuple[str, str], ...] = (),
+           prefix: str = "f") -> str:
+    """A labelled filter menu, "any" first; its id is ``prefix-name``."""
     options = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in extra)
     options += "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return (f'<div class="field"><label for="f-{name}">{esc(label)}</label>'
-            f'<select id="f-{name}" name="{name}"><option value="">any</option>{options}</select></div>')
+    return (f'<div class="field"><label for="{prefix}-{name}">{esc(label)}</label>'
+            f'<select id="{prefix}-{name}" name="{name}"><option value="">any</option>{options}</select></div>')
 
 
 def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str) -> str:
@@ -49,17 +51,16 @@ def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str) -> 
                '<div class="field wide"><label for="f-q">Search</label>'
                '<input id="f-q" name="q" type="search" autocomplete="off" placeholder="words in stem, options, explanation, id">'
                '</div>'
-               + _select("topic", "Topic", topics) + _select("tag", "Tag", tags)
-               + _select("difficulty", "Difficulty", DIFFICULTIES, (("none", "not set"),))
-               + _select("status", "Status", STATUSES, (("none", "not set"),))
-               + _select("severity", "Worst finding", SEVERITIES, (("none", "no finding"),))
+               + select("topic", "Topic", topics) + select("tag", "Tag", tags)
+               + select("difficulty", "Difficulty", DIFFICULTIES, (("none", "not set"),))
+               + select("status", "Status", STATUSES, (("none", "not set"),))
+               + select("severity", "Worst finding", SEVERITIES, (("none", "no finding"),))
                + "</form>")
     broken = ""
     if unloaded:
         broken = ('<section aria-labelledby="broken-h"><h2 id="broken-h">Files that could not be read as questions</h2>'
                   '<p>These files have errors that keep them out of the site.</p><ul class="findings">'
-                  + "".join(finding(d, 0).replace("<li class=\"finding\">", f"<li class=\"finding\"><code>{esc(d.path)}</code> ", 1)
-                            for d in unloaded) + "</ul></section>")
+                  + "".join(finding(d, 0, with_path=True) for d in unloaded) + "</ul></section>")
     body = (f"<h1>{esc(bank)}: {len(items):,} items</h1>{filters}"
             '<p id="count" class="count" role="status" aria-live="polite"></p>'
             '<noscript><p>The item list needs JavaScript; every item page is in the items/ folder.</p></noscript>'

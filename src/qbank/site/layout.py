@@ -50,12 +50,13 @@ def severity_badge(severity: str) -> str:
     return f'<span class="sev sev-{esc(severity)}">{esc(severity)}</span>'
 
 
-def finding(d: Diagnostic, depth: int) -> str:
-    """One finding, linked to its rule's page."""
+def finding(d: Diagnostic, depth: int, *, with_path: bool = False, more: str = "") -> str:
+    """One finding, linked to its rule's page; ``more`` is HTML added inside the item."""
     up = "../" * depth
-    return (f'<li class="finding">{severity_badge(d.severity.value)} '
+    path = f"<code>{esc(d.path)}</code> " if with_path else ""
+    return (f'<li class="finding">{path}{severity_badge(d.severity.value)} '
             f'<a href="{up}rules/{esc(d.code)}.html">{esc(d.code)} {esc(d.name)}</a> '
-            f'<span class="where">line {d.line}, column {d.column}</span>: {esc(d.message)}</li>')
+            f'<span class="where">line {d.line}, column {d.column}</span>: {esc(d.message)}{more}</li>')
 
 
 def worst(found: Iterable[Diagnostic]) -> Diagnostic | None:

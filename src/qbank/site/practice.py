@@ -3,7 +3,7 @@ filter or takes a form, then loads each item's data/items/<id>.js as it is neede
 
 from __future__ import annotations
 
-from .index import DIFFICULTIES, STATUSES, _select
+from .index import DIFFICULTIES, STATUSES, select
 from .inputs import Form
 from .layout import esc, page
 
@@ -22,10 +22,9 @@ def practice_page(topics: list[str], tags: list[str], forms: list[Form], bank: s
                                  for n, f in enumerate(forms)) + "</select></div>")
     setup = ('<section id="setup" aria-labelledby="setup-h"><h2 id="setup-h">New session</h2>'
              '<form id="setup-form" class="filters">' + form_choice
-             + _select("topic", "Topic", topics).replace('id="f-', 'id="p-').replace('for="f-', 'for="p-')
-             + _select("tag", "Tag", tags).replace('id="f-', 'id="p-').replace('for="f-', 'for="p-')
-             + _select("difficulty", "Difficulty", DIFFICULTIES).replace('id="f-', 'id="p-').replace('for="f-', 'for="p-')
-             + _select("status", "Status", STATUSES).replace('id="f-', 'id="p-').replace('for="f-', 'for="p-')
+             + select("topic", "Topic", topics, prefix="p") + select("tag", "Tag", tags, prefix="p")
+             + select("difficulty", "Difficulty", DIFFICULTIES, prefix="p")
+             + select("status", "Status", STATUSES, prefix="p")
              + '<div class="field"><label for="p-count">Number of items</label>'
                '<input id="p-count" name="count" type="number" min="1" value="10"></div>'
                '<div class="field"><label for="p-minutes">Time limit in minutes (empty: untimed)</label>'
