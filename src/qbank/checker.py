@@ -17,6 +17,7 @@ from .fsutil import read_file
 if TYPE_CHECKING:
     from .model import Question
     from .rules.base import RuleOptions
+    from .schema import Fields
 
 # The loader, validator and rules are imported where a file is actually checked: a warm
 # run that answers everything from the cache never loads YAML or compiles a rule regex.
@@ -56,6 +57,7 @@ class Job:
     lint: bool
     options: RuleOptions
     want_questions: bool
+    fields: Fields = ()     # the keys the bank declares for its items ([fields.NAME] in qbank.toml)
 
 
 def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
@@ -97,7 +99,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
     if doc is None:
         return
     text_suppressions = suppress.from_comments(raw.decode("utf-8-sig", "replace")) if b"qbank:" in raw else []
-    found, at_fault = check_document_at_fault(doc)
+    found, at_fault = check_document_at_fault(doc, job.fields)
     diags.extend(found)
     data = doc.data
     if isinstance(data, dict):

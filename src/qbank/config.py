@@ -15,6 +15,11 @@ max-options = 5
 stem-stoplist = ["vignette"]      # extra words QB308 never treats as clues
 [lint.options.QB102]              # or per rule: only that rule's options
 min-options = 4
+[fields.domain]                   # a key the bank's items carry, validated like the built-in ones
+type = "string"                   # string | integer | number | boolean | list (of strings)
+enum = ["ethics", "assessment"]   # optional: the allowed values
+required = true                   # optional (default false)
+description = "Content outline domain"
 ```
 The options are those the rules declare (rules/base.Option; `qbank rules CODE` lists them).
 Problems in the file are diagnostics (code QB008) at the line and column of the key, never
@@ -37,6 +42,7 @@ from .diagnostics import Diagnostic, Severity, diagnostic
 from .digest import blake2b
 from .fsutil import MAX_FILE_BYTES, read_bounded
 from .rules.base import RuleOptions
+from .schema import FIELD_TYPES, FieldSpec, schema
 
 CONFIG_NAME = "qbank.toml"
 _CODE = re.compile(r"^QB[0-9]{0,3}$")
@@ -54,6 +60,7 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     options: RuleOptions = field(default_factory=RuleOptions)
+    fields: tuple[FieldSpec, ...] = ()   # [fields.NAME]: keys the bank declares for its items
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def enabled(self, code: str, rel_path: str | None = None) -> bool:
@@ -83,7 +90,8 @@ class Config:
         hashes, defaults included): every rule option the config sets, resolved, by name, whatever
         the option. Select, ignore, severities and per-file ignores are applied after the cache.
         Options left at their defaults are not listed, so this never imports a rule module."""
-        blob = json.dumps(sorted(self.options.given.items()), default=_canonical)
+        blob = json.dumps([sorted(self.options.given.items()), [repr(f) for f in self.fields]],
+                          default=_canonical)
         return blake2b(blob.encode(), digest_size=8).hexdigest()
 
 
@@ -246,7 +254,9 @@ def _codes(value, key: tuple[str, ...], report: _Report) -> tuple[str, ...] | No
     return tuple(value)
 
 
-TOP_SETTINGS = ("name", "exclude", "export", "lint")
+TOP_SETTINGS = ("name", "exclude", "export", "lint", "fields")
+FIELD_SETTINGS = ("type", "enum", "required", "description")
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 LINT_SETTINGS = ("select", "ignore", "severity", "per-file-ignores", "options")
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -282,6 +292,8 @@ def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
                 config.export_out = export["out"].strip()
             else:
                 report(("export", "out"), '`export.out` must be a folder, e.g. "exports" or "../exports"')
+    if "fields" in raw:
+        config.fields = _fields(raw["fields"], report)
     lint = raw.get("lint", {})
     if not isinstance(lint, dict):
         report(("lint",), "`lint` must be a table: [lint]")
@@ -313,6 +325,63 @@ def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
         report(("lint", "options"), "`lint.options` must be a table")
     elif opts:
         _options(config, opts, report)
+
+
+def _fields(table, report: _Report) -> tuple[FieldSpec, ...]:
+    """`[fields.NAME]` tables: the keys a bank adds to its items. A field that cannot be read is
+    reported and left out (its key then reads as unknown in every item, which says the same)."""
+    if not isinstance(table, dict):
+        report(("fields",), "`fields` must hold one table per field: [fields.NAME]")
+        return ()
+    builtin = schema()["properties"]
+    out = []
+    for name, spec in table.items():
+        key = ("fields", name)
+        if name in builtin:
+            report(key, f"field `{name}` is a built-in key of every question; choose another name")
+            continue
+        if not _FIELD_NAME.match(name):
+            report(key, f"field name `{name}`: use lowercase letters, digits, '-' and '_', starting with a letter")
+            continue
+        if not isinstance(spec, dict):
+            report(key, f"`fields.{name}` must be a table, e.g. [fields.{name}] with type = \"string\"")
+            continue
+        bad = False
+        for k in spec:
+            if k not in FIELD_SETTINGS:
+                report(key + (k,), f"unknown setting `fields.{name}.{k}`{_did_you_mean(k, FIELD_SETTINGS)}")
+                bad = True
+        kind = spec.get("type", "string")
+        if kind not in FIELD_TYPES:
+            report(key + ("type",), f"`fields.{name}.type` must be one of {', '.join(FIELD_TYPES)}, not "
+                                    f"{json.dumps(kind)}{_did_you_mean(kind, FIELD_TYPES, known_list=False)}")
+            continue
+        enum = spec.get("enum", [])
+        item_type = "string" if kind == "list" else kind
+        if not isinstance(enum, list) or not all(_is_type(v, item_type) for v in enum) or len(set(map(repr, enum))) != len(enum):
+            report(key + ("enum",), f"`fields.{name}.enum` must be a list of distinct values of type {item_type}")
+            continue
+        required = spec.get("required", False)
+        description = spec.get("description", "")
+        if not isinstance(required, bool):
+            report(key + ("required",), f"`fields.{name}.required` must be true or false")
+            continue
+        if not isinstance(description, str):
+            report(key + ("description",), f"`fields.{name}.description` must be text")
+            continue
+        if not bad:
+            out.append(FieldSpec(name, kind, tuple(enum), required, description))
+    return tuple(out)
+
+
+def _is_type(value, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str) and bool(value)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _severity(config: Config, code: str, level, report: _Report) -> None:

@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
 from .discover import discover_paths, nothing_to_check
 from .pool import ordered_map
-from .rules.base import BankInput, BankRule, RuleOptions
+from .rules.base import BankInput, BankRule
 from .standby import MAX_FILES as STANDBY_MAX, Standby
 
 
@@ -91,7 +91,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     ``progress(done, total)`` follows the files that are read and checked (not those the
     cache answers)."""
     config = config or load_config(paths)
-    job = Job(str(config.root), lint, config.options, want_questions)
+    job = Job(str(config.root), lint, config.options, want_questions, config.fields)
     cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
 
     def find() -> list[str]:  # as named: relative paths stay relative
@@ -118,7 +118,7 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
         if lint:
-            extra += _run_bank_rules(table, config.options, cache, bank_results)
+            extra += _run_bank_rules(table, job, cache, bank_results)
         if cache is not None:
             cache.save(table.facts(bank_results))
         diags = _select(table, extra, config, lint)
@@ -217,7 +217,7 @@ def check_source(path: str, raw: bytes, *, lint: bool, config: Config) -> list[D
     """The findings for one file given as bytes (`qbank lint -`), reported under ``path``:
     the file and item checks, then config and suppressions, as a run applies them. Bank
     rules and duplicate ids need the whole bank and are not run."""
-    result = check_file(path, raw, Job(str(config.root), lint, config.options, False))
+    result = check_file(path, raw, Job(str(config.root), lint, config.options, False, config.fields))
     known = _known_codes() if result.suppressions else set()
     found = _select_file(path, result.diagnostics, result.suppressions, config, lint, known, os.getcwd(),
                          rules_ran=not _has_file_errors(result.diagnostics))
@@ -268,7 +268,7 @@ def _duplicate_ids(table: Table) -> Iterable[Diagnostic]:
                              related=tuple(others))
 
 
-def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
+def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
                     record: dict[str, dict]) -> list[Diagnostic]:
     """Every bank rule over the per-file summaries. A rule whose inputs (each file's path,
     id position and summary digest) are those of the last run reuses its findings, so an
@@ -289,22 +289,22 @@ def _run_bank_rules(table: Table, options: RuleOptions, cache: Cache | None,
             rules = rules or _bank_rules_by_code()
             if code not in rules:
                 continue
-            found = _run_bank_rule(rules[code], table, column, options, cache)
+            found = _run_bank_rule(rules[code], table, column, job, cache)
         record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
         out.extend(found)
     return out
 
 
-def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], options: RuleOptions,
+def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], job: Job,
                    cache: Cache | None) -> list[Diagnostic]:
     """One bank rule over every file's summary; a stateful rule gets its state from the
     cache and leaves the new one there."""
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
-                     lambda i: _summary(table, i, rule.code, cache, options),
-                     lambda: _summaries(table, rule.code, cache, options))
+                     lambda i: _summary(table, i, rule.code, cache, job),
+                     lambda: _summaries(table, rule.code, cache, job))
     state = cache.rule_state(rule.code, rule.state_parts) if cache is not None and rule.stateful else None
     try:
-        found, state = rule.check_incremental(bank, options, state)
+        found, state = rule.check_incremental(bank, job.options, state)
     except Exception:
         have = [i for i, d in enumerate(column) if d is not None]
         return [internal_error(table.paths[have[0]] if have else ".", rule.code)]
@@ -319,7 +319,7 @@ def _bank_rules_by_code() -> dict:
     return {r.code: r for r in bank_rules()}
 
 
-def _summaries(table: Table, code: str, cache: Cache | None, options: RuleOptions) -> list[Any]:
+def _summaries(table: Table, code: str, cache: Cache | None, job: Job) -> list[Any]:
     """Every file's summary for a bank rule, in order (files without one left out), read in
     one batch: computed this run, else from the cache's store, else by checking the file."""
     column = table.digests.get(code, [])
@@ -329,11 +329,11 @@ def _summaries(table: Table, code: str, cache: Cache | None, options: RuleOption
     found = [fresh[d] if d in fresh else stored.get(d, missing) for d in column if d is not None]
     if any(v is missing for v in found):
         rows = [i for i, d in enumerate(column) if d is not None]
-        found = [v if v is not missing else _summary(table, i, code, cache, options) for i, v in zip(rows, found)]
+        found = [v if v is not missing else _summary(table, i, code, cache, job) for i, v in zip(rows, found)]
     return found
 
 
-def _summary(table: Table, i: int, code: str, cache: Cache | None, options: RuleOptions) -> Any:
+def _summary(table: Table, i: int, code: str, cache: Cache | None, job: Job) -> Any:
     """A file's summary for a bank rule: computed this run, else from the cache's store,
     else (a store that lost it) by checking the file again."""
     digest = table.digests[code][i]
@@ -345,7 +345,7 @@ def _summary(table: Table, i: int, code: str, cache: Cache | None, options: Rule
             return cache.summary(code, digest)
         except KeyError:
             pass
-    result = check_file(table.paths[i], None, Job(".", True, options, False))
+    result = check_file(table.paths[i], None, Job(".", True, job.options, False, job.fields))
     for c, value in result.summaries.items():
         table.summaries.setdefault(c, {})[result.digests[c]] = value
     return result.summaries[code]

@@ -34,6 +34,7 @@ class Question:
     source: str | None = None
     license: str | None = None
     meta: dict[str, Any] = field(default_factory=dict, hash=False)
+    fields: dict[str, Any] = field(default_factory=dict, hash=False)   # the bank-declared keys it carries
     lint_ignore: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -76,6 +77,7 @@ def question_from_data(data: dict[str, Any], path: str = "") -> Question:
         source=data.get("source"),
         license=data.get("license"),
         meta=dict(data.get("meta") or {}),
+        fields=declared_values(data),
         lint_ignore=dict((data.get("lint") or {}).get("ignore") or {}),
     )
 
@@ -125,6 +127,14 @@ def readable_question(data: Any, at_fault: set[tuple], path: str = "") -> tuple[
         if isinstance(ignore, dict) else {},
     )
     return question, frozenset(unknown)
+
+
+def declared_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of a valid question that are not the schema's own: those qbank.toml declares."""
+    from .schema import schema
+
+    builtin = schema()["properties"]
+    return {k: v for k, v in data.items() if k not in builtin}
 
 
 def _text(value: Any) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,35 +23,81 @@ def schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
-@lru_cache(maxsize=1)
-def detailed_validator():
+# What a bank-declared field (`[fields.NAME]` in qbank.toml) may hold, as JSON Schema.
+FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "string": {"type": "string", "minLength": 1},
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "list": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True},
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A top-level key a bank declares for its items (a blueprint code, `reviewed-by`): validated
+    like the built-in keys, so a missing, misspelt or out-of-list value is a QB003 at its line."""
+
+    name: str
+    type: str = "string"                    # a key of FIELD_TYPES
+    enum: tuple[Any, ...] = ()              # allowed values (of each item, for a list)
+    required: bool = False
+    description: str = ""
+
+    def json_schema(self) -> dict[str, Any]:
+        out = copy.deepcopy(FIELD_TYPES[self.type])
+        if self.enum:
+            (out["items"] if self.type == "list" else out)["enum"] = list(self.enum)
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+Fields = tuple[FieldSpec, ...]
+
+
+@lru_cache(maxsize=8)
+def bank_schema(fields: Fields = ()) -> dict[str, Any]:
+    """The question schema with a bank's declared fields added as optional or required keys."""
+    if not fields:
+        return schema()
+    out = copy.deepcopy(schema())
+    for spec in fields:
+        out["properties"][spec.name] = spec.json_schema()
+        if spec.required:
+            out["required"].append(spec.name)
+    return out
+
+
+@lru_cache(maxsize=8)
+def detailed_validator(fields: Fields = ()):
     """python-jsonschema: slow (and slow to import), but its errors carry paths we turn
     into messages; only documents that fail the fast check get here."""
     import jsonschema
 
-    return jsonschema.Draft202012Validator(schema())
+    return jsonschema.Draft202012Validator(bank_schema(fields))
 
 
-@lru_cache(maxsize=1)
-def fast_is_valid():
+@lru_cache(maxsize=8)
+def fast_is_valid(fields: Fields = ()):
     """A compiled yes/no check (jsonschema-rs, ~100x faster) run first on every file;
     only documents that fail it go through :func:`detailed_validator`."""
     try:
         import jsonschema_rs
 
-        return jsonschema_rs.Draft202012Validator(schema()).is_valid
+        return jsonschema_rs.Draft202012Validator(bank_schema(fields)).is_valid
     except Exception:  # pragma: no cover - fall back to the pure-Python validator
-        return detailed_validator().is_valid
+        return detailed_validator(fields).is_valid
 
 
-def known_keys(path: tuple) -> list[str]:
+def known_keys(path: tuple, fields: Fields = ()) -> list[str]:
     """The keys the schema allows at a data path (for "did you mean" suggestions)."""
     s = schema()
     if len(path) >= 2 and path[0] == "options":
         return list(s["$defs"]["option"]["properties"])
     if path and path[0] == "lint":
         return ["ignore"]
-    return list(s["properties"])
+    return list(s["properties"]) + [spec.name for spec in fields]
 
 
 def sync(repo_schema: Path) -> bool:

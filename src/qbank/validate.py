@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, error, plural
 from .loader import Document
-from .schema import detailed_validator, fast_is_valid, known_keys
+from .schema import Fields, detailed_validator, fast_is_valid, known_keys
 
 _TYPE_NAMES = {"string": "text", "boolean": "true or false", "array": "a list", "object": "a mapping of keys",
                "integer": "a whole number", "number": "a number"}
@@ -44,12 +44,13 @@ def field_name(path: tuple) -> str:
     return out or "the file"
 
 
-def check_document(doc: Document) -> list[Diagnostic]:
-    """Every schema and structure problem in ``doc`` (the loader's own diagnostics aside)."""
-    return check_document_at_fault(doc)[0]
+def check_document(doc: Document, fields: Fields = ()) -> list[Diagnostic]:
+    """Every schema and structure problem in ``doc`` (the loader's own diagnostics aside);
+    ``fields``: the keys the bank declares in qbank.toml."""
+    return check_document_at_fault(doc, fields)[0]
 
 
-def check_document_at_fault(doc: Document) -> tuple[list[Diagnostic], set[tuple] | None]:
+def check_document_at_fault(doc: Document, fields: Fields = ()) -> tuple[list[Diagnostic], set[tuple] | None]:
     """:func:`check_document`, and the data paths its findings judge (None: the whole file,
     which is not a question at all)."""
     data = doc.data
@@ -63,8 +64,8 @@ def check_document_at_fault(doc: Document) -> tuple[list[Diagnostic], set[tuple]
     # intended name): the structural checks below do not judge them again, so one mistake
     # gives one error (`correct: yes` is a QB003, not also "no key" and "no rationale").
     at_fault: set[tuple] = set(doc.duplicate_keys)
-    if not fast_is_valid()(data):
-        diags.extend(_schema_errors(doc, at_fault))
+    if not fast_is_valid(fields)(data):
+        diags.extend(_schema_errors(doc, at_fault, fields))
     diags.extend(_control_characters(doc, at_fault))
     if isinstance(data, dict):
         diags.extend(_key_count(doc, data, at_fault))
@@ -84,10 +85,10 @@ def _not_a_question(doc: Document, data: dict) -> Diagnostic:
                  f"with `exclude = [\"{name}\"]`")
 
 
-def _schema_errors(doc: Document, at_fault: set[tuple]) -> Iterator[Diagnostic]:
+def _schema_errors(doc: Document, at_fault: set[tuple], fields: Fields) -> Iterator[Diagnostic]:
     seen: set[tuple] = set()
-    for err in detailed_validator().iter_errors(doc.data):
-        for path, message, at_key in _rewrite(err, doc):
+    for err in detailed_validator(fields).iter_errors(doc.data):
+        for path, message, at_key in _rewrite(err, doc, fields):
             at_fault.add(path)
             if message is None:
                 continue
@@ -105,7 +106,7 @@ def _misspelt(key: str, allowed: list[str]) -> str | None:
     return hint[0] if hint else None
 
 
-def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
+def _rewrite(err, doc: Document, fields: Fields = ()) -> Iterator[tuple[tuple, str | None, bool]]:
     """(data path, message, point at the key?) for one schema error. A path with message
     None is at fault without a message of its own (another one names it)."""
     path = tuple(err.absolute_path)
@@ -120,7 +121,7 @@ def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
     if len(path) == 3 and path[0] == "options" and path[2] == "rationale" and v in ("pattern", "minLength"):
         return  # an empty rationale counts as a missing one (QB105) on distractors; handled there
     if v == "additionalProperties":
-        allowed = known_keys(path + ("x",))
+        allowed = known_keys(path + ("x",), fields)
         for key in sorted(set(value) - set(err.schema.get("properties", {}))):
             hint = _misspelt(key, allowed)
             where = f" in {name}" if path else ""
@@ -132,7 +133,7 @@ def _rewrite(err, doc: Document) -> Iterator[tuple[tuple, str | None, bool]]:
         return
     if v == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
-        allowed = known_keys(path + ("x",))
+        allowed = known_keys(path + ("x",), fields)
         misspelt = {_misspelt(k, allowed) for k in value if isinstance(k, str) and k not in allowed}
         for key in missing:
             if key in misspelt:
