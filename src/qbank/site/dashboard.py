@@ -56,7 +56,7 @@ def _svg(fig) -> str:
 
     buf = io.StringIO()
     fig.tight_layout()
-    fig.savefig(buf, format="svg", transparent=True, metadata={"Date": None})
+    fig.savefig(buf, format="svg", transparent=True, metadata={"Date": None}, bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
     for colour, var in ((_FG, "var(--fg)"), (_BAR, "var(--bar)"), (_ACCENT, "var(--accent)")):
@@ -64,7 +64,9 @@ def _svg(fig) -> str:
     return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + _SVG_STYLE, text, count=1)
 
 
-def _bars(name: str, title: str, counts: list[tuple[str, int]], xlabel: str, horizontal: bool = False) -> Plot:
+def _bars(name: str, title: str, counts: list[tuple[str, int]], xlabel: str, horizontal: bool = False,
+          table: list[tuple[str, int]] | None = None) -> Plot:
+    """A bar plot of ``counts``; its table lists ``table`` (default: the same counts)."""
     labels = [c[0] for c in counts]
     values = [c[1] for c in counts]
     if horizontal:
@@ -79,7 +81,28 @@ def _bars(name: str, title: str, counts: list[tuple[str, int]], xlabel: str, hor
         ax.set_xticks(range(len(labels)), labels)
         ax.set_ylabel(xlabel)
     ax.set_title(title, color=_FG)
-    return Plot(name, title, _svg(fig), ("", xlabel), list(counts))
+    return Plot(name, title, _svg(fig), ("", xlabel), list(table if table is not None else counts))
+
+
+MAX_BARS = 25   # a plot with more bars sums the rest in one "other" bar (the table has them all)
+
+
+def _top(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    if len(counts) <= MAX_BARS:
+        return counts
+    rest = counts[MAX_BARS - 1:]
+    return counts[:MAX_BARS - 1] + [(f"{len(rest)} others", sum(n for _, n in rest))]
+
+
+def _values(value: Any) -> list[str]:
+    """A declared field's value as the labels it counts under (a list field counts each)."""
+    if value is None or isinstance(value, (dict,)):
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "field"
 
 
 def _short(label: str, width: int = 42) -> str:
@@ -125,18 +148,18 @@ def blueprint_plot(key: str, spec: dict[str, Any], questions: list[Question]) ->
     counts = [sum(_matches(q, a.get("match")) for q in questions) for a in areas]
     shares = [100 * c / len(questions) for c in counts]
     targets = [_target(a.get("weight")) for a in areas]
-    fig, ax = _figure(max(1.8, 0.45 * len(areas) + 0.9))
+    fig, ax = _figure(max(2.4, 0.5 * len(areas) + 1.4))
     ys = range(len(areas))
     ax.barh([y - 0.2 for y in ys], shares, height=0.4, color=_BAR, label="bank")
     ax.barh([y + 0.2 for y in ys], [t or 0 for t in targets], height=0.4, color=_ACCENT, label="blueprint")
     ax.set_yticks(list(ys), [_short(a["name"]) for a in areas])
     ax.invert_yaxis()
     ax.set_xlabel("% of items")
-    ax.legend(frameon=False, labelcolor=_FG)
+    ax.legend(frameon=False, labelcolor=_FG, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     title = f"Items per blueprint area: {spec.get('title') or key}"
-    ax.set_title(_short(title, 70), color=_FG)
+    ax.set_title(_short(title, 70), color=_FG, pad=24)
     rows = [(a["name"], c, f"{s:.1f}%", "" if t is None else f"{t:g}%") for a, c, s, t in zip(areas, counts, shares, targets)]
-    return Plot(f"blueprint-{re.sub(r'[^a-z0-9-]+', '-', key.lower())}", title, _svg(fig),
+    return Plot(f"blueprint-{_slug(key)}", title, _svg(fig),
                 ("Area", "Items", "Share of bank", "Blueprint weight"), rows)
 
 
@@ -163,12 +186,17 @@ def plots(items: list[SiteItem], diagnostics: list[Diagnostic], root: Path, stat
         width = max(len(q.options) for q in questions)
         keys = Counter(q.key_index for q in questions)
         out.append(_bars("key-positions", "Key positions", [(LETTERS[k], keys.get(k, 0)) for k in range(width)], "items"))
-        topics = Counter(q.topic or "(no topic)" for q in questions)
-        out.append(_bars("topics", "Items per topic", sorted(topics.items(), key=lambda t: (-t[1], t[0])), "items", True))
+        topics = sorted(Counter(q.topic or "(no topic)" for q in questions).items(), key=lambda t: (-t[1], t[0]))
+        out.append(_bars("topics", "Items per topic", _top(topics), "items", True, table=topics))
         for key, spec in blueprints(root).items():
             plot = blueprint_plot(key, spec, questions)
             if plot is not None:
                 out.append(plot)
+        for name in sorted({k for q in questions for k in q.fields}):   # the bank-declared fields
+            values = Counter(v for q in questions for v in _values(q.fields.get(name)))
+            if 0 < len(values) <= MAX_BARS:
+                out.append(_bars(f"field-{_slug(name)}", f"Items per {name}",
+                                 sorted(values.items(), key=lambda t: (-t[1], t[0])), "items", True))
         levels = Counter(q.difficulty or "not set" for q in questions)
         out.append(_bars("difficulty", "Difficulty", [(d, levels[d]) for d in ("easy", "medium", "hard", "not set")
                                                        if d in levels], "items"))
@@ -176,8 +204,8 @@ def plots(items: list[SiteItem], diagnostics: list[Diagnostic], root: Path, stat
         out.append(_bars("option-counts", "Options per item", [(str(n), sizes[n]) for n in sorted(sizes)], "items"))
     rules = Counter(f"{d.code} {d.name}" for d in diagnostics)
     if rules:
-        out.append(_bars("findings", "Findings per rule", sorted(rules.items(), key=lambda r: (-r[1], r[0]))[:30],
-                         "findings", True))
+        ranked = sorted(rules.items(), key=lambda r: (-r[1], r[0]))
+        out.append(_bars("findings", "Findings per rule", _top(ranked), "findings", True, table=ranked))
     if stats is not None:
         plot = stats_plot(stats, {q.id for q in questions})
         if plot is not None:

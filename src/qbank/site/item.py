@@ -33,6 +33,7 @@ def item_page(item: SiteItem, bank: str) -> str:
     meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),
             ("Tags", ", ".join(q.tags) if q.tags else None), ("Points", q.points), ("Author", q.author),
             ("Source", q.source), ("License", q.license),
+            *((name, ", ".join(map(str, v)) if isinstance(v, list) else v) for name, v in sorted(q.fields.items())),
             ("Key", f"{q.key_letter} (position {q.key_index + 1} of {len(q.options)})"),
             ("Option order", "fixed as written" if not rq.order.shuffle else "shuffled in practice and exports"),
             ("File", f"{rq.relative_path}, line {item.line}")]
