@@ -250,3 +250,23 @@ def test_the_command_builds_the_bundled_bank(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert re.search(r"index.html: [0-9,]+ items", result.output) and (tmp_path / "s/index.html").is_file()
     assert cli("site", REPO / "bank", "--out", tmp_path / "s/index.html").exit_code == 2
+
+
+@pytest.mark.parametrize("stats, form, expected", [
+    ("{not json", "form: X\nitems: [", [("qbank-stats.json", 1, "not JSON"), ("X.yaml", 2, "not valid YAML")]),
+    ('{"version": 2, "items": {}}', "- just a list\n", [("qbank-stats.json", 1, "not a version 1"),
+                                                       ("X.yaml", 1, "a form file is a mapping")]),
+    ('{"version": 1, "items": {"eth-001": {"n": 5, "p": 0.5, "options": [{"rate": 1, "rpb": 0}]}}}',
+     "form: X\nitems:\n  - id: eth-001\n    order: [0, 0, 1, 2]\n",
+     [("qbank-stats.json", 1, "another number of options"), ("X.yaml", 3, "`order` must list each of 0..3 once")]),
+])
+def test_unusable_statistics_and_forms_are_qb030_and_the_site_is_still_built(tmp_path, stats, form, expected):
+    bank = make_bank(tmp_path, huge=10)
+    (bank / "qbank-stats.json").write_text(stats, encoding="utf-8")
+    write(tmp_path, "X.yaml", form)
+    result = api.build_site(bank, tmp_path / "site", forms=[tmp_path / "X.yaml"], cache=False)
+    found = [(Path(d.path).name, d.line, d.message) for d in result.diagnostics if d.code == "QB030"]
+    assert [(name, line) for name, line, _ in found] == [(name, line) for name, line, _ in expected]
+    assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected))
+    assert (tmp_path / "site/index.html").is_file() and index(tmp_path / "site")["forms"] == []
+    assert "Item statistics" not in text(tmp_path / "site", "items/eth-001.html")
