@@ -76,6 +76,7 @@ def make_bank(root: Path, *, huge: int = 200_000) -> Path:
     write(bank, "assess/img/chart.png", "")
     (bank / "assess/img/chart.png").write_bytes(png())
     write(bank, "assess/image.yaml", item("asm-image", "The sleep diary is shown. ![Sleep diary chart](img/chart.png)\n"
+                                          "A scale is at ![the scale](https://example.org/scale.png).\n"
                                           "What should the social worker explore FIRST?", topic="Assessment",
                                           extra="difficulty: hard\nstatus: review\nreferences: [\"Sleep manual, ch. 2\"]\n"))
     write(bank, "assess/math.yaml", item("asm-math", r"A scale scores $\frac{a}{b}$ and \(x^2\). "
@@ -116,8 +117,9 @@ def test_every_page_carries_the_policy_and_no_inline_script_or_style(built):
         for el in tree.iter():
             attrs = getattr(el, "attrib", {})
             assert not [a for a in attrs if a == "style" or a.startswith("on")], (page, el.tag, attrs)
-            for a in ("src", "href"):   # nothing off the site, no script URLs
-                assert not re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", attrs.get(a, ""), re.I), (page, attrs)
+            # nothing loads from off the site; a link may lead off it, never to a script URL
+            assert not re.match(r"\s*(?:[a-z][a-z0-9+.-]*:|//)", attrs.get("src", ""), re.I), (page, attrs)
+            assert re.match(r"(?:https?:|[^:]*$)", attrs.get("href", "")), (page, attrs)
     assert "'self'" in CSP and "unsafe" not in CSP
 
 
@@ -147,6 +149,7 @@ def test_an_item_page_shows_the_item_with_key_rationales_findings_and_source(bui
     src = re.search(r'<img src="\.\./media/([^"]+)" alt="Sleep diary chart"', image).group(1)
     assert (site / "media" / src).read_bytes() == png()
     assert "Sleep manual, ch. 2" in image
+    assert '<a class="remote-image" href="https://example.org/scale.png">image: the scale</a>' in image
 
 
 def test_math_becomes_mathml_and_what_cannot_convert_is_qb031(built):

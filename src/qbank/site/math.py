@@ -66,9 +66,23 @@ def math_markdown() -> MarkdownIt:
     return md
 
 
+# An image the renderer wrote with a URL for its source (the exports leave URLs alone).
+_REMOTE_IMG = re.compile(r'<img src="((?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)[^"]*)" alt="([^"]*)"[^>]*>')
+
+
+def _remote_images_as_links(fragment: str) -> str:
+    """A site makes no request off the site (its CSP would refuse one anyway): an image by URL
+    becomes a link to it, which loads only when followed. Both parts are the renderer's,
+    already escaped."""
+    if "<img" not in fragment:
+        return fragment
+    return _REMOTE_IMG.sub(lambda m: f'<a class="remote-image" href="{m.group(1)}">image: {m.group(2) or m.group(1)}</a>',
+                           fragment)
+
+
 class SiteRenderer(Renderer):
-    """The exporters' renderer, with math: ``unrendered`` collects, per text, the formulas
-    latex2mathml could not convert (QB031)."""
+    """The exporters' renderer, with math, and images by URL shown as links: ``unrendered``
+    collects, per text, the formulas latex2mathml could not convert (QB031)."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
@@ -77,12 +91,12 @@ class SiteRenderer(Renderer):
 
     def html(self, text: str) -> str:
         if not MAY_HAVE_MATH.search(text):
-            return super().html(text)
+            return _remote_images_as_links(super().html(text))
         out = self._math.get(text)
         if out is None:
             env: dict[str, Any] = {}
             out = math_markdown().render(text, env).strip()
             if env.get("unrendered_math"):
                 self.unrendered[text] = env["unrendered_math"]
-            self._math[text] = out
+            out = self._math[text] = _remote_images_as_links(out)
         return out

@@ -10,7 +10,6 @@ from ..export.common import RenderedQuestion
 from .layout import worst
 
 
-
 @dataclass
 class SiteItem:
     rq: RenderedQuestion
