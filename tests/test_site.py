@@ -273,3 +273,16 @@ def test_unusable_statistics_and_forms_are_qb030_and_the_site_is_still_built(tmp
     assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected))
     assert (tmp_path / "site/index.html").is_file() and index(tmp_path / "site")["forms"] == []
     assert "Item statistics" not in text(tmp_path / "site", "items/eth-001.html")
+
+
+def test_near_duplicate_stems_are_shown_side_by_side_on_the_dashboard(tmp_path):
+    bank = tmp_path / "bank"
+    stem = "A client who started a new job last month reports trouble sleeping most nights. What should the social worker explore FIRST?"
+    write(bank, "a.yaml", item("dup-a", stem))
+    write(bank, "b.yaml", item("dup-b", stem.replace("most nights", "most nights this week")))
+    api.build_site(bank, tmp_path / "site", cache=False)
+    page = text(tmp_path / "site", "dashboard.html")
+    found = page[page.index("Bank-level findings"):]
+    assert "QB902 duplicate-stem" in found
+    panes = re.findall(r'<div class="pane"><h4><a href="items/(dup-[ab])\.html">', found)
+    assert sorted(panes) == ["dup-a", "dup-b"] and "most nights this week" in found

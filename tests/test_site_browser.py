@@ -153,6 +153,8 @@ def test_the_dashboard_shows_its_plots_in_light_and_dark(page, site):
     assert all(plots.nth(i).evaluate("i => i.complete && i.naturalWidth > 100") for i in range(plots.count()))
     no_serious_violations(page)
     screenshot(page, "dashboard")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")   # printing shows every plot's numbers
+    assert page.locator("details:not([open])").count() == 0
     page.emulate_media(color_scheme="dark")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 23, 26)"
     no_serious_violations(page)
@@ -187,6 +189,7 @@ def _take(page: Page, n: int, right: bool) -> None:
 
 def test_a_five_item_practice_session_by_keyboard_resumes_after_a_reload(page, site):
     page.goto(url(site, "practice.html"))
+    no_serious_violations(page)                  # the setup form
     page.focus("#p-topic")
     page.keyboard.type("Ethics")
     page.focus("#p-count")

@@ -31,7 +31,7 @@ from .practice import forms_data, practice_page
 from .rules import rule_pages
 
 MARKER = ".qbank-site"
-ASSETS = ("site.css", "index.js", "practice.js")
+ASSETS = ("site.css", "index.js", "practice.js", "dashboard.js")
 _ID_LINE = re.compile(rb"^id[ \t]*:", re.M)
 
 

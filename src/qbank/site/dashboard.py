@@ -250,7 +250,7 @@ def dashboard_page(items: list[SiteItem], plots_: list[Plot], bank_findings: lis
     body = (f"<h1>Dashboard</h1><p>{len(items):,} items.</p>"
             f'<section aria-labelledby="plots-h"><h2 id="plots-h">Plots</h2><div class="plots">{figures}</div></section>'
             f'<section aria-labelledby="bank-h"><h2 id="bank-h">Bank-level findings</h2>{findings}</section>{forms}')
-    return page("Dashboard", body, current="dashboard.html", bank=bank)
+    return page("Dashboard", body, current="dashboard.html", bank=bank, scripts=["assets/dashboard.js"])
 
 
 def bank_level(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
