@@ -341,7 +341,8 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     forms/A.yaml) offered in practice mode; the bank's qbank-stats.json, when present, adds
     item statistics. A bank with errors still gets a site (the files that cannot be read are
     listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
-    warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError."""
+    warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError, an image
+    that cannot be packaged ExportError (nothing is written then)."""
     from .site import make_site
 
     found = lint(paths, cache=cache, jobs=jobs)

@@ -1,7 +1,7 @@
 """`qbank site`: build the static review site.
 
-Exit codes: 0 written (the bank's findings are on the site and on stderr); 2 usage errors and
-an unusable output folder."""
+Exit codes: 0 written (the bank's findings are on the site and on stderr); 1 an image that
+cannot be packaged (nothing written); 2 usage errors and an unusable output folder."""
 
 from __future__ import annotations
 
@@ -26,13 +26,16 @@ def site(paths, out, forms, no_cache, jobs):
     """Build a static site of the bank in --out: an index with filters and search, a page per
     item with its lint findings, a dashboard of plots, practice mode and the rule pages. It
     opens from file:// and makes no network request."""
-    from ..errors import OutputError
+    from ..errors import ExportError, OutputError
 
     try:
         result = api.build_site(given(paths), out, forms=forms, jobs=jobs, cache=not no_cache)
     except OutputError as exc:
         click.echo(f"qbank site: {exc}", err=True)
         sys.exit(2)
+    except ExportError as exc:   # an image that cannot be packaged (see `qbank export`)
+        click.echo(f"qbank site: {exc}; nothing was written", err=True)
+        sys.exit(1)
     if result.diagnostics:
         from ..report import render
 

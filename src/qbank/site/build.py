@@ -154,7 +154,9 @@ class SiteWriter:
 def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
           jobs: int | None = None) -> SiteResult:
     """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
-    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root."""
+    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root.
+    Every question is rendered before anything is written: an image that cannot be packaged
+    raises ExportError (as in an export) and leaves ``out`` as it was."""
     out = Path(out)
     _check_out(out)
     own: list[Diagnostic] = []
@@ -179,7 +181,8 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
         items.append(item)
     items.sort(key=lambda i: i.id)
     bank_wide = bank_level(shown)
-    unloaded = [d for d in shown if d.path not in loaded and d not in set(bank_wide)]
+    skip = set(bank_wide)
+    unloaded = [d for d in shown if d.path not in loaded and d not in skip]
 
     stats = read_stats(root, by_id, own)
     if stats is not None:
