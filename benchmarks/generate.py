@@ -1437,6 +1437,35 @@ def generate(out_dir: str | os.PathLike, count: int, defects: float = 0.05, seed
     return manifest
 
 
+def question_data(count: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``count`` clean questions as the data of valid files, in memory (no files written), each
+    with ``domain`` (its area folder: ``human-development``, ``assessment``, ... as a bank would
+    declare with `[fields.domain]`) and ``status: approved``, so a blueprint applies to them:
+    what the assembly benchmark draws forms from. Deterministic from ``seed``; the items are
+    made as :func:`generate` makes them (same areas, topics, phrase pools and key spread), but
+    from their own random stream, so they are not the files :func:`generate` writes."""
+    rng = random.Random(seed)
+    keys = _KeyPositions(rng)
+    folders = _folders(count)
+    seen: set[str] = set()
+    out = []
+    for seq in range(count):
+        folder, area, topic, kind = folders[seq // FILES_PER_FOLDER]
+        item = _make_item(rng, seq, folder, area, topic, kind, keys, clean=True)
+        for _ in range(20):
+            if item.stem not in seen:
+                break
+            item = _make_item(rng, seq, folder, area, topic, kind, keys, clean=True)
+        seen.add(item.stem)
+        data: dict[str, Any] = {"id": item.id, "stem": item.stem, "options": item.options,
+                                "explanation": item.explanation, "topic": item.topic, "tags": item.tags,
+                                "status": "approved", "domain": area}
+        if item.difficulty:
+            data["difficulty"] = item.difficulty
+        out.append(data)
+    return out
+
+
 def read_manifest(out_dir: str | os.PathLike) -> dict[str, Any] | None:
     """The manifest of a complete generated bank, or None if there is none (or it is unreadable)."""
     try:

@@ -1,6 +1,7 @@
 """Time qbank against its peers on one generated bank, in one run.
 
     python benchmarks/run.py [--count 10000] [--reps 3] [--big 100000] [--skip-peers] [--jobs N]
+                             [--stats 10000] [--only-stats]
 
 Generates (or reuses) a bank under benchmarks/_work/, then times each command as a
 fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint cold
@@ -13,7 +14,9 @@ schema/question.schema.json on the same
 files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
 table, the ratios against the targets, and writes benchmarks/_work/results.json.
 With --big N it also lints an N-question bank cold to check per-question scaling and
-peak memory. See benchmarks/README.md.
+peak memory. The item-analysis rows (stats_bench.py; --stats CANDIDATES, --only-stats for
+them alone) time statistics of 10,000 candidates x 122 items against the same figures from
+scipy item by item, and the whole `qbank stats import` of them. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ MEMORY_LIMIT = 1_000_000_000       # 1 GB
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import worst_case  # noqa: E402
+
+
+class _Done(Exception):
+    """--only-assemble: the rows asked for are measured."""
 
 
 class CommandCrashed(Exception):
@@ -218,8 +225,8 @@ def probe_qbank() -> QbankCli:
     if top.returncode != 0:
         return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
     commands: dict[str, str] = {}
-    for name in ("validate", "lint", "fmt", "export", "site"):
-        sub = subprocess.run([str(exe), name, "--help"], capture_output=True, text=True, timeout=60)
+    for name in ("validate", "lint", "fmt", "export", "stats import", "import", "site"):
+        sub = subprocess.run([str(exe), *name.split(), "--help"], capture_output=True, text=True, timeout=60)
         if sub.returncode == 0:
             commands[name] = sub.stdout
     return QbankCli(exe, commands)
@@ -444,6 +451,7 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
                 raise CommandCrashed(f"{label}: exited 0 but wrote nothing to {out_dir}")
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
+    rows.append(bench_import(cli, view, n_view, reps))
     rows += bench_site(cli, view, n_view, reps, opts("site"))
     return rows
 
@@ -484,6 +492,35 @@ def bench_site(cli: QbankCli, view: Path, n_view: int, reps: int, job_args: list
         shutil.rmtree(out_dir, ignore_errors=True)
         drop_cache(view)
     return rows
+
+
+IMPORT_MOODLE = "qbank import moodle (same questions)"
+
+
+def bench_import(cli: QbankCli, view: Path, n_view: int, reps: int) -> Row:
+    """`qbank import moodle` of the file `export --moodle` wrote for the exportable questions,
+    into an empty bank each run: the issue holds it to at most 2x the export."""
+    if not (cli.has("import") and cli.has("export", "--moodle")):
+        print(f"  {IMPORT_MOODLE:<40} not available: {cli.problem or 'no `import` or `export --moodle`'}")
+        return Row("import-moodle", IMPORT_MOODLE, n_view, note="not available: no `import` or `export --moodle`")
+    work = Path(tempfile.mkdtemp(dir=WORK, prefix="import-moodle-"))
+    try:
+        run_timed("qbank export --moodle (the file to import)",
+                  [[str(cli.exe), "export", "--moodle", "--out", str(work / "xml"), "."]], view, ok_codes=(0,))
+        [xml] = (work / "xml").glob("*.moodle.xml")
+        into = work / "bank"
+
+        def fresh(i: int) -> None:
+            shutil.rmtree(into, ignore_errors=True)
+
+        row = repeat(Row("import-moodle", IMPORT_MOODLE, n_view), reps,
+                     [[str(cli.exe), "import", "moodle", str(xml), "--into", str(into)]], work, fresh, ok_codes=(0,))
+        written = sum(1 for _ in into.rglob("*.yaml"))
+        if written != n_view:
+            raise CommandCrashed(f"{IMPORT_MOODLE}: wrote {written} questions of {n_view}")
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def bench_peers(bank: Path, view: Path, count: int, n_view: int, reps: int) -> list[Row]:
@@ -569,6 +606,96 @@ def bench_big(cli: QbankCli, big: int, defects: float, seed: int, reps: int, job
     return row, [scaling, memory]
 
 
+ASSEMBLE_ITEMS = 122   # the ASWB Clinical exam's scored items
+# A blueprint over the generator's areas (its `domain` field), weighted like a licensing outline.
+ASSEMBLE_AREAS = (("human-development", 25), ("assessment", 25), ("interventions", 25), ("ethics", 15),
+                  ("research", 5), ("informatics", 5))
+
+
+def assemble_questions(count: int, seed: int) -> list:
+    """``count`` generated questions (generate.question_data) as qbank Questions; the data is kept
+    in benchmarks/_work/ while generate.py is unchanged (making 100,000 takes minutes)."""
+    from qbank.model import question_from_data
+
+    path = WORK / f"assemble-data-n{count}-s{seed}-{GENERATOR_HASH}.json"
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        t = time.perf_counter()
+        print(f"generating {count} questions in memory for assemble ...", flush=True)
+        data = generate.question_data(count, seed)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+        print(f"  done in {time.perf_counter() - t:.1f} s")
+    return [question_from_data(d, f"{d['domain']}/{d['id']}.yaml") for d in data]
+
+
+def bench_assemble(count: int, seed: int, reps: int) -> tuple[list[Row], list[Ratio]]:
+    """`qbank assemble`'s core (assemble.assemble) drawing forms A and B of 122 items with 25%
+    overlap from ``count`` questions, in this process (the bank's loading is what `lint` rows
+    measure), against the bare draw it refines: per area, a random sample of its share for each
+    form and a shuffle of each item's options."""
+    import random as rand
+    import resource
+
+    from qbank.assemble import Request, assemble
+    from qbank.blueprint import Area, Blueprint, Match, membership, targets
+
+    questions = assemble_questions(count, seed)
+    blueprint = Blueprint("bench", tuple(Area(name, w, w, Match("field", name, "domain")) for name, w in ASSEMBLE_AREAS))
+    request = Request(ASSEMBLE_ITEMS, ("A", "B"), seed=7, overlap=25)
+
+    def naive() -> None:
+        rng = rand.Random(7)
+        member = membership(blueprint, sorted(questions, key=lambda q: q.id))
+        for pool, share in zip(member.by_area, targets(blueprint, ASSEMBLE_ITEMS)):
+            for _form in request.forms:
+                for q in rng.sample(pool, share):
+                    rng.shuffle(list(q.options))
+
+    rows = []
+    for key, label, work in (("assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,}", 
+                              lambda: assemble(questions, blueprint, request)),
+                             ("assemble-naive", f"bare random draw, 2 x {ASSEMBLE_ITEMS} from {count:,}", naive)):
+        row = Row(key, label, count, command="in process: " + key)
+        for _ in range(reps):
+            t = time.perf_counter()
+            work()
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024   # this process: it is the tree
+            row.samples.append(Sample(time.perf_counter() - t, [0], rss, rss))
+        rows.append(row)
+    by_key = {r.key: r for r in rows}
+    return rows, [seconds(by_key, "assemble", f"assemble 2 x {ASSEMBLE_ITEMS} items from {count:,} (s)", 10.0),
+                  ratio(by_key, "assemble", "assemble-naive", "assemble / bare random draw", None)]
+def bench_stats(cli: QbankCli, reps: int, candidates: int, seed: int) -> tuple[list[Row], list[Ratio]]:
+    """Item analysis of ``candidates`` x 122 items (stats_bench.py): the computation, the
+    same figures with scipy one item and option at a time, and the whole `qbank stats
+    import` of the responses CSV (1.2 M rows at 10,000 candidates; --dry-run: it writes
+    nothing into the generated bank)."""
+    work = WORK / f"stats-c{candidates}-s{seed}"
+    script = str(HERE / "stats_bench.py")
+    if not (work / "responses.csv").is_file():
+        print(f"generating {candidates:,} candidates' responses into {shown(work)} ...", flush=True)
+        subprocess.run([sys.executable, script, "prepare", str(work), "--candidates", str(candidates),
+                        "--seed", str(seed)], check=True)
+    answers = candidates * 122
+    rows = [repeat(Row("stats-analyse", f"item analysis {candidates:,} x 122", answers), reps,
+                   [[sys.executable, script, "analyse", str(work)]], work),
+            repeat(Row("stats-scipy", "same with scipy per item/option", answers), reps,
+                   [[sys.executable, script, "baseline", str(work)]], work),
+            Row("stats-import", "qbank stats import (responses-csv)", answers,
+                note="" if cli.has("stats import") else "not available: " + (cli.problem or "no `stats import` command"))]
+    if not rows[-1].note:
+        repeat(rows[-1], reps, [[str(cli.exe), "stats", "import", "responses.csv", "stats-bank", "--format",
+                                 "responses-csv", "--dry-run"]], work)
+    by_key = {r.key: r for r in rows}
+    ratios = [seconds(by_key, "stats-analyse", f"item analysis of {answers:,} responses (s)", 5.0),
+              ratio(by_key, "stats-analyse", "stats-scipy", "item analysis / scipy per item and option", 1.0),
+              seconds(by_key, "stats-import", f"qbank stats import of {answers:,} responses (s)", 60.0)]
+    return rows, ratios
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -605,8 +732,8 @@ def _load() -> list[float]:
         return [0.0, 0.0, 0.0]
 
 
-def write_results(data: dict) -> Path:
-    path = WORK / "results.json"
+def write_results(data: dict, name: str = "results.json") -> Path:
+    path = WORK / name
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
@@ -624,20 +751,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--big", type=int, default=0, metavar="N",
                    help="also lint an N-question bank cold (scaling and peak memory; slow, e.g. 100000)")
     p.add_argument("--skip-peers", action="store_true", help="time only qbank (no check-jsonschema, yamllint, genanki)")
+    p.add_argument("--assemble", type=int, default=0, metavar="N",
+                   help="also time assembling two 122-item forms from N generated questions (e.g. 100000)")
+    p.add_argument("--only-assemble", action="store_true", help="with --assemble: time nothing else")
     p.add_argument("--jobs", type=int, default=None, help="pass --jobs N to qbank (default: qbank's own default)")
     p.add_argument("--defects", type=float, default=0.05, help="share of defective items in the bank (default 0.05)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument("--stats", type=int, default=0, metavar="CANDIDATES",
+                   help="also time item analysis of CANDIDATES x 122 items (10000: the 1.2 M responses of the "
+                        "target; default 0: not)")
+    p.add_argument("--only-stats", action="store_true",
+                   help="run only the item-analysis rows (10,000 candidates unless --stats says otherwise)")
     args = p.parse_args(argv)
     if args.count < 1 or args.reps < 1 or args.big < 0 or (args.jobs is not None and args.jobs < 1):
         p.error("--count, --reps and --jobs must be at least 1, --big at least 0")
+    if args.assemble < 0 or (args.only_assemble and not args.assemble):
+        p.error("--assemble N takes N >= 1; --only-assemble needs --assemble N")
 
     WORK.mkdir(parents=True, exist_ok=True)
     cli = probe_qbank()
     if cli.problem:
         print(f"qbank is not usable: {cli.problem}")
     precompile_qbank()
-    bank = ensure_bank(args.count, args.defects, args.seed)
-    view, n_view = exportable_view(bank)
+    if args.only_stats:
+        return run_stats_only(cli, args)
+    if args.only_assemble:   # no bank on disk is needed
+        bank, view, n_view = WORK, WORK, 0
+    else:
+        bank = ensure_bank(args.count, args.defects, args.seed)
+        view, n_view = exportable_view(bank)
     results: dict = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0],
@@ -649,6 +791,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows: list[Row] = []
     try:
+        if args.only_assemble:
+            assembled, ratios = bench_assemble(args.assemble, args.seed, args.reps)
+            rows += assembled
+            raise _Done
         print(f"\nbank: {args.count:,} questions ({n_view:,} exportable), {args.reps} run{'s' if args.reps > 1 else ''} per command")
         rows += bench_qbank(cli, bank, view, args.count, n_view, args.reps, args.jobs)
         if not args.skip_peers:
@@ -666,13 +812,24 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
             ratio(by_key, "fmt-check-warm", "lint-cold", "fmt --check (formatted, warm) / cold lint", 1.0),
             ratio(by_key, "fmt-check-cold", "lint-cold", "fmt --check (formatted, cold) / cold lint", None),
+            ratio(by_key, "import-moodle", "export-moodle", "import moodle / export --moodle (same questions)", 2.0),
             seconds(by_key, "lint-worst-case", "lint of the 1 MB worst-case file (s)", 10.0),
         ]
+        if args.stats:
+            stats_rows, stats_ratios = bench_stats(cli, args.reps, args.stats, args.seed)
+            rows += stats_rows
+            ratios += stats_ratios
         if args.big:
             big_row, big_ratios = bench_big(cli, args.big, args.defects, args.seed, args.reps, args.jobs,
                                             by_key.get("lint-cold"))
             rows.append(big_row)
             ratios += big_ratios
+        if args.assemble:
+            assembled, assemble_ratios = bench_assemble(args.assemble, args.seed, args.reps)
+            rows += assembled
+            ratios += assemble_ratios
+    except _Done:
+        pass
     except CommandCrashed as exc:
         results["rows"] = [r.to_json() for r in rows]
         results["crashed"] = str(exc)
@@ -692,6 +849,20 @@ def main(argv: list[str] | None = None) -> int:
               "CPUs); times may be inflated, compare ratios from a quiet machine")
     path = write_results(results)
     print(f"\nresults written to {shown(path)}")
+    return 0
+
+
+def run_stats_only(cli: QbankCli, args: argparse.Namespace) -> int:
+    results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                     "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                 "python": sys.version.split()[0], "load_average_at_start": _load()},
+                     "args": vars(args)}
+    rows, ratios = bench_stats(cli, args.reps, args.stats or 10_000, args.seed)
+    results["rows"], results["ratios"] = [r.to_json() for r in rows], [r.to_json() for r in ratios]
+    results["machine"]["load_average_at_end"] = _load()
+    print_table(rows)
+    print_ratios(ratios)
+    print(f"\nresults written to {shown(write_results(results, 'stats-results.json'))}")
     return 0
 
 

@@ -202,3 +202,15 @@ def test_command_line_writes_the_bank_and_rejects_bad_arguments(tmp_path: Path) 
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "count must be at least 1" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_question_data_gives_approved_items_with_a_domain_for_blueprints() -> None:
+    from qbank.model import question_from_data
+
+    data = generate.question_data(601, seed=3)   # 100 items a folder, folders cycle over the areas
+    assert data == generate.question_data(601, seed=3)
+    assert len({d["id"] for d in data}) == len({d["stem"] for d in data}) == 601
+    questions = [question_from_data(d) for d in data]
+    assert {q.status for q in questions} == {"approved"}
+    assert {q.fields["domain"] for q in questions} == {area for area, _, _, _ in generate.AREAS}
+    assert all(sum(o.correct for o in q.options) == 1 for q in questions)

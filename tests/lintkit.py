@@ -16,7 +16,7 @@ from qbank.diagnostics import Diagnostic, Severity
 from qbank.loader import load
 from qbank.model import question_from_data
 from qbank.rules import all_rules
-from qbank.rules.base import BankItem, BankRule, ItemContext, Rule, RuleOptions
+from qbank.rules.base import BankInput, BankItem, BankRule, ItemContext, Rule, RuleOptions
 from qbank.rules.examples import example_items
 from qbank.validate import check_document
 
@@ -65,9 +65,24 @@ def split_documents(text: str) -> list[str]:
 
 
 def lint_bank(texts: list[str] | str, codes: Iterable[str] | None = None,
-              options: RuleOptions | None = None, paths: list[str] | None = None) -> list[Diagnostic]:
+              options: RuleOptions | None = None, paths: list[str] | None = None,
+              stats: dict | None = None) -> list[Diagnostic]:
     """Diagnostics of the bank rules (all, or ``codes``) over several questions, in path order.
-    Summaries go through a JSON round trip, as they do through the engine's cache."""
+    Summaries go through a JSON round trip, as they do through the engine's cache. With
+    ``stats`` (a statistics store, qbank-stats.json's content) the rules run as the engine
+    runs them, over a bank root that holds that store."""
+    if stats is not None:
+        import tempfile
+
+        from qbank.analysis.store import dumps, store_path
+
+        with tempfile.TemporaryDirectory() as root:
+            store_path(root).write_bytes(dumps(stats))
+            return _lint_bank(texts, codes, options, paths, root)
+    return _lint_bank(texts, codes, options, paths, None)
+
+
+def _lint_bank(texts, codes, options, paths, root: str | None) -> list[Diagnostic]:
     import json
 
     if isinstance(texts, str):
@@ -84,7 +99,13 @@ def lint_bank(texts: list[str] | str, codes: Iterable[str] | None = None,
         for ctx in contexts:
             line, col = ctx.doc.pos(("id",))
             items.append(BankItem(ctx.path, line, col, json.loads(json.dumps(r.summarize(ctx)))))
-        out.extend(r.check_bank(items, options))
+        if root is None:
+            out.extend(r.check_bank(items, options))
+            continue
+        bank = BankInput([it.path for it in items], [it.line for it in items], [it.column for it in items],
+                         [str(i) for i in range(len(items))], lambda i: items[i].summary,
+                         lambda: [it.summary for it in items], root)
+        out.extend(r.check_incremental(bank, options, None)[0])
     return sorted(out, key=Diagnostic.sort_key)
 
 
@@ -120,6 +141,18 @@ def example(r: Rule, section: str) -> str:
     if not m:
         raise AssertionError(f"{r.code} {section}: no ```yaml block")
     return m.group(1)
+
+
+_JSON_BLOCK = re.compile(r"^```json\n(.*?)^```", re.M | re.S)
+
+
+def example_stats(r: Rule, section: str) -> dict | None:
+    """The statistics store a rule's Fails or Passes example gives (a ```json block after its
+    YAML: the rules from item statistics), or None."""
+    import json
+
+    m = _JSON_BLOCK.search(doc_sections(r)[section] + "\n")
+    return json.loads(m.group(1)) if m else None
 
 
 def example_questions(r: Rule, section: str) -> list[str]:

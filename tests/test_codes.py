@@ -26,14 +26,22 @@ def test_the_registry_holds_the_catalog_and_qbanks_own_reports():
     assert FILE_RULES == FILE_CHECKS
     own = {c.code: c.name for c in CODES.values() if c.kind == "qbank"}
     assert own == {"QB000": "internal-error", "QB007": "suppression", "QB008": "config", "QB009": "rewrite-refused",
-                   "QB010": "package-invalid", "QB011": "export-lossy", "QB030": "site-input",
-                   "QB031": "math-unrendered"}
+                   "QB010": "package-invalid", "QB011": "export-lossy",
+                   "QB012": "import-unsupported", "QB013": "import-malformed", "QB014": "import-conflict",
+                   "QB015": "import-refused",
+                   "QB020": "area-overlap", "QB021": "form-infeasible", "QB022": "form-invalid",
+                   "QB025": "stats-import-malformed", "QB026": "stats-matched-by-text", "QB027": "stats-unknown-item",
+                   "QB028": "stats-unknown-answer", "QB029": "stats-store-invalid",
+                   "QB030": "site-input", "QB031": "math-unrendered"}
     assert list(CODES) == sorted(CODES)
 
 
 def test_file_checks_and_qbanks_own_reports_are_always_on():
     assert {c.code for c in CODES.values() if c.always_on} == FILE_CHECKS.keys() | {"QB000", "QB007", "QB008", "QB009", "QB010",
-                                                                                   "QB011", "QB030", "QB031"}
+                                                                                   "QB011", "QB012", "QB013", "QB014", "QB015",
+                                                                                   "QB020", "QB021", "QB022",
+                                                                                   "QB025", "QB026", "QB027", "QB028", "QB029",
+                                                                                   "QB030", "QB031"}
     assert codes.always_on("QB101") and not codes.always_on("QB102") and not codes.always_on("QB999")
 
 

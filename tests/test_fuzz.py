@@ -101,7 +101,7 @@ def test_a_package_missing_a_question_is_caught(tmp_path):
                    capture_output=True)
     questions = [fuzz.read_fast(p.read_bytes()) for p in sorted((fuzz.REPO / "bank").rglob("*.yaml"))]
     assert fuzz.package_problem(out, questions) is None
-    assert "items for 33 questions" in fuzz.package_problem(out, questions + questions[:1])
+    assert f"items for {len(questions) + 1} questions" in fuzz.package_problem(out, questions + questions[:1])
     csv_file = next(out.glob("*.csv"))
     rows = csv_file.read_text("utf-8-sig")
     csv_file.write_text(rows.replace("Persistent depressive disorder", "Persistent disorder"), "utf-8-sig")

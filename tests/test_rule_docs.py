@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lintkit import SECTIONS, doc_sections, example, example_questions, lint, lint_bank
+from lintkit import SECTIONS, doc_sections, example, example_questions, example_stats, lint, lint_bank
 from qbank.diagnostics import Severity
 from qbank.rules import all_rules
 from qbank.rules.base import BankRule, Rule
@@ -98,19 +98,21 @@ def test_docstring_has_every_section_in_order(rule):
     positions = [text.index(f"\n    {s}\n") for s in SECTIONS]
     assert positions == sorted(positions)
     assert "H#" in doc["Why"] or "NBME" in doc["Why"] or "house rule" in doc["Why"] \
-        or "shuffl" in doc["Why"] or "exam style" in doc["Why"]
+        or "shuffl" in doc["Why"] or "exam style" in doc["Why"] or "Item analysis" in doc["Why"]
 
 
-def _run(questions: list[str]):
-    """Every finding of every rule on the questions of an example (a bank of them)."""
-    return [d for t in questions for d in lint(t)] + lint_bank(questions)
+def _run(questions: list[str], options=None, stats: dict | None = None):
+    """Every finding of every rule on the questions of an example (a bank of them), with the
+    options the rule's examples need (``example_options``: a blueprint for QB910), else the defaults,
+    and the statistics store the example gives (rules from item statistics)."""
+    return [d for t in questions for d in lint(t, options=options)] + lint_bank(questions, options=options, stats=stats)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_fails_example_shows_exactly_this_flaw(rule):
     """The bad example triggers the rule, and no other rule at all: it differs from a clean
     item by the one flaw it documents."""
-    found = _run(example_questions(rule, "Fails"))
+    found = _run(example_questions(rule, "Fails"), getattr(rule, "example_options", None), example_stats(rule, "Fails"))
     mine = [d for d in found if d.code == rule.code]
     assert mine, f"{rule.code}: the Fails example does not trigger the rule"
     for d in mine:
@@ -121,7 +123,8 @@ def test_fails_example_shows_exactly_this_flaw(rule):
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_passes_example_does_not_trigger_the_rule_and_is_clean(rule):
     """The good example is a well-written item: this rule is silent and no rule warns."""
-    found = _run(example_questions(rule, "Passes"))
+    found = _run(example_questions(rule, "Passes"), getattr(rule, "example_options", None),
+                 example_stats(rule, "Passes"))
     assert [d.message for d in found if d.code == rule.code] == []
     assert [(d.code, d.message) for d in found if d.severity.rank >= Severity.WARNING.rank] == []
 

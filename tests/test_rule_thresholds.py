@@ -233,3 +233,25 @@ def test_literal_html_tags_are_reported_no_more(bank):
     write_bank(bank, [example_item(stem + "  What should the social worker explore FIRST?")])
     assert [m.split(" ", 1)[0] for m in findings(bank, "QB502")] == ["<div>", "<span>"]
     assert [m.split(" ", 1)[0] for m in findings(bank, "QB502", 'literal-html-tags = ["DIV"]')] == ["<span>"]
+
+
+def test_item_statistics_thresholds(bank):
+    """QB920-QB924 judge imported statistics (qbank-stats.json); each threshold moves a finding."""
+    import json
+
+    (bank / "q000.yaml").write_text(BASE_ITEM, encoding="utf-8")
+
+    def store(p, rpb, rates, rpbs, n=200):
+        (bank / "qbank-stats.json").write_text(json.dumps({"version": 1, "forms": {}, "items": {
+            "practice-sleep-001": {"n": n, "p": p, "rpb": rpb, "upper_lower": 0.3, "source": "r.csv",
+                                   "imported": "2026-12-03",
+                                   "options": [{"rate": r, "rpb": b} for r, b in zip(rates, rpbs)]}}}))
+
+    store(0.9, 0.3, [0.9, 0.04, 0.03, 0.03], [0.3, -0.1, -0.1, -0.12], n=40)
+    assert findings(bank, "QB920") == [] and len(findings(bank, "QB920", "too-easy-p = 0.85")) == 1
+    assert len(findings(bank, "QB924")) == 3 and findings(bank, "QB924", "nonfunctioning-rate = 0.02") == []
+    assert findings(bank, "QB924", "stats-min-n = 50") == []
+    store(0.4, 0.2, [0.4, 0.3, 0.2, 0.1], [0.2, 0.25, -0.2, -0.3])
+    assert findings(bank, "QB921") == [] and len(findings(bank, "QB921", "too-hard-p = 0.5")) == 1
+    assert findings(bank, "QB922") == [] and len(findings(bank, "QB922", "min-rpb = 0.25")) == 1
+    assert len(findings(bank, "QB923")) == 1 and findings(bank, "QB923", "miskey-margin = 0.1") == []

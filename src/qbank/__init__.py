@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     **dict.fromkeys(["lint", "lint_source", "reformat", "export_bank", "load_bank", "build_site", "resolve_paths",
-                     "LintResult", "ExportResult"], "qbank.api"),
+                     "LintResult", "ExportResult", "import_stats", "export_paper", "PaperResult"], "qbank.api"),
     "FmtRun": "qbank.fmt",
     "FmtResult": "qbank.fmt",
     **dict.fromkeys(["QbankError", "UsageError", "ExportError", "BankHasErrors", "NothingSelected",

@@ -300,7 +300,7 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
                 *, name: str | None = None, tags: Iterable[str] = (), exclude_tags: Iterable[str] = (),
                 topics: Iterable[str] = (), difficulties: Iterable[str] = (), ids: Iterable[str] = (),
                 sample: int | None = None, seed: int = 0, include_retired: bool = False,
-                jobs: int | None = None) -> ExportResult:
+                jobs: int | None = None, form: str | os.PathLike[str] | None = None) -> ExportResult:
     """Export the bank under ``paths`` (`qbank export`) into the folder ``out`` (default: ``exports``
     in the bank root), one file per format: ``anki``, ``csv``, ``anki-csv``, ``qti12``, ``qti21``,
     ``moodle``, ``gift``, ``aiken`` or ``all``. What a format cannot carry (QB011) is among the
@@ -309,7 +309,9 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     The filters keep questions with any of ``tags``, none of ``exclude_tags``, in any of
     ``topics``, of any of ``difficulties``, with any of ``ids``; ``sample`` then keeps that many
     of them, the same ones for the same ``seed``. Questions with ``status: retired`` are left out
-    unless ``include_retired``. ``name`` names the decks, titles and files
+    unless ``include_retired``. ``form``, a form file (`qbank assemble`), exports only its items, in
+    its order, with its option orders, instead of any filter (forms.FormError, an ExportError, when
+    the file or the bank cannot serve it). ``name`` names the decks, titles and files
     (never the Anki notes' identity). Raises BankHasErrors (nothing written) when the bank has
     errors (with a filter: errors in the questions it takes), NothingSelected when a filter
     value matches no question or no question is left, OutputError for an unusable ``out`` and
@@ -318,8 +320,12 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     from .export import Selection, choose_formats, exportable, run_export
 
     chosen = choose_formats([formats] if isinstance(formats, str) else formats)
+    if form is not None:
+        from .forms import read
+
+        form = read(form)
     selection = Selection(tuple(tags), tuple(exclude_tags), tuple(topics), tuple(difficulties), tuple(ids),
-                          sample, seed, include_retired)
+                          sample, seed, include_retired, form)
     bank = load_bank(paths, jobs=jobs)
     taken = exportable(bank, selection)
     from .export import default_out_dir
@@ -329,6 +335,68 @@ def export_bank(paths: Paths = None, formats: str | Iterable[str] = "all", out: 
     written = run_export(bank, chosen, target, name=name, selection=selection, jobs=jobs, findings=findings)
     return ExportResult(written, taken.diagnostics + sorted(findings, key=Diagnostic.sort_key), bank.files,
                         len(taken.questions), taken.outside_errors)
+
+
+def import_stats(results: str | os.PathLike[str], fmt: str, paths: Paths = None, *, form: str | None = None,
+                 dry_run: bool = False, jobs: int | None = None):
+    """Read an LMS results file (`qbank stats import`; ``fmt``: canvas-item-analysis,
+    canvas-student-analysis, moodle or responses-csv), map its questions to the bank under
+    ``paths`` and merge their statistics into the bank's qbank-stats.json (not with
+    ``dry_run``). ``form``: a form file (its name is the form's, and option letters are in its
+    option orders, as candidates saw them) or only a name for the form's KR-20. Returns a
+    :class:`qbank.analysis.importer.ImportResult`; every problem is among its ``diagnostics``
+    (QB025-QB029). Raises UsageError for an unknown format, ExportError for a bad form file."""
+    from .analysis.importer import FORMATS, import_stats as run
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown results format '{fmt}'; use one of {', '.join(FORMATS)}")
+    orders = None
+    if form is not None and Path(form).suffix in (".yaml", ".yml") and Path(form).is_file():
+        from .forms import read
+
+        parsed = read(form)
+        form, orders = parsed.name, {e.id: e.order for e in parsed.items}
+    bank = load_bank(paths, jobs=jobs)
+    return run(Path(results), fmt, bank.questions, Path(bank.root), form=form, orders=orders, write=not dry_run)
+
+
+@dataclass
+class PaperResult:
+    """What `export_paper` wrote: the exam and the answer key, and what could not be printed."""
+
+    exam: Path
+    key: Path
+    diagnostics: list[Diagnostic]
+    items: int
+
+
+def export_paper(form: str | os.PathLike[str], paths: Paths = None, out: str | os.PathLike[str] | None = None, *,
+                 name: str | None = None, include_retired: bool = False, jobs: int | None = None) -> PaperResult:
+    """Print the form in the file ``form`` (`qbank export --form FILE --pdf`): a PDF exam of its
+    items in its order, options lettered in its order, and a PDF answer key (key letter, area,
+    explanation, rationales), in ``out`` (default: the bank's exports folder). Raises
+    BankHasErrors when the form's questions have errors and ExportError for a form file the
+    bank cannot fill; both files are written only once both are typeset."""
+    from .export import Selection, default_out_dir, exportable, prepare_out_dir
+    from .export.common import slug
+    from .export.paper import PaperItem, paper
+    from .forms import read
+    from .fsutil import atomic_write
+
+    parsed = read(form)  # forms.FormError (an ExportError) with QB022 at the line
+    form_name = parsed.name
+    bank = load_bank(paths, jobs=jobs)
+    chosen = exportable(bank, Selection(form=parsed, include_retired=include_retired))
+    areas = {e.id: e.area for e in parsed.items}
+    items = [PaperItem(q, areas[q.id]) for q in chosen.questions]
+    title = f"{(name or bank.name).strip() or 'bank'}, form {form_name}"
+    exam, key, lossy = paper(title, items, Path(bank.root))
+    target = prepare_out_dir(Path(out) if out is not None else default_out_dir(Path(bank.root)))
+    base = f"{slug((name or bank.name).strip() or 'bank')}-form-{slug(form_name)}"
+    exam_path, key_path = target / f"{base}.pdf", target / f"{base}-key.pdf"
+    atomic_write(exam_path, exam, keep_mode=False)
+    atomic_write(key_path, key, keep_mode=False)
+    return PaperResult(exam_path, key_path, chosen.diagnostics + lossy, len(items))
 
 
 # --- site ------------------------------------------------------------------------------------

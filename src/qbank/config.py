@@ -61,6 +61,7 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     options: RuleOptions = field(default_factory=RuleOptions)
     fields: tuple[FieldSpec, ...] = ()   # [fields.NAME]: keys the bank declares for its items
+    blueprints: dict[str, Any] = field(default_factory=dict)   # [blueprints.NAME]: blueprint.Blueprint
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def enabled(self, code: str, rel_path: str | None = None) -> bool:
@@ -143,6 +144,11 @@ def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
         config.diagnostics.append(_diag(shown, line, col, f"invalid TOML: {str(exc).split(' (at line')[0]}"))
         return config
     _apply(config, raw, text, shown)
+    if any(b.form_size for b in config.blueprints.values()):
+        # QB910 reads the blueprints with a form size from the rule options (so they are part of the
+        # cache key, and reach the workers)
+        sized = tuple(b for _, b in sorted(config.blueprints.items()) if b.form_size)
+        config.options = RuleOptions(**config.options.given, blueprints=sized)
     return config
 
 
@@ -159,8 +165,8 @@ class _Report:
     def __init__(self, config: Config, text: str, shown: str) -> None:
         self.config, self.text, self.shown = config, text, shown
 
-    def __call__(self, key: tuple[str, ...], message: str) -> None:
-        line, col = _locate(self.text, key)
+    def __call__(self, key: tuple[str, ...], message: str, at: tuple[int, int] | None = None) -> None:
+        line, col = at or _locate(self.text, key)
         self.config.diagnostics.append(_diag(self.shown, line, col, message))
 
 
@@ -254,7 +260,7 @@ def _codes(value, key: tuple[str, ...], report: _Report) -> tuple[str, ...] | No
     return tuple(value)
 
 
-TOP_SETTINGS = ("name", "exclude", "export", "lint", "fields")
+TOP_SETTINGS = ("name", "exclude", "export", "lint", "fields", "blueprints")
 FIELD_SETTINGS = ("type", "enum", "required", "description")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 LINT_SETTINGS = ("select", "ignore", "severity", "per-file-ignores", "options")
@@ -294,6 +300,10 @@ def _apply(config: Config, raw: dict, text: str, shown: str) -> None:
                 report(("export", "out"), '`export.out` must be a folder, e.g. "exports" or "../exports"')
     if "fields" in raw:
         config.fields = _fields(raw["fields"], report)
+    if "blueprints" in raw:
+        from .blueprint import parse_blueprints
+
+        config.blueprints = parse_blueprints(raw["blueprints"], report, text, shown)
     lint = raw.get("lint", {})
     if not isinstance(lint, dict):
         report(("lint",), "`lint` must be a table: [lint]")

@@ -268,12 +268,29 @@ def _duplicate_ids(table: Table) -> Iterable[Diagnostic]:
                              related=tuple(others))
 
 
+# The bank rules from item statistics (codes.py: QB920-QB929) also read the bank's
+# statistics store, so its bytes are part of their inputs: a new import reruns them.
+STATS_RULES = "QB92"
+
+
+def _stats_digest(root: str) -> bytes:
+    from .analysis.store import MAX_STORE_BYTES, store_path
+    from .fsutil import read_bounded
+
+    try:
+        return blake2b(read_bounded(store_path(root), MAX_STORE_BYTES, root=root), digest_size=8).digest()
+    except OSError:
+        return b"-"
+
+
 def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
                     record: dict[str, dict]) -> list[Diagnostic]:
     """Every bank rule over the per-file summaries. A rule whose inputs (each file's path,
-    id position and summary digest) are those of the last run reuses its findings, so an
-    edit that leaves the summaries alone (a comment, a rationale) costs no bank work."""
+    id position and summary digest; for the statistics rules, the store too) are those of the
+    last run reuses its findings, so an edit that leaves the summaries alone (a comment, a
+    rationale) costs no bank work."""
     out: list[Diagnostic] = []
+    stats: bytes | None = None
     recorded = cache.bank_codes() if cache is not None else []
     rules = None if recorded else _bank_rules_by_code()
     # Joined columns, not JSON: this runs on every warm lint.
@@ -283,6 +300,9 @@ def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
         column = table.digests.get(code, [])
         h = where.copy()
         h.update("\0".join([d or "-" for d in column]).encode())
+        if code.startswith(STATS_RULES):
+            stats = _stats_digest(job.bank_root) if stats is None else stats
+            h.update(stats)
         digest = h.hexdigest()
         found = cache.bank_result(code, digest) if cache is not None else None
         if found is None:
@@ -301,7 +321,7 @@ def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], job: 
     cache and leaves the new one there."""
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
                      lambda i: _summary(table, i, rule.code, cache, job),
-                     lambda: _summaries(table, rule.code, cache, job))
+                     lambda: _summaries(table, rule.code, cache, job), job.bank_root)
     state = cache.rule_state(rule.code, rule.state_parts) if cache is not None and rule.stateful else None
     try:
         found, state = rule.check_incremental(bank, job.options, state)

@@ -19,15 +19,18 @@ import click
 from .. import __version__
 
 COMMANDS = {
+    "assemble": "qbank.cli.assemble:assemble",
     "check-package": "qbank.cli.check_package:check_package",
     "export": "qbank.cli.export:export",
     "fmt": "qbank.cli.fmt:fmt",
+    "import": "qbank.cli.import_cmd:import_",
     "init": "qbank.cli.init:init",
     "lint": "qbank.cli.lint:lint",
     "new": "qbank.cli.new:new",
     "rules": "qbank.cli.rules:rules",
     "schema": "qbank.cli.schema:schema",
     "site": "qbank.cli.site:site",
+    "stats": "qbank.cli.stats:stats",
     "validate": "qbank.cli.lint:validate",
 }
 

@@ -19,6 +19,19 @@ from .common import Command, given, paths_argument
 from .progress import progress_bar
 
 CSV_FLAVOURS = ("plain", "anki")
+POOL_FORMATS = {"qti12", "qti21", "moodle"}
+
+
+def _pools(bank, name: str | None, items: int | None) -> tuple:
+    """(blueprint, form size) for --pools, from the bank's qbank.toml."""
+    from ..blueprint import choose
+    from ..config import load_config
+
+    blueprint = choose(load_config([Path(bank.root)]).blueprints, name)
+    size = items or blueprint.form_size
+    if size is None:
+        raise click.UsageError(f"give --items N: blueprint `{blueprint.name}` has no form-size")
+    return blueprint, size
 
 
 def _format_names(anki: bool, csv: tuple[str, ...], flags: dict[str, bool], all_formats: bool) -> list[str]:
@@ -40,6 +53,33 @@ def report(diagnostics: list, files: int) -> None:
         from ..report import render
 
         click.echo(render(diagnostics, fmt="text", files=files), err=True, nl=False)
+
+
+def _paper(paths, form_file, names, out, name, include_retired, jobs, filtered) -> None:
+    """`--form FILE --pdf`: the printed exam and its answer key."""
+    from ..errors import BankHasErrors, ExportError, OutputError
+    from ..forms import FormError
+
+    if form_file is None:
+        raise click.UsageError("--pdf prints a form: give both --form FILE and --pdf")
+    if names or filtered:
+        raise click.UsageError("--pdf prints exactly the form's items; give no other format or filter with it")
+    try:
+        result = api.export_paper(form_file, given(paths), out, name=name, include_retired=include_retired,
+                                  jobs=jobs)
+    except FormError as exc:
+        report(exc.diagnostics, 0)
+        _fail("the form cannot be used; nothing was written", 1)
+    except BankHasErrors as exc:
+        report(exc.diagnostics, 0)
+        _fail("the form's questions have errors; fix them and export again (nothing was written)", 1)
+    except OutputError as exc:
+        _fail(str(exc), 2)
+    except ExportError as exc:
+        _fail(f"{exc}; nothing was written", 1)
+    report(result.diagnostics, result.items)
+    for path in (result.exam, result.key):
+        click.echo(os.path.relpath(path))
 
 
 class ExportCommand(Command):
@@ -95,8 +135,19 @@ class ExportCommand(Command):
                              "the identity of the bank's own name.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for loading and rendering large banks (default: all cores).")
+@click.option("--form", "form_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Export a form (`qbank assemble` writes them): only its items, in its order, each with its "
+                   "option order (the key follows); no other filter. With --pdf: the form to print.")
+@click.option("--pools", is_flag=True,
+              help="QTI and Moodle: one section (QTI) or category (Moodle) per blueprint area, drawing its share of "
+                   "a form of --items N for each candidate.")
+@click.option("--blueprint", metavar="NAME", help="With --pools: the blueprint (default: the bank's only one).")
+@click.option("--items", type=click.IntRange(min=1, max=100_000), metavar="N",
+              help="With --pools: the form size the draws add up to (default: the blueprint's form-size).")
+@click.option("--pdf", is_flag=True, help="Print --form FILE: a PDF exam (numbered items, lettered options in the "
+                                          "form's order, images) and a PDF answer key (key, area, rationales).")
 def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to, out, tags, exclude_tags, topics,
-           difficulties, ids, sample, seed, include_retired, name, jobs):
+           difficulties, ids, sample, seed, include_retired, name, jobs, form_file, pools, blueprint, items, pdf):
     """Export the bank to Anki, CSV, QTI, Moodle XML, GIFT and Aiken files in --out (default:
     exports/ in the bank root), one file per format, named after the bank. The questions
     exported are validated first: their errors stop the export. With a filter, errors in files
@@ -104,6 +155,10 @@ def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to,
     --include-retired. What a format cannot carry is reported as QB011 warnings."""
     flags = {"qti12": qti12, "qti21": qti21, "moodle": moodle, "gift": gift, "aiken": aiken}
     names = [*_format_names(anki, csv, flags, all_formats), *to]
+    if pdf:
+        _paper(paths, form_file, names, out, name, include_retired, jobs,
+               tags or exclude_tags or topics or difficulties or ids or sample is not None)
+        return
     if not names:
         raise click.UsageError("choose at least one format: --anki, --csv [plain|anki], --qti12, --qti21, --moodle, "
                                "--gift, --aiken, --to FORMAT or --all")
@@ -113,10 +168,32 @@ def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to,
     from ..export import Selection, choose_formats, default_out_dir, exportable, run_export
 
     formats = choose_formats(names)
-    selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0, include_retired)
+    if form_file is not None and (tags or exclude_tags or topics or difficulties or ids or sample is not None):
+        raise click.UsageError("--form exports exactly the form's items; it takes no other filter")
+    if (blueprint is not None or items is not None) and not pools:
+        raise click.UsageError("--blueprint and --items go with --pools")
+    if pools and (form_file is not None or not set(formats) <= POOL_FORMATS):
+        raise click.UsageError("--pools is for --qti12, --qti21 and --moodle, without --form (a form is a fixed "
+                               "set of items; pools are drawn by the LMS)")
+    from ..forms import FormError
+
+    form = None
+    if form_file is not None:
+        from ..forms import read
+
+        try:
+            form = read(form_file)
+        except FormError as exc:
+            report(exc.diagnostics, 0)
+            _fail("the form file cannot be used; nothing was written", 1)
+    selection = Selection(tags, exclude_tags, topics, difficulties, ids, sample, seed or 0, include_retired, form)
     bank = api.load_bank(given(paths), jobs=jobs)
+    drawn = _pools(bank, blueprint, items) if pools else None
     try:
         chosen = exportable(bank, selection)
+    except FormError as exc:
+        report(exc.diagnostics, bank.files)
+        _fail("the form does not fit the bank; nothing was written", 1)
     except BankHasErrors as exc:
         report(exc.diagnostics, bank.files)
         _fail("the questions to export have errors; fix them and export again (nothing was written)"
@@ -136,7 +213,7 @@ def export(paths, anki, csv, qti12, qti21, moodle, gift, aiken, all_formats, to,
     try:
         with progress_bar("Exporting", len(chosen.questions) * (1 + len(formats))) as bar:
             written = run_export(bank, formats, out, name=name, selection=selection, tick=bar.advance, jobs=jobs,
-                                 findings=findings)
+                                 findings=findings, pools=drawn)
     except OutputError as exc:
         _fail(str(exc), 2)
     except ExportError as exc:

@@ -15,7 +15,7 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
 from ..bank import Bank
 from ..diagnostics import Diagnostic, Severity
@@ -131,7 +131,8 @@ def prepare_out_dir(out_dir: Path) -> Path:
 
 def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | None = None,
                selection: Selection = Selection(), tick: Tick = no_tick, now: float | None = None,
-               jobs: int | None = None, findings: list[Diagnostic] | None = None) -> list[Path]:
+               jobs: int | None = None, findings: list[Diagnostic] | None = None,
+               pools: tuple[Any, int] | None = None) -> list[Path]:
     """Export the questions of ``bank`` that ``selection`` takes in each of ``formats`` (keys
     of FORMATS) into ``out_dir``; returns the files written, in the order of ``formats``.
 
@@ -142,6 +143,9 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     export time (Anki modification times); by default it is the clock. ``jobs`` caps the
     worker processes that render Markdown for large banks. What a format could not carry
     (QB011 warnings: a question GIFT or Aiken leaves out, say) is appended to ``findings``.
+    ``pools`` = (blueprint, items): the questions go in one pool per area of the blueprint, each
+    drawing its share of a form of ``items`` (QTI sections, Moodle categories; see blueprint.pools);
+    questions in no area are left out. A ``selection.form`` exports the form's items, in its order.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -150,6 +154,14 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
     identity = bank.name.strip() or "bank"      # Anki note identity: never changed by ``name``
     bank_name = (name or bank.name).strip() or "bank"
     questions = exportable(bank, selection).questions  # never empty: QTI needs at least one item
+    drawn: tuple = ()
+    if pools is not None:
+        from ..blueprint import pools as make_pools
+
+        drawn = tuple(make_pools(pools[0], questions, pools[1]))
+        questions = [q for pool in drawn for q in pool.questions]
+        if not questions:
+            raise NothingSelected(f"no question to export is in an area of blueprint `{pools[0].name}`")
     out = prepare_out_dir(Path(out_dir))
     if any(FORMATS[f].needs_html for f in wanted):
         rendered, media = render_all(questions, bank.root, tick, jobs)
@@ -166,7 +178,10 @@ def run_export(bank: Bank, formats: Iterable[str], out_dir: Path, name: str | No
         with ExitStack() as stack:
             for fmt, target in zip(wanted, targets):
                 out_file = stack.enter_context(atomic_writer(target, keep_mode=False))
-                job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity)
+                job = ExportJob(bank_name, rendered, media, target, tick, now, identity=identity,
+                                form=selection.form.name if selection.form is not None else None,
+                                pools=tuple(pool._replace(questions=tuple(q.id for q in pool.questions))
+                                            for pool in drawn))
                 FORMATS[fmt].write(job, out_file)
                 if findings is not None:
                     findings.extend(job.findings)

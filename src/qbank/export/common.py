@@ -414,6 +414,10 @@ class ExportJob:
 
     # What the format could not carry (QB011), appended by the writer; run_export hands them on.
     findings: list[Diagnostic] = field(default_factory=list)
+    form: str | None = None     # `--form`: the form's name; the questions are its items, in its order
+    # `--pools`: blueprint.Pool rows (area, pick count, ids) that QTI and Moodle write as sections
+    # or categories for the LMS to draw from; the questions are theirs, pool by pool
+    pools: tuple = ()
 
     def __post_init__(self) -> None:
         self.identity = self.identity or self.bank_name
@@ -426,6 +430,18 @@ class ExportJob:
     @property
     def slug(self) -> str:
         return slug(self.bank_name)
+
+
+def sections(job: ExportJob) -> list[tuple[str, str, int | None, list[RenderedQuestion]]]:
+    """How a test lays out its questions: (identifier, title, how many to draw or None for all,
+    questions). One section of every question (a form's, titled with its name) or, with
+    ``job.pools``, one per blueprint area, drawing its pick count."""
+    if not job.pools:
+        title = f"{job.bank_name}, form {job.form}" if job.form else job.bank_name
+        return [("section-1", title, None, list(job.questions))]
+    by_id = {rq.id: rq for rq in job.questions}
+    return [(f"area-{i}", pool.area, pool.pick, [by_id[qid] for qid in pool.questions])
+            for i, pool in enumerate(job.pools, 1)]
 
 
 def check_package_size(total: int) -> None:

@@ -49,7 +49,9 @@ def order_warning(job: ExportJob, rq: RenderedQuestion, target: str) -> None:
     if order.shuffle and not order.fixed:
         return
     q = rq.question
-    if not q.shuffle:
+    if job.form:
+        at, why = ("options",), f"form {job.form} gives these options an order"
+    elif not q.shuffle:
         at, why = ("shuffle",), "`shuffle: false`"
     elif order.fixed:
         at, why = ("options", order.fixed[0], "text"), "this option keeps its place"

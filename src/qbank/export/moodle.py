@@ -4,7 +4,9 @@ Moodle XML format). One file, images inside it.
 How a question maps (an importer inverts this):
     <question type="category">   one before each topic's questions: `$course$/top/<bank>/<topic>`
                                  (no topic: `$course$/top/<bank>`), a `/` in a name written `//`;
-                                 <bank> is the bank's own name (qbank.toml), never `--name`
+                                 <bank> is the bank's own name (qbank.toml), never `--name`;
+                                 a form (--form): `$course$/top/<bank>/form <name>`, in its order;
+                                 --pools: `$course$/top/<bank>/<area>`, one per blueprint area
     <question type="multichoice"> one per question, in bank order within its category
       name, idnumber             the question id (an idnumber over Moodle's 100 characters is cut
                                  and ends in a hash of the id)
@@ -33,7 +35,7 @@ from html import escape
 from typing import BinaryIO, Iterable, Iterator
 
 from .common import (Base64Writer, ExportJob, MediaFile, RenderedQuestion, base64_size, check_package_size,
-                     copy_media, decimal, images_in, xml_safe)
+                     copy_media, decimal, images_in, sections, xml_safe)
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 IDNUMBER_MAX = 100      # Moodle's question.idnumber column
@@ -51,6 +53,12 @@ def by_category(job: ExportJob) -> Iterator[tuple[str, list[RenderedQuestion]]]:
     """The questions grouped by category path, the categories sorted, bank order inside each.
     The path starts with the bank's own name, never ``--name``: Moodle keeps an idnumber unique
     per category, so (category, idnumber) is a question's identity there, from bank and id."""
+    if job.form or job.pools:
+        # a form: one category, its items in its order; pools: one category per blueprint area
+        # (a quiz draws from each with "Add a random question", see the README)
+        for _, title, _, questions in sections(job):
+            yield category_path(job.identity, title if job.pools else f"form {job.form}"), questions
+        return
     groups: dict[str, list[RenderedQuestion]] = {}
     for rq in job.questions:
         groups.setdefault(category_path(job.identity, rq.question.topic), []).append(rq)

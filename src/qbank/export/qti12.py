@@ -3,7 +3,9 @@ scored 100, a feedback block per choice (its rationale) and a general one (the e
 
 Layout of the zip (what Canvas itself exports and imports):
     imsmanifest.xml                       IMS CP 1.1 manifest
-    <assessment id>/<assessment id>.xml   questestinterop document
+    <assessment id>/<assessment id>.xml   questestinterop document (items in a form's order; with
+                                          --pools, a section per blueprint area whose
+                                          selection_number the LMS draws: a Canvas question group)
     <assessment id>/assessment_meta.xml   Canvas quiz settings
     web_resources/media/<packaged name>   images, referenced as $IMS-CC-FILEBASE$/media/...
 HTML travels as escaped text in `mattext texttype="text/html"`, as Canvas writes it.
@@ -15,8 +17,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used, write_zip,
-                     xml_safe)
+from .common import (XSI, ExportJob, RenderedQuestion, cp_manifest, cp_sub, item_ident, media_used, sections,
+                     write_zip, xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -104,10 +106,17 @@ def assessment_xml(job: ExportJob) -> bytes:
     assessment = _sub(root, "assessment", ident=assessment_ident(job), title=xml_safe(job.bank_name))
     meta = _sub(assessment, "qtimetadata")
     _meta(meta, "cc_maxattempts", "1")
-    section = _sub(assessment, "section", ident="root_section")
-    for rq in job.questions:
-        item(section, rq.localized(MEDIA_PREFIX))
-        job.tick(1)
+    root_section = _sub(assessment, "section", ident="root_section")
+    for ident, title, pick, questions in sections(job):
+        section = root_section
+        if pick is not None:  # a blueprint area: the LMS draws `pick` of its items (Canvas: a question group)
+            section = _sub(root_section, "section", ident=ident, title=xml_safe(title))
+            # Canvas's own exports add <selection_extension><points_per_item>; the QTI 1.2 DTD declares
+            # no such element, so it is left out (Canvas takes the items' points)
+            _sub(_sub(_sub(section, "selection_ordering"), "selection"), "selection_number", str(pick))
+        for rq in questions:
+            item(section, rq.localized(MEDIA_PREFIX))
+            job.tick(1)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

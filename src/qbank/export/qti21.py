@@ -2,7 +2,9 @@
 
 Layout of the zip:
     imsmanifest.xml                 IMS CP 1.1 manifest listing every file
-    assessment.xml                  assessmentTest referencing each item
+    assessment.xml                  assessmentTest referencing each item (in a form's order; with
+                                    --pools, one assessmentSection per blueprint area with
+                                    `<selection select="k"/>`: the LMS draws k of its items)
     items/<item id>.xml             one assessmentItem per question
     media/<packaged name>           images, referenced as ../media/... from the items
 
@@ -21,7 +23,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from .common import (XSI, ExportJob, MediaFile, RenderedQuestion, cp_manifest, cp_sub, decimal, item_ident,
-                     media_used, write_zip, xml_safe)
+                     media_used, sections, write_zip, xml_safe)
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -203,6 +205,8 @@ def item_xml(rq: RenderedQuestion) -> bytes:
 
 
 def test_xml(job: ExportJob, refs: list[tuple[str, str]]) -> bytes:
+    """The assessmentTest: one section of every item, or (``--pools``) one per blueprint area
+    that draws its pick count (`<selection select="k"/>`) for each candidate."""
     root = etree.Element(q("assessmentTest"), nsmap={None: QTI_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{QTI_NS} {QTI_XSD}")
     root.set("identifier", f"t-{job.slug}")
@@ -210,9 +214,13 @@ def test_xml(job: ExportJob, refs: list[tuple[str, str]]) -> bytes:
     score = _sub(root, "outcomeDeclaration", identifier=SCORE, cardinality="single", baseType="float")
     _sub(_sub(score, "defaultValue"), "value", "0")
     part = _sub(root, "testPart", identifier="part-1", navigationMode="nonlinear", submissionMode="individual")
-    section = _sub(part, "assessmentSection", identifier="section-1", title=xml_safe(job.bank_name), visible="true")
-    for ident, href in refs:
-        _sub(section, "assessmentItemRef", identifier=ident, href=href)
+    href = dict(refs)
+    for ident, title, pick, questions in sections(job):
+        section = _sub(part, "assessmentSection", identifier=ident, title=xml_safe(title), visible="true")
+        if pick is not None:
+            _sub(section, "selection", select=str(pick))
+        for rq in questions:
+            _sub(section, "assessmentItemRef", identifier=item_ident(rq.id), href=href[item_ident(rq.id)])
     total = _sub(_sub(root, "outcomeProcessing"), "setOutcomeValue", identifier=SCORE)
     _sub(_sub(total, "sum"), "testVariables", variableIdentifier=SCORE)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

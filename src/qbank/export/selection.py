@@ -1,5 +1,6 @@
 """Which questions an export takes: `--tag`, `--exclude-tag`, `--topic`, `--difficulty`, `--id`
-and `--sample N --seed S`; questions with `status: retired` only with `--include-retired`.
+and `--sample N --seed S`, or a form (`--form FILE`: its items, in its order, with its option
+orders); questions with `status: retired` only with `--include-retired`.
 
 Filters of one kind are alternatives (any of the tags), filters of different kinds all apply;
 excluded tags win over everything. A value that matches no question of the bank (a tag, topic
@@ -14,7 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..errors import NothingSelected
 from ..model import Question
@@ -32,12 +33,13 @@ class Selection:
     sample: int | None = None              # keep this many (a deterministic sample)
     seed: int = 0
     include_retired: bool = False          # False: `status: retired` questions are left out
+    form: Any = None                       # a forms.Form: exactly its items, in its order (no other filter)
 
     @property
     def filtered(self) -> bool:
         """True when the export may take less than the whole bank."""
         return bool(self.tags or self.exclude_tags or self.topics or self.difficulties or self.ids
-                    or self.sample is not None)
+                    or self.sample is not None or self.form is not None)
 
     def describe(self) -> str:
         """The selection as the options that make it: `--tag a --difficulty hard`."""
@@ -46,6 +48,8 @@ class Selection:
             ("difficulty", self.difficulties), ("id", self.ids)) for value in values]
         if self.sample is not None:
             parts.append(f"--sample {self.sample} --seed {self.seed}")
+        if self.form is not None:
+            parts.append(f"--form {self.form.path}")
         return " ".join(parts)
 
 
@@ -54,9 +58,14 @@ def _fold(topic: str | None) -> str:
 
 
 def select(questions: Iterable[Question], selection: Selection = Selection()) -> list[Question]:
-    """The questions ``selection`` takes, in bank order. Raises NothingSelected for a tag,
-    topic or id that no question has, or when nothing is left."""
+    """The questions ``selection`` takes, in bank order (a form's: in its order, each with the
+    form's option order, see forms.apply). Raises NothingSelected for a tag, topic or id that
+    no question has, or when nothing is left; forms.FormError for a form the bank cannot fill."""
     questions = list(questions)
+    if selection.form is not None:
+        from ..forms import apply
+
+        return apply(selection.form, questions, selection.include_retired)
     _refuse_unknown(questions, selection)
     retired = 0
     if not selection.include_retired:

@@ -291,6 +291,7 @@ class BankInput:
     digests: list[str | None]
     summary: Callable[[int], Any]
     summaries: Callable[[], list[Any]]  # every file's that has one, in order (one batch read)
+    root: str = ""  # the bank root, for rules that also read a file of the bank (the statistics store)
 
 
 class BankItem(NamedTuple):

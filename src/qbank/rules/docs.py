@@ -79,8 +79,10 @@ Fix:
     "QB008": """\
 What it flags:
     TOML syntax errors, unknown settings and options (with a "did you mean"), malformed codes,
-    option values of the wrong type or out of range (see each rule's Options), and severity
-    overrides of unknown or always-on codes, each at the line and column of its key.
+    option values of the wrong type or out of range (see each rule's Options), severity
+    overrides of unknown or always-on codes, and blueprints (`[blueprints.NAME]`) whose weights
+    do not add up to 100 (or, as ranges, cannot), whose areas lack a name, a weight or exactly one
+    match (field, topic or tag), or share a name, each at the line and column of its key.
 Fix:
     Correct the setting at the reported line.""",
     "QB009": """\
@@ -117,6 +119,127 @@ Why:
 Fix:
     Export to Moodle XML (`--moodle`), which carries images, feedback and the order, or change the
     question as the message says.""",
+    "QB020": """\
+What it flags:
+    A question whose topic, tags or bank-declared fields put it in two or more areas of a
+    blueprint (`[blueprints.NAME]` in qbank.toml), reported at its `id` by `qbank stats` and
+    `qbank assemble`. A question in no area is listed by `qbank stats`, not flagged.
+Why:
+    A form counts each item against one area's share; an item in two areas would be counted twice.
+Fix:
+    Change the question's topic, tag or field, or make the blueprint's matches exclusive.""",
+    "QB021": """\
+What it flags:
+    A `qbank assemble` request the bank cannot meet: an area has fewer usable items (approved
+    ones, by default; `--include-status` adds others) than its share of the form, or the
+    items left after keeping near-duplicates apart. Reported at the area in qbank.toml, saying
+    how many items it lacks. Nothing is written.
+Why:
+    A form that silently falls short of an area misrepresents the outline it claims to follow.
+Fix:
+    Write or approve more items for the area, ask for a smaller form (`--items`), or lower the
+    overlap between forms.""",
+    "QB022": """\
+What it flags:
+    A form file (`qbank export --form FILE`) that is not valid YAML, lacks `form` or `items`, has
+    an item without an `id`, names an item twice or an item the bank does not have (or that is
+    retired), or gives an `order` that is not each option's index once. Reported at the line and
+    column in the form file. Nothing is exported.
+Why:
+    A form is delivered as written; a stale or hand-edited form must not change an exam silently.
+Fix:
+    Assemble the form again (`qbank assemble`), or correct the entry at the reported line.""",
+    "QB025": """\
+What it flags:
+    A results file given to `qbank stats import` that cannot be read as the `--format` named:
+    not UTF-8 CSV, a required column missing (the message names it), a number that is not one,
+    or over the size limit. Reported at the file's line; nothing is stored.
+Why:
+    Statistics from a misread file would be wrong statistics, stored without a sign.
+Fix:
+    Download the report again from the LMS, or name the right `--format`.""",
+    "QB026": """\
+What it flags:
+    A question in the results whose LMS export carries no qbank id (Canvas's Student Analysis
+    report and Moodle's Responses report name questions by their text), matched to the one bank
+    item with that stem. The statistics are stored; the match is said.
+Why:
+    A match by text is a guess that two items with one stem, or an edited stem, can make wrong.
+Fix:
+    Export the quiz with qbank (QTI carries the id as the item title, Moodle XML as the question
+    name and idnumber) and use a report that carries it, or check the matches listed.""",
+    "QB027": """\
+What it flags:
+    A question in the results that matches no item of the bank by id or by text, or whose text
+    matches more than one item. Its statistics are not stored.
+Why:
+    Unmatched results are dropped; saying so keeps an import from silently missing items.
+Fix:
+    Import into the bank the quiz came from; make the stems of the items concerned distinct.""",
+    "QB028": """\
+What it flags:
+    Results that do not fit the item they map to: a chosen answer that is none of its options
+    (counted as not answered), or a report with another number of options than the item has
+    (the item is skipped).
+Why:
+    The item was probably edited after the quiz ran, so its statistics describe another item.
+Fix:
+    Import results of the item as it is now, or restore the options it was delivered with.""",
+    "QB029": """\
+What it flags:
+    A `qbank-stats.json` in the bank root that is not the statistics store's format (not
+    JSON, another version, an item without the store's fields). `qbank stats import` leaves it
+    as it is and stores nothing; the rules from statistics (QB920-QB924) judge nothing from it.
+Why:
+    Merging into a file qbank cannot read would lose what it holds.
+Fix:
+    Restore the file from version control, or delete it and import the results again.""",
+    "QB012": """\
+What it flags:
+    A question in a file given to `qbank import` that qbank cannot hold: a type other than a
+    single-answer multiple choice (essay, numerical, short answer, matching, cloze, drag and drop,
+    description), a multiple choice with several correct answers or partial credit, or an Aiken
+    question that is not one. One finding per question, at the line it starts in the source file;
+    the question is skipped and the others are imported. (A true/false question is a two-option
+    single-answer question, and is imported.)
+Why:
+    Half a question (a numerical answer turned into options, a matching pair list cut down) would
+    be a different question under the same name.
+Fix:
+    Rewrite the question as a single-best-answer item by hand, or keep it in the LMS.""",
+    "QB013": """\
+What it flags:
+    A part of a file given to `qbank import` that cannot be read: XML or GIFT that does not parse
+    (at the line where it breaks), a question with no text, fewer than two options, no correct
+    option, or an answer line Aiken does not know. The question concerned is skipped, nothing of
+    it is written.
+Why:
+    An import must not guess: a question with no key or a broken option list is reported, not
+    half-written.
+Fix:
+    Correct the source file at the line given (or in the LMS, and export again), then import again.""",
+    "QB014": """\
+What it flags:
+    An imported question whose id (from the source's idnumber, identifier or title) is already
+    used by another file of the bank, in another folder than the one the import would write. The
+    question is not imported and the bank's file is not touched.
+Why:
+    Two questions with one id break every export (Anki notes and QTI items are keyed by it); and
+    overwriting a file that merely shares an id would lose someone's question.
+Fix:
+    Rename the bank's question or the source's idnumber, or import into another bank.""",
+    "QB015": """\
+What it flags:
+    A file `qbank import` refuses to read: a DOCTYPE or entity declarations in XML (external
+    entities, entity expansion "billion laughs"), a file or archive member larger than the limit
+    (64 MB), a zip bomb or a path out of an archive; or a question or media file that would be
+    written through a symbolic link or out of the `--into` folder.
+Why:
+    An exam bank arrives from outside: a hostile file must not read local files, fetch from the
+    network, exhaust memory or write elsewhere.
+Fix:
+    Export the file again from the LMS (no real Moodle, Canvas or Anki export has a DOCTYPE), or
+    split a file over the limit.""",
     "QB030": """\
 What it flags:
     A form file given to `qbank site --form` that is not YAML, has no `items` list, names an item
