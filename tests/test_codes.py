@@ -32,7 +32,7 @@ def test_the_registry_holds_the_catalog_and_qbanks_own_reports():
                    "QB020": "area-overlap", "QB021": "form-infeasible", "QB022": "form-invalid",
                    "QB025": "stats-import-malformed", "QB026": "stats-matched-by-text", "QB027": "stats-unknown-item",
                    "QB028": "stats-unknown-answer", "QB029": "stats-store-invalid",
-                   "QB030": "site-input", "QB031": "math-unrendered"}
+                   "QB030": "site-stats-stale", "QB031": "math-unrendered"}
     assert list(CODES) == sorted(CODES)
 
 

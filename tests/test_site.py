@@ -182,7 +182,7 @@ def test_the_dashboard_draws_plots_as_svg_files_readable_in_dark_mode(built):
     assert "var(--fg)" in svg and "prefers-color-scheme: dark" in svg and "<dc:date>" not in svg
     blueprint = page[page.index("Items per blueprint area"):]
     assert "<td>Ethics area</td><td>5</td><td>55.6%</td><td>60%</td>" in blueprint
-    assert "<td>Assessment area</td><td>4</td><td>44.4%</td><td>40%</td>" in blueprint
+    assert "<td>Assessment area</td><td>4</td><td>44.4%</td><td>35-45%</td>" in blueprint
     bank_level = page[page.index("Bank-level findings"):]
     assert "QB904 shared-option-set" in bank_level and 'class="side-by-side"' in bank_level
 
@@ -217,7 +217,8 @@ def test_statistics_and_forms_are_read_against_the_contract(tmp_path):
         "eth-001": {"n": 412, "p": 0.81, "rpb": 0.34, "upper_lower": 0.3, "source": "spring.csv",
                     "imported": "2026-11-30", "options": [{"rate": 0.81, "rpb": 0.34}, {"rate": 0.1, "rpb": -0.2},
                                                           {"rate": 0.05, "rpb": -0.1}, {"rate": 0.04, "rpb": -0.1}]},
-        "eth-002": {"n": 412, "p": "high"}},
+        "eth-002": {"n": 412, "p": 0.5, "rpb": 0.1, "upper_lower": 0.1, "source": "old.csv", "imported": "2025-01-02",
+                    "options": [{"rate": 0.5, "rpb": 0.1}, {"rate": 0.5, "rpb": -0.1}]}},   # before an edit
         "forms": {"A": {"n": 412, "kr20": 0.78}}}
     (bank / "qbank-stats.json").write_text(json.dumps(stats), encoding="utf-8")
     write(tmp_path, "forms/A.yaml", """\
@@ -230,19 +231,21 @@ def test_statistics_and_forms_are_read_against_the_contract(tmp_path):
             order: [3, 2, 1, 0]
           - id: eth-001
             area: Ethics area
+            order: [0, 1, 2, 3]
         """)
-    write(tmp_path, "forms/B.yaml", "form: B\nitems:\n  - id: eth-001\n  - id: no-such-item\n")
+    write(tmp_path, "forms/B.yaml", "form: B\nitems:\n  - id: eth-001\n    order: [0, 1, 2, 3]\n"
+                                    "  - id: no-such-item\n    order: [0, 1]\n")
     result = api.build_site(bank, tmp_path / "site", forms=[tmp_path / "forms/A.yaml", tmp_path / "forms/B.yaml"], cache=False)
     site = tmp_path / "site"
     page = text(site, "items/eth-001.html")
     assert "Item statistics" in page and "<dd>412</dd>" in page and "Chosen by 81%" in page
     assert "Item statistics" not in text(site, "items/eth-002.html")
     assert "item-statistics" in text(site, "dashboard.html") and "<td>0.78</td>" in text(site, "dashboard.html")
-    qb030 = [(Path(d.path).name, d.line, d.message) for d in result.diagnostics if d.code == "QB030"]
-    assert [(name, line) for name, line, _ in qb030] == [("qbank-stats.json", 1), ("B.yaml", 4)]
-    assert "eth-002" in qb030[0][2] and "no-such-item" in qb030[1][2]
+    found = [(d.code, Path(d.path).name, d.line, d.message) for d in result.diagnostics if d.code in ("QB022", "QB030")]
+    assert [f[:3] for f in found] == [("QB030", "qbank-stats.json", 1), ("QB022", "B.yaml", 5)]
+    assert "eth-002" in found[0][3] and "2 options" in found[0][3] and "no-such-item" in found[1][3]
     assert index(site)["forms"] == [{"name": "A", "items": [{"id": "eth-002", "order": [3, 2, 1, 0]},
-                                                             {"id": "eth-001", "order": None}]}]
+                                                             {"id": "eth-001", "order": [0, 1, 2, 3]}]}]
     assert "Form" in text(site, "practice.html") and "A (2 items)" in text(site, "practice.html")
 
 
@@ -256,21 +259,24 @@ def test_the_command_builds_the_bundled_bank(cli, tmp_path):
 
 
 @pytest.mark.parametrize("stats, form, expected", [
-    ("{not json", "form: X\nitems: [", [("qbank-stats.json", 1, "not JSON"), ("X.yaml", 2, "not valid YAML")]),
-    ('{"version": 2, "items": {}}', "- just a list\n", [("qbank-stats.json", 1, "not a version 1"),
-                                                       ("X.yaml", 1, "a form file is a mapping")]),
-    ('{"version": 1, "items": {"eth-001": {"n": 5, "p": 0.5, "options": [{"rate": 1, "rpb": 0}]}}}',
+    ("{not json", "form: X\nitems: [", [("QB022", "X.yaml", "not a readable YAML file"),
+                                        ("QB029", "qbank-stats.json", "not JSON")]),
+    ('{"version": 2, "items": {}}', "- just a list\n", [("QB022", "X.yaml", "a form file is a mapping"),
+                                                       ("QB029", "qbank-stats.json", '"version": 1')]),
+    ('{"version": 1, "items": {"eth-001": {"n": 5, "p": 0.5, "rpb": 0.1, "upper_lower": 0, '
+     '"options": [{"rate": 1, "rpb": 0}]}}}',
      "form: X\nitems:\n  - id: eth-001\n    order: [0, 0, 1, 2]\n",
-     [("qbank-stats.json", 1, "another number of options"), ("X.yaml", 3, "`order` must list each of 0..3 once")]),
+     [("QB022", "X.yaml", "is not each of its 4 options"), ("QB030", "qbank-stats.json", "for 1 options")]),
 ])
-def test_unusable_statistics_and_forms_are_qb030_and_the_site_is_still_built(tmp_path, stats, form, expected):
+def test_unusable_statistics_and_forms_are_reported_and_the_site_is_still_built(tmp_path, stats, form, expected):
     bank = make_bank(tmp_path, huge=10)
     (bank / "qbank-stats.json").write_text(stats, encoding="utf-8")
     write(tmp_path, "X.yaml", form)
     result = api.build_site(bank, tmp_path / "site", forms=[tmp_path / "X.yaml"], cache=False)
-    found = [(Path(d.path).name, d.line, d.message) for d in result.diagnostics if d.code == "QB030"]
-    assert [(name, line) for name, line, _ in found] == [(name, line) for name, line, _ in expected]
-    assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected))
+    found = sorted((d.code, Path(d.path).name, d.message) for d in result.diagnostics
+                   if d.code in ("QB022", "QB029", "QB030"))
+    assert [f[:2] for f in found] == [e[:2] for e in expected]
+    assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected)), found
     assert (tmp_path / "site/index.html").is_file() and index(tmp_path / "site")["forms"] == []
     assert "Item statistics" not in text(tmp_path / "site", "items/eth-001.html")
 

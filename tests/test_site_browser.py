@@ -40,8 +40,8 @@ def browser():
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     bank = make_bank(root)
-    write(root, "forms/H.yaml", "form: H\nitems:\n  - id: asm-hostile\n  - id: asm-math\n"
-                                "  - id: eth-001\n    order: [3, 2, 1, 0]\n")
+    write(root, "forms/H.yaml", "form: H\nitems:\n  - id: asm-hostile\n    order: [0, 1, 2, 3]\n"
+                                "  - id: asm-math\n    order: [0, 1, 2, 3]\n  - id: eth-001\n    order: [3, 2, 1, 0]\n")
     api.build_site(bank, root / "site", forms=[root / "forms/H.yaml"], cache=False)
     return root / "site"
 
@@ -260,7 +260,7 @@ def test_hostile_text_runs_no_script_on_any_page(page, site):
     page.click("#next")
     expect(page.locator("#item-id")).to_have_text("Item asm-math")
     assert page.locator("#q-stem math").count() == 2
-    assert page.locator("label .option-text").all_inner_texts()[0] == KEY_TEXT   # shuffle: false
+    assert page.locator("label .option-text").all_inner_texts()[0] == KEY_TEXT   # the form's order, as written
     page.locator('input[name="choice"]').first.check()
     page.click("#check")
     page.click("#next")

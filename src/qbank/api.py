@@ -413,8 +413,12 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     that cannot be packaged ExportError (nothing is written then)."""
     from .site import make_site
 
+    from .config import load_config
+
     found = lint(paths, cache=cache, jobs=jobs)
     bank = load_bank(paths, jobs=jobs)
-    result = make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs)
+    blueprints = load_config(resolve_paths(paths)).blueprints
+    result = make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
+                       blueprints=blueprints)
     result.files = found.files
     return result

@@ -242,14 +242,14 @@ Fix:
     split a file over the limit.""",
     "QB030": """\
 What it flags:
-    A form file given to `qbank site --form` that is not YAML, has no `items` list, names an item
-    the bank does not have or gives an `order` that is not a rearrangement of the item's options;
-    a `qbank-stats.json` that is not JSON of version 1 or holds an entry of the wrong shape. The
-    form (or the entry) is left out of the site, the rest is built.
+    An entry of `qbank-stats.json` whose per-option statistics are for another number of options
+    than its item has now (the item was edited after the import). `qbank site` leaves those
+    statistics off the item's page; the rest of the site is built. (A store that cannot be read
+    at all is QB029; a form file `--form` names that cannot be used is QB022, as in `qbank export`.)
 Why:
-    The site would otherwise show a practice form or item statistics that do not match the bank.
+    Choice rates shown beside options they were not measured on would mislead a reviewer.
 Fix:
-    Write the form again with the forms tools, or import the statistics again.""",
+    Import the statistics again after the item is given to candidates in its new form.""",
     "QB031": """\
 What it flags:
     TeX math in a question (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) that latex2mathml cannot

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..bank import Bank
+from ..blueprint import Blueprint
 from ..diagnostics import Diagnostic, diagnostic
 from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
@@ -152,9 +153,10 @@ class SiteWriter:
 
 
 def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
-          jobs: int | None = None) -> SiteResult:
+              jobs: int | None = None, blueprints: dict[str, Blueprint] | None = None) -> SiteResult:
     """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
-    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root.
+    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root,
+    ``blueprints`` its qbank.toml's (config.blueprints), plotted on the dashboard.
     Every question is rendered before anything is written: an image that cannot be packaged
     raises ExportError (as in an export) and leaves ``out`` as it was."""
     out = Path(out)
@@ -188,20 +190,21 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     if stats is not None:
         for item in items:
             item.stats = stats.items.get(item.id)
-    chosen: list[Form] = [f for f in (read_form(Path(p), by_id, own) for p in forms) if f is not None]
+    chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
 
     try:
         out.mkdir(parents=True, exist_ok=True)
         writer = SiteWriter(out)
-        pages = _write_site(writer, bank.name, root, items, unloaded, bank_wide, stats, chosen, renderer)
+        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, renderer, blueprints or {})
         writer.remove_stale()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
     return SiteResult(out, len(items), pages, list(diagnostics) + own)
 
 
-def _write_site(w: SiteWriter, name: str, root: Path, items: list[SiteItem], unloaded: list[Diagnostic],
-                bank_wide: list[Diagnostic], stats, forms: list[Form], renderer: SiteRenderer) -> int:
+def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
+                bank_wide: list[Diagnostic], stats, forms: list[Form], renderer: SiteRenderer,
+                blueprints: dict[str, Blueprint]) -> int:
     w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
     for asset in ASSETS:
@@ -215,7 +218,7 @@ def _write_site(w: SiteWriter, name: str, root: Path, items: list[SiteItem], unl
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
     findings = [d for i in items for d in i.findings] + unloaded
-    drawn = plots(items, findings, root, stats)
+    drawn = plots(items, findings, blueprints, stats)
     for p in drawn:
         w.write(f"plots/{p.name}.svg", p.svg)
     rules = rule_pages(name)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
+from ..blueprint import Blueprint
 from ..codes import CODES
 from ..diagnostics import Diagnostic
 from ..model import LETTERS, Question
@@ -109,62 +108,40 @@ def _short(label: str, width: int = 42) -> str:
     return label if len(label) <= width else label[:width - 1] + "…"
 
 
-def blueprints(root: Path) -> dict[str, dict[str, Any]]:
-    """The `[blueprints.*]` tables of the bank's qbank.toml (contracts.md), if any."""
-    path = root / "qbank.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-    found = data.get("blueprints")
-    return {k: v for k, v in sorted(found.items()) if isinstance(v, dict)} if isinstance(found, dict) else {}
+def blueprint_plot(blueprint: Blueprint, questions: list[Question]) -> Plot | None:
+    """The bank's share of items per area (qbank.stats, as `qbank stats` counts them: retired
+    items left out) against the area's weight."""
+    from ..stats import compute
 
-
-def _matches(q: Question, match: Any) -> bool:
-    if not isinstance(match, dict):
-        return False
-    if "topic" in match:
-        return q.topic == match["topic"]
-    if "tag" in match:
-        return match["tag"] in q.tags
-    if "field" in match:
-        value = (getattr(q, "fields", None) or {}).get(match["field"], q.meta.get(match["field"]))
-        return value == match.get("value") or (isinstance(value, list) and match.get("value") in value)
-    return False
-
-
-def _target(weight: Any) -> float | None:
-    if isinstance(weight, (int, float)) and not isinstance(weight, bool):
-        return float(weight)
-    if isinstance(weight, list) and len(weight) == 2 and all(isinstance(w, (int, float)) for w in weight):
-        return (weight[0] + weight[1]) / 2
-    return None
-
-
-def blueprint_plot(key: str, spec: dict[str, Any], questions: list[Question]) -> Plot | None:
-    areas = [a for a in spec.get("areas", []) if isinstance(a, dict) and isinstance(a.get("name"), str)]
-    if not areas or not questions:
+    counted = compute(questions, blueprint)
+    areas = counted["areas"]
+    live = sum(a["items"] for a in areas) + len(counted["unassigned"]) + len(counted["overlaps"])
+    if not areas or not live:
         return None
-    counts = [sum(_matches(q, a.get("match")) for q in questions) for a in areas]
-    shares = [100 * c / len(questions) for c in counts]
-    targets = [_target(a.get("weight")) for a in areas]
+    shares = [100 * a["items"] / live for a in areas]
+    targets = [(a["weight"][0] + a["weight"][1]) / 2 for a in areas]
     fig, ax = _figure(max(2.4, 0.5 * len(areas) + 1.4))
     ys = range(len(areas))
     ax.barh([y - 0.2 for y in ys], shares, height=0.4, color=_BAR, label="bank")
-    ax.barh([y + 0.2 for y in ys], [t or 0 for t in targets], height=0.4, color=_ACCENT, label="blueprint")
+    ax.barh([y + 0.2 for y in ys], targets, height=0.4, color=_ACCENT, label="blueprint")
     ax.set_yticks(list(ys), [_short(a["name"]) for a in areas])
     ax.invert_yaxis()
     ax.set_xlabel("% of items")
     ax.legend(frameon=False, labelcolor=_FG, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    title = f"Items per blueprint area: {spec.get('title') or key}"
+    title = f"Items per blueprint area: {blueprint.title or blueprint.name}"
     ax.set_title(_short(title, 70), color=_FG, pad=24)
-    rows = [(a["name"], c, f"{s:.1f}%", "" if t is None else f"{t:g}%") for a, c, s, t in zip(areas, counts, shares, targets)]
-    return Plot(f"blueprint-{_slug(key)}", title, _svg(fig),
+    rows = [(a["name"], a["items"], f"{share:.1f}%", _weight(a["weight"])) for a, share in zip(areas, shares)]
+    return Plot(f"blueprint-{_slug(blueprint.name)}", title, _svg(fig),
                 ("Area", "Items", "Share of bank", "Blueprint weight"), rows)
 
 
+def _weight(weight: list[float]) -> str:
+    low, high = weight
+    return f"{low:g}%" if low == high else f"{low:g}-{high:g}%"
+
+
 def stats_plot(stats: Stats, ids: set[str]) -> Plot | None:
-    entries = [(k, v) for k, v in stats.items.items() if k in ids and "rpb" in v]
+    entries = [(k, v) for k, v in stats.items.items() if k in ids and v.get("p") is not None and v.get("rpb") is not None]
     if not entries:
         return None
     fig, ax = _figure(3.4)
@@ -179,7 +156,8 @@ def stats_plot(stats: Stats, ids: set[str]) -> Plot | None:
                 _svg(fig), ("Item", "n", "p", "Point-biserial"), rows)
 
 
-def plots(items: list[SiteItem], diagnostics: list[Diagnostic], root: Path, stats: Stats | None) -> list[Plot]:
+def plots(items: list[SiteItem], diagnostics: list[Diagnostic], blueprints: dict[str, Blueprint],
+          stats: Stats | None) -> list[Plot]:
     questions = [i.rq.question for i in items]
     out: list[Plot] = []
     if questions:
@@ -188,8 +166,8 @@ def plots(items: list[SiteItem], diagnostics: list[Diagnostic], root: Path, stat
         out.append(_bars("key-positions", "Key positions", [(LETTERS[k], keys.get(k, 0)) for k in range(width)], "items"))
         topics = sorted(Counter(q.topic or "(no topic)" for q in questions).items(), key=lambda t: (-t[1], t[0]))
         out.append(_bars("topics", "Items per topic", _top(topics), "items", True, table=topics))
-        for key, spec in blueprints(root).items():
-            plot = blueprint_plot(key, spec, questions)
+        for _, blueprint in sorted(blueprints.items()):
+            plot = blueprint_plot(blueprint, questions)
             if plot is not None:
                 out.append(plot)
         for name in sorted({k for q in questions for k in q.fields}):   # the bank-declared fields

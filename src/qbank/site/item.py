@@ -12,15 +12,17 @@ from .model import SiteItem
 SHARD = 50   # items per practice data file
 
 
+def _figure(value: float | None, fmt: str = ".2f") -> str:
+    """A statistic as shown; the store keeps an undefined one (no variance, no answers) as null."""
+    return "undefined" if value is None else format(value, fmt)
+
+
 def _stats_panel(item: SiteItem) -> str:
     s = item.stats
     if not s:
         return ""
-    rows = [("Candidates (n)", f"{s['n']:,}"), ("Difficulty (p, proportion correct)", f"{s['p']:.2f}")]
-    if "rpb" in s:
-        rows.append(("Discrimination (point-biserial)", f"{s['rpb']:.2f}"))
-    if "upper_lower" in s:
-        rows.append(("Upper-lower index", f"{s['upper_lower']:.2f}"))
+    rows = [("Candidates (n)", f"{s['n']:,}"), ("Difficulty (p, proportion correct)", _figure(s.get("p"))),
+            ("Discrimination (point-biserial)", _figure(s.get("rpb"))), ("Upper-lower index", _figure(s.get("upper_lower")))]
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     source = f"<p>From {esc(s.get('source', 'an import'))}, imported {esc(s.get('imported', ''))}.</p>"
     return f'<section aria-labelledby="stats-h"><h2 id="stats-h">Item statistics</h2><dl class="meta">{dl}</dl>{source}</section>'
@@ -49,7 +51,8 @@ def item_page(item: SiteItem, bank: str) -> str:
         rate = ""
         if i < len(stats_options):
             o = stats_options[i]
-            rate = f'<p class="option-stats">Chosen by {o.get("rate", 0):.0%}; point-biserial {o.get("rpb", 0):.2f}</p>'
+            rate = (f'<p class="option-stats">Chosen by {_figure(o.get("rate"), ".0%")}; '
+                    f'point-biserial {_figure(o.get("rpb"))}</p>')
         options.append(f'<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
                        f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
     refs = ("<section aria-labelledby=\"refs-h\"><h2 id=\"refs-h\">References</h2><ul>"
