@@ -8,7 +8,8 @@ fresh subprocess (wall clock; median of --reps runs): qbank validate, qbank lint
 (.qbank_cache/ deleted first), qbank lint warm (cache filled, then one file edited:
 a comment appended, or a word added to its stem),
 qbank fmt --check on a formatted copy of the bank (cold, and warm: files found formatted
-before are only hashed), qbank export per format, check-jsonschema with
+before are only hashed), qbank export per format, qbank site (lint cache cold and warm,
+new folder and rebuild), check-jsonschema with
 schema/question.schema.json on the same
 files, yamllint -d relaxed, and the bare genanki script (genanki_baseline.py). Prints a
 table, the ratios against the targets, and writes benchmarks/_work/results.json.
@@ -224,7 +225,7 @@ def probe_qbank() -> QbankCli:
     if top.returncode != 0:
         return QbankCli(exe, {}, "qbank --help fails: " + (top.stderr.strip().splitlines() or ["?"])[-1])
     commands: dict[str, str] = {}
-    for name in ("validate", "lint", "fmt", "export", "stats import", "import"):
+    for name in ("validate", "lint", "fmt", "export", "stats import", "import", "site"):
         sub = subprocess.run([str(exe), *name.split(), "--help"], capture_output=True, text=True, timeout=60)
         if sub.returncode == 0:
             commands[name] = sub.stdout
@@ -451,6 +452,45 @@ def bench_qbank(cli: QbankCli, bank: Path, view: Path, count: int, n_view: int, 
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
     rows.append(bench_import(cli, view, n_view, reps))
+    rows += bench_site(cli, view, n_view, reps, opts("site"))
+    return rows
+
+
+SITE_ROWS = (("site-cold", "qbank site (cold lint, new folder)"),
+             ("site-warm", "qbank site (warm lint, new folder)"),
+             ("site-rebuild", "qbank site (warm lint, rebuild)"))
+
+
+def bench_site(cli: QbankCli, view: Path, n_view: int, reps: int, job_args: list[str]) -> list[Row]:
+    """`qbank site` on the bank `export --anki` is timed on: its first build with the lint
+    cache cold (the lint run included, which the export does not do), then with the cache
+    warm as after any `qbank lint`, and a rebuild into the same folder (unchanged files are
+    not rewritten)."""
+    if not cli.has("site"):
+        why = cli.problem or "no `site` command"
+        print(f"  {'qbank site':<40} not available: {why}")
+        return [Row(key, label, n_view, note=f"not available: {why}") for key, label in SITE_ROWS]
+    out_dir = WORK / "site-out"
+    cmd = [[str(cli.exe), "site", "--out", str(out_dir), *job_args, "."]]
+
+    def fresh(i: int, cold: bool) -> None:
+        if cold:
+            drop_cache(view)
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+    rows = []
+    try:
+        rows.append(repeat(Row("site-cold", SITE_ROWS[0][1], n_view), reps, cmd, view, lambda i: fresh(i, True),
+                           ok_codes=(0,)))
+        run_timed("qbank lint (filling the cache)", [[str(cli.exe), "lint", "."]], view)
+        rows.append(repeat(Row("site-warm", SITE_ROWS[1][1], n_view), reps, cmd, view, lambda i: fresh(i, False),
+                           ok_codes=(0,)))
+        rows.append(repeat(Row("site-rebuild", SITE_ROWS[2][1], n_view), reps, cmd, view, ok_codes=(0,)))
+        if not (out_dir / "index.html").is_file():
+            raise CommandCrashed(f"qbank site: exited 0 but wrote no {out_dir / 'index.html'}")
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        drop_cache(view)
     return rows
 
 
@@ -765,6 +805,9 @@ def main(argv: list[str] | None = None) -> int:
             ratio(by_key, "lint-warm", "lint-cold", "warm lint (comment added) / cold lint", 0.05),
             ratio(by_key, "lint-warm-stem", "lint-cold", "warm lint (1 stem edited) / cold lint", 0.05),
             ratio(by_key, "export-anki", "genanki", "export --anki / genanki baseline (per question)", 3.0),
+            ratio(by_key, "site-cold", "export-anki", "site (cold lint, new folder) / export --anki", 2.0),
+            ratio(by_key, "site-warm", "export-anki", "site (warm lint, new folder) / export --anki", 2.0),
+            ratio(by_key, "site-rebuild", "export-anki", "site (warm lint, rebuild) / export --anki", None),
             ratio(by_key, "validate", "check-jsonschema", "validate / check-jsonschema", None),
             ratio(by_key, "lint-cold", "yamllint", "cold lint / yamllint -d relaxed", None),
             ratio(by_key, "fmt-check-warm", "lint-cold", "fmt --check (formatted, warm) / cold lint", 1.0),

@@ -57,7 +57,8 @@ def test_missing_qbank_gives_not_available_rows_instead_of_a_crash(work: Path, m
     results = json.loads((work / "results.json").read_text())
     assert {r["key"] for r in results["rows"]} == {
         "validate", "lint-cold", "lint-warm", "lint-warm-stem", "lint-worst-case", "fmt-check-cold", "fmt-check-warm",
-        "export-anki", "export-csv", "export-qti12", "export-qti21", "export-moodle", "import-moodle", "big-lint-cold"}
+        "export-anki", "export-csv", "export-qti12", "export-qti21", "export-moodle", "import-moodle", "site-cold",
+        "site-warm", "site-rebuild", "big-lint-cold"}
     assert all(not r["available"] and r["note"].startswith("not available") for r in results["rows"])
     assert {r["result"] for r in results["ratios"]} == {"n/a"}
     assert "not available" in capsys.readouterr().out

@@ -31,7 +31,8 @@ def test_the_registry_holds_the_catalog_and_qbanks_own_reports():
                    "QB015": "import-refused",
                    "QB020": "area-overlap", "QB021": "form-infeasible", "QB022": "form-invalid",
                    "QB025": "stats-import-malformed", "QB026": "stats-matched-by-text", "QB027": "stats-unknown-item",
-                   "QB028": "stats-unknown-answer", "QB029": "stats-store-invalid"}
+                   "QB028": "stats-unknown-answer", "QB029": "stats-store-invalid",
+                   "QB030": "site-stats-stale", "QB031": "math-unrendered"}
     assert list(CODES) == sorted(CODES)
 
 
@@ -39,7 +40,8 @@ def test_file_checks_and_qbanks_own_reports_are_always_on():
     assert {c.code for c in CODES.values() if c.always_on} == FILE_CHECKS.keys() | {"QB000", "QB007", "QB008", "QB009", "QB010",
                                                                                    "QB011", "QB012", "QB013", "QB014", "QB015",
                                                                                    "QB020", "QB021", "QB022",
-                                                                                   "QB025", "QB026", "QB027", "QB028", "QB029"}
+                                                                                   "QB025", "QB026", "QB027", "QB028", "QB029",
+                                                                                   "QB030", "QB031"}
     assert codes.always_on("QB101") and not codes.always_on("QB102") and not codes.always_on("QB999")
 
 

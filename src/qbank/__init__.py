@@ -9,8 +9,8 @@ The Python API (see :mod:`qbank.api`)::
     qbank.export_bank(["bank"], ["anki", "csv"])   # into exports/ in the bank root
 
 The names below are imported on first use, so ``import qbank`` stays cheap. They cannot be
-``fmt``, ``export`` or ``validate``: those are the modules ``qbank.fmt``, ``qbank.export`` and
-``qbank.validate``, and an imported submodule replaces a package attribute of its name.
+``fmt``, ``export``, ``site`` or ``validate``: those are the modules ``qbank.fmt``, ``qbank.export``,
+``qbank.site`` and ``qbank.validate``, and an imported submodule replaces a package attribute of its name.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    **dict.fromkeys(["lint", "lint_source", "reformat", "export_bank", "load_bank", "resolve_paths", "LintResult",
-                     "ExportResult", "import_stats", "export_paper", "PaperResult"], "qbank.api"),
+    **dict.fromkeys(["lint", "lint_source", "reformat", "export_bank", "load_bank", "build_site", "resolve_paths",
+                     "LintResult", "ExportResult", "import_stats", "export_paper", "PaperResult"], "qbank.api"),
     "FmtRun": "qbank.fmt",
     "FmtResult": "qbank.fmt",
     **dict.fromkeys(["QbankError", "UsageError", "ExportError", "BankHasErrors", "NothingSelected",

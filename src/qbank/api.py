@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .fix import FixOutcome
     from .fmt import FmtResult, FmtRun
+    from .site import SiteResult
 
 Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None  # None: the default bank (see resolve_paths)
 Progress = Callable[[int, int], None]  # told (items done, items to do) during a long run
@@ -396,3 +397,28 @@ def export_paper(form: str | os.PathLike[str], paths: Paths = None, out: str | o
     atomic_write(exam_path, exam, keep_mode=False)
     atomic_write(key_path, key, keep_mode=False)
     return PaperResult(exam_path, key_path, chosen.diagnostics + lossy, len(items))
+
+
+# --- site ------------------------------------------------------------------------------------
+
+def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: Iterable[str | os.PathLike[str]] = (),
+         jobs: int | None = None, cache: bool = True) -> SiteResult:
+    """Build the static review site of the bank under ``paths`` (`qbank site`) in the folder
+    ``out``. Lint runs once (with its cache, as `qbank lint`) for the findings, and the
+    questions are loaded as `qbank export` loads them. ``forms`` are form files (contracts:
+    forms/A.yaml) offered in practice mode; the bank's qbank-stats.json, when present, adds
+    item statistics. A bank with errors still gets a site (the files that cannot be read are
+    listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
+    warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError, an image
+    that cannot be packaged ExportError (nothing is written then)."""
+    from .site import make_site
+
+    from .config import load_config
+
+    found = lint(paths, cache=cache, jobs=jobs)
+    bank = load_bank(paths, jobs=jobs)
+    blueprints = load_config(resolve_paths(paths)).blueprints
+    result = make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
+                       blueprints=blueprints)
+    result.files = found.files
+    return result

@@ -22,11 +22,16 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-@lru_cache(maxsize=1)
-def markdown() -> MarkdownIt:
+def commonmark() -> MarkdownIt:
+    """A new instance of the renderer every exporter uses (the site adds the math plugins to one)."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
     md.core.ruler.push("bound_inline_nesting", _bound_inline_nesting)
     return md
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    return commonmark()
 
 
 def to_html(text: str) -> str:

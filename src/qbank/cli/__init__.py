@@ -29,6 +29,7 @@ COMMANDS = {
     "new": "qbank.cli.new:new",
     "rules": "qbank.cli.rules:rules",
     "schema": "qbank.cli.schema:schema",
+    "site": "qbank.cli.site:site",
     "stats": "qbank.cli.stats:stats",
     "validate": "qbank.cli.lint:validate",
 }

@@ -240,6 +240,25 @@ Why:
 Fix:
     Export the file again from the LMS (no real Moodle, Canvas or Anki export has a DOCTYPE), or
     split a file over the limit.""",
+    "QB030": """\
+What it flags:
+    An entry of `qbank-stats.json` whose per-option statistics are for another number of options
+    than its item has now (the item was edited after the import). `qbank site` leaves those
+    statistics off the item's page; the rest of the site is built. (A store that cannot be read
+    at all is QB029; a form file `--form` names that cannot be used is QB022, as in `qbank export`.)
+Why:
+    Choice rates shown beside options they were not measured on would mislead a reviewer.
+Fix:
+    Import the statistics again after the item is given to candidates in its new form.""",
+    "QB031": """\
+What it flags:
+    TeX math in a question (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`) that latex2mathml cannot
+    convert to MathML; the site shows the TeX as written, in a code span.
+Why:
+    The site renders math at build time so that no page fetches a math library; a formula that
+    does not convert would otherwise vanish or show garbled.
+Fix:
+    Correct the TeX (an unbalanced brace or an unknown command is the usual cause).""",
     "QB101": """\
 What it flags:
     No option with `correct: true` (reported at `options:`), or a second one (reported at its `correct:`).

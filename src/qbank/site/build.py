@@ -1,0 +1,231 @@
+"""`qbank site`: the bank as a static site, from one lint run.
+
+The site is written into ``out`` file by file, each file only when its bytes change: a file
+that exists is replaced atomically (fsutil.atomic_writer), a new one is written in place
+before any page links to it (the index and data/index.js are written last), and files of an
+earlier build that this one did not write are removed at the end. Creating and deleting
+files is what costs on most file systems (a 10,000-item site is ~10,000 files), so a rebuild
+of a bank that barely changed rewrites little. A folder that is not a site qbank built (it
+has no ``.qbank-site`` marker) and is not empty is refused."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from ..bank import Bank
+from ..blueprint import Blueprint
+from ..diagnostics import Diagnostic, diagnostic
+from ..errors import OutputError
+from ..export.common import MediaFile, copy_media
+from ..fsutil import atomic_writer, read_bounded
+from .dashboard import bank_level, dashboard_page, plots
+from .index import index_data, index_page
+from .inputs import Form, read_form, read_stats
+from .item import SHARD, item_page, shard_data
+from .math import SiteRenderer
+from .model import SiteItem
+from .practice import forms_data, practice_page
+from .rules import rule_pages
+
+MARKER = ".qbank-site"
+ASSETS = ("site.css", "index.js", "practice.js", "dashboard.js")
+_ID_LINE = re.compile(rb"^id[ \t]*:", re.M)
+
+
+@dataclass
+class SiteResult:
+    out: Path
+    items: int
+    pages: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)   # the bank's, then the site's own
+    files: int = 0                                                  # question files lint checked
+
+
+def _id_line(path: str) -> int:
+    try:
+        raw = read_bounded(path, 1_000_000)
+    except OSError:
+        return 1
+    m = _ID_LINE.search(raw)
+    return raw.count(b"\n", 0, m.start()) + 1 if m else 1
+
+
+def _math_findings(item: SiteItem, unrendered: dict[str, list[str]]) -> list[Diagnostic]:
+    q = item.rq.question
+    texts = [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)]
+    bad = [tex for t in texts for tex in unrendered.get(t, ())]
+    if not bad:
+        return []
+    try:
+        raw = read_bounded(q.path, 1_000_000).decode("utf-8", "replace")
+    except OSError:
+        raw = ""
+    out = []
+    for tex in dict.fromkeys(bad):
+        at = raw.find(tex)
+        line = raw.count("\n", 0, at) + 1 if at >= 0 else item.line
+        column = at - raw.rfind("\n", 0, at) if at >= 0 else 1
+        out.append(diagnostic("QB031", q.path, line, column,
+                              f"latex2mathml cannot convert `{tex[:60]}`; the site shows it as written"))
+    return out
+
+
+def _in_bank(path: str, root: Path) -> str:
+    """``path`` as the site shows it: relative to the bank root (POSIX), so that the site is
+    the same wherever the bank is and however it was named."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return Path(path).name if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _shown(d: Diagnostic, root: Path) -> Diagnostic:
+    """``d`` with its paths, and the paths its message names, relative to the bank root."""
+    path = _in_bank(d.path, root)
+    message = d.message
+    given = os.path.normpath(d.path)
+    if given != path and given.endswith(path):
+        message = message.replace(given[:-len(path)], "")
+    return replace(d, path=path, message=message,
+                   related=tuple((_in_bank(p, root), line, col) for p, line, col in d.related))
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; name a folder for the site")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise OutputError(f"{out}: is not empty and is not a site qbank built; name a new or empty folder")
+
+
+class SiteWriter:
+    """Writes the site's files under ``out`` (see the module docstring)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: set[str] = set()
+        self._folders: set[Path] = set()
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target = self.out / rel
+        self.written.add(rel)
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        try:
+            same = target.stat().st_size == len(raw) and target.read_bytes() == raw
+        except FileNotFoundError:
+            with open(target, "xb") as fh:
+                fh.write(raw)
+            return
+        if not same:
+            with atomic_writer(target, durable=False) as fh:
+                fh.write(raw)
+
+    def copy(self, rel: str, media: MediaFile) -> None:
+        """An image, streamed (it may be large); skipped when the copy there is as new and as big."""
+        target = self.out / rel
+        self.written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            there, source = target.stat(), os.stat(media.source)
+            if there.st_size == source.st_size and there.st_mtime >= source.st_mtime:
+                return
+        except FileNotFoundError:
+            pass
+        with atomic_writer(target, durable=False) as fh:
+            copy_media(media, fh)
+
+    def remove_stale(self) -> None:
+        for folder, dirs, files in os.walk(self.out, topdown=False):
+            for name in files:
+                path = Path(folder) / name
+                if path.relative_to(self.out).as_posix() not in self.written:
+                    path.unlink()
+            for name in dirs:
+                try:
+                    (Path(folder) / name).rmdir()   # only when empty
+                except OSError:
+                    pass
+
+
+def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
+              jobs: int | None = None, blueprints: dict[str, Blueprint] | None = None) -> SiteResult:
+    """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
+    the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root,
+    ``blueprints`` its qbank.toml's (config.blueprints), plotted on the dashboard.
+    Every question is rendered before anything is written: an image that cannot be packaged
+    raises ExportError (as in an export) and leaves ``out`` as it was."""
+    out = Path(out)
+    _check_out(out)
+    own: list[Diagnostic] = []
+    questions = bank.questions
+    by_id = {q.id: q for q in questions}
+    shown = [_shown(d, root) for d in diagnostics]
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in shown:
+        by_path.setdefault(d.path, []).append(d)
+
+    renderer = SiteRenderer(bank.root)
+    renderer.prepare(questions, jobs)
+    items: list[SiteItem] = []
+    loaded: set[str] = set()
+    for q in questions:
+        key = _in_bank(q.path, root)
+        loaded.add(key)
+        item = SiteItem(renderer.render(q), _id_line(q.path), list(by_path.get(key, ())))
+        math = _math_findings(item, renderer.unrendered)
+        item.findings += math
+        own += math
+        items.append(item)
+    items.sort(key=lambda i: i.id)
+    bank_wide = bank_level(shown)
+    skip = set(bank_wide)
+    unloaded = [d for d in shown if d.path not in loaded and d not in skip]
+
+    stats = read_stats(root, by_id, own)
+    if stats is not None:
+        for item in items:
+            item.stats = stats.items.get(item.id)
+    chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        writer = SiteWriter(out)
+        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, renderer, blueprints or {})
+        writer.remove_stale()
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
+    return SiteResult(out, len(items), pages, list(diagnostics) + own)
+
+
+def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
+                bank_wide: list[Diagnostic], stats, forms: list[Form], renderer: SiteRenderer,
+                blueprints: dict[str, Blueprint]) -> int:
+    w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
+    assets = resources.files("qbank.site") / "assets"
+    for asset in ASSETS:
+        w.write(f"assets/{asset}", (assets / asset).read_bytes())
+    for media in renderer.media.values():
+        w.copy(f"media/{media.name}", media)
+    for item in items:
+        w.write(f"items/{item.id}.html", item_page(item, name))
+    for n in range(0, len(items), SHARD):
+        w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
+    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
+    tags = sorted({t for i in items for t in i.rq.question.tags})
+    findings = [d for i in items for d in i.findings] + unloaded
+    drawn = plots(items, findings, blueprints, stats)
+    for p in drawn:
+        w.write(f"plots/{p.name}.svg", p.svg)
+    rules = rule_pages(name)
+    for rel, text in rules.items():
+        w.write(f"rules/{rel}", text)
+    w.write("practice.html", practice_page(topics, tags, forms, name))
+    w.write("dashboard.html", dashboard_page(items, drawn, bank_wide, stats, name))
+    w.write("data/index.js", index_data(items, forms_data(forms)))   # last: what links to the files above
+    w.write("index.html", index_page(items, unloaded, name))
+    return 3 + len(items) + len(rules)

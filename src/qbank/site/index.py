@@ -1,0 +1,72 @@
+"""The index page (index.html) and the compact index every script reads (data/index.js).
+
+The table is drawn by assets/index.js from the index: one row of short fields per item and
+its search text, lower-cased at build time, so a search is a substring scan."""
+
+from __future__ import annotations
+
+import json
+
+from ..diagnostics import Diagnostic
+from .layout import SEVERITIES, esc, finding, page
+from .item import SHARD
+from .model import SiteItem, search_text
+
+DIFFICULTIES = ("easy", "medium", "hard")
+STATUSES = ("draft", "review", "approved", "retired")
+
+
+def index_data(items: list[SiteItem], forms: list[dict]) -> str:
+    """``QB_INDEX``: topics and tags once, then per item [id, topic, difficulty, status, key
+    letter, worst severity, worst code, worst message, tag numbers, search text, practice data
+    file number]; ``items`` sorted by id, as the practice data files are (SHARD each)."""
+    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
+    tags = sorted({t for i in items for t in i.rq.question.tags})
+    topic_no = {t: n for n, t in enumerate(topics)}
+    tag_no = {t: n for n, t in enumerate(tags)}
+    rows = []
+    for n, item in enumerate(items):
+        q = item.rq.question
+        w = item.worst
+        rows.append([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
+                     q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
+                     [tag_no[t] for t in q.tags], search_text(item), n // SHARD])
+    data = {"topics": topics, "tags": tags, "items": rows, "forms": forms}
+    return "var QB_INDEX = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tuple[tuple[str, str], ...] = (),
+           prefix: str = "f") -> str:
+    """A labelled filter menu, "any" first; its id is ``prefix-name``."""
+    options = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in extra)
+    options += "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return (f'<div class="field"><label for="{prefix}-{name}">{esc(label)}</label>'
+            f'<select id="{prefix}-{name}" name="{name}"><option value="">any</option>{options}</select></div>')
+
+
+def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str) -> str:
+    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
+    tags = sorted({t for i in items for t in i.rq.question.tags})
+    filters = ('<form id="filters" class="filters" role="search" aria-label="Filter items">'
+               '<div class="field wide"><label for="f-q">Search</label>'
+               '<input id="f-q" name="q" type="search" autocomplete="off" placeholder="words in stem, options, explanation, id">'
+               '</div>'
+               + select("topic", "Topic", topics) + select("tag", "Tag", tags)
+               + select("difficulty", "Difficulty", DIFFICULTIES, (("none", "not set"),))
+               + select("status", "Status", STATUSES, (("none", "not set"),))
+               + select("severity", "Worst finding", SEVERITIES, (("none", "no finding"),))
+               + "</form>")
+    broken = ""
+    if unloaded:
+        broken = ('<section aria-labelledby="broken-h"><h2 id="broken-h">Files that could not be read as questions</h2>'
+                  '<p>These files have errors that keep them out of the site.</p><ul class="findings">'
+                  + "".join(finding(d, 0, with_path=True) for d in unloaded) + "</ul></section>")
+    body = (f"<h1>{esc(bank)}: {len(items):,} items</h1>{filters}"
+            '<p id="count" class="count" role="status" aria-live="polite"></p>'
+            '<noscript><p>The item list needs JavaScript; every item page is in the items/ folder.</p></noscript>'
+            '<table id="items" class="items"><caption class="visually-hidden">Items</caption><thead><tr>'
+            '<th scope="col">Id</th><th scope="col">Topic</th><th scope="col">Difficulty</th>'
+            '<th scope="col">Status</th><th scope="col">Key</th><th scope="col">Worst finding</th>'
+            '</tr></thead><tbody></tbody></table>'
+            '<p><button type="button" id="more" hidden>Show more</button></p>' + broken)
+    return page("Items", body, current="index.html", scripts=["data/index.js", "assets/index.js"], bank=bank)

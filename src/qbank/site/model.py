@@ -1,0 +1,36 @@
+"""One item as the site shows it: the question rendered once, where it is, what lint found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..export.common import RenderedQuestion
+from .layout import worst
+
+
+@dataclass
+class SiteItem:
+    rq: RenderedQuestion
+    line: int                                   # the `id:` line of its file
+    findings: list[Diagnostic] = field(default_factory=list)
+    stats: dict[str, Any] | None = None         # its entry in qbank-stats.json
+
+    @property
+    def id(self) -> str:
+        return self.rq.id
+
+    @property
+    def worst(self) -> Diagnostic | None:
+        return worst(self.findings)
+
+
+def search_text(item: SiteItem) -> str:
+    """What full-text search looks in: the id, topic, tags and the Markdown of the stem,
+    options and explanation, lower-cased once at build time (markup marks are left in: a
+    search for words finds them all the same). A term never holds a space or newline, so
+    newlines become spaces and runs of spaces stay: cleaning more costs more than it saves."""
+    q = item.rq.question
+    parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
+    return " ".join(parts).replace("\n", " ").lower()
