@@ -49,6 +49,23 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
         for part in chunks:
             yield from func(part)
         return
-    with pool:
+    try:
         for part in pool.imap(func, chunks):
             yield from part
+    except BaseException:  # Ctrl-C, or a consumer that stopped early
+        _kill(pool)
+        raise
+    pool.close()
+    pool.join()
+
+
+def _kill(pool) -> None:
+    """Stop the workers at once. ``Pool.terminate()`` (what ``with pool`` does) joins the pool's
+    handler threads, and the result handler can wait forever on a worker stopped in the middle of
+    sending a result: Ctrl-C during a loaded export hung there. The handlers are daemon threads,
+    so leaving them is safe once their workers are gone."""
+    for worker in getattr(pool, "_pool", ()):
+        worker.kill()
+    finalizer = getattr(pool, "_terminate", None)   # the terminate() multiprocessing runs at exit
+    if finalizer is not None:
+        finalizer.cancel()
