@@ -127,7 +127,17 @@ def test_xml_with_entities_is_refused_without_reading_them(tmp_path):
     for text in (xxe, laughs):
         result = read("moodle", tmp_path, text, "evil.xml")
         assert [d.code for d in result.diagnostics] == ["QB015"] and not result.items
-        assert result.diagnostics[0].line == 2
+        [problem] = result.diagnostics  # at the first entity declaration (the policy every reader shares)
+        assert "<!ENTITY" in text.splitlines()[problem.line - 1]
+
+
+def test_moodle_xml_with_a_bare_doctype_is_read_as_qti_files_with_one_are(tmp_path):
+    plain = read("moodle", tmp_path, MOODLE, "quiz.xml")
+    text = MOODLE.replace("<quiz>", '<!DOCTYPE quiz SYSTEM "http://127.0.0.1:9/quiz.dtd">\n<quiz>', 1)
+    assert text != MOODLE
+    result = read("moodle", tmp_path, text, "doctype.xml")
+    assert [d.code for d in result.diagnostics] == [d.code for d in plain.diagnostics]
+    assert [i.data for i in result.items] == [i.data for i in plain.items] and result.items
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path):

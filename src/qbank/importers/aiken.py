@@ -19,8 +19,9 @@ import re
 from pathlib import Path
 
 from ..diagnostics import diagnostic
+from .archive import read_text
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import plain_to_markdown, read_text
+from .markup import plain_to_markdown
 
 OPTION = re.compile(r"^([A-Z])[).]\s*(.*)$")
 ANSWER = re.compile(r"^ANSWER:\s*(.*)$")

@@ -1,6 +1,7 @@
-"""Reading untrusted packages: zip archives checked before anything is extracted, and XML
-parsed with entities, DTDs and the network off. A refusal is one QB015 for the whole file;
-a member that is not well-formed XML is one QB013 at the parser's line and column."""
+"""Reading untrusted input, for every reader: the one bounded file read, zip archives checked
+before anything is extracted, the one hardened XML parse (entities, DTDs and the network off)
+and the one way media files are named. A refusal is one QB015 for the whole file; a file or
+member that is not well-formed XML is one QB013 at the parser's line and column."""
 
 from __future__ import annotations
 
@@ -43,9 +44,50 @@ def refused(path: Path | str, exc: Refused | Malformed) -> Diagnostic:
 
 
 def check_size(path: Path, max_bytes: int) -> None:
-    size = path.stat().st_size
+    """Refuse a file over ``max_bytes`` before a library (zipfile, openpyxl) opens it by path."""
+    size = Path(path).stat().st_size
     if size > max_bytes:
-        raise Refused(f"the file is {size:,} bytes, over the {max_bytes:,} an import reads")
+        raise Refused(f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit of an import")
+
+
+def read_file(path: Path | str, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, never more than ``max_bytes``: the one read
+    of a source file. Raises Refused (too large, a FIFO, a folder), OSError (unreadable)."""
+    from ..fsutil import Refused as NotReadable, TooLarge, read_bounded
+
+    try:
+        return read_bounded(path, max_bytes)
+    except TooLarge as exc:
+        raise Refused(f"the file is {exc.size:,} bytes, over the {exc.limit:,}-byte limit of an import") from exc
+    except NotReadable as exc:
+        raise Refused(f"the file is {exc}") from exc
+
+
+def _unreadable(path: Path | str, exc: OSError) -> Diagnostic:
+    return diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")
+
+
+def read_source(path: Path | str, max_bytes: int) -> tuple[bytes | None, Diagnostic | None]:
+    """:func:`read_file` as (bytes, None), or (None, the diagnostic): QB015 refused, QB013 unreadable."""
+    try:
+        return read_file(path, max_bytes), None
+    except Refused as exc:
+        return None, refused(path, exc)
+    except OSError as exc:
+        return None, _unreadable(path, exc)
+
+
+def read_text(path: Path | str, max_bytes: int) -> tuple[str | None, Diagnostic | None]:
+    """The file as UTF-8 text (a byte-order mark dropped), or a diagnostic (QB013 at the line
+    of the first byte that is not UTF-8)."""
+    raw, problem = read_source(path, max_bytes)
+    if raw is None:
+        return None, problem
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, diagnostic("QB013", str(path), line, 1, "the file is not UTF-8 text; nothing was imported")
 
 
 def _unsafe_name(name: str) -> bool:
@@ -195,8 +237,7 @@ class Folder:
         path = self._path(posixpath.normpath(name))
         if path is None:
             raise Malformed(f"{name!r} is not a file beside the imported one")
-        check_size(path, self.max_bytes)
-        return path.read_bytes()
+        return read_file(path, self.max_bytes)
 
 
 def package_image(archive: Archive | Folder, candidates: list[str], media: dict[str, bytes]) -> str | None:
@@ -220,6 +261,5 @@ def guarded(path: Path, work) -> "ReadResult":
     except (Refused, Malformed) as exc:
         return ReadResult(diagnostics=[refused(path, exc)])
     except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1,
-                                                  f"cannot read the file: {exc.strerror or exc}")])
+        return ReadResult(diagnostics=[_unreadable(path, exc)])
     return result

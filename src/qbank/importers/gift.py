@@ -23,8 +23,9 @@ import re
 from pathlib import Path
 
 from ..diagnostics import diagnostic
+from .archive import read_text
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import html_to_markdown, plain_to_markdown, read_text
+from .markup import html_to_markdown, plain_to_markdown
 from .moodle import Skip, category_parts
 
 # Escaped characters stand for themselves: swapped for private-use characters while the

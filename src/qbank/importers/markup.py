@@ -1,5 +1,4 @@
-"""HTML (as LMSs store question text) to qbank Markdown, through markdownify, and what every
-reader needs around it: a bounded file read, a hardened XML parser.
+"""HTML (as LMSs store question text) to qbank Markdown, through markdownify.
 
 The conversion aims at the exact inverse of qbank's own rendering: of the candidates (a text
 of plain paragraphs taken as it is; markdownify without, then with, Markdown escapes) the first
@@ -14,7 +13,8 @@ import html as htmllib
 import re
 from functools import lru_cache
 
-from ..diagnostics import Diagnostic, diagnostic
+from .archive import add_media
+
 
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.S)
 _HOLD = "\ue010{}\ue011"   # a math span's place while markdownify runs (private-use characters)
@@ -173,62 +173,7 @@ def data_images(fragment: str, media: dict[str, bytes]) -> str:
             data = base64.b64decode(re.sub(r"\s+", "", m.group(3)), validate=True)
         except (binascii.Error, ValueError):
             return m.group(0)   # left as written: lint reports what it cannot show
-        name = f"image-{hashlib.sha256(data).hexdigest()[:12]}.{_EXT.get(m.group(2), m.group(2))}"
-        media[name] = data
+        name = add_media(media, f"image-{hashlib.sha256(data).hexdigest()[:12]}.{_EXT.get(m.group(2), m.group(2))}", data)
         return f"{m.group(1)}{name}{m.group(4)}"
 
     return _DATA_URI.sub(take, fragment)
-
-
-# --- reading source files safely ---------------------------------------------------------------
-
-def read_source(path, limit: int, code_path: str | None = None) -> tuple[bytes | None, Diagnostic | None]:
-    """The file's bytes, or a diagnostic: QB015 over ``limit`` bytes, QB013 unreadable."""
-    from ..fsutil import TooLarge, read_bounded
-
-    name = code_path or str(path)
-    try:
-        return read_bounded(path, limit), None
-    except TooLarge as exc:
-        return None, diagnostic("QB015", name, 1, 1, f"refused: the {exc}")
-    except OSError as exc:
-        return None, diagnostic("QB013", name, 1, 1, f"cannot read the file: {exc.strerror or exc}")
-
-
-def read_text(path, limit: int) -> tuple[str | None, Diagnostic | None]:
-    """The file as UTF-8 text (a byte-order mark dropped), or a diagnostic (QB013 at the line
-    of the first byte that is not UTF-8)."""
-    raw, problem = read_source(path, limit)
-    if raw is None:
-        return None, problem
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, diagnostic("QB013", str(path), line, 1, "the file is not UTF-8 text; nothing was imported")
-
-
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
-
-
-def parse_xml(raw: bytes, name: str):
-    """The XML root of ``raw``, or a diagnostic: QB015 for a DOCTYPE or entity declaration (no
-    LMS export has one; it is how external entities and entity bombs arrive), QB013 at the line
-    where the XML breaks. Entities are never resolved, no DTD or network is ever read."""
-    from lxml import etree
-
-    m = _DTD.search(raw)
-    if m is not None:
-        line = raw.count(b"\n", 0, m.start()) + 1
-        return diagnostic("QB015", name, line, 1,
-                          "refused: the file declares a DOCTYPE or entities, which a question export never has "
-                          "(external entities and entity expansion are how hostile XML reads files or exhausts "
-                          "memory); nothing was imported")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    try:
-        return etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        line, column = (exc.position or (1, 1))
-        return diagnostic("QB013", name, max(line, 1), max(column, 1),
-                          f"the file is not well-formed XML ({exc.msg}); nothing was imported")

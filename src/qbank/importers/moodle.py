@@ -31,8 +31,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..diagnostics import diagnostic
+from .archive import parse_xml, read_source
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import data_images, html_to_markdown, parse_xml, plain_to_markdown, read_source
+from .markup import data_images, html_to_markdown, plain_to_markdown
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$$")  # `$course$`, `$system$`, `$module$`, `$cat1$`...
@@ -231,9 +232,9 @@ def read(path: str | Path, options: ImportOptions) -> ReadResult:
     if problem is not None:
         result.diagnostics.append(problem)
         return result
-    root = parse_xml(raw, name)
-    if not hasattr(root, "tag"):
-        result.diagnostics.append(root)
+    root, problem = parse_xml(raw, name)
+    if problem is not None:
+        result.diagnostics.append(problem)
         return result
     if root.tag != "quiz":
         result.diagnostics.append(diagnostic("QB013", name, root.sourceline or 1, 1,

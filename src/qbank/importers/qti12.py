@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
+from .archive import Archive, Folder, guarded, is_zip, local, package_image, parse_xml, read_file, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
 
@@ -49,8 +49,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
 
     def work(result: ReadResult) -> None:
         if not is_zip(path):
-            check_size(path, options.max_bytes)
-            _read_document(path.read_bytes(), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
+            _read_document(read_file(path, options.max_bytes), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
             return
         with Archive(path, options.max_bytes) as archive:
             for member in _documents(archive, result, path):

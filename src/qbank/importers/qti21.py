@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
+from .archive import Archive, Folder, guarded, is_zip, local, package_image, parse_xml, read_file, where
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
 
@@ -51,8 +51,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
 
     def work(result: ReadResult) -> None:
         if not is_zip(path):
-            check_size(path, options.max_bytes)
-            root, problem = parse_xml(path.read_bytes(), str(path))
+            root, problem = parse_xml(read_file(path, options.max_bytes), str(path))
             if problem:
                 result.diagnostics.append(problem)
             else:  # its images are files beside it
