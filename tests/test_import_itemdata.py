@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import html as lhtml
 
-from qbank.importers.itemdata import mathml_tex, to_markdown
+from qbank.importers.markup import html_to_markdown, mathml_tex
 from qbank.render import to_html
 
 
@@ -25,7 +25,7 @@ def words(fragment: str) -> list[str]:
     "<div><p>Look: <b>bold</b> and <i>italic</i></p></div>",
 ])
 def test_text_that_looks_like_markdown_stays_text(fragment):
-    markdown = to_markdown(fragment)
+    markdown = html_to_markdown(fragment)
     assert words(to_html(markdown)) == words(fragment), markdown
 
 
@@ -39,10 +39,10 @@ def test_text_that_looks_like_markdown_stays_text(fragment):
     "Math stays: $x_{1} = 2$ and $$a^2$$.",
 ])
 def test_qbanks_own_html_comes_back_as_its_markdown(markdown):
-    assert to_markdown(to_html(markdown)) == markdown
+    assert html_to_markdown(to_html(markdown)) == markdown
 
 
 def test_lms_math_becomes_qbanks_tex():
-    assert to_markdown(r"<p>\(a_1 &lt; b\) and \[c^2\]</p>") == "$a_1 < b$ and $$c^2$$"
+    assert html_to_markdown(r"<p>\(a_1 &lt; b\) and \[c^2\]</p>") == "$a_1 < b$ and $$c^2$$"
     math = lhtml.fragment_fromstring('<math><mfrac><mi>a</mi><msqrt><mn>2</mn></msqrt></mfrac></math>')
     assert mathml_tex(math) == r"$\frac{a}{\sqrt{2}}$"

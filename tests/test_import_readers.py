@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
+from qbank.render import to_html
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
 
@@ -183,11 +184,13 @@ def test_gift_as_moodle_reads_it(tmp_path):
         "id": "Colour 1",
         "stem": "Which colour has the *longest* wavelength: red or blue?",
         "options": [{"text": "red", "correct": True, "rationale": "Yes: about 700 nm."},
-                    {"text": "blue", "rationale": "No\\, blue is short = 450 nm."},
+                    {"text": "blue", "rationale": "No\\\\, blue is short \\= 450 nm."},
                     {"text": "green"}],
         "explanation": "Red is at the long end.",
         "topic": "Perception",
     }
+    # `\,` is no GIFT escape: Moodle shows the backslash, and so does the bank's Markdown
+    assert to_html(colour.data["options"][1]["rationale"]) == "<p>No\\, blue is short = 450 nm.</p>"
     assert tf.data["options"] == [{"text": "True", "correct": True, "rationale": "Right."},
                                   {"text": "False", "rationale": "Wrong: it does."}]
     assert blank.data["stem"] == "The capital of France is _____ in Europe."
