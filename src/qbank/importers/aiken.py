@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import diagnostic
-from .archive import read_text
+from .archive import guarded, read_text
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import plain_to_markdown
 
@@ -28,12 +28,10 @@ ANSWER = re.compile(r"^ANSWER:\s*(.*)$")
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    name = str(path)
-    result = ReadResult()
-    text, problem = read_text(path, options.max_bytes)
-    if problem is not None:
-        result.diagnostics.append(problem)
-        return result
+    return guarded(Path(path), lambda result: _read(read_text(path, options.max_bytes), str(path), result))
+
+
+def _read(text: str, name: str, result: ReadResult) -> None:
 
     stem: list[str] = []
     opts: list[tuple[str, str]] = []

@@ -67,27 +67,14 @@ def _unreadable(path: Path | str, exc: OSError) -> Diagnostic:
     return diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def read_source(path: Path | str, max_bytes: int) -> tuple[bytes | None, Diagnostic | None]:
-    """:func:`read_file` as (bytes, None), or (None, the diagnostic): QB015 refused, QB013 unreadable."""
+def read_text(path: Path | str, max_bytes: int, advice: str = "nothing was imported") -> str:
+    """:func:`read_file` as UTF-8 text (a byte-order mark dropped); Malformed at the line of
+    the first byte that is not UTF-8, its message ending in ``advice``."""
+    raw = read_file(path, max_bytes)
     try:
-        return read_file(path, max_bytes), None
-    except Refused as exc:
-        return None, refused(path, exc)
-    except OSError as exc:
-        return None, _unreadable(path, exc)
-
-
-def read_text(path: Path | str, max_bytes: int) -> tuple[str | None, Diagnostic | None]:
-    """The file as UTF-8 text (a byte-order mark dropped), or a diagnostic (QB013 at the line
-    of the first byte that is not UTF-8)."""
-    raw, problem = read_source(path, max_bytes)
-    if raw is None:
-        return None, problem
-    try:
-        return raw.decode("utf-8-sig"), None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, diagnostic("QB013", str(path), line, 1, "the file is not UTF-8 text; nothing was imported")
+        raise Malformed(f"the file is not UTF-8 text; {advice}", raw.count(b"\n", 0, exc.start) + 1) from exc
 
 
 def _unsafe_name(name: str) -> bool:

@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..diagnostics import diagnostic
-from .archive import parse_xml, read_source
+from .archive import guarded, parse_xml, read_file
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import data_images, html_to_markdown, plain_to_markdown
 
@@ -226,20 +226,18 @@ def _points(value: str | None) -> int | float | None:
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    name = str(path)
-    result = ReadResult()
-    raw, problem = read_source(path, options.max_bytes)
-    if problem is not None:
-        result.diagnostics.append(problem)
-        return result
+    return guarded(Path(path), lambda result: _read(read_file(path, options.max_bytes), str(path), options, result))
+
+
+def _read(raw: bytes, name: str, options: ImportOptions, result: ReadResult) -> None:
     root, problem = parse_xml(raw, name)
     if problem is not None:
         result.diagnostics.append(problem)
-        return result
+        return
     if root.tag != "quiz":
         result.diagnostics.append(diagnostic("QB013", name, root.sourceline or 1, 1,
                                              f"this is not a Moodle XML file: its root is <{root.tag}>, not <quiz>"))
-        return result
+        return
     folder: tuple[str, ...] = ()
     for el in root.iterfind("question"):
         qtype = el.get("type", "")
@@ -262,5 +260,4 @@ def read(path: str | Path, options: ImportOptions) -> ReadResult:
         if folder:
             data["topic"] = "/".join(folder)   # fmt puts it in its place
         result.items.append(ImportedItem(data=data, line=line, folder=folder, media=q.media))
-    return result
 
