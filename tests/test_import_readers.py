@@ -141,6 +141,16 @@ def test_moodle_xml_with_a_bare_doctype_is_read_as_qti_files_with_one_are(tmp_pa
     assert [i.data for i in result.items] == [i.data for i in plain.items] and result.items
 
 
+def test_a_question_about_xml_that_quotes_an_entity_declaration_is_imported(tmp_path):
+    quoted = '<feedback format="plain_text"><text><![CDATA[Why refuse <!ENTITY x SYSTEM "file:///etc/passwd">?]]>'
+    text = MOODLE.replace('<feedback format="html"><text><![CDATA[<p>Far too many.</p>]]>', quoted, 1)
+    assert quoted in text
+    result = read("moodle", tmp_path, text, "xml-security.xml")
+    assert not [d for d in result.diagnostics if d.code == "QB015"]
+    [memory] = [i for i in result.items if i.data["id"] == "PSY-MEM-1"]
+    assert to_html(memory.data["options"][1]["rationale"]) == '<p>Why refuse &lt;!ENTITY x SYSTEM &quot;file:///etc/passwd&quot;&gt;?</p>'
+
+
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
     result = read("moodle", tmp_path, MOODLE, "quiz.xml", max_bytes=100)
     assert [d.code for d in result.diagnostics] == ["QB015"] and "limit" in result.diagnostics[0].message

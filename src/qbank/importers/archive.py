@@ -151,17 +151,26 @@ def is_zip(path: Path) -> bool:
 
 
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")  # the root's start tag: entities are declared before it
+
+
+def _entity_declaration(data: bytes) -> int | None:
+    """Where the prolog declares an entity (None when it declares none). The text after the root
+    starts is never looked at: a question about XML may quote `<!ENTITY` in a CDATA section."""
+    start = _ROOT_START.search(data)
+    m = _ENTITY.search(data, 0, start.start() if start else len(data))
+    return m.start() if m else None
 
 
 def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic | None]:
     """The document's root, or the diagnostic that says why not: QB015 for an entity
     declaration (no LMS export has one; external entities and entity bombs arrive that way),
     QB013 where the XML breaks. Entities are never resolved, no DTD is loaded (a bare
-    `<!DOCTYPE questestinterop SYSTEM "...dtd">`, as some QTI 1.2 tools write, is harmless)
-    and nothing is fetched."""
-    m = _ENTITY.search(data)
-    if m is not None:
-        return None, diagnostic("QB015", at, data.count(b"\n", 0, m.start()) + 1, 1,
+    `<!DOCTYPE questestinterop SYSTEM "...dtd">`, as some QTI 1.2 tools write, is harmless),
+    nothing is fetched and no tree is too deep or a text too large (huge_tree off)."""
+    declared = _entity_declaration(data)
+    if declared is not None:
+        return None, diagnostic("QB015", at, data.count(b"\n", 0, declared) + 1, 1,
                                 "refused: the file declares XML entities, which a question export never has "
                                 "(external entities and entity expansion are how hostile XML reads files or "
                                 "exhausts memory); nothing of it was imported")
