@@ -8,9 +8,10 @@ from __future__ import annotations
 import posixpath
 import re
 import stat
+import unicodedata
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
@@ -192,16 +193,33 @@ def local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
+def media_filename(name: str) -> str:
+    """A media name safe in a file system and in a Markdown link: `my chart (1).PNG` ->
+    `my_chart_1_.png`."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)).strip("._") or "file"
+    ext = re.sub(r"[^a-z0-9]+", "", ext.lower())[:10]
+    return f"{stem[:80]}.{ext}" if ext else stem[:80]
+
+
+def numbered(name: str, n: int) -> str:
+    """`chart.png`, 2 -> `chart-2.png`."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{n}.{ext}" if dot and stem else f"{name}-{n}"
+
+
 def add_media(media: dict[str, bytes], name: str, data: bytes) -> str:
-    """Put ``data`` into an item's ``media`` under ``name`` (its base name, made safe), or under
-    `name-2.ext`, ... when another file of that name is already there; the reference to use."""
-    # A file name a Markdown reference and every file system take as it is (as qbank's exports name media).
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", posixpath.basename(name)).strip("-.") or "file"
+    """Put ``data`` into an item's ``media`` under ``name`` made safe (:func:`media_filename`),
+    or under `name-2.ext`, ... when another file of that name is already there; the reference
+    to use. The one way every reader names the files it takes in."""
+    base = media_filename(name)
     ref, n = base, 1
     while ref in media and media[ref] != data:
         n += 1
-        stem, dot, ext = base.rpartition(".")
-        ref = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
+        ref = numbered(base, n)
     media[ref] = data
     return ref
 

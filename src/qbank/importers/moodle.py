@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..diagnostics import diagnostic
-from .archive import guarded, parse_xml, read_file
+from .archive import add_media, guarded, parse_xml, read_file
 from .base import ImportedItem, ImportOptions, ReadResult
 from .markup import data_images, html_to_markdown, plain_to_markdown
 
@@ -99,8 +99,6 @@ class _Question:
         return self.names.get(ref, ref.rsplit("/", 1)[-1])
 
     def _files(self, el) -> None:
-        from .write import media_filename, numbered
-
         for f in el.findall("file"):
             name = f.get("name") or ""
             ref = ((f.get("path") or "/").strip("/") + "/" + name).lstrip("/")
@@ -111,14 +109,7 @@ class _Question:
                                         validate=True)
             except (binascii.Error, ValueError):
                 raise Skip("QB013", f"the embedded file {name!r} is not valid base64") from None
-            safe = media_filename(name)
-            n = 1
-            while (numbered(safe, n) if n > 1 else safe) in self.media and \
-                    self.media[numbered(safe, n) if n > 1 else safe] != data:
-                n += 1
-            key = numbered(safe, n) if n > 1 else safe
-            self.media[key] = data
-            self.names[ref] = key
+            self.names[ref] = add_media(self.media, name, data)
 
     def read(self) -> dict:
         el = self.el

@@ -37,6 +37,7 @@ from typing import Any, Iterable
 
 from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
+from .archive import media_filename, numbered
 from .base import ImportedItem, ImportOptions, ReadResult
 
 ID_MAX = 180          # the schema allows 200: room for a `-N` suffix
@@ -67,24 +68,6 @@ def stem_id(stem: str) -> str:
     """An id from the first words of the stem (Markdown and punctuation dropped)."""
     words = re.findall(r"[a-z0-9]+", _ascii(re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", stem)))
     return slug_id("-".join(words[:STEM_WORDS]))
-
-
-def media_filename(name: str) -> str:
-    """A media name safe in a file system and in a Markdown link: `my chart (1).PNG` ->
-    `my_chart_1_.png`."""
-    base = PurePosixPath(name.replace("\\", "/")).name
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)).strip("._") or "file"
-    ext = re.sub(r"[^a-z0-9]+", "", ext.lower())[:10]
-    return f"{stem[:80]}.{ext}" if ext else stem[:80]
-
-
-def numbered(name: str, n: int) -> str:
-    """`chart.png`, 2 -> `chart-2.png`."""
-    stem, dot, ext = name.rpartition(".")
-    return f"{stem}-{n}.{ext}" if dot and stem else f"{name}-{n}"
 
 
 # --- the canonical text ----------------------------------------------------------------------
