@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from ..diagnostics import diagnostic
 from .archive import add_media, guarded, parse_xml, read_file
 from .base import ImportedItem, ImportOptions, ReadResult
+from .itemdata import number, points as to_points
 from .markup import data_images, html_to_markdown, plain_to_markdown
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
@@ -142,7 +143,7 @@ class _Question:
                 tags.append(t)
         if tags:
             data["tags"] = tags
-        points = _points(el.findtext("defaultgrade"))
+        points = to_points(number(el.findtext("defaultgrade")))
         if points is not None:
             data["points"] = points
         return data
@@ -204,16 +205,6 @@ def _fraction(value: str | None) -> float:
         return float(value or 0)
     except ValueError:
         raise Skip("QB013", f"the answer's fraction {value!r} is not a number") from None
-
-
-def _points(value: str | None) -> int | float | None:
-    try:
-        points = float(value) if value and value.strip() else 1.0
-    except ValueError:
-        return None
-    if points == 1 or not 0 < points <= 10000:
-        return None
-    return int(points) if points.is_integer() else points
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
