@@ -6,15 +6,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ID_MAX = 200
+ID_MAX = 200    # the schema's limit
+SLUG_MAX = 180  # an id made here leaves room for the writer's `-N` suffix
 
 
-def slug_id(text: str) -> str | None:
-    """A question id (`^[a-z0-9][a-z0-9._-]*$`) from a source identity, or None if nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    out = re.sub(r"[^a-z0-9._-]+", "-", ascii_text)
-    out = re.sub(r"-{2,}", "-", out).lstrip("._-").rstrip("-")[:ID_MAX].rstrip("-")
-    return out or None
+def ascii_lower(text: str) -> str:
+    """``text`` folded to lower-case ASCII (`Über` -> `uber`), for ids and folder names."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def slug_id(text: str) -> str:
+    """``text`` (a source's identity, a name) as a question id (`^[a-z0-9][a-z0-9._-]*$`), or ""
+    when nothing is left: the one way every reader and the writer make an id."""
+    out = re.sub(r"[^a-z0-9._-]+", "-", ascii_lower(text))
+    out = re.sub(r"-{2,}", "-", out).lstrip("._-")[:SLUG_MAX]
+    return out.rstrip("._-")
 
 
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
