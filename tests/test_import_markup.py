@@ -1,5 +1,6 @@
-"""The HTML -> Markdown step every package reader shares: what a reader of the HTML sees is
-what the Markdown shows, math stays TeX, and qbank's own HTML comes back as its Markdown."""
+"""The HTML -> Markdown step every reader shares (Moodle XML, GIFT, Canvas, QTI 2.1, Anki): what
+a reader of the HTML sees is what the Markdown shows, math stays TeX, and qbank's own HTML comes
+back as its Markdown."""
 
 from __future__ import annotations
 
@@ -46,3 +47,25 @@ def test_lms_math_becomes_qbanks_tex():
     assert html_to_markdown(r"<p>\(a_1 &lt; b\) and \[c^2\]</p>") == "$a_1 < b$ and $$c^2$$"
     math = lhtml.fragment_fromstring('<math><mfrac><mi>a</mi><msqrt><mn>2</mn></msqrt></mfrac></math>')
     assert mathml_tex(math) == r"$\frac{a}{\sqrt{2}}$"
+
+
+def test_lms_html_qbank_never_writes_keeps_its_text_with_no_needless_escape():
+    fragment = '<p dir="ltr">2 * 3 and snake_case and *not emphasis*</p>'
+    markdown = html_to_markdown(fragment)
+    assert words(to_html(markdown)) == words(fragment) and "<em>" not in to_html(markdown)
+    assert "snake_case" in markdown  # an underscore inside a word is never emphasis: left bare
+
+
+def test_a_line_break_keeps_its_line_without_the_indentation_after_it():
+    assert html_to_markdown("<p>line one<br>\n   line two</p>") == "line one  \nline two"
+    assert html_to_markdown("<p>nothing after it<br></p>") == "nothing after it"
+
+
+def test_tex_from_any_lms_becomes_qbanks_math_with_its_spacing_collapsed():
+    assert html_to_markdown('<p dir="ltr">Solve \\[ a  +\n b \\] for \\( a_1 \\).</p>') == "Solve $$a + b$$ for $a_1$."
+
+
+def test_images_point_where_the_reader_puts_their_files():
+    fragment = '<p>See <img src="my chart.png" alt="chart"></p>'
+    assert html_to_markdown(fragment) == "See ![chart](<my chart.png>)"  # a space needs <...>
+    assert html_to_markdown(fragment, lambda src: src.replace(" ", "_")) == "See ![chart](my_chart.png)"
