@@ -20,38 +20,44 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from markdownify import MarkdownConverter
-
 from .archive import add_media
 
 
-class _Converter(MarkdownConverter):
-    def __init__(self, image: Callable[[str], str] | None, math: list[str], **options) -> None:
-        super().__init__(**options)
-        self._image = image
-        self._math = math
+@lru_cache(maxsize=1)
+def _converter() -> type:
+    """markdownify's converter with qbank's images, math and loose lists (markdownify loads
+    only when a text needs it: most of an export takes the fast path)."""
+    from markdownify import MarkdownConverter
 
-    def convert_img(self, el, text, parent_tags):
-        classes = el.get("class") or []
-        equation = el.get("data-equation-content") or (el.get("title") or el.get("alt") if "equation_image" in classes
-                                                        else None)
-        if equation:  # Canvas shows TeX as a rendered image of it: keep the TeX
-            return _hold(self._math, f"${' '.join(equation.split())}$")
-        src = el.get("src") or ""
-        if self._image is not None and src:
-            el["src"] = self._image(src)
-        el.attrs.pop("title", None)  # Canvas repeats the alt text as a title
-        out = super().convert_img(el, text, parent_tags)
-        src = el.get("src") or ""
-        if re.search(r"[\s()<>]", src):  # CommonMark: a destination with these needs <...>
-            out = out.replace(f"]({src})", "](<" + src.replace("<", "%3C").replace(">", "%3E") + ">)", 1)
-        return out
+    class _Converter(MarkdownConverter):
+        def __init__(self, image: Callable[[str], str] | None, math: list[str], **options) -> None:
+            super().__init__(**options)
+            self._image = image
+            self._math = math
 
-    def convert_li(self, el, text, parent_tags):
-        out = super().convert_li(el, text, parent_tags)
-        if el.find("p", recursive=False) is not None and out.endswith("\n") and not out.endswith("\n\n"):
-            out += "\n"  # an item holding paragraphs is a loose list's: a blank line between items
-        return out
+        def convert_img(self, el, text, parent_tags):
+            classes = el.get("class") or []
+            equation = el.get("data-equation-content") or (el.get("title") or el.get("alt") if "equation_image" in classes
+                                                            else None)
+            if equation:  # Canvas shows TeX as a rendered image of it: keep the TeX
+                return _hold(self._math, f"${' '.join(equation.split())}$")
+            src = el.get("src") or ""
+            if self._image is not None and src:
+                el["src"] = self._image(src)
+            el.attrs.pop("title", None)  # Canvas repeats the alt text as a title
+            out = super().convert_img(el, text, parent_tags)
+            src = el.get("src") or ""
+            if re.search(r"[\s()<>]", src):  # CommonMark: a destination with these needs <...>
+                out = out.replace(f"]({src})", "](<" + src.replace("<", "%3C").replace(">", "%3E") + ">)", 1)
+            return out
+
+        def convert_li(self, el, text, parent_tags):
+            out = super().convert_li(el, text, parent_tags)
+            if el.find("p", recursive=False) is not None and out.endswith("\n") and not out.endswith("\n\n"):
+                out += "\n"  # an item holding paragraphs is a loose list's: a blank line between items
+            return out
+
+    return _Converter
 
 
 def _code_language(el) -> str:
@@ -77,7 +83,8 @@ _HELD = re.compile("\ue010(\\d+)\ue011")  # a held span's place (private-use cha
 
 # markdownify's escapes, fewest first: (asterisks and underscores, everything else)
 _ESCAPES = ((False, False), (True, False), (True, True))
-_OPTIONS = dict(heading_style="ATX", bullets="-", strong_em_symbol="*", code_language_callback=_code_language)
+_OPTIONS = dict(heading_style="ATX", bullets="-", strong_em_symbol="*", code_language_callback=_code_language,
+                bs4_options="lxml")  # lxml: the faster parser, the one every other step here uses
 
 
 def _hold(held: list[str], tex: str) -> str:
@@ -205,18 +212,19 @@ def _convert(fragment: str, image: Callable[[str], str] | None) -> str:
     # inline tags no more than markdown-it's math would
     masked = "".join(part if part.startswith("<") else _TEX.sub(lambda m: _hold(held, _tex_span(m)), part)
                      for part in _TAG.split(fragment))
-    spans, candidates = len(held), []
+    spans, candidates, rendered = len(held), [], []
     for emphasis, misc in _ESCAPES:  # one at a time: a qbank export is matched by the first
         del held[spans:]  # each conversion holds the same equation images again, in the same order
-        candidates.append(_tidy(_Converter(image, held, escape_asterisks=emphasis, escape_underscores=emphasis,
-                                           escape_misc=misc, **_OPTIONS).convert(masked)))
-        if _same_html(to_html(candidates[-1]), masked):
-            text = candidates[-1]
+        text = _tidy(_converter()(image, held, escape_asterisks=emphasis, escape_underscores=emphasis,
+                                  escape_misc=misc, **_OPTIONS).convert(masked))
+        rendered.append(rendered[-1] if candidates and text == candidates[-1] else to_html(text))
+        candidates.append(text)
+        if _same_html(rendered[-1], masked):
             break
     else:
         # no candidate renders back the same: escape emphasis marks, and also a text line that
         # Markdown reads as markup ("1. Not a list", "# 3") when that changes what a reader sees
-        text = candidates[1] if _words(to_html(candidates[1])) == _words(masked) else candidates[2]
+        text = candidates[1] if _words(rendered[1]) == _words(masked) else candidates[2]
     if held:
         text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     return text
