@@ -172,7 +172,7 @@ def test_a_canvas_quiz_and_question_bank_import_with_feedback_and_media(canvas_z
     mc = by_id["g5f1c0a8e"]
     assert mc.data == {
         "id": "g5f1c0a8e",
-        "stem": "Which chart shows **weekly** sessions?\n\n![week chart.png](week-chart.png)",
+        "stem": "Which chart shows **weekly** sessions?\n\n![week chart.png](week_chart.png)",
         "options": [
             {"text": "The bar chart", "correct": True, "rationale": "Yes: one bar per week."},
             # its own feedback, then what every wrong answer is told
@@ -182,7 +182,7 @@ def test_a_canvas_quiz_and_question_bank_import_with_feedback_and_media(canvas_z
         "explanation": "Bars show counts per week.",
         "points": 2,
     }
-    assert mc.media == {"week-chart.png": PIXEL}
+    assert mc.media == {"week_chart.png": PIXEL}
     assert mc.folder == ("Week 3 quiz",)
     tf = by_id["g77aa"]
     assert tf.data["options"] == [{"text": "True", "correct": True}, {"text": "False"}]

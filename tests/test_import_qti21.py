@@ -117,7 +117,7 @@ def test_a_third_party_item_imports_with_its_prompt_feedback_media_and_section(p
     (got,) = result.items
     assert got.data == {
         "id": "item_capital_1",
-        "stem": "Look at the map.\n\n![A map](map-one.png)\n\nWhich city is the capital?",
+        "stem": "Look at the map.\n\n![A map](map_one.png)\n\nWhich city is the capital?",
         "options": [
             {"text": "Lyon", "rationale": "Lyon is the third city."},
             {"text": "Paris", "correct": True},
@@ -127,7 +127,7 @@ def test_a_third_party_item_imports_with_its_prompt_feedback_media_and_section(p
         # "correct" feedback with no general feedback beside it: what the key's choosers are told
         "explanation": "Paris is the capital.",
     }
-    assert got.media == {"map-one.png": PIXEL}
+    assert got.media == {"map_one.png": PIXEL}
     assert got.folder == ("Europe", "Capitals")
 
 
@@ -254,7 +254,7 @@ def test_a_single_item_file_takes_its_images_from_its_own_folder_only(tmp_path):
                                '<img src="images/link.png" alt="link"/></p>')
     (folder / "item.xml").write_text(text, encoding="utf-8")
     (got,) = read(folder / "item.xml", ImportOptions()).items
-    assert got.media == {"map-one.png": PIXEL}
+    assert got.media == {"map_one.png": PIXEL}
     assert "](../secret.png)" in got.data["stem"] and "](images/link.png)" in got.data["stem"]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from qbank.importers import reader
 from qbank.importers.base import ImportOptions
+from qbank.render import to_html
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
 
@@ -127,7 +128,27 @@ def test_xml_with_entities_is_refused_without_reading_them(tmp_path):
     for text in (xxe, laughs):
         result = read("moodle", tmp_path, text, "evil.xml")
         assert [d.code for d in result.diagnostics] == ["QB015"] and not result.items
-        assert result.diagnostics[0].line == 2
+        [problem] = result.diagnostics  # at the first entity declaration (the policy every reader shares)
+        assert "<!ENTITY" in text.splitlines()[problem.line - 1]
+
+
+def test_moodle_xml_with_a_bare_doctype_is_read_as_qti_files_with_one_are(tmp_path):
+    plain = read("moodle", tmp_path, MOODLE, "quiz.xml")
+    text = MOODLE.replace("<quiz>", '<!DOCTYPE quiz SYSTEM "http://127.0.0.1:9/quiz.dtd">\n<quiz>', 1)
+    assert text != MOODLE
+    result = read("moodle", tmp_path, text, "doctype.xml")
+    assert [d.code for d in result.diagnostics] == [d.code for d in plain.diagnostics]
+    assert [i.data for i in result.items] == [i.data for i in plain.items] and result.items
+
+
+def test_a_question_about_xml_that_quotes_an_entity_declaration_is_imported(tmp_path):
+    quoted = '<feedback format="plain_text"><text><![CDATA[Why refuse <!ENTITY x SYSTEM "file:///etc/passwd">?]]>'
+    text = MOODLE.replace('<feedback format="html"><text><![CDATA[<p>Far too many.</p>]]>', quoted, 1)
+    assert quoted in text
+    result = read("moodle", tmp_path, text, "xml-security.xml")
+    assert not [d for d in result.diagnostics if d.code == "QB015"]
+    [memory] = [i for i in result.items if i.data["id"] == "PSY-MEM-1"]
+    assert to_html(memory.data["options"][1]["rationale"]) == '<p>Why refuse &lt;!ENTITY x SYSTEM &quot;file:///etc/passwd&quot;&gt;?</p>'
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
@@ -173,11 +194,13 @@ def test_gift_as_moodle_reads_it(tmp_path):
         "id": "Colour 1",
         "stem": "Which colour has the *longest* wavelength: red or blue?",
         "options": [{"text": "red", "correct": True, "rationale": "Yes: about 700 nm."},
-                    {"text": "blue", "rationale": "No\\, blue is short = 450 nm."},
+                    {"text": "blue", "rationale": "No\\\\, blue is short \\= 450 nm."},
                     {"text": "green"}],
         "explanation": "Red is at the long end.",
         "topic": "Perception",
     }
+    # `\,` is no GIFT escape: Moodle shows the backslash, and so does the bank's Markdown
+    assert to_html(colour.data["options"][1]["rationale"]) == "<p>No\\, blue is short = 450 nm.</p>"
     assert tf.data["options"] == [{"text": "True", "correct": True, "rationale": "Right."},
                                   {"text": "False", "rationale": "Wrong: it does."}]
     assert blank.data["stem"] == "The capital of France is _____ in Europe."

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from qbank.fmt import format_text
 from qbank.importers.base import ImportedItem, ReadResult
-from qbank.importers.write import apply_plan, plan_import, slug_id, stem_id
+from qbank.importers.itemdata import slug_id
+from qbank.importers.write import apply_plan, plan_import, stem_id
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 OTHER_PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 16

@@ -60,7 +60,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "An imported question's id is used by another file of the bank: not imported, nothing overwritten.",
          "qbank.importers.write"),
     Code("QB015", "import-refused", "error", True, "qbank",
-         "An imported file is refused as hostile or too large (entities, a DTD, size), or would be written "
+         "An imported file is refused as hostile or too large (entity declarations, size), or would be written "
          "out of the bank.", "qbank.importers"),
     Code("QB020", "area-overlap", "error", True, "qbank",
          "A question is in more than one area of a blueprint.", "qbank.blueprint"),

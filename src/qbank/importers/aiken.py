@@ -19,20 +19,19 @@ import re
 from pathlib import Path
 
 from ..diagnostics import diagnostic
+from .archive import guarded, read_text
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import plain_to_markdown, read_text
+from .markup import plain_to_markdown
 
 OPTION = re.compile(r"^([A-Z])[).]\s*(.*)$")
 ANSWER = re.compile(r"^ANSWER:\s*(.*)$")
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    name = str(path)
-    result = ReadResult()
-    text, problem = read_text(path, options.max_bytes)
-    if problem is not None:
-        result.diagnostics.append(problem)
-        return result
+    return guarded(Path(path), lambda result: _read(read_text(path, options.max_bytes), str(path), result))
+
+
+def _read(text: str, name: str, result: ReadResult) -> None:
 
     stem: list[str] = []
     opts: list[tuple[str, str]] = []

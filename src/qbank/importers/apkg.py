@@ -30,7 +30,8 @@ from lxml import html as lhtml
 from ..diagnostics import diagnostic
 from .archive import Archive, Malformed, Refused, add_media, guarded
 from .base import ImportedItem, ImportOptions, ReadResult
-from .itemdata import question_data, to_markdown
+from .itemdata import question_data
+from .markup import html_to_markdown
 
 FIELDS = ["ID", "Question", "Options", "Answer", "Explanation", "Rationales", "Source"]  # export.anki.FIELDS
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")  # newest first: the others are stubs
@@ -228,7 +229,7 @@ def _note(values: list[str], tags: str, deck: str, load) -> tuple[ImportedItem |
         return src if data is None else add_media(files, unquote(src), data)
 
     def markdown(fragment: str) -> str:
-        return to_markdown(fragment, image)
+        return html_to_markdown(fragment, image)
 
     qid, stem_html, options_html, answer_html, explanation_html, rationales_html, source_html = values
     box = _fragment(options_html).find(".//ol")

@@ -1,15 +1,17 @@
-"""Reading untrusted packages: zip archives checked before anything is extracted, and XML
-parsed with entities, DTDs and the network off. A refusal is one QB015 for the whole file;
-a member that is not well-formed XML is one QB013 at the parser's line and column."""
+"""Reading untrusted input, for every reader: the one bounded file read, zip archives checked
+before anything is extracted, the one hardened XML parse (entities, DTDs and the network off)
+and the one way media files are named. A refusal is one QB015 for the whole file; a file or
+member that is not well-formed XML is one QB013 at the parser's line and column."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 import stat
+import unicodedata
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
@@ -43,9 +45,37 @@ def refused(path: Path | str, exc: Refused | Malformed) -> Diagnostic:
 
 
 def check_size(path: Path, max_bytes: int) -> None:
-    size = path.stat().st_size
+    """Refuse a file over ``max_bytes`` before a library (zipfile, openpyxl) opens it by path."""
+    size = Path(path).stat().st_size
     if size > max_bytes:
-        raise Refused(f"the file is {size:,} bytes, over the {max_bytes:,} an import reads")
+        raise Refused(f"the file is {size:,} bytes, over the {max_bytes:,}-byte limit of an import")
+
+
+def read_file(path: Path | str, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, never more than ``max_bytes``: the one read
+    of a source file. Raises Refused (too large, a FIFO, a folder), OSError (unreadable)."""
+    from ..fsutil import Refused as NotReadable, TooLarge, read_bounded
+
+    try:
+        return read_bounded(path, max_bytes)
+    except TooLarge as exc:
+        raise Refused(f"the file is {exc.size:,} bytes, over the {exc.limit:,}-byte limit of an import") from exc
+    except NotReadable as exc:
+        raise Refused(f"the file is {exc}") from exc
+
+
+def _unreadable(path: Path | str, exc: OSError) -> Diagnostic:
+    return diagnostic("QB013", str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")
+
+
+def read_text(path: Path | str, max_bytes: int, advice: str = "nothing was imported") -> str:
+    """:func:`read_file` as UTF-8 text (a byte-order mark dropped); Malformed at the line of
+    the first byte that is not UTF-8, its message ending in ``advice``."""
+    raw = read_file(path, max_bytes)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Malformed(f"the file is not UTF-8 text; {advice}", raw.count(b"\n", 0, exc.start) + 1) from exc
 
 
 def _unsafe_name(name: str) -> bool:
@@ -122,17 +152,26 @@ def is_zip(path: Path) -> bool:
 
 
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")  # the root's start tag: entities are declared before it
+
+
+def _entity_declaration(data: bytes) -> int | None:
+    """Where the prolog declares an entity (None when it declares none). The text after the root
+    starts is never looked at: a question about XML may quote `<!ENTITY` in a CDATA section."""
+    start = _ROOT_START.search(data)
+    m = _ENTITY.search(data, 0, start.start() if start else len(data))
+    return m.start() if m else None
 
 
 def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic | None]:
     """The document's root, or the diagnostic that says why not: QB015 for an entity
     declaration (no LMS export has one; external entities and entity bombs arrive that way),
     QB013 where the XML breaks. Entities are never resolved, no DTD is loaded (a bare
-    `<!DOCTYPE questestinterop SYSTEM "...dtd">`, as some QTI 1.2 tools write, is harmless)
-    and nothing is fetched."""
-    m = _ENTITY.search(data)
-    if m is not None:
-        return None, diagnostic("QB015", at, data.count(b"\n", 0, m.start()) + 1, 1,
+    `<!DOCTYPE questestinterop SYSTEM "...dtd">`, as some QTI 1.2 tools write, is harmless),
+    nothing is fetched and no tree is too deep or a text too large (huge_tree off)."""
+    declared = _entity_declaration(data)
+    if declared is not None:
+        return None, diagnostic("QB015", at, data.count(b"\n", 0, declared) + 1, 1,
                                 "refused: the file declares XML entities, which a question export never has "
                                 "(external entities and entity expansion are how hostile XML reads files or "
                                 "exhausts memory); nothing of it was imported")
@@ -154,16 +193,33 @@ def local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
+def media_filename(name: str) -> str:
+    """A media name safe in a file system and in a Markdown link: `my chart (1).PNG` ->
+    `my_chart_1_.png`."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)).strip("._") or "file"
+    ext = re.sub(r"[^a-z0-9]+", "", ext.lower())[:10]
+    return f"{stem[:80]}.{ext}" if ext else stem[:80]
+
+
+def numbered(name: str, n: int) -> str:
+    """`chart.png`, 2 -> `chart-2.png`."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{n}.{ext}" if dot and stem else f"{name}-{n}"
+
+
 def add_media(media: dict[str, bytes], name: str, data: bytes) -> str:
-    """Put ``data`` into an item's ``media`` under ``name`` (its base name, made safe), or under
-    `name-2.ext`, ... when another file of that name is already there; the reference to use."""
-    # A file name a Markdown reference and every file system take as it is (as qbank's exports name media).
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", posixpath.basename(name)).strip("-.") or "file"
+    """Put ``data`` into an item's ``media`` under ``name`` made safe (:func:`media_filename`),
+    or under `name-2.ext`, ... when another file of that name is already there; the reference
+    to use. The one way every reader names the files it takes in."""
+    base = media_filename(name)
     ref, n = base, 1
     while ref in media and media[ref] != data:
         n += 1
-        stem, dot, ext = base.rpartition(".")
-        ref = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
+        ref = numbered(base, n)
     media[ref] = data
     return ref
 
@@ -195,8 +251,7 @@ class Folder:
         path = self._path(posixpath.normpath(name))
         if path is None:
             raise Malformed(f"{name!r} is not a file beside the imported one")
-        check_size(path, self.max_bytes)
-        return path.read_bytes()
+        return read_file(path, self.max_bytes)
 
 
 def package_image(archive: Archive | Folder, candidates: list[str], media: dict[str, bytes]) -> str | None:
@@ -220,6 +275,5 @@ def guarded(path: Path, work) -> "ReadResult":
     except (Refused, Malformed) as exc:
         return ReadResult(diagnostics=[refused(path, exc)])
     except OSError as exc:
-        return ReadResult(diagnostics=[diagnostic("QB013", str(path), 1, 1,
-                                                  f"cannot read the file: {exc.strerror or exc}")])
+        return ReadResult(diagnostics=[_unreadable(path, exc)])
     return result

@@ -23,8 +23,9 @@ import re
 from pathlib import Path
 
 from ..diagnostics import diagnostic
+from .archive import guarded, read_text
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import html_to_markdown, plain_to_markdown, read_text
+from .markup import html_to_markdown, plain_to_markdown
 from .moodle import Skip, category_parts
 
 # Escaped characters stand for themselves: swapped for private-use characters while the
@@ -188,12 +189,11 @@ def _options(body: str, fmt: str) -> list[dict]:
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    name = str(path)
-    result = ReadResult()
-    text, problem = read_text(path, options.max_bytes)
-    if problem is not None:
-        result.diagnostics.append(problem)
-        return result
+    return guarded(Path(path), lambda result: _read(read_text(path, options.max_bytes), str(path), result))
+
+
+def _read(text: str, name: str, result: ReadResult) -> None:
+
     folder: tuple[str, ...] = ()
     for line, block in blocks(text):
         head = block.lstrip()

@@ -1,11 +1,16 @@
-"""HTML (as LMSs store question text) to qbank Markdown, through markdownify, and what every
-reader needs around it: a bounded file read, a hardened XML parser.
+"""HTML (as LMSs and Anki store question text) to qbank Markdown, through markdownify: the one
+conversion every reader uses.
 
-The conversion aims at the exact inverse of qbank's own rendering: of the candidates (a text
-of plain paragraphs taken as it is; markdownify without, then with, Markdown escapes) the first
-that renders back (:func:`qbank.render.to_html`) to the same HTML is taken, so an export
-imports back to the Markdown it came from. TeX math is kept as TeX, never escaped: `\\(...\\)`
-becomes `$...$`, `\\[...\\]` and `$$...$$` become `$$...$$` (the spans qbank's lint skips as math).
+The conversion aims at the exact inverse of qbank's own rendering: HTML made of paragraphs and
+lists of text with emphasis and code is read directly (far faster than markdownify, and checked
+against qbank's renderer); other HTML goes through markdownify without, then with, Markdown
+escapes, and the first candidate that renders back (:func:`qbank.render.to_html`) to the same
+HTML is taken, so an export imports back to the Markdown it came from. When none does (LMS HTML
+has attributes qbank never writes), the fewest escapes that keep what a reader sees are used.
+
+TeX math (`\\(...\\)`, `\\[...\\]`, `$$...$$`, Canvas's equation images, MathML) becomes
+`$...$` / `$$...$$`, the spans qbank's lint reads as math, never escaped; image sources go
+through a callback so each reader can point them at the files it extracts.
 """
 
 from __future__ import annotations
@@ -13,51 +18,99 @@ from __future__ import annotations
 import html as htmllib
 import re
 from functools import lru_cache
+from typing import Callable
 
-from ..diagnostics import Diagnostic, diagnostic
+from .archive import add_media
 
-_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.S)
-_HOLD = "\ue010{}\ue011"   # a math span's place while markdownify runs (private-use characters)
-_HELD = re.compile("\ue010(\\d+)\ue011")
-_PLAIN_PARAS = re.compile(r"^(?:\s*<p>[^<]*</p>)+\s*$")
+
+@lru_cache(maxsize=1)
+def _converter() -> type:
+    """markdownify's converter with qbank's images, math and loose lists (markdownify loads
+    only when a text needs it: most of an export takes the fast path)."""
+    from markdownify import MarkdownConverter
+
+    class _Converter(MarkdownConverter):
+        def __init__(self, image: Callable[[str], str] | None, math: list[str], **options) -> None:
+            super().__init__(**options)
+            self._image = image
+            self._math = math
+
+        def convert_img(self, el, text, parent_tags):
+            classes = el.get("class") or []
+            equation = el.get("data-equation-content") or (el.get("title") or el.get("alt") if "equation_image" in classes
+                                                            else None)
+            if equation:  # Canvas shows TeX as a rendered image of it: keep the TeX
+                return _hold(self._math, f"${' '.join(equation.split())}$")
+            src = el.get("src") or ""
+            if self._image is not None and src:
+                el["src"] = self._image(src)
+            el.attrs.pop("title", None)  # Canvas repeats the alt text as a title
+            out = super().convert_img(el, text, parent_tags)
+            src = el.get("src") or ""
+            if re.search(r"[\s()<>]", src):  # CommonMark: a destination with these needs <...>
+                out = out.replace(f"]({src})", "](<" + src.replace("<", "%3C").replace(">", "%3E") + ">)", 1)
+            return out
+
+        def convert_li(self, el, text, parent_tags):
+            out = super().convert_li(el, text, parent_tags)
+            if el.find("p", recursive=False) is not None and out.endswith("\n") and not out.endswith("\n\n"):
+                out += "\n"  # an item holding paragraphs is a loose list's: a blank line between items
+            return out
+
+    return _Converter
+
+
+def _code_language(el) -> str:
+    """The language of a `<pre><code class="language-sql">` block (as markdown-it writes it)."""
+    code = el.find("code") if el.name == "pre" else None
+    for cls in (code.get("class") if code is not None else None) or []:
+        if cls.startswith("language-"):
+            return cls[len("language-"):]
+    return ""
+
+
+_MARKUP = re.compile(r"[<&*_\\`\[\]$]")
+_INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])\\_(?=[^\W_])")  # CommonMark never emphasises these
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _SPACES = re.compile(r"\s+")
+
+# TeX math as LMS HTML holds it: \(...\), \[...\], $$...$$. It becomes qbank's $...$ and
+# $$...$$ (the spans lint reads as math), held out of markdownify so no `_` or `*` in it is escaped.
+_TEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(\$[^$\n<]+\$)", re.S)
+_TAG = re.compile(r"(<[^>]*>)")
+_HELD = re.compile("\ue010(\\d+)\ue011")  # a held span's place (private-use characters)
+
+# markdownify's escapes, fewest first: (asterisks and underscores, everything else)
+_ESCAPES = ((False, False), (True, False), (True, True))
+_OPTIONS = dict(heading_style="ATX", bullets="-", strong_em_symbol="*", code_language_callback=_code_language,
+                bs4_options="lxml")  # lxml: the faster parser, the one every other step here uses
+
+
+def _hold(held: list[str], tex: str) -> str:
+    held.append(tex)
+    return f"\ue010{len(held) - 1}\ue011"
+
+
+def _tex_span(m: re.Match) -> str:
+    inline, display, dollars, single = m.groups()
+    if single is not None:  # already qbank's form (its own export): kept as written
+        return htmllib.unescape(single)
+    body = " ".join(htmllib.unescape(inline if inline is not None else display or dollars).split())
+    return f"${body}$" if inline is not None else f"$${body}$$"
 
 
 def _same_html(a: str, b: str) -> bool:
     return _SPACES.sub(" ", a).replace("> <", "><").strip() == _SPACES.sub(" ", b).replace("> <", "><").strip()
 
 
-# markdownify's escapes, fewest first: (asterisks and underscores, everything else)
-_ESCAPES = ((False, False), (True, False), (True, True))
-_FALLBACK = 1   # when no candidate renders back the same (LMS HTML has attributes qbank never writes)
+def _words(fragment: str) -> list[str]:
+    """What a reader of the HTML sees, as words (math placeholders and images aside)."""
+    from lxml import html as lhtml
 
-
-def _code_language(pre) -> str:
-    """The language of a `<pre><code class="language-sql">` block (as markdown-it writes it)."""
-    code = pre.find("code")
-    for cls in (code.get("class") or []) if code is not None else []:
-        if cls.startswith("language-"):
-            return cls[len("language-"):]
-    return ""
-
-
-def _markdownify(fragment: str, escape: tuple[bool, bool]) -> str:
-    from markdownify import markdownify
-
-    emphasis, misc = escape
-    return markdownify(fragment, bs4_options="lxml", code_language_callback=_code_language, heading_style="ATX", bullets="-", strong_em_symbol="*", escape_asterisks=emphasis,
-                       escape_underscores=emphasis, escape_misc=misc, newline_style="backslash").strip()
-
-
-def _plain(fragment: str) -> str | None:
-    """The Markdown of HTML that is only paragraphs of literal text, if it renders back the same."""
-    if not _PLAIN_PARAS.match(fragment):
-        return None
-    from ..export.common import paragraphs_html
-
-    paras = [htmllib.unescape(p) for p in re.findall(r"<p>([^<]*)</p>", fragment)]
-    text = "\n\n".join(p.strip() for p in paras)
-    return text if paragraphs_html(text) == fragment.strip() else None
+    if not fragment.strip():
+        return []
+    return " ".join(lhtml.fragment_fromstring(fragment, create_parent="div").itertext()).split()
 
 
 _BLOCK = re.compile(r"\s*(?:<p>((?:[^<]|</?(?:em|strong|code)>)*)</p>|<ul>\s*((?:<li>(?:[^<]|</?(?:em|strong|code)>)*</li>\s*)+)</ul>)")
@@ -116,40 +169,70 @@ def _simple(fragment: str) -> str | None:
     return text if to_html(text) == fragment.strip() else None
 
 
-@lru_cache(maxsize=65536)
-def html_to_markdown(fragment: str) -> str:
-    """qbank Markdown for an HTML fragment ("" for one with no text)."""
+def _tidy(text: str) -> str:
+    """markdownify's output as a bank holds it: no escaped intraword `_`, no stray indentation or
+    trailing space, no hard break that ends a paragraph, no runs of blank lines."""
+    text = _INTRAWORD_UNDERSCORE.sub("_", text)
+    text = _TRAILING_SPACE.sub(lambda m: "  \n" if m.group(0).startswith("  ") else "\n", text)
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip():
+            lines[i] = ""
+        elif i and lines[i - 1].endswith("  ") and not line.startswith("    "):
+            lines[i] = line.lstrip(" ")  # the space after a <br> in the source
+    for i in range(len(lines) - 1):
+        if not lines[i + 1]:
+            lines[i] = lines[i].rstrip(" ")  # a hard break that ends a paragraph breaks nothing
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_markdown(fragment: str, image: Callable[[str], str] | None = None) -> str:
+    """qbank Markdown for an HTML fragment, trimmed ("" for one with no text); ``image`` maps
+    each `<img src>` to the reference the Markdown should hold."""
     if not fragment or not fragment.strip():
         return ""
-    fast = _plain(fragment.strip())
-    if fast is None and "<" in fragment:
-        fast = _simple(fragment.strip())
+    return _convert(fragment, image) if image is not None else _cached(fragment)
+
+
+@lru_cache(maxsize=65536)  # exports repeat the same option texts ("True", "None of these") many times
+def _cached(fragment: str) -> str:
+    return _convert(fragment, None)
+
+
+def _convert(fragment: str, image: Callable[[str], str] | None) -> str:
+    if not _MARKUP.search(fragment):
+        return fragment.strip()  # text with nothing HTML or Markdown would read differently
+    fast = _simple(fragment.strip())
     if fast is not None:
         return fast
     from ..render import to_html
 
     held: list[str] = []
-
-    def hold(m: re.Match) -> str:
-        inline, display, dollars = m.groups()
-        held.append(f"${inline.strip()}$" if inline is not None else f"$${(display or dollars).strip()}$$")
-        return _HOLD.format(len(held) - 1)
-
-    masked = _MATH.sub(hold, fragment)
-    candidates = []
-    for escape in _ESCAPES:  # one at a time: a qbank export is matched by the first
-        candidates.append(_markdownify(masked, escape))
-        if _same_html(to_html(candidates[-1]), masked):
+    # in text only, never in a tag (`src="$IMS-CC-FILEBASE$/..."` is no math); a span may cross
+    # inline tags no more than markdown-it's math would
+    masked = "".join(part if part.startswith("<") else _TEX.sub(lambda m: _hold(held, _tex_span(m)), part)
+                     for part in _TAG.split(fragment))
+    spans, candidates, rendered = len(held), [], []
+    for emphasis, misc in _ESCAPES:  # one at a time: a qbank export is matched by the first
+        del held[spans:]  # each conversion holds the same equation images again, in the same order
+        text = _tidy(_converter()(image, held, escape_asterisks=emphasis, escape_underscores=emphasis,
+                                  escape_misc=misc, **_OPTIONS).convert(masked))
+        rendered.append(rendered[-1] if candidates and text == candidates[-1] else to_html(text))
+        candidates.append(text)
+        if _same_html(rendered[-1], masked):
             break
     else:
-        candidates.append(candidates[_FALLBACK])
-    choice = candidates[-1]
-    out = _HELD.sub(lambda m: held[int(m.group(1))], choice) if held else choice
-    return out if out.strip() else ""
+        # no candidate renders back the same: escape emphasis marks, and also a text line that
+        # Markdown reads as markup ("1. Not a list", "# 3") when that changes what a reader sees
+        text = candidates[1] if _words(rendered[1]) == _words(masked) else candidates[2]
+    if held:
+        text = _HELD.sub(lambda m: held[int(m.group(1))], text)
+    return text
 
 
 def plain_to_markdown(text: str) -> str:
-    """A plain-text field (no markup) as Markdown that shows the same text."""
+    """A plain-text field (no markup: Moodle's plain format, Aiken, QTI `text/plain`) as Markdown
+    that shows the same text, paragraph by paragraph."""
     paras = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     return html_to_markdown("\n".join(f"<p>{htmllib.escape(p, quote=False)}</p>" for p in paras))
 
@@ -173,62 +256,60 @@ def data_images(fragment: str, media: dict[str, bytes]) -> str:
             data = base64.b64decode(re.sub(r"\s+", "", m.group(3)), validate=True)
         except (binascii.Error, ValueError):
             return m.group(0)   # left as written: lint reports what it cannot show
-        name = f"image-{hashlib.sha256(data).hexdigest()[:12]}.{_EXT.get(m.group(2), m.group(2))}"
-        media[name] = data
+        name = add_media(media, f"image-{hashlib.sha256(data).hexdigest()[:12]}.{_EXT.get(m.group(2), m.group(2))}", data)
         return f"{m.group(1)}{name}{m.group(4)}"
 
     return _DATA_URI.sub(take, fragment)
 
 
-# --- reading source files safely ---------------------------------------------------------------
+# --- MathML -> TeX -------------------------------------------------------------------------
 
-def read_source(path, limit: int, code_path: str | None = None) -> tuple[bytes | None, Diagnostic | None]:
-    """The file's bytes, or a diagnostic: QB015 over ``limit`` bytes, QB013 unreadable."""
-    from ..fsutil import TooLarge, read_bounded
-
-    name = code_path or str(path)
-    try:
-        return read_bounded(path, limit), None
-    except TooLarge as exc:
-        return None, diagnostic("QB015", name, 1, 1, f"refused: the {exc}")
-    except OSError as exc:
-        return None, diagnostic("QB013", name, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+def _name(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
-def read_text(path, limit: int) -> tuple[str | None, Diagnostic | None]:
-    """The file as UTF-8 text (a byte-order mark dropped), or a diagnostic (QB013 at the line
-    of the first byte that is not UTF-8)."""
-    raw, problem = read_source(path, limit)
-    if raw is None:
-        return None, problem
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, diagnostic("QB013", str(path), line, 1, "the file is not UTF-8 text; nothing was imported")
+def _tex(el) -> str:
+    name = _name(el)
+    kids = [k for k in el if isinstance(k.tag, str)]
+    parts = [_tex(k) for k in kids]
+    text = " ".join((el.text or "").split())
+    if name in ("mi", "mn", "mo"):
+        return text
+    if name == "mtext":
+        return f"\\text{{{text}}}"
+    if name == "msup" and len(parts) == 2:
+        return f"{{{parts[0]}}}^{{{parts[1]}}}"
+    if name == "msub" and len(parts) == 2:
+        return f"{{{parts[0]}}}_{{{parts[1]}}}"
+    if name == "msubsup" and len(parts) == 3:
+        return f"{{{parts[0]}}}_{{{parts[1]}}}^{{{parts[2]}}}"
+    if name == "mfrac" and len(parts) == 2:
+        return f"\\frac{{{parts[0]}}}{{{parts[1]}}}"
+    if name == "msqrt":
+        return f"\\sqrt{{{' '.join(parts)}}}"
+    if name == "mroot" and len(parts) == 2:
+        return f"\\sqrt[{parts[1]}]{{{parts[0]}}}"
+    if name == "mfenced":
+        return f"{el.get('open', '(')}{', '.join(parts)}{el.get('close', ')')}"
+    if name == "semantics":
+        return parts[0] if parts else ""
+    if name in ("annotation", "annotation-xml"):
+        return ""
+    return " ".join(p for p in parts if p)
 
 
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
-
-
-def parse_xml(raw: bytes, name: str):
-    """The XML root of ``raw``, or a diagnostic: QB015 for a DOCTYPE or entity declaration (no
-    LMS export has one; it is how external entities and entity bombs arrive), QB013 at the line
-    where the XML breaks. Entities are never resolved, no DTD or network is ever read."""
-    from lxml import etree
-
-    m = _DTD.search(raw)
-    if m is not None:
-        line = raw.count(b"\n", 0, m.start()) + 1
-        return diagnostic("QB015", name, line, 1,
-                          "refused: the file declares a DOCTYPE or entities, which a question export never has "
-                          "(external entities and entity expansion are how hostile XML reads files or exhausts "
-                          "memory); nothing was imported")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    try:
-        return etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        line, column = (exc.position or (1, 1))
-        return diagnostic("QB013", name, max(line, 1), max(column, 1),
-                          f"the file is not well-formed XML ({exc.msg}); nothing was imported")
+def mathml_tex(el) -> str:
+    """A MathML ``<math>`` element as TeX with its delimiters: its own TeX annotation when it
+    has one, else the TeX of its presentation markup (tokens, scripts, fractions, roots)."""
+    for note in el.iter():
+        if _name(note) == "annotation" and "tex" in (note.get("encoding") or "").lower() and (note.text or "").strip():
+            tex = note.text.strip()
+            for left, right in (("\\[", "\\]"), ("\\(", "\\)"), ("$$", "$$"), ("$", "$")):
+                if tex.startswith(left) and tex.endswith(right) and len(tex) > len(left) + len(right):
+                    tex = tex[len(left):-len(right)].strip()
+                    break
+            break
+    else:
+        tex = _tex(el)
+    return f"$${tex}$$" if el.get("display") == "block" else f"${tex}$"

@@ -31,8 +31,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..diagnostics import diagnostic
+from .archive import add_media, guarded, parse_xml, read_file
 from .base import ImportedItem, ImportOptions, ReadResult
-from .markup import data_images, html_to_markdown, parse_xml, plain_to_markdown, read_source
+from .itemdata import number, points as to_points
+from .markup import data_images, html_to_markdown, plain_to_markdown
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$$")  # `$course$`, `$system$`, `$module$`, `$cat1$`...
@@ -98,8 +100,6 @@ class _Question:
         return self.names.get(ref, ref.rsplit("/", 1)[-1])
 
     def _files(self, el) -> None:
-        from .write import media_filename, numbered
-
         for f in el.findall("file"):
             name = f.get("name") or ""
             ref = ((f.get("path") or "/").strip("/") + "/" + name).lstrip("/")
@@ -110,14 +110,7 @@ class _Question:
                                         validate=True)
             except (binascii.Error, ValueError):
                 raise Skip("QB013", f"the embedded file {name!r} is not valid base64") from None
-            safe = media_filename(name)
-            n = 1
-            while (numbered(safe, n) if n > 1 else safe) in self.media and \
-                    self.media[numbered(safe, n) if n > 1 else safe] != data:
-                n += 1
-            key = numbered(safe, n) if n > 1 else safe
-            self.media[key] = data
-            self.names[ref] = key
+            self.names[ref] = add_media(self.media, name, data)
 
     def read(self) -> dict:
         el = self.el
@@ -150,7 +143,7 @@ class _Question:
                 tags.append(t)
         if tags:
             data["tags"] = tags
-        points = _points(el.findtext("defaultgrade"))
+        points = to_points(number(el.findtext("defaultgrade")))
         if points is not None:
             data["points"] = points
         return data
@@ -214,31 +207,19 @@ def _fraction(value: str | None) -> float:
         raise Skip("QB013", f"the answer's fraction {value!r} is not a number") from None
 
 
-def _points(value: str | None) -> int | float | None:
-    try:
-        points = float(value) if value and value.strip() else 1.0
-    except ValueError:
-        return None
-    if points == 1 or not 0 < points <= 10000:
-        return None
-    return int(points) if points.is_integer() else points
-
-
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    name = str(path)
-    result = ReadResult()
-    raw, problem = read_source(path, options.max_bytes)
+    return guarded(Path(path), lambda result: _read(read_file(path, options.max_bytes), str(path), options, result))
+
+
+def _read(raw: bytes, name: str, options: ImportOptions, result: ReadResult) -> None:
+    root, problem = parse_xml(raw, name)
     if problem is not None:
         result.diagnostics.append(problem)
-        return result
-    root = parse_xml(raw, name)
-    if not hasattr(root, "tag"):
-        result.diagnostics.append(root)
-        return result
+        return
     if root.tag != "quiz":
         result.diagnostics.append(diagnostic("QB013", name, root.sourceline or 1, 1,
                                              f"this is not a Moodle XML file: its root is <{root.tag}>, not <quiz>"))
-        return result
+        return
     folder: tuple[str, ...] = ()
     for el in root.iterfind("question"):
         qtype = el.get("type", "")
@@ -261,5 +242,4 @@ def read(path: str | Path, options: ImportOptions) -> ReadResult:
         if folder:
             data["topic"] = "/".join(folder)   # fmt puts it in its place
         result.items.append(ImportedItem(data=data, line=line, folder=folder, media=q.media))
-    return result
 

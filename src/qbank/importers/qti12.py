@@ -35,9 +35,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
+from .archive import Archive, Folder, guarded, is_zip, local, package_image, parse_xml, read_file, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .itemdata import is_id, number, points, question_data, slug_id, text_to_markdown, to_markdown
+from .itemdata import is_id, number, points, question_data, slug_id
+from .markup import html_to_markdown, plain_to_markdown
 
 HELD = {"multiple_choice_question", "true_false_question"}
 FILEBASE = "$IMS-CC-FILEBASE$"
@@ -49,8 +50,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
 
     def work(result: ReadResult) -> None:
         if not is_zip(path):
-            check_size(path, options.max_bytes)
-            _read_document(path.read_bytes(), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
+            _read_document(read_file(path, options.max_bytes), str(path), _Media(Folder(path.parent, options.max_bytes), ""), result)
             return
         with Archive(path, options.max_bytes) as archive:
             for member in _documents(archive, result, path):
@@ -166,13 +166,13 @@ def _material(el: etree._Element | None, finder: _Media, media: dict[str, bytes]
             if name == "mattext":
                 body = text.text or ""
                 if (text.get("texttype") or "text/plain") == "text/html":
-                    parts.append(to_markdown(body, lambda src: finder.resolve(src, media)))
+                    parts.append(html_to_markdown(body, lambda src: finder.resolve(src, media)))
                 else:
-                    parts.append(text_to_markdown(body))
+                    parts.append(plain_to_markdown(body))
             elif name == "matimage" and text.get("uri"):
                 parts.append(f"![]({finder.resolve(text.get('uri'), media)})")
             elif name == "mat_extension":  # Blackboard's HTML
-                parts += [to_markdown(f.text or "", lambda src: finder.resolve(src, media))
+                parts += [html_to_markdown(f.text or "", lambda src: finder.resolve(src, media))
                           for f in text if local(f.tag) == "mat_formattedtext"]
     return "\n\n".join(p for p in parts if p)
 

@@ -37,9 +37,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Folder, check_size, guarded, is_zip, local, package_image, parse_xml, where
+from .archive import Archive, Folder, guarded, is_zip, local, package_image, parse_xml, read_file, where
 from .base import ImportedItem, ImportOptions, ReadResult
-from .itemdata import is_id, mathml_tex, number, points, question_data, slug_id, to_markdown
+from .itemdata import is_id, number, points, question_data, slug_id
+from .markup import html_to_markdown, mathml_tex
 
 FEEDBACK = ("modalFeedback", "feedbackBlock", "feedbackInline")
 CORRECT = re.compile(r"(?i)^(correct|right|true)([-_ ]?(fb|feedback))?$")
@@ -51,8 +52,7 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
 
     def work(result: ReadResult) -> None:
         if not is_zip(path):
-            check_size(path, options.max_bytes)
-            root, problem = parse_xml(path.read_bytes(), str(path))
+            root, problem = parse_xml(read_file(path, options.max_bytes), str(path))
             if problem:
                 result.diagnostics.append(problem)
             else:  # its images are files beside it
@@ -237,7 +237,7 @@ def _read_item(root: etree._Element, at: str, folder: tuple[str, ...], archive: 
         return package_image(archive, [posixpath.join(base, unquote(parts.path))], media) or src
 
     def markdown(fragment: str) -> str:
-        return to_markdown(fragment, image)
+        return html_to_markdown(fragment, image)
 
     prompt = next((c for c in interaction if local(c.tag) == "prompt"), None)
     stem = "\n\n".join(t for t in (markdown(_inner_html(body, ("choiceInteraction",) + FEEDBACK)),

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..diagnostics import diagnostic
-from .archive import Archive, Malformed, check_size, guarded
+from .archive import Archive, Malformed, check_size, guarded, read_text
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import number, question_data, slug_id
 
@@ -62,21 +62,19 @@ def read(path: Path, options: ImportOptions) -> ReadResult:
     path = Path(path)
 
     def work(result: ReadResult) -> None:
-        check_size(path, options.max_bytes)
-        rows = _xlsx_rows(path, options) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_size(path, options.max_bytes)  # openpyxl opens the file itself
+            rows = _xlsx_rows(path, options)
+        else:
+            rows = _csv_rows(read_text(path, options.max_bytes, 'save it as "CSV UTF-8"'))
         _read_rows(rows, str(path), options.mapping, result)
 
     return guarded(path, work)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, cells) for each row; the delimiter is the one of `,` `;`
     tab that the first line holds most of (Excel writes `;` where the comma is a decimal mark)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        raise Malformed("the file is not UTF-8 text; save it as \"CSV UTF-8\"", line) from exc
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -30,16 +30,16 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
+from .archive import media_filename, numbered
 from .base import ImportedItem, ImportOptions, ReadResult
+from .itemdata import ascii_lower, slug_id
 
-ID_MAX = 180          # the schema allows 200: room for a `-N` suffix
 STEM_WORDS = 6        # an id made from the stem takes its first words
 MEDIA_FOLDER = "media"
 SUFFIX = ".yaml"
@@ -47,44 +47,15 @@ SUFFIX = ".yaml"
 
 # --- names -----------------------------------------------------------------------------------
 
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def slug_id(text: str) -> str:
-    """``text`` as a question id (`^[a-z0-9][a-z0-9._-]*$`), or "" when nothing is left."""
-    out = re.sub(r"[^a-z0-9._-]+", "-", _ascii(text))
-    out = re.sub(r"-{2,}", "-", out).lstrip("._-")[:ID_MAX]
-    return out.rstrip("._-")
-
-
 def slug_folder(name: str) -> str:
     """A category name as a folder name: `Chapter 1: Ethics` -> `chapter-1-ethics`."""
-    return re.sub(r"[^a-z0-9]+", "-", _ascii(name)).strip("-")[:80]
+    return re.sub(r"[^a-z0-9]+", "-", ascii_lower(name)).strip("-")[:80]
 
 
 def stem_id(stem: str) -> str:
     """An id from the first words of the stem (Markdown and punctuation dropped)."""
-    words = re.findall(r"[a-z0-9]+", _ascii(re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", stem)))
+    words = re.findall(r"[a-z0-9]+", ascii_lower(re.sub(r"!?\[[^\]]*\]\([^)]*\)", " ", stem)))
     return slug_id("-".join(words[:STEM_WORDS]))
-
-
-def media_filename(name: str) -> str:
-    """A media name safe in a file system and in a Markdown link: `my chart (1).PNG` ->
-    `my_chart_1_.png`."""
-    base = PurePosixPath(name.replace("\\", "/")).name
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)).strip("._") or "file"
-    ext = re.sub(r"[^a-z0-9]+", "", ext.lower())[:10]
-    return f"{stem[:80]}.{ext}" if ext else stem[:80]
-
-
-def numbered(name: str, n: int) -> str:
-    """`chart.png`, 2 -> `chart-2.png`."""
-    stem, dot, ext = name.rpartition(".")
-    return f"{stem}-{n}.{ext}" if dot and stem else f"{name}-{n}"
 
 
 # --- the canonical text ----------------------------------------------------------------------

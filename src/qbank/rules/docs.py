@@ -230,15 +230,16 @@ Fix:
     Rename the bank's question or the source's idnumber, or import into another bank.""",
     "QB015": """\
 What it flags:
-    A file `qbank import` refuses to read: a DOCTYPE or entity declarations in XML (external
-    entities, entity expansion "billion laughs"), a file or archive member larger than the limit
+    A file `qbank import` refuses to read: entity declarations in XML (external entities, entity
+    expansion "billion laughs"; a bare `<!DOCTYPE ... SYSTEM "...">`, as QTI 1.2 tools write,
+    is read, its DTD never loaded), a file or archive member larger than the limit
     (64 MB), a zip bomb or a path out of an archive; or a question or media file that would be
     written through a symbolic link or out of the `--into` folder.
 Why:
     An exam bank arrives from outside: a hostile file must not read local files, fetch from the
     network, exhaust memory or write elsewhere.
 Fix:
-    Export the file again from the LMS (no real Moodle, Canvas or Anki export has a DOCTYPE), or
+    Export the file again from the LMS (no real Moodle, Canvas or Anki export declares entities), or
     split a file over the limit.""",
     "QB030": """\
 What it flags:
