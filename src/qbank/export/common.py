@@ -125,10 +125,11 @@ _NOT_PROSE = re.compile("[|\t\x00-\x08\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200b\u
 # Every inline construct (escapes, code, emphasis, links, images, autolinks, entities,
 # strikethrough) needs one of these; a paragraph without them is literal text.
 _INLINE = re.compile(r"[\\`*_\[\]<>&~!]")
-# A line starting with a letter or an opening quote or bracket cannot open a block
-# (heading, list, quote, fence, thematic break, setext underline, HTML block, link
-# reference definition), so a text made of such lines is paragraphs only.
-_PROSE_START = re.compile(r"[^\W\d_]|[\"'(\u201c\u2018]")
+# A line starting with a letter, an opening quote or bracket, or emphasis (`*` or `_` runs
+# followed by a character that is neither a space nor the same mark: no list item, no thematic
+# break) cannot open a block (heading, list, quote, fence, thematic break, setext underline, HTML
+# block, link reference definition), so a text made of such lines is paragraphs only.
+_PROSE_START = re.compile(r"[^\W\d_]|[\"'(\u201c\u2018]|\*+(?=[^\s*])|_+(?=[^\s_])")
 
 
 def paragraphs_html(text: str) -> str | None:
