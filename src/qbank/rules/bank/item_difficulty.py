@@ -26,6 +26,8 @@ class StatsRule(BankRule):
         from ...analysis.store import load, valid_item
 
         stored = load(bank.root)[0]["items"] if bank.root else {}
+        if not stored:  # most banks have no statistics: no summary needs reading
+            return [], None
         rows = [i for i, digest in enumerate(bank.digests) if digest is not None]
         found: list[Diagnostic] = []
         for i, summary in zip(rows, bank.summaries()):
