@@ -527,16 +527,18 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
 def apply_plan(plan: Plan) -> list[Diagnostic]:
     """Write what ``plan`` says (media first, then the questions), each file atomically.
     Returns a diagnostic per file that could not be written. Each file is replaced by a rename
-    (never seen half-written), and the data reach the disk with one sync at the end rather than
-    an fsync per file (10,000 fsyncs are most of the time of a large import)."""
+    (never seen half-written). A file the bank had (an update) is fsynced before the rename, so a
+    crash leaves the old text or the new one; a new file is not: a crash can lose only what the
+    same import writes again, and 10,000 fsyncs (or one system-wide sync) were most of the time
+    of a large import."""
     from ..fsutil import atomic_writer
 
     problems: list[Diagnostic] = []
-    writes = [(rel, data) for rel, data in sorted(plan.media.items())]
-    writes += [(e.path, e.after.encode("utf-8")) for e in plan.writes]
+    writes = [(rel, data, False) for rel, data in sorted(plan.media.items())]
+    writes += [(e.path, e.after.encode("utf-8"), e.state == "updated") for e in plan.writes]
     made: set[Path] = set()
     folders: dict[str, bool] = {}   # checked again, once per folder: one may have been swapped for a link
-    for rel, data in writes:
+    for rel, data, durable in writes:
         target = plan.root / rel
         try:
             if target.parent not in made:
@@ -544,13 +546,11 @@ def apply_plan(plan: Plan) -> list[Diagnostic]:
                 made.add(target.parent)
             if outside(plan.root, rel, folders):
                 raise OSError(f"{rel} leads out of the bank")
-            with atomic_writer(target, durable=False) as fh:
+            with atomic_writer(target, durable=durable) as fh:
                 fh.write(data)
         except OSError as exc:
             problems.append(diagnostic("QB015", str(target), 1, 1,
                                        f"cannot write this file: {exc.strerror or exc}"))
-    if writes and hasattr(os, "sync"):
-        os.sync()
     return problems
 
 
