@@ -52,7 +52,10 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
     try:
         for part in pool.imap(func, chunks):
             yield from part
-    except BaseException:  # Ctrl-C, or a consumer that stopped early
+    except GeneratorExit:  # the consumer stopped early (`fmt --check` at its first finding)
+        pool.terminate()
+        raise
+    except BaseException:  # Ctrl-C
         _kill(pool)
         raise
     pool.close()
@@ -60,12 +63,21 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
 
 
 def _kill(pool) -> None:
-    """Stop the workers at once. ``Pool.terminate()`` (what ``with pool`` does) joins the pool's
-    handler threads, and the result handler can wait forever on a worker stopped in the middle of
-    sending a result: Ctrl-C during a loaded export hung there. The handlers are daemon threads,
-    so leaving them is safe once their workers are gone."""
+    """Stop the workers at once on Ctrl-C. ``Pool.terminate()`` joins the pool's handler threads,
+    and the result handler can wait forever on a worker stopped in the middle of sending a result
+    (Ctrl-C during a loaded export hung there). First the pool is told to stop replacing workers
+    (its worker handler would start new ones for those killed, and they would outlive a CLI that
+    leaves through os._exit); the handlers are daemon threads, safe to leave once it is done."""
+    from multiprocessing import pool as mp
+
+    pool._state = mp.TERMINATE
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = mp.TERMINATE
+        handler.join(timeout=2)   # it checks its state every 0.1 s
     for worker in getattr(pool, "_pool", ()):
         worker.kill()
+        worker.join(timeout=2)
     finalizer = getattr(pool, "_terminate", None)   # the terminate() multiprocessing runs at exit
     if finalizer is not None:
         finalizer.cancel()
