@@ -202,3 +202,10 @@ def test_the_literal_block_check_is_fmts(text):
     from qbank.importers.write import _literal_ok
 
     assert _literal_ok(text) == fmt_literal_ok(text)
+
+
+def test_a_file_qbank_toml_excludes_is_not_a_question_of_the_bank(tmp_path):
+    run(tmp_path, item("taken", folder=("drafts",)))
+    (tmp_path / "qbank.toml").write_text('exclude = ["drafts/**"]\n')
+    plan = run(tmp_path, item("taken", folder=("live",)))
+    assert [(e.state, e.path) for e in plan.entries] == [("added", "live/taken.yaml")]

@@ -32,7 +32,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
@@ -236,8 +236,9 @@ class Existing:
     twins: list[str] = field(default_factory=list)   # other files with the same id (QB005)
 
 
-def bank_questions(root: Path) -> dict[str, Existing]:
-    """The questions already in the bank, by id (files that are no question are skipped)."""
+def bank_questions(root: Path, excluded: Callable[[str], bool] = lambda path: False) -> dict[str, Existing]:
+    """The questions already in the bank, by id (files that are no question, and those qbank.toml
+    excludes, as every command does, are skipped)."""
     from ..discover import discover
     from ..fsutil import read_file
     from ..loader import load
@@ -246,6 +247,8 @@ def bank_questions(root: Path) -> dict[str, Existing]:
     if not root.is_dir():
         return found
     for path in discover([root]):
+        if excluded(str(path)):
+            continue
         raw, problem = read_file(str(path), root)
         if raw is None or problem is not None:
             continue
@@ -428,8 +431,9 @@ def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLi
     root = Path(root)
     from ..config import load_config
 
-    plan = Plan(root, fields=load_config([root]).fields)
-    bank = bank_questions(root)
+    config = load_config([root])
+    plan = Plan(root, fields=config.fields)
+    bank = bank_questions(root, config.excluded)
     by_path = {e.path: e for e in bank.values()}
     used: set[str] = set()
     media = _Media(root, plan.folders)
