@@ -183,7 +183,7 @@ def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
 
 def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
          ignore: tuple[str, ...], config_file: Path | None = None,
-         progress: Progress | None = None) -> tuple[Bank, Config]:
+         progress: Progress | None = None, want_questions: bool = False) -> tuple[Bank, Config]:
     from .config import load_config
     from .discover import DiscoveryError
     from .engine import run
@@ -191,7 +191,8 @@ def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, selec
     config = load_config(roots, config_file)
     _narrow(config, select, ignore)
     try:
-        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress)
+        return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress,
+                   want_questions=want_questions)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -404,8 +405,9 @@ def export_paper(form: str | os.PathLike[str], paths: Paths = None, out: str | o
 def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, forms: Iterable[str | os.PathLike[str]] = (),
          jobs: int | None = None, cache: bool = True) -> SiteResult:
     """Build the static review site of the bank under ``paths`` (`qbank site`) in the folder
-    ``out``. Lint runs once (with its cache, as `qbank lint`) for the findings, and the
-    questions are loaded as `qbank export` loads them. ``forms`` are form files (contracts:
+    ``out``. Lint runs once (with its cache, as `qbank lint`) for the findings and keeps the
+    valid questions it reads (the files its cache answers are loaded, as `qbank export` loads
+    them). ``forms`` are form files (contracts:
     forms/A.yaml) offered in practice mode; the bank's qbank-stats.json, when present, adds
     item statistics. A bank with errors still gets a site (the files that cannot be read are
     listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
@@ -413,12 +415,9 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     that cannot be packaged ExportError (nothing is written then)."""
     from .site import make_site
 
-    from .config import load_config
-
-    found = lint(paths, cache=cache, jobs=jobs)
-    bank = load_bank(paths, jobs=jobs)
-    blueprints = load_config(resolve_paths(paths)).blueprints
-    result = make_site(bank, found.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
-                       blueprints=blueprints)
-    result.files = found.files
+    bank, config = _run(resolve_paths(paths), rules=True, jobs=jobs, cache=cache, select=(), ignore=(),
+                        want_questions=True)
+    result = make_site(bank, bank.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
+                       blueprints=config.blueprints)
+    result.files = bank.files
     return result

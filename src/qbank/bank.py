@@ -19,6 +19,7 @@ class Bank:
     questions: list[Question] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # question files read, valid or not
+    id_lines: dict[str, int] = field(default_factory=dict)  # path -> line of its `id:` (1 without one)
 
     @property
     def has_errors(self) -> bool:

@@ -89,10 +89,11 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         progress: Progress | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used.
     ``progress(done, total)`` follows the files that are read and checked (not those the
-    cache answers)."""
+    cache answers). With ``want_questions`` the bank holds every valid question: a lint
+    run keeps those of the files it checked and reads only the ones the cache answered."""
     config = config or load_config(paths)
     job = Job(str(config.root), lint, config.options, want_questions, config.fields)
-    cache = Cache(config.root, config) if (use_cache and lint and not want_questions) else None
+    cache = Cache(config.root, config) if (use_cache and lint) else None
 
     def find() -> list[str]:  # as named: relative paths stay relative
         return [p for p in discover_paths(paths) if not config.excluded(p)]
@@ -127,10 +128,19 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
             standby.close()
         if gc_was_on:
             gc.enable()
-    questions = [table.fresh[i].question for i in sorted(table.fresh)]
+    questions = _questions(table, job, jobs) if want_questions else []
     bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(shown),
-                questions=[q for q in questions if q is not None])
+                questions=[q for q in questions if q is not None], id_lines=dict(zip(table.paths, table.lines)))
     return bank, config
+
+
+def _questions(table: Table, job: Job, jobs: int | None) -> list:
+    """Every file's question (None: not valid), in discovery order: those checked this run
+    carry theirs; the files the cache answered are loaded (not linted) now."""
+    answered = [i for i in range(len(table.paths)) if i not in table.fresh]
+    loaded = dict(zip(answered, check_files([table.paths[i] for i in answered],
+                                            Job(job.bank_root, False, job.options, True, job.fields), jobs)))
+    return [(table.fresh.get(i) or loaded[i]).question for i in range(len(table.paths))]
 
 
 def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None,

@@ -11,7 +11,6 @@ has no ``.qbank-site`` marker) and is not empty is refused."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -26,14 +25,13 @@ from .dashboard import bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
 from .item import SHARD, item_page, shard_data
-from .math import SiteRenderer
+from .math import render_site
 from .model import SiteItem
 from .practice import forms_data, practice_page
 from .rules import rule_pages
 
 MARKER = ".qbank-site"
 ASSETS = ("site.css", "index.js", "practice.js", "dashboard.js")
-_ID_LINE = re.compile(rb"^id[ \t]*:", re.M)
 
 
 @dataclass
@@ -45,21 +43,11 @@ class SiteResult:
     files: int = 0                                                  # question files lint checked
 
 
-def _id_line(path: str) -> int:
-    try:
-        raw = read_bounded(path, 1_000_000)
-    except OSError:
-        return 1
-    m = _ID_LINE.search(raw)
-    return raw.count(b"\n", 0, m.start()) + 1 if m else 1
-
-
-def _math_findings(item: SiteItem, unrendered: dict[str, list[str]]) -> list[Diagnostic]:
-    q = item.rq.question
-    texts = [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)]
-    bad = [tex for t in texts for tex in unrendered.get(t, ())]
+def _math_findings(item: SiteItem, bad: list[str]) -> list[Diagnostic]:
+    """QB031 at each formula of ``bad`` (those of the item latex2mathml could not convert)."""
     if not bad:
         return []
+    q = item.rq.question
     try:
         raw = read_bounded(q.path, 1_000_000).decode("utf-8", "replace")
     except OSError:
@@ -169,15 +157,14 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     for d in shown:
         by_path.setdefault(d.path, []).append(d)
 
-    renderer = SiteRenderer(bank.root)
-    renderer.prepare(questions, jobs)
+    rendered, unconverted, media = render_site(questions, bank.root, jobs)
     items: list[SiteItem] = []
     loaded: set[str] = set()
-    for q in questions:
-        key = _in_bank(q.path, root)
+    for rq, bad in zip(rendered, unconverted):
+        key = _in_bank(rq.question.path, root)
         loaded.add(key)
-        item = SiteItem(renderer.render(q), _id_line(q.path), list(by_path.get(key, ())))
-        math = _math_findings(item, renderer.unrendered)
+        item = SiteItem(rq, bank.id_lines.get(rq.question.path, 1), list(by_path.get(key, ())))
+        math = _math_findings(item, bad)
         item.findings += math
         own += math
         items.append(item)
@@ -195,7 +182,7 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     try:
         out.mkdir(parents=True, exist_ok=True)
         writer = SiteWriter(out)
-        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, renderer, blueprints or {})
+        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, media, blueprints or {})
         writer.remove_stale()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
@@ -203,14 +190,14 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
 
 
 def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
-                bank_wide: list[Diagnostic], stats, forms: list[Form], renderer: SiteRenderer,
+                bank_wide: list[Diagnostic], stats, forms: list[Form], media: dict[str, MediaFile],
                 blueprints: dict[str, Blueprint]) -> int:
     w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
     for asset in ASSETS:
         w.write(f"assets/{asset}", (assets / asset).read_bytes())
-    for media in renderer.media.values():
-        w.copy(f"media/{media.name}", media)
+    for image in media.values():
+        w.copy(f"media/{image.name}", image)
     for item in items:
         w.write(f"items/{item.id}.html", item_page(item, name))
     for n in range(0, len(items), SHARD):
