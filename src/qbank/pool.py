@@ -81,3 +81,48 @@ def _kill(pool) -> None:
     finalizer = getattr(pool, "_terminate", None)   # the terminate() multiprocessing runs at exit
     if finalizer is not None:
         finalizer.cancel()
+
+
+def in_background(func: Callable[..., R], *args) -> Callable[[], R]:
+    """Start ``func(*args)`` in a forked process (the arguments are inherited, not pickled)
+    and return a function that waits for its result. Meant for work that keeps one core
+    busy while this process does something else; where there is no fork, or the child
+    fails or cannot be started, the result is computed here when asked for (so errors are
+    this process's own, as without the child)."""
+    if not hasattr(os, "fork"):
+        return lambda: func(*args)
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    try:
+        child = ctx.Process(target=_send_result, args=(send, func, args), daemon=True)
+        child.start()
+    except OSError:
+        return lambda: func(*args)
+    finally:
+        send.close()
+
+    def result() -> R:
+        try:
+            ok, value = receive.recv()
+        except (EOFError, OSError):
+            ok, value = False, None
+        finally:
+            receive.close()
+            child.join()
+        return value if ok else func(*args)
+
+    return result
+
+
+def _send_result(send, func: Callable[..., R], args: tuple) -> None:
+    try:
+        value = (True, func(*args))
+    except BaseException:   # the parent computes it again and gets the error itself
+        value = (False, None)
+    try:
+        send.send(value)
+    except OSError:   # the parent is gone or stopped waiting
+        pass
+    send.close()

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
 from ..fsutil import atomic_writer, read_bounded
+from ..pool import in_background
 from .dashboard import bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
@@ -192,6 +193,8 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
 def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
                 bank_wide: list[Diagnostic], stats, forms: list[Form], media: dict[str, MediaFile],
                 blueprints: dict[str, Blueprint]) -> int:
+    findings = [d for i in items for d in i.findings] + unloaded
+    drawn_later = in_background(plots, items, findings, blueprints, stats)   # matplotlib: ~1 s at 10,000
     w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
     for asset in ASSETS:
@@ -204,8 +207,7 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
-    findings = [d for i in items for d in i.findings] + unloaded
-    drawn = plots(items, findings, blueprints, stats)
+    drawn = drawn_later()
     for p in drawn:
         w.write(f"plots/{p.name}.svg", p.svg)
     rules = rule_pages(name)
