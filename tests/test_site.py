@@ -15,6 +15,7 @@ from conftest import ALL_ABOVE, GOOD, write
 from qbank import api
 from qbank.errors import OutputError
 from qbank.site import SiteResult
+from qbank.site.item import page_of
 from qbank.site.layout import CSP
 
 HOSTILE_STEM = ("<script>window.__pwned = 1</script> </textarea><textarea> "
@@ -100,6 +101,14 @@ def text(site: Path, rel: str) -> str:
     return (site / rel).read_text(encoding="utf-8")
 
 
+def item_of(site: Path, qid: str) -> str | None:
+    """The item's article on the item page file that holds it (None: it is on none)."""
+    page = site / "items" / page_of(qid)
+    found = re.search(rf'<article class="item" id="{re.escape(qid)}".*?</article>', page.read_text(encoding="utf-8"),
+                      re.S) if page.is_file() else None
+    return found.group(0) if found else None
+
+
 def index(site: Path) -> dict:
     return json.loads(text(site, "data/index.js").removeprefix("var QB_INDEX = ").rstrip(";\n"))
 
@@ -137,15 +146,27 @@ def test_the_index_lists_every_loaded_item_with_its_worst_finding(built):
     assert "broken.yaml" in page and "QB001" in page   # the file that could not be loaded
 
 
+def test_every_item_has_one_stable_link_to_the_page_file_that_holds_it(built):
+    site, result = built
+    rows = index(site)["items"]
+    pages = sorted(p.name for p in (site / "items").iterdir())
+    assert len(pages) < len(rows) and all(re.fullmatch(r"[0-9a-f]{2}\.html", p) for p in pages)
+    for row in rows:
+        assert row[11] == page_of(row[0]) and item_of(site, row[0]) is not None
+        held = [p for p in pages if f'<article class="item" id="{row[0]}"' in text(site, f"items/{p}")]
+        assert held == [row[11]]
+    assert page_of("eth-001") == "%02x.html" % (zlib.crc32(b"eth-001") % 256)   # not the bank's size or order
+
+
 def test_an_item_page_shows_the_item_with_key_rationales_findings_and_source(built):
     site, _ = built
-    page = text(site, "items/asm-all-above.html")
+    page = item_of(site, "asm-all-above")
     assert '<li class="option key">' in page and len(re.findall(r'<li class="option[ "]', page)) == 4
     assert "Only one of these is the first thing to explore." in page              # a rationale
     assert '<a href="../rules/QB301.html">QB301 all-of-the-above</a>' in page      # finding -> rule page
     assert "assess/all-above.yaml, line 1" in page
     assert (site / "rules/QB301.html").is_file() and "Fails" in text(site, "rules/QB301.html")
-    image = text(site, "items/asm-image.html")
+    image = item_of(site, "asm-image")
     src = re.search(r'<img src="\.\./media/([^"]+)" alt="Sleep diary chart"', image).group(1)
     assert (site / "media" / src).read_bytes() == png()
     assert "Sleep manual, ch. 2" in image
@@ -154,7 +175,7 @@ def test_an_item_page_shows_the_item_with_key_rationales_findings_and_source(bui
 
 def test_math_becomes_mathml_and_what_cannot_convert_is_qb031(built):
     site, result = built
-    page = text(site, "items/asm-math.html")
+    page = item_of(site, "asm-math")
     assert page.count("<math ") == 2 and "<mfrac>" in page and "<msup>" in page
     assert 'href="javascript' not in page and r'<code class="tex">\href{javascript:alert(1)}{x}</code>' in page
     qb031 = [d for d in result.diagnostics if d.code == "QB031"]
@@ -164,7 +185,7 @@ def test_math_becomes_mathml_and_what_cannot_convert_is_qb031(built):
 
 def test_hostile_text_is_escaped_everywhere(built):
     site, _ = built
-    page = text(site, "items/asm-hostile.html")
+    page = item_of(site, "asm-hostile")
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page and "<script>window" not in page
     assert "&lt;/textarea&gt;" in page and "<img src=x" not in page and 'href="javascript' not in page
     data = text(site, "data/items/0.js")
@@ -202,8 +223,8 @@ def test_a_rebuild_removes_what_is_gone_and_a_foreign_folder_is_refused(tmp_path
     api.build_site(bank, out, cache=False)
     (bank / "assess/image.yaml").unlink()
     api.build_site(bank, out, cache=False)
-    assert not (out / "items/asm-image.html").exists() and not (out / "media").exists()
-    assert (out / "items/asm-math.html").is_file()
+    assert item_of(out, "asm-image") is None and not (out / "media").exists()
+    assert item_of(out, "asm-math") is not None
     foreign = tmp_path / "mine"
     write(foreign, "notes.txt", "keep me")
     with pytest.raises(OutputError, match="not a site qbank built"):
@@ -237,9 +258,9 @@ def test_statistics_and_forms_are_read_against_the_contract(tmp_path):
                                     "  - id: no-such-item\n    order: [0, 1]\n")
     result = api.build_site(bank, tmp_path / "site", forms=[tmp_path / "forms/A.yaml", tmp_path / "forms/B.yaml"], cache=False)
     site = tmp_path / "site"
-    page = text(site, "items/eth-001.html")
+    page = item_of(site, "eth-001")
     assert "Item statistics" in page and "<dd>412</dd>" in page and "Chosen by 81%" in page
-    assert "Item statistics" not in text(site, "items/eth-002.html")
+    assert "Item statistics" not in item_of(site, "eth-002")
     assert "item-statistics" in text(site, "dashboard.html") and "<td>0.78</td>" in text(site, "dashboard.html")
     found = [(d.code, Path(d.path).name, d.line, d.message) for d in result.diagnostics if d.code in ("QB022", "QB030")]
     assert [f[:3] for f in found] == [("QB030", "qbank-stats.json", 1), ("QB022", "B.yaml", 5)]
@@ -278,7 +299,7 @@ def test_unusable_statistics_and_forms_are_reported_and_the_site_is_still_built(
     assert [f[:2] for f in found] == [e[:2] for e in expected]
     assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected)), found
     assert (tmp_path / "site/index.html").is_file() and index(tmp_path / "site")["forms"] == []
-    assert "Item statistics" not in text(tmp_path / "site", "items/eth-001.html")
+    assert "Item statistics" not in item_of(tmp_path / "site", "eth-001")
 
 
 def test_near_duplicate_stems_are_shown_side_by_side_on_the_dashboard(tmp_path):
@@ -290,5 +311,5 @@ def test_near_duplicate_stems_are_shown_side_by_side_on_the_dashboard(tmp_path):
     page = text(tmp_path / "site", "dashboard.html")
     found = page[page.index("Bank-level findings"):]
     assert "QB902 duplicate-stem" in found
-    panes = re.findall(r'<div class="pane"><h4><a href="items/(dup-[ab])\.html">', found)
+    panes = re.findall(r'<div class="pane"><h4><a href="items/[0-9a-f]{2}\.html#(dup-[ab])">', found)
     assert sorted(panes) == ["dup-a", "dup-b"] and "most nights this week" in found

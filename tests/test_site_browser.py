@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO, write
 from test_site import (ETHICS, EXPLANATION, KEY_RATIONALE, KEY_TEXT, WRONG_RATIONALE, WRONG_TEXT, make_bank)
 from qbank import api
+from qbank.site.item import page_of
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
@@ -84,6 +85,10 @@ def url(site: Path, rel: str) -> str:
     return (site / rel).as_uri()
 
 
+def item_url(site: Path, qid: str) -> str:
+    return url(site, f"items/{page_of(qid)}") + f"#{qid}"
+
+
 def no_serious_violations(page: Page) -> None:
     # preload off: axe would fetch the stylesheets again with XHR, which file:// refuses
     found = Axe().run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
@@ -128,22 +133,24 @@ def test_an_item_opens_from_the_index_with_its_findings_linked_to_the_rules(page
     page.watch.requests.clear()
     page.click("text=asm-all-above")
     expect(page).to_have_title("Item asm-all-above · Site Test Bank")
-    assert [r.rsplit("/site/", 1)[1] for r in page.watch.requests] == ["items/asm-all-above.html", "assets/site.css"]
-    key = page.locator("li.option.key")
+    assert [r.rsplit("/site/", 1)[1] for r in page.watch.requests] == [f"items/{page_of('asm-all-above')}",
+                                                                        "assets/site.css", "assets/item.js"]
+    expect(page.locator("article.item:visible")).to_have_count(1)   # the page's other items are hidden
+    key = page.locator("article.item:target li.option.key")
     expect(key).to_contain_text("Key")
     expect(key).to_contain_text(KEY_TEXT)
-    expect(page.locator("li.option").nth(1)).to_contain_text(WRONG_RATIONALE)
-    expect(page.locator(".meta")).to_contain_text("assess/all-above.yaml, line 1")
+    expect(page.locator("article.item:target li.option").nth(1)).to_contain_text(WRONG_RATIONALE)
+    expect(page.locator("article.item:target .meta")).to_contain_text("assess/all-above.yaml, line 1")
     no_serious_violations(page)
     screenshot(page, "item")
     page.click("text=QB301 all-of-the-above")
     expect(page.locator("h1")).to_have_text("QB301 all-of-the-above")
-    page.goto(url(site, "items/asm-image.html"))
-    image = page.locator(".stem img")
+    page.goto(item_url(site, "asm-image"))
+    image = page.locator("article.item:target .stem img")
     assert image.evaluate("i => i.complete && i.naturalWidth") == 2
-    page.goto(url(site, "items/asm-math.html"))
-    assert page.locator(".stem math").count() == 2
-    assert page.locator(".stem math mfrac").evaluate("m => m.getBoundingClientRect().height") > 0
+    page.goto(item_url(site, "asm-math"))
+    assert page.locator("article.item:target .stem math").count() == 2
+    assert page.locator("article.item:target .stem math mfrac").evaluate("m => m.getBoundingClientRect().height") > 0
 
 
 def test_the_dashboard_shows_its_plots_in_light_and_dark(page, site):
@@ -240,8 +247,8 @@ def test_a_timed_session_ends_when_its_time_is_up_even_across_a_reload(page, sit
 
 
 def test_hostile_text_runs_no_script_on_any_page(page, site):
-    page.goto(url(site, "items/asm-hostile.html"))
-    stem = page.locator(".stem")
+    page.goto(item_url(site, "asm-hostile"))
+    stem = page.locator("article.item:target .stem")
     expect(stem).to_contain_text("<script>window.__pwned = 1</script>")
     expect(stem).to_contain_text("[a link](javascript:window.__pwned=2)")
     assert page.locator("textarea, .stem script, .stem img, a[href^='javascript']").count() == 0

@@ -25,14 +25,14 @@ from ..pool import in_background
 from .dashboard import bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
-from .item import SHARD, item_page, shard_data
+from .item import SHARD, by_page, items_page, shard_data
 from .math import render_site
 from .model import SiteItem
 from .practice import forms_data, practice_page
 from .rules import rule_pages
 
 MARKER = ".qbank-site"
-ASSETS = ("site.css", "index.js", "practice.js", "dashboard.js")
+ASSETS = ("site.css", "index.js", "item.js", "practice.js", "dashboard.js")
 
 
 @dataclass
@@ -201,8 +201,9 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"assets/{asset}", (assets / asset).read_bytes())
     for image in media.values():
         w.copy(f"media/{image.name}", image)
-    for item in items:
-        w.write(f"items/{item.id}.html", item_page(item, name))
+    grouped = by_page(items)
+    for file, on_page in grouped.items():
+        w.write(f"items/{file}", items_page(on_page, name))
     for n in range(0, len(items), SHARD):
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
@@ -217,4 +218,4 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
     w.write("dashboard.html", dashboard_page(items, drawn, bank_wide, stats, name))
     w.write("data/index.js", index_data(items, forms_data(forms)))   # last: what links to the files above
     w.write("index.html", index_page(items, unloaded, name))
-    return 3 + len(items) + len(rules)
+    return 3 + len(grouped) + len(rules)

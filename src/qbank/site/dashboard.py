@@ -18,6 +18,7 @@ from ..codes import CODES
 from ..diagnostics import Diagnostic
 from ..model import LETTERS, Question
 from .inputs import Stats
+from .item import item_href
 from .layout import esc, finding, page
 from .model import SiteItem
 
@@ -205,7 +206,7 @@ def _side_by_side(d: Diagnostic, by_path: dict[str, SiteItem]) -> str:
     pair = [i for i in [here, *there] if i is not None]
     if len(pair) < 2:
         return ""
-    cells = "".join(f'<div class="pane"><h4><a href="items/{esc(i.id)}.html">{esc(i.id)}</a></h4>'
+    cells = "".join(f'<div class="pane"><h4><a href="{esc(item_href(i.id))}">{esc(i.id)}</a></h4>'
                     f'{i.rq.localized("media/").stem}</div>' for i in pair[:2])
     return f'<div class="side-by-side">{cells}</div>'
 

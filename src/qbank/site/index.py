@@ -9,7 +9,7 @@ import json
 
 from ..diagnostics import Diagnostic
 from .layout import SEVERITIES, esc, finding, page
-from .item import SHARD
+from .item import SHARD, page_of
 from .model import SiteItem, search_text
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -19,7 +19,7 @@ STATUSES = ("draft", "review", "approved", "retired")
 def index_data(items: list[SiteItem], forms: list[dict]) -> str:
     """``QB_INDEX``: topics and tags once, then per item [id, topic, difficulty, status, key
     letter, worst severity, worst code, worst message, tag numbers, search text, practice data
-    file number]; ``items`` sorted by id, as the practice data files are (SHARD each)."""
+    file number, item page file]; ``items`` sorted by id, as the practice data files are (SHARD each)."""
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
     topic_no = {t: n for n, t in enumerate(topics)}
@@ -30,7 +30,7 @@ def index_data(items: list[SiteItem], forms: list[dict]) -> str:
         w = item.worst
         rows.append([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
                      q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
-                     [tag_no[t] for t in q.tags], search_text(item), n // SHARD])
+                     [tag_no[t] for t in q.tags], search_text(item), n // SHARD, page_of(q.id)])
     data = {"topics": topics, "tags": tags, "items": rows, "forms": forms}
     return "var QB_INDEX = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 

@@ -1,15 +1,32 @@
-"""One page per item (items/<id>.html) and the same item as data for practice
-(data/items/<id>.js): opening one never loads the rest of the bank."""
+"""The item pages and the same items as data for practice. Items are spread over GROUPS page
+files by a hash of their id (items/<group>.html#<id>: a link never changes as the bank grows)
+and SHARD to a practice data file: opening one never loads the rest of the bank, and a
+10,000-item build writes a few hundred files, not 10,000 (creating files is the slow part of
+a build). A page shows only the item its link names (CSS :target; assets/item.js names the
+tab after it); opened without one, it lists its items."""
 
 from __future__ import annotations
 
 import json
+import zlib
 
 from ..model import LETTERS
 from .layout import esc, finding, page
 from .model import SiteItem
 
-SHARD = 50   # items per practice data file
+SHARD = 50     # items per practice data file
+GROUPS = 256   # item page files, whatever the size of the bank
+
+
+def page_of(qid: str) -> str:
+    """The item page file (under items/) that holds the item ``qid``."""
+    return f"{zlib.crc32(qid.encode('utf-8')) % GROUPS:02x}.html"
+
+
+def item_href(qid: str, up: str = "") -> str:
+    """The link to the item ``qid`` from a page ``up`` ("../" per folder) below the root;
+    ids are [a-z0-9._-] (the schema), safe in a path and a fragment as they are."""
+    return f"{up}items/{page_of(qid)}#{qid}"
 
 
 def _figure(value: float | None, fmt: str = ".2f") -> str:
@@ -25,10 +42,12 @@ def _stats_panel(item: SiteItem) -> str:
             ("Discrimination (point-biserial)", _figure(s.get("rpb"))), ("Upper-lower index", _figure(s.get("upper_lower")))]
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     source = f"<p>From {esc(s.get('source', 'an import'))}, imported {esc(s.get('imported', ''))}.</p>"
-    return f'<section aria-labelledby="stats-h"><h2 id="stats-h">Item statistics</h2><dl class="meta">{dl}</dl>{source}</section>'
+    return _section(item.id, "stats", "Item statistics", f'<dl class="meta">{dl}</dl>{source}')
 
 
-def item_page(item: SiteItem, bank: str) -> str:
+def item_article(item: SiteItem) -> str:
+    """One item as its page shows it; ids inside it are ``<id>/...`` ("/" is in no item id,
+    so no two items on a page, nor the page's own ids, can collide)."""
     rq = item.rq.localized("../media/")
     q = rq.question
     stats_options = (item.stats or {}).get("options") or []
@@ -55,17 +74,35 @@ def item_page(item: SiteItem, bank: str) -> str:
                     f'point-biserial {_figure(o.get("rpb"))}</p>')
         options.append(f'<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
                        f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
-    refs = ("<section aria-labelledby=\"refs-h\"><h2 id=\"refs-h\">References</h2><ul>"
-            + "".join(f"<li>{esc(r)}</li>" for r in q.references) + "</ul></section>") if q.references else ""
-    body = (f'<h1>Item {esc(q.id)}</h1><dl class="meta">{dl}</dl>'
-            f'<section aria-labelledby="findings-h"><h2 id="findings-h">Lint findings</h2>{findings}</section>'
-            f'<section aria-labelledby="stem-h"><h2 id="stem-h">Stem</h2><div class="stem">{rq.stem}</div></section>'
-            f'<section aria-labelledby="options-h"><h2 id="options-h">Options</h2>'
-            f'<ol class="options">{"".join(options)}</ol></section>'
-            f'<section aria-labelledby="expl-h"><h2 id="expl-h">Explanation</h2><div class="explanation">'
-            f'{rq.explanation}</div></section>{refs}{_stats_panel(item)}'
-            f'<p><a href="../index.html">All items</a></p>')
-    return page(f"Item {q.id}", body, depth=1, bank=bank)
+    refs = (_section(q.id, "refs", "References", "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in q.references)
+                     + "</ul>") if q.references else "")
+    qid = esc(q.id)
+    return (f'<article class="item" id="{qid}" aria-labelledby="{qid}/h"><h1 id="{qid}/h">Item {qid}</h1>'
+            f'<dl class="meta">{dl}</dl>'
+            + _section(q.id, "findings", "Lint findings", findings)
+            + _section(q.id, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
+            + _section(q.id, "options", "Options", f'<ol class="options">{"".join(options)}</ol>')
+            + _section(q.id, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>')
+            + refs + _stats_panel(item) + "</article>")
+
+
+def _section(qid: str, part: str, title: str, inner: str) -> str:
+    ref = esc(f"{qid}/{part}")
+    return f'<section aria-labelledby="{ref}"><h2 id="{ref}">{esc(title)}</h2>{inner}</section>'
+
+
+def items_page(items: list[SiteItem], bank: str) -> str:
+    """One page file of items (sorted by id), each an article its link targets."""
+    body = "".join(item_article(i) for i in items) + '<p><a href="../index.html">All items</a></p>'
+    return page("Items", body, depth=1, bank=bank, scripts=("assets/item.js",))
+
+
+def by_page(items: list[SiteItem]) -> dict[str, list[SiteItem]]:
+    """The item page files and their items, in the order of ``items``."""
+    out: dict[str, list[SiteItem]] = {}
+    for item in items:
+        out.setdefault(page_of(item.id), []).append(item)
+    return out
 
 
 def _data(item: SiteItem) -> dict:

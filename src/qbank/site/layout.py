@@ -39,9 +39,9 @@ def page(title: str, body: str, *, depth: int = 0, current: str = "", scripts: I
             f'<meta name="referrer" content="no-referrer">'
             f"<title>{esc(title)}{' · ' + esc(bank) if bank else ''}</title>"
             f'<link rel="stylesheet" href="{up}assets/site.css">{tags}</head>\n'
-            f'<body><a class="skip" href="#main">Skip to content</a>'
+            f'<body><a class="skip" href="#_main">Skip to content</a>'
             f'<header><p class="bank">{esc(bank)}</p><nav aria-label="Site"><ul>{nav}</ul></nav></header>\n'
-            f'<main id="main">\n{body}\n</main>\n'
+            f'<main id="_main">\n{body}\n</main>\n'
             f"<footer><p>Built by qbank site from the bank's files; static, no network requests.</p></footer>"
             "</body></html>\n")
 

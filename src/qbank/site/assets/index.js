@@ -44,7 +44,7 @@
 
   function row(r) {
     var tr = document.createElement("tr");
-    var id = el("td"); var a = el("a", r[0]); a.href = "items/" + encodeURIComponent(r[0]) + ".html";
+    var id = el("td"); var a = el("a", r[0]); a.href = "items/" + r[11] + "#" + encodeURIComponent(r[0]);
     id.appendChild(a); tr.appendChild(id);
     tr.appendChild(el("td", r[1] >= 0 ? D.topics[r[1]] : ""));
     tr.appendChild(el("td", r[2]));
