@@ -17,16 +17,15 @@ from pathlib import Path
 
 from ..bank import Bank
 from ..blueprint import Blueprint
-from ..diagnostics import Diagnostic, diagnostic
+from ..diagnostics import Diagnostic
 from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
-from ..fsutil import atomic_writer, read_bounded
+from ..fsutil import atomic_writer
 from ..pool import in_background
 from .dashboard import bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
-from .item import SHARD, by_page, items_page, shard_data
-from .math import render_site
+from .item import SHARD, build_items, by_page, items_page, shard_data
 from .model import SiteItem
 from .practice import forms_data, practice_page
 from .rules import rule_pages
@@ -44,33 +43,17 @@ class SiteResult:
     files: int = 0                                                  # question files lint checked
 
 
-def _math_findings(item: SiteItem, bad: list[str]) -> list[Diagnostic]:
-    """QB031 at each formula of ``bad`` (those of the item latex2mathml could not convert)."""
-    if not bad:
-        return []
-    q = item.rq.question
-    try:
-        raw = read_bounded(q.path, 1_000_000).decode("utf-8", "replace")
-    except OSError:
-        raw = ""
-    out = []
-    for tex in dict.fromkeys(bad):
-        at = raw.find(tex)
-        line = raw.count("\n", 0, at) + 1 if at >= 0 else item.line
-        column = at - raw.rfind("\n", 0, at) if at >= 0 else 1
-        out.append(diagnostic("QB031", q.path, line, column,
-                              f"latex2mathml cannot convert `{tex[:60]}`; the site shows it as written"))
-    return out
+def _in_bank(path: str, root: str) -> str:
+    """``path`` as the site shows it: relative to the bank root (``root``, absolute; POSIX),
+    so that the site is the same wherever the bank is and however it was named."""
+    full = os.path.abspath(path)
+    if full == root:
+        return "."
+    inside = root if root.endswith(os.sep) else root + os.sep
+    return full[len(inside):].replace(os.sep, "/") if full.startswith(inside) else Path(path).name
 
 
-def _in_bank(path: str, root: Path) -> str:
-    """``path`` as the site shows it: relative to the bank root (POSIX), so that the site is
-    the same wherever the bank is and however it was named."""
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    return Path(path).name if rel.startswith("..") else Path(rel).as_posix()
-
-
-def _shown(d: Diagnostic, root: Path) -> Diagnostic:
+def _shown(d: Diagnostic, root: str) -> Diagnostic:
     """``d`` with its paths, and the paths its message names, relative to the bank root."""
     path = _in_bank(d.path, root)
     message = d.message
@@ -150,34 +133,24 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     raises ExportError (as in an export) and leaves ``out`` as it was."""
     out = Path(out)
     _check_out(out)
-    own: list[Diagnostic] = []
     questions = bank.questions
-    by_id = {q.id: q for q in questions}
-    shown = [_shown(d, root) for d in diagnostics]
+    top = os.path.abspath(root)
+    shown = [_shown(d, top) for d in diagnostics]
     by_path: dict[str, list[Diagnostic]] = {}
     for d in shown:
         by_path.setdefault(d.path, []).append(d)
-
-    rendered, unconverted, media = render_site(questions, bank.root, jobs)
-    items: list[SiteItem] = []
-    loaded: set[str] = set()
-    for rq, bad in zip(rendered, unconverted):
-        key = _in_bank(rq.question.path, root)
-        loaded.add(key)
-        item = SiteItem(rq, bank.id_lines.get(rq.question.path, 1), list(by_path.get(key, ())))
-        math = _math_findings(item, bad)
-        item.findings += math
-        own += math
-        items.append(item)
+    problems: list[Diagnostic] = []
+    stats = read_stats(root, {q.id: q for q in questions}, problems)
+    keys = [_in_bank(q.path, top) for q in questions]
+    items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
+                                      stats.items.get(q.id) if stats is not None else None)
+                                     for q, key in zip(questions, keys)], bank.root, jobs)
+    own += problems
     items.sort(key=lambda i: i.id)
     bank_wide = bank_level(shown)
     skip = set(bank_wide)
+    loaded = set(keys)
     unloaded = [d for d in shown if d.path not in loaded and d not in skip]
-
-    stats = read_stats(root, by_id, own)
-    if stats is not None:
-        for item in items:
-            item.stats = stats.items.get(item.id)
     chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
 
     try:

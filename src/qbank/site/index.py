@@ -10,7 +10,7 @@ import json
 from ..diagnostics import Diagnostic
 from .layout import SEVERITIES, esc, finding, page
 from .item import SHARD, page_of
-from .model import SiteItem, search_text
+from .model import SiteItem
 
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("draft", "review", "approved", "retired")
@@ -30,7 +30,7 @@ def index_data(items: list[SiteItem], forms: list[dict]) -> str:
         w = item.worst
         rows.append([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
                      q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
-                     [tag_no[t] for t in q.tags], search_text(item), n // SHARD, page_of(q.id)])
+                     [tag_no[t] for t in q.tags], item.search, n // SHARD, page_of(q.id)])
     data = {"topics": topics, "tags": tags, "items": rows, "forms": forms}
     return "var QB_INDEX = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 

@@ -8,11 +8,20 @@ tab after it); opened without one, it lists its items."""
 from __future__ import annotations
 
 import json
+import os
 import zlib
+from functools import partial
+from pathlib import Path
+from typing import Any
 
-from ..model import LETTERS
+from ..diagnostics import Diagnostic, diagnostic
+from ..export.common import MediaFile, RenderedQuestion
+from ..fsutil import read_bounded
+from ..model import LETTERS, Question
+from ..pool import ordered_map
 from .layout import esc, finding, page
-from .model import SiteItem
+from .math import SiteRenderer
+from .model import SiteItem, search_text
 
 SHARD = 50     # items per practice data file
 GROUPS = 256   # item page files, whatever the size of the bank
@@ -93,7 +102,7 @@ def _section(qid: str, part: str, title: str, inner: str) -> str:
 
 def items_page(items: list[SiteItem], bank: str) -> str:
     """One page file of items (sorted by id), each an article its link targets."""
-    body = "".join(item_article(i) for i in items) + '<p><a href="../index.html">All items</a></p>'
+    body = "".join(i.article for i in items) + '<p><a href="../index.html">All items</a></p>'
     return page("Items", body, depth=1, bank=bank, scripts=("assets/item.js",))
 
 
@@ -117,5 +126,63 @@ def shard_data(items: list[SiteItem]) -> str:
     """Items for practice, SHARD to a file (data/items/<n>.js), as a script that hands them to
     practice.js: file:// forbids fetching JSON, a script file loads anywhere. Shards, not a
     file per item: creating files is the slow part of a build, and a shard is ~100 kB."""
-    data = [_data(i) for i in items]
-    return "QB.itemsLoaded(" + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"
+    return "QB.itemsLoaded([" + ",".join(i.data for i in items) + "]);\n"
+
+
+# --- building the items, in worker processes ----------------------------------------------------
+
+Work = tuple[Question, int, list[Diagnostic], "dict[str, Any] | None"]   # question, id line, findings, stats
+
+
+def _math_findings(q: Question, line: int, bad: list[str]) -> list[Diagnostic]:
+    """QB031 at each formula of ``bad`` (those of ``q`` latex2mathml could not convert)."""
+    if not bad:
+        return []
+    try:
+        raw = read_bounded(q.path, 1_000_000).decode("utf-8", "replace")
+    except OSError:
+        raw = ""
+    out = []
+    for tex in dict.fromkeys(bad):
+        at = raw.find(tex)
+        out.append(diagnostic("QB031", q.path, raw.count("\n", 0, at) + 1 if at >= 0 else line,
+                              at - raw.rfind("\n", 0, at) if at >= 0 else 1,
+                              f"latex2mathml cannot convert `{tex[:60]}`; the site shows it as written"))
+    return out
+
+
+def _texts(q: Question) -> list[str]:
+    return [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)]
+
+
+def _build_chunk(work: list[Work], root: str) -> list[tuple]:
+    """Each item rendered and made into its page part, practice data and search text; sent
+    back without the question (the caller has it), with the images it uses and its QB031s."""
+    renderer = SiteRenderer(Path(root))
+    out = []
+    for q, line, findings, stats in work:
+        rq = renderer.render(q)
+        math = _math_findings(q, line, [tex for t in _texts(q) for tex in renderer.unrendered.get(t, ())])
+        item = SiteItem(rq, line, findings + math, stats)
+        out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
+                    [renderer.media[name] for name in rq.images.values()], math, item_article(item),
+                    json.dumps(_data(item), ensure_ascii=False, separators=(",", ":")), search_text(item)))
+    return out
+
+
+def build_items(work: list[Work], root: Path, jobs: int | None = None
+                ) -> tuple[list[SiteItem], list[Diagnostic], dict[str, MediaFile]]:
+    """The site's items, in the order of ``work``, made in worker processes when there are
+    many (it is most of a build's own work); with the formulas latex2mathml could not convert
+    (QB031, also among their items' findings) and the images the items use, by packaged
+    name. An image that cannot be packaged raises ExportError, as in an export."""
+    items: list[SiteItem] = []
+    math: list[Diagnostic] = []
+    media: dict[str, MediaFile] = {}
+    made = ordered_map(partial(_build_chunk, root=str(root)), work, jobs=jobs if hasattr(os, "fork") else 1,
+                       chunk=(50, 500))
+    for (q, line, findings, stats), (parts, used, bad, article, data, search) in zip(work, made):
+        items.append(SiteItem(RenderedQuestion(q, *parts), line, findings + bad, stats, article, data, search))
+        math += bad
+        media.update((m.name, m) for m in used)
+    return items, math, dict(sorted(media.items()))

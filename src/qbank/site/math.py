@@ -11,17 +11,14 @@ own path (:class:`qbank.export.common.Renderer`), so they render byte for byte a
 from __future__ import annotations
 
 import html
-import os
 import re
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ..export.common import MediaFile, RenderedQuestion, Renderer
-from ..model import Question
-from ..pool import ordered_map
+from ..export.common import Renderer
 from ..render import commonmark
 
 # A text that may hold math; anything else renders exactly as the exports render it.
@@ -104,37 +101,3 @@ class SiteRenderer(Renderer):
             out = self._math[text] = _remote_images_as_links(out)
         return out
 
-
-def _texts(q: Question) -> list[str]:
-    return [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)]
-
-
-def _render_chunk(questions: list[Question], root: str) -> list[tuple]:
-    """Each question's rendered parts (without the question: the caller has it), the images
-    it uses and the formulas that could not be converted."""
-    renderer = SiteRenderer(Path(root))
-    out = []
-    for q in questions:
-        rq = renderer.render(q)
-        bad = [tex for t in _texts(q) for tex in renderer.unrendered.get(t, ())]
-        out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
-                    [renderer.media[name] for name in rq.images.values()], bad))
-    return out
-
-
-def render_site(questions: list[Question], root: Path, jobs: int | None = None
-                ) -> tuple[list[RenderedQuestion], list[list[str]], dict[str, MediaFile]]:
-    """Every question rendered for the site, in order, in worker processes when there are
-    many (rendering is most of a build's own work); with, per question, the formulas
-    latex2mathml could not convert (QB031), and the images they use by packaged name. An
-    image that cannot be packaged raises ExportError, as in an export."""
-    rendered: list[RenderedQuestion] = []
-    unconverted: list[list[str]] = []
-    media: dict[str, MediaFile] = {}
-    work = partial(_render_chunk, root=str(root))
-    for q, (parts, used, bad) in zip(questions, ordered_map(work, questions, jobs=jobs if hasattr(os, "fork") else 1,
-                                                             chunk=(50, 500))):
-        rendered.append(RenderedQuestion(q, *parts))
-        unconverted.append(bad)
-        media.update((m.name, m) for m in used)
-    return rendered, unconverted, dict(sorted(media.items()))
