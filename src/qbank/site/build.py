@@ -22,7 +22,7 @@ from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
 from ..fsutil import atomic_writer
 from ..pool import in_background
-from .dashboard import bank_level, dashboard_page, plots
+from .dashboard import Plot, bank_level, dashboard_page, plots
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
 from .item import SHARD, build_items, by_page, items_page, shard_data
@@ -142,21 +142,27 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     problems: list[Diagnostic] = []
     stats = read_stats(root, {q.id: q for q in questions}, problems)
     keys = [_in_bank(q.path, top) for q in questions]
-    items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
-                                      stats.items.get(q.id) if stats is not None else None)
-                                     for q, key in zip(questions, keys)], bank.root, jobs)
-    own += problems
-    items.sort(key=lambda i: i.id)
     bank_wide = bank_level(shown)
     skip = set(bank_wide)
     loaded = set(keys)
     unloaded = [d for d in shown if d.path not in loaded and d not in skip]
+    by_id = sorted(questions, key=lambda q: q.id)
+    findings = [d for d in shown if d.path in loaded] + unloaded
+    # The plots (matplotlib: ~1 s at 10,000 items) are drawn in a child meanwhile; a formula
+    # that does not convert (QB031, found while rendering) is a finding too: drawn again then.
+    drawn_later = in_background(plots, by_id, findings, blueprints or {}, stats)
+    items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
+                                      stats.items.get(q.id) if stats is not None else None)
+                                     for q, key in zip(questions, keys)], bank.root, jobs)
+    drawn = drawn_later() if not own else plots(by_id, findings + own, blueprints or {}, stats)
+    own += problems
+    items.sort(key=lambda i: i.id)
     chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
 
     try:
         out.mkdir(parents=True, exist_ok=True)
         writer = SiteWriter(out)
-        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, media, blueprints or {})
+        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, media, drawn)
         writer.remove_stale()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
@@ -165,9 +171,7 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
 
 def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
                 bank_wide: list[Diagnostic], stats, forms: list[Form], media: dict[str, MediaFile],
-                blueprints: dict[str, Blueprint]) -> int:
-    findings = [d for i in items for d in i.findings] + unloaded
-    drawn_later = in_background(plots, items, findings, blueprints, stats)   # matplotlib: ~1 s at 10,000
+                drawn: list[Plot]) -> int:
     w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
     for asset in ASSETS:
@@ -181,7 +185,6 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
-    drawn = drawn_later()
     for p in drawn:
         w.write(f"plots/{p.name}.svg", p.svg)
     rules = rule_pages(name)

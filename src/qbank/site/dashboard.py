@@ -157,9 +157,9 @@ def stats_plot(stats: Stats, ids: set[str]) -> Plot | None:
                 _svg(fig), ("Item", "n", "p", "Point-biserial"), rows)
 
 
-def plots(items: list[SiteItem], diagnostics: list[Diagnostic], blueprints: dict[str, Blueprint],
+def plots(questions: list[Question], diagnostics: list[Diagnostic], blueprints: dict[str, Blueprint],
           stats: Stats | None) -> list[Plot]:
-    questions = [i.rq.question for i in items]
+    """The dashboard's plots of ``questions`` (in id order) and the bank's findings."""
     out: list[Plot] = []
     if questions:
         width = max(len(q.options) for q in questions)
