@@ -217,6 +217,18 @@ def test_building_twice_gives_the_same_bytes(tmp_path, built):
     assert all((site / f).read_bytes() == (again / f).read_bytes() for f in files if f != ".qbank-site")
 
 
+def test_a_site_built_after_lint_shows_every_item_as_it_is_now(tmp_path):
+    bank = make_bank(tmp_path, huge=10)
+    full = api.build_site(bank, tmp_path / "first", cache=False)
+    api.lint(bank)                                     # the cache now answers for every file
+    path = bank / "ethics/eth-003.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("job number 3", "job number 33"), encoding="utf-8")
+    again = api.build_site(bank, tmp_path / "site")    # one file changed: checked, the rest from the cache
+    assert again.items == full.items
+    assert "job number 33" in item_of(tmp_path / "site", "eth-003")
+    assert all(item_of(tmp_path / "site", row[0]) is not None for row in index(tmp_path / "site")["items"])
+
+
 def test_a_rebuild_removes_what_is_gone_and_a_foreign_folder_is_refused(tmp_path):
     bank = make_bank(tmp_path, huge=10)
     out = tmp_path / "site"

@@ -99,7 +99,8 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         return [p for p in discover_paths(paths) if not config.excluded(p)]
 
     standby = None
-    if cache is not None and cache.recorded() and Standby.available(jobs):
+    # The standby checker sends results back without their questions.
+    if cache is not None and not want_questions and cache.recorded() and Standby.available(jobs):
         try:
             standby = Standby(job, find)  # walks the bank and imports the checker meanwhile
         except OSError:
