@@ -229,6 +229,33 @@ def test_a_site_built_after_lint_shows_every_item_as_it_is_now(tmp_path):
     assert all(item_of(tmp_path / "site", row[0]) is not None for row in index(tmp_path / "site")["items"])
 
 
+def test_the_items_made_in_the_lint_run_are_those_made_from_a_loaded_bank(tmp_path):
+    from qbank.config import load_config
+    from qbank.site import make_site
+
+    bank = make_bank(tmp_path, huge=10)
+    api.build_site(bank, tmp_path / "one", cache=False)          # items made where lint reads them
+    loaded = api.load_bank(bank)                                 # no lint run: made here
+    assert loaded.made == []
+    make_site(loaded, api.lint(bank, cache=False).diagnostics, Path(loaded.root), tmp_path / "two",
+              blueprints=load_config([bank]).blueprints)
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert one == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in one)
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_an_image_that_cannot_be_packaged_stops_the_build_before_anything_is_written(tmp_path, cache):
+    from qbank.errors import ExportError
+
+    bank = make_bank(tmp_path, huge=10)
+    with open(bank / "assess/img/chart.png", "wb") as fh:   # sparse: over the 256 MB an export packages
+        fh.truncate(257 * 1024 * 1024)
+    with pytest.raises(ExportError, match="chart.png is 257"):
+        api.build_site(bank, tmp_path / "site", cache=cache)
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_rebuild_removes_what_is_gone_and_a_foreign_folder_is_refused(tmp_path):
     bank = make_bank(tmp_path, huge=10)
     out = tmp_path / "site"

@@ -183,7 +183,8 @@ def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
 
 def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, select: tuple[str, ...],
          ignore: tuple[str, ...], config_file: Path | None = None,
-         progress: Progress | None = None, want_questions: bool = False) -> tuple[Bank, Config]:
+         progress: Progress | None = None, want_questions: bool = False,
+         then: Callable | None = None) -> tuple[Bank, Config]:
     from .config import load_config
     from .discover import DiscoveryError
     from .engine import run
@@ -192,7 +193,7 @@ def _run(roots: list[Path], *, rules: bool, jobs: int | None, cache: bool, selec
     _narrow(config, select, ignore)
     try:
         return run(roots, lint=rules, jobs=jobs, use_cache=cache, config=config, progress=progress,
-                   want_questions=want_questions)
+                   want_questions=want_questions, then=then)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -414,9 +415,10 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError, an image
     that cannot be packaged ExportError (nothing is written then)."""
     from .site import make_site
+    from .site.item import make_items
 
     bank, config = _run(resolve_paths(paths), rules=True, jobs=jobs, cache=cache, select=(), ignore=(),
-                        want_questions=True)
+                        want_questions=True, then=make_items)
     result = make_site(bank, bank.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
                        blueprints=config.blueprints)
     result.files = bank.files

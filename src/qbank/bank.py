@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
 
@@ -20,6 +20,7 @@ class Bank:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # question files read, valid or not
     id_lines: dict[str, int] = field(default_factory=dict)  # path -> line of its `id:` (1 without one)
+    made: list[Any] = field(default_factory=list)  # the run's Job.then values, one per question (None: not made)
 
     @property
     def has_errors(self) -> bool:

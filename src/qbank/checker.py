@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import diagnostics, suppress
 from .diagnostics import Diagnostic, Severity
@@ -39,6 +39,7 @@ class FileResult:
     digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
     question: Question | None = None
     key: str | None = None  # content key (digest.content_key) of what was checked
+    made: Any = None        # what the run's ``Job.then`` made of the question (not cached)
 
     def to_wire(self) -> tuple:
         """Plain values (for marshal, between this process and a standby checker)."""
@@ -60,6 +61,10 @@ class Job:
     options: RuleOptions
     want_questions: bool
     fields: Fields = ()     # the keys the bank declares for its items ([fields.NAME] in qbank.toml)
+    # The caller's own work on each chunk of valid questions, done where they are checked (in
+    # the workers): ``then([(question, id line), ...], bank_root)`` returns one value for each,
+    # kept as FileResult.made. A module-level function: it is sent to the workers.
+    then: Callable[[list[tuple[Question, int]], str], list[Any]] | None = None
 
 
 def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
@@ -78,8 +83,19 @@ def check_file(path: str, raw: bytes | None, job: Job) -> FileResult:
 
 
 def check_paths(paths: list[str], job: Job) -> list[FileResult]:
-    """``check_file`` over files read from disk, in order (one chunk of a worker pool)."""
-    return [check_file(path, None, job) for path in paths]
+    """``check_file`` over files read from disk, in order (one chunk of a worker pool), and
+    ``job.then`` over their valid questions. A ``then`` that fails leaves ``made`` None: the
+    caller does that work itself."""
+    results = [check_file(path, None, job) for path in paths]
+    if job.then is not None:
+        valid = [r for r in results if r.question is not None]
+        try:
+            made = job.then([(r.question, r.id_pos[0]) for r in valid], job.bank_root)
+        except Exception:
+            made = [None] * len(valid)
+        for r, value in zip(valid, made):
+            r.made = value
+    return results
 
 
 @cache  # once: import statements run per file cost a cold lint ~1%

@@ -86,13 +86,14 @@ class Table:
 
 def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bool = True,
         want_questions: bool = False, config: Config | None = None,
-        progress: Progress | None = None) -> tuple[Bank, Config]:
+        progress: Progress | None = None, then: Callable | None = None) -> tuple[Bank, Config]:
     """Check every question file under ``paths``; returns the bank and the config used.
     ``progress(done, total)`` follows the files that are read and checked (not those the
     cache answers). With ``want_questions`` the bank holds every valid question: a lint
-    run keeps those of the files it checked and reads only the ones the cache answered."""
+    run keeps those of the files it checked and reads only the ones the cache answered;
+    ``then`` (see Job.then) is done on them where they are read, its values in ``bank.made``."""
     config = config or load_config(paths)
-    job = Job(str(config.root), lint, config.options, want_questions, config.fields)
+    job = Job(str(config.root), lint, config.options, want_questions, config.fields, then if want_questions else None)
     cache = Cache(config.root, config) if (use_cache and lint) else None
 
     def find() -> list[str]:  # as named: relative paths stay relative
@@ -129,19 +130,20 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
             standby.close()
         if gc_was_on:
             gc.enable()
-    questions = _questions(table, job, jobs) if want_questions else []
+    valid = [r for r in _with_questions(table, job, jobs) if r.question is not None] if want_questions else []
     bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(shown),
-                questions=[q for q in questions if q is not None], id_lines=dict(zip(table.paths, table.lines)))
+                questions=[r.question for r in valid], id_lines=dict(zip(table.paths, table.lines)),
+                made=[r.made for r in valid] if then is not None else [])
     return bank, config
 
 
-def _questions(table: Table, job: Job, jobs: int | None) -> list:
-    """Every file's question (None: not valid), in discovery order: those checked this run
-    carry theirs; the files the cache answered are loaded (not linted) now."""
+def _with_questions(table: Table, job: Job, jobs: int | None) -> list[FileResult]:
+    """Every file's result with its question (None: not valid), in discovery order: those
+    checked this run carry theirs; the files the cache answered are loaded (not linted) now."""
     answered = [i for i in range(len(table.paths)) if i not in table.fresh]
     loaded = dict(zip(answered, check_files([table.paths[i] for i in answered],
-                                            Job(job.bank_root, False, job.options, True, job.fields), jobs)))
-    return [(table.fresh.get(i) or loaded[i]).question for i in range(len(table.paths))]
+                                            Job(job.bank_root, False, job.options, True, job.fields, job.then), jobs)))
+    return [table.fresh.get(i) or loaded[i] for i in range(len(table.paths))]
 
 
 def _check_all(shown: list[str], job: Job, jobs: int | None, cache: Cache | None,

@@ -153,7 +153,7 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     drawn_later = in_background(plots, by_id, findings, blueprints or {}, stats)
     items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
                                       stats.items.get(q.id) if stats is not None else None)
-                                     for q, key in zip(questions, keys)], bank.root, jobs)
+                                     for q, key in zip(questions, keys)], bank.root, jobs, bank.made)
     drawn = drawn_later() if not own else plots(by_id, findings + own, blueprints or {}, stats)
     own += problems
     items.sort(key=lambda i: i.id)

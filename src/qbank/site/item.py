@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, diagnostic
+from ..errors import ExportError
 from ..export.common import MediaFile, RenderedQuestion
 from ..fsutil import read_bounded
 from ..model import LETTERS, Question
@@ -57,9 +58,12 @@ def _stats_panel(item: SiteItem) -> str:
 def item_article(item: SiteItem) -> str:
     """One item as its page shows it; ids inside it are ``<id>/...`` ("/" is in no item id,
     so no two items on a page, nor the page's own ids, can collide)."""
-    rq = item.rq.localized("../media/")
+    return _head(item) + _findings(item) + _body(item)
+
+
+def _head(item: SiteItem) -> str:
+    rq = item.rq
     q = rq.question
-    stats_options = (item.stats or {}).get("options") or []
     meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),
             ("Tags", ", ".join(q.tags) if q.tags else None), ("Points", q.points), ("Author", q.author),
             ("Source", q.source), ("License", q.license),
@@ -68,8 +72,21 @@ def item_article(item: SiteItem) -> str:
             ("Option order", "fixed as written" if not rq.order.shuffle else "shuffled in practice and exports"),
             ("File", f"{rq.relative_path}, line {item.line}")]
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta if v not in (None, ""))
-    findings = ("<ul class=\"findings\">" + "".join(finding(d, 1) for d in item.findings) + "</ul>"
-                if item.findings else "<p>No lint findings.</p>")
+    qid = esc(q.id)
+    return (f'<article class="item" id="{qid}" aria-labelledby="{qid}/h"><h1 id="{qid}/h">Item {qid}</h1>'
+            f'<dl class="meta">{dl}</dl>')
+
+
+def _findings(item: SiteItem) -> str:
+    found = ("<ul class=\"findings\">" + "".join(finding(d, 1) for d in item.findings) + "</ul>"
+             if item.findings else "<p>No lint findings.</p>")
+    return _section(item.id, "findings", "Lint findings", found)
+
+
+def _body(item: SiteItem) -> str:
+    rq = item.rq.localized("../media/")
+    q = rq.question
+    stats_options = (item.stats or {}).get("options") or []
     options = []
     for i, html_text in enumerate(rq.options):
         key = i == q.key_index
@@ -85,11 +102,7 @@ def item_article(item: SiteItem) -> str:
                        f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
     refs = (_section(q.id, "refs", "References", "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in q.references)
                      + "</ul>") if q.references else "")
-    qid = esc(q.id)
-    return (f'<article class="item" id="{qid}" aria-labelledby="{qid}/h"><h1 id="{qid}/h">Item {qid}</h1>'
-            f'<dl class="meta">{dl}</dl>'
-            + _section(q.id, "findings", "Lint findings", findings)
-            + _section(q.id, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
+    return (_section(q.id, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
             + _section(q.id, "options", "Options", f'<ol class="options">{"".join(options)}</ol>')
             + _section(q.id, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>')
             + refs + _stats_panel(item) + "</article>")
@@ -129,8 +142,14 @@ def shard_data(items: list[SiteItem]) -> str:
     return "QB.itemsLoaded([" + ",".join(i.data for i in items) + "]);\n"
 
 
-# --- building the items, in worker processes ----------------------------------------------------
+# --- building the items, where they are read -------------------------------------------------
+#
+# What an item's page part, practice data and search text need besides the question is its
+# findings and its statistics; the rest (rendering above all) is made where the lint run reads
+# the question, in its worker processes (`make_items` is that run's Job.then), and joined with
+# the findings here.
 
+Made = tuple   # see make_items
 Work = tuple[Question, int, list[Diagnostic], "dict[str, Any] | None"]   # question, id line, findings, stats
 
 
@@ -155,34 +174,49 @@ def _texts(q: Question) -> list[str]:
     return [q.stem, q.explanation, *(o.text for o in q.options), *(o.rationale or "" for o in q.options)]
 
 
-def _build_chunk(work: list[Work], root: str) -> list[tuple]:
-    """Each item rendered and made into its page part, practice data and search text; sent
-    back without the question (the caller has it), with the images it uses and its QB031s."""
+def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
+    """For each (question, id line): its rendered parts (without the question: the caller has
+    it), the images it uses, its QB031s, its page part before and after the findings (as without
+    statistics), its practice data (JSON) and search text; or, for an image that cannot be
+    packaged, the ExportError's message."""
     renderer = SiteRenderer(Path(root))
-    out = []
-    for q, line, findings, stats in work:
-        rq = renderer.render(q)
+    out: list[Made | str] = []
+    for q, line in work:
+        try:
+            rq = renderer.render(q)
+        except ExportError as exc:
+            out.append(str(exc))
+            continue
         math = _math_findings(q, line, [tex for t in _texts(q) for tex in renderer.unrendered.get(t, ())])
-        item = SiteItem(rq, line, findings + math, stats)
+        item = SiteItem(rq, line, math)
         out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
-                    [renderer.media[name] for name in rq.images.values()], math, item_article(item),
+                    [renderer.media[name] for name in rq.images.values()], math, _head(item), _body(item),
                     json.dumps(_data(item), ensure_ascii=False, separators=(",", ":")), search_text(item)))
     return out
 
 
-def build_items(work: list[Work], root: Path, jobs: int | None = None
+def build_items(work: list[Work], root: Path, jobs: int | None = None, made: list[Made | None] | None = None
                 ) -> tuple[list[SiteItem], list[Diagnostic], dict[str, MediaFile]]:
-    """The site's items, in the order of ``work``, made in worker processes when there are
-    many (it is most of a build's own work); with the formulas latex2mathml could not convert
-    (QB031, also among their items' findings) and the images the items use, by packaged
-    name. An image that cannot be packaged raises ExportError, as in an export."""
+    """The site's items, in the order of ``work``, from what ``make_items`` ``made`` of them in
+    the lint run (what it did not make is made here, in worker processes when there are many);
+    with the formulas latex2mathml could not convert (QB031, also among their items' findings)
+    and the images the items use, by packaged name. An image that cannot be packaged raises
+    ExportError, as in an export."""
+    if made is None or len(made) != len(work):
+        made = list(ordered_map(partial(make_items, root=str(root)), [(q, line) for q, line, _, _ in work],
+                                jobs=jobs if hasattr(os, "fork") else 1, chunk=(50, 500)))
     items: list[SiteItem] = []
     math: list[Diagnostic] = []
     media: dict[str, MediaFile] = {}
-    made = ordered_map(partial(_build_chunk, root=str(root)), work, jobs=jobs if hasattr(os, "fork") else 1,
-                       chunk=(50, 500))
-    for (q, line, findings, stats), (parts, used, bad, article, data, search) in zip(work, made):
-        items.append(SiteItem(RenderedQuestion(q, *parts), line, findings + bad, stats, article, data, search))
+    for (q, line, findings, stats), m in zip(work, made):
+        if m is None:   # the lint run's make_items failed on its chunk
+            [m] = make_items([(q, line)], str(root))
+        if isinstance(m, str):
+            raise ExportError(m)
+        parts, used, bad, head, body, data, search = m
+        item = SiteItem(RenderedQuestion(q, *parts), line, findings + bad, stats, data=data, search=search)
+        item.article = head + _findings(item) + (body if stats is None else _body(item))
+        items.append(item)
         math += bad
-        media.update((m.name, m) for m in used)
+        media.update((u.name, u) for u in used)
     return items, math, dict(sorted(media.items()))
