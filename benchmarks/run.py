@@ -473,10 +473,18 @@ def bench_site(cli: QbankCli, view: Path, n_view: int, reps: int, job_args: list
     out_dir = WORK / "site-out"
     cmd = [[str(cli.exe), "site", "--out", str(out_dir), *job_args, "."]]
 
+    old = WORK / "site-old"   # earlier builds, removed at the end
+    shutil.rmtree(old, ignore_errors=True)
+    old.mkdir()
+
     def fresh(i: int, cold: bool) -> None:
+        """A new folder for a first build. The last build's folder is moved away, not deleted:
+        deleting ~10,000 files right before a build creates as many makes creating them slower
+        on some disks (ext4 here), and the row would time the benchmark's clean-up."""
         if cold:
             drop_cache(view)
-        shutil.rmtree(out_dir, ignore_errors=True)
+        if out_dir.exists():
+            out_dir.rename(old / f"{'cold' if cold else 'warm'}-{i}")
 
     rows = []
     try:
@@ -490,6 +498,7 @@ def bench_site(cli: QbankCli, view: Path, n_view: int, reps: int, job_args: list
             raise CommandCrashed(f"qbank site: exited 0 but wrote no {out_dir / 'index.html'}")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
         drop_cache(view)
     return rows
 
