@@ -129,6 +129,10 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         if standby is not None:
             standby.close()
         if gc_was_on:
+            # What the run made lives on: into the oldest generation without a scan (the next
+            # young collection would otherwise walk all of it: ~0.2 s at 10,000 files).
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
     valid = [r for r in _with_questions(table, job, jobs) if r.question is not None] if want_questions else []
     bank = Bank(root=config.root, name=config.name, diagnostics=diags, files=len(shown),
