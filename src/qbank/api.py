@@ -414,12 +414,15 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     listed on the index). Problems with the forms, the statistics or a formula are QB030/QB031
     warnings among the result's ``diagnostics``; an unusable ``out`` raises OutputError, an image
     that cannot be packaged ExportError (nothing is written then)."""
+    from .pool import Helper
     from .site import make_site
+    from .site.dashboard import draw, warm
     from .site.item import make_items
 
-    bank, config = _run(resolve_paths(paths), rules=True, jobs=jobs, cache=cache, select=(), ignore=(),
-                        want_questions=True, then=make_items)
-    result = make_site(bank, bank.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms], jobs=jobs,
-                       blueprints=config.blueprints)
+    with Helper(draw, warm) as painter:   # imports matplotlib while lint runs
+        bank, config = _run(resolve_paths(paths), rules=True, jobs=jobs, cache=cache, select=(), ignore=(),
+                            want_questions=True, then=make_items)
+        result = make_site(bank, bank.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms],
+                           jobs=jobs, blueprints=config.blueprints, painter=painter)
     result.files = bank.files
     return result

@@ -83,46 +83,89 @@ def _kill(pool) -> None:
         finalizer.cancel()
 
 
-def in_background(func: Callable[..., R], *args) -> Callable[[], R]:
-    """Start ``func(*args)`` in a forked process (the arguments are inherited, not pickled)
-    and return a function that waits for its result. Meant for work that keeps one core
-    busy while this process does something else; where there is no fork, or the child
-    fails or cannot be started, the result is computed here when asked for (so errors are
-    this process's own, as without the child)."""
-    if not hasattr(os, "fork"):
-        return lambda: func(*args)
-    import multiprocessing
+class Helper:
+    """A forked child started now that runs ``func`` once, on arguments sent later: for work
+    whose start-up (``warm``, e.g. importing a big library) can overlap with what this process
+    does meanwhile. Arguments and result are pickled (keep them small). Where there is no fork,
+    or the child fails, ``result`` computes here (so errors are this process's own)."""
 
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    try:
-        child = ctx.Process(target=_send_result, args=(send, func, args), daemon=True)
-        child.start()
-    except OSError:
-        return lambda: func(*args)
-    finally:
-        send.close()
+    def __init__(self, func: Callable[..., R], warm: Callable[[], object] | None = None) -> None:
+        self.func = func
+        self._args: tuple | None = None
+        self._child = None
+        if not hasattr(os, "fork"):
+            return
+        import multiprocessing
 
-    def result() -> R:
+        ctx = multiprocessing.get_context("fork")
+        self._to_child, child_in = ctx.Pipe(duplex=False)[::-1]
+        self._from_child, child_out = ctx.Pipe(duplex=False)
         try:
-            ok, value = receive.recv()
-        except (EOFError, OSError):
-            ok, value = False, None
+            self._child = ctx.Process(target=_help, args=(child_in, child_out, (self._to_child, self._from_child),
+                                                          func, warm), daemon=True)
+            self._child.start()
+        except OSError:
+            self._child = None
         finally:
-            receive.close()
-            child.join()
-        return value if ok else func(*args)
+            child_in.close()
+            child_out.close()
 
-    return result
+    def submit(self, *args) -> None:
+        self._args = args
+        if self._child is not None:
+            try:
+                self._to_child.send(args)
+            except OSError:   # the child is gone: result() computes here
+                self._stop()
+
+    def result(self) -> R:
+        """``func`` of the submitted arguments."""
+        assert self._args is not None, "submit() first"
+        ok, value = False, None
+        if self._child is not None:
+            try:
+                ok, value = self._from_child.recv()
+            except (EOFError, OSError):
+                pass
+            self._stop()
+        return value if ok else self.func(*self._args)
+
+    def _stop(self, kill: bool = False) -> None:
+        if self._child is not None:
+            self._to_child.close()
+            self._from_child.close()
+            if kill:
+                self._child.kill()
+            self._child.join()
+            self._child = None
+
+    def close(self) -> None:
+        """Stop the child if its result is not wanted."""
+        self._stop(kill=True)
+
+    def __enter__(self) -> "Helper":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-def _send_result(send, func: Callable[..., R], args: tuple) -> None:
+def _help(receive, send, parents: tuple, func: Callable[..., R], warm: Callable[[], object] | None) -> None:
+    for end in parents:   # the parent's ends, inherited: closed, so that its closing reads as the end
+        end.close()
     try:
-        value = (True, func(*args))
+        if warm is not None:
+            warm()
+        args = receive.recv()
+    except (EOFError, OSError):   # not wanted after all
+        return
+    except BaseException:
+        args = None
+    try:
+        value = (True, func(*args)) if args is not None else (False, None)
     except BaseException:   # the parent computes it again and gets the error itself
         value = (False, None)
     try:
         send.send(value)
     except OSError:   # the parent is gone or stopped waiting
         pass
-    send.close()

@@ -21,8 +21,8 @@ from ..diagnostics import Diagnostic
 from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
 from ..fsutil import atomic_writer
-from ..pool import in_background
-from .dashboard import Plot, bank_level, dashboard_page, plots
+from ..pool import Helper
+from .dashboard import Plot, bank_level, charts, dashboard_page, draw, warm
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
 from .item import SHARD, build_items, by_page, items_page, shard_data
@@ -125,10 +125,12 @@ class SiteWriter:
 
 
 def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
-              jobs: int | None = None, blueprints: dict[str, Blueprint] | None = None) -> SiteResult:
+              jobs: int | None = None, blueprints: dict[str, Blueprint] | None = None,
+              painter: Helper | None = None) -> SiteResult:
     """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
     the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root,
-    ``blueprints`` its qbank.toml's (config.blueprints), plotted on the dashboard.
+    ``blueprints`` its qbank.toml's (config.blueprints), plotted on the dashboard, ``painter``
+    a ``Helper(dashboard.draw, dashboard.warm)`` started early (one is started here if not).
     Every question is rendered before anything is written: an image that cannot be packaged
     raises ExportError (as in an export) and leaves ``out`` as it was."""
     out = Path(out)
@@ -148,13 +150,15 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     unloaded = [d for d in shown if d.path not in loaded and d not in skip]
     by_id = sorted(questions, key=lambda q: q.id)
     findings = [d for d in shown if d.path in loaded] + unloaded
-    # The plots (matplotlib: ~1 s at 10,000 items) are drawn in a child meanwhile; a formula
-    # that does not convert (QB031, found while rendering) is a finding too: drawn again then.
-    drawn_later = in_background(plots, by_id, findings, blueprints or {}, stats)
-    items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
-                                      stats.items.get(q.id) if stats is not None else None)
-                                     for q, key in zip(questions, keys)], bank.root, jobs, bank.made)
-    drawn = drawn_later() if not own else plots(by_id, findings + own, blueprints or {}, stats)
+    # The plots are drawn in a child meanwhile (matplotlib: ~1 s at 10,000 items, most of it its
+    # import, which the caller's painter may have done already); a formula that does not
+    # convert (QB031, found while rendering) is a finding too: they are drawn here then.
+    with painter or Helper(draw, warm) as drawing:
+        drawing.submit(charts(by_id, findings, blueprints or {}, stats))
+        items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
+                                          stats.items.get(q.id) if stats is not None else None)
+                                         for q, key in zip(questions, keys)], bank.root, jobs, bank.made)
+        drawn = drawing.result() if not own else draw(charts(by_id, findings + own, blueprints or {}, stats))
     own += problems
     items.sort(key=lambda i: i.id)
     chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]

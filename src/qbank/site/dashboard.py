@@ -38,12 +38,20 @@ class Plot:
     rows: list[tuple[Any, ...]]
 
 
-def _figure(height: float):
+Chart = tuple[str, tuple]   # (kind, arguments of its painter): see charts() and draw()
+
+
+def _figure_module():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _figure(height: float):
+    plt = _figure_module()
     plt.rcParams.update({"svg.hashsalt": "qbank-site", "svg.fonttype": "none", "font.size": 10,
                          "text.color": _FG, "axes.edgecolor": _FG, "axes.labelcolor": _FG,
                          "xtick.color": _FG, "ytick.color": _FG, "axes.spines.top": False,
@@ -109,7 +117,7 @@ def _short(label: str, width: int = 42) -> str:
     return label if len(label) <= width else label[:width - 1] + "…"
 
 
-def blueprint_plot(blueprint: Blueprint, questions: list[Question]) -> Plot | None:
+def _blueprint_chart(blueprint: Blueprint, questions: list[Question]) -> Chart | None:
     """The bank's share of items per area (qbank.stats, as `qbank stats` counts them: retired
     items left out) against the area's weight."""
     from ..stats import compute
@@ -121,19 +129,24 @@ def blueprint_plot(blueprint: Blueprint, questions: list[Question]) -> Plot | No
         return None
     shares = [100 * a["items"] / live for a in areas]
     targets = [(a["weight"][0] + a["weight"][1]) / 2 for a in areas]
+    title = f"Items per blueprint area: {blueprint.title or blueprint.name}"
+    rows = [(a["name"], a["items"], f"{share:.1f}%", _weight(a["weight"])) for a, share in zip(areas, shares)]
+    return ("blueprint", (f"blueprint-{_slug(blueprint.name)}", title, [a["name"] for a in areas], shares, targets,
+                          rows))
+
+
+def _blueprint_plot(name: str, title: str, areas: list[str], shares: list[float], targets: list[float],
+                    rows: list[tuple]) -> Plot:
     fig, ax = _figure(max(2.4, 0.5 * len(areas) + 1.4))
     ys = range(len(areas))
     ax.barh([y - 0.2 for y in ys], shares, height=0.4, color=_BAR, label="bank")
     ax.barh([y + 0.2 for y in ys], targets, height=0.4, color=_ACCENT, label="blueprint")
-    ax.set_yticks(list(ys), [_short(a["name"]) for a in areas])
+    ax.set_yticks(list(ys), [_short(a) for a in areas])
     ax.invert_yaxis()
     ax.set_xlabel("% of items")
     ax.legend(frameon=False, labelcolor=_FG, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
-    title = f"Items per blueprint area: {blueprint.title or blueprint.name}"
     ax.set_title(_short(title, 70), color=_FG, pad=24)
-    rows = [(a["name"], a["items"], f"{share:.1f}%", _weight(a["weight"])) for a, share in zip(areas, shares)]
-    return Plot(f"blueprint-{_slug(blueprint.name)}", title, _svg(fig),
-                ("Area", "Items", "Share of bank", "Blueprint weight"), rows)
+    return Plot(name, title, _svg(fig), ("Area", "Items", "Share of bank", "Blueprint weight"), rows)
 
 
 def _weight(weight: list[float]) -> str:
@@ -141,55 +154,73 @@ def _weight(weight: list[float]) -> str:
     return f"{low:g}%" if low == high else f"{low:g}-{high:g}%"
 
 
-def stats_plot(stats: Stats, ids: set[str]) -> Plot | None:
+def _stats_chart(stats: Stats, ids: set[str]) -> Chart | None:
     entries = [(k, v) for k, v in stats.items.items() if k in ids and v.get("p") is not None and v.get("rpb") is not None]
     if not entries:
         return None
+    rows = [(k, v["n"], f"{v['p']:.2f}", f"{v['rpb']:.2f}") for k, v in sorted(entries, key=lambda e: e[1]["rpb"])[:20]]
+    return ("stats", ([v["p"] for _, v in entries], [v["rpb"] for _, v in entries], rows))
+
+
+def _stats_plot(p: list[float], rpb: list[float], rows: list[tuple]) -> Plot:
     fig, ax = _figure(3.4)
-    ax.scatter([v["p"] for _, v in entries], [v["rpb"] for _, v in entries], s=12, color=_BAR)
+    ax.scatter(p, rpb, s=12, color=_BAR)
     ax.axhline(0.2, color=_ACCENT, linewidth=0.8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("difficulty p (proportion correct)")
     ax.set_ylabel("point-biserial")
     ax.set_title("Item statistics: difficulty and discrimination", color=_FG)
-    rows = [(k, v["n"], f"{v['p']:.2f}", f"{v['rpb']:.2f}") for k, v in sorted(entries, key=lambda e: e[1]["rpb"])[:20]]
     return Plot("item-statistics", "Item statistics: difficulty and discrimination (lowest discrimination first)",
                 _svg(fig), ("Item", "n", "p", "Point-biserial"), rows)
 
 
-def plots(questions: list[Question], diagnostics: list[Diagnostic], blueprints: dict[str, Blueprint],
-          stats: Stats | None) -> list[Plot]:
-    """The dashboard's plots of ``questions`` (in id order) and the bank's findings."""
-    out: list[Plot] = []
+def charts(questions: list[Question], diagnostics: list[Diagnostic], blueprints: dict[str, Blueprint],
+           stats: Stats | None) -> list[Chart]:
+    """What the dashboard plots of ``questions`` (in id order) and the bank's findings: the
+    numbers only, cheap to compute and to send to the process that draws them (``draw``)."""
+    out: list[Chart] = []
     if questions:
         width = max(len(q.options) for q in questions)
         keys = Counter(q.key_index for q in questions)
-        out.append(_bars("key-positions", "Key positions", [(LETTERS[k], keys.get(k, 0)) for k in range(width)], "items"))
+        out.append(("bars", ("key-positions", "Key positions", [(LETTERS[k], keys.get(k, 0)) for k in range(width)],
+                             "items")))
         topics = sorted(Counter(q.topic or "(no topic)" for q in questions).items(), key=lambda t: (-t[1], t[0]))
-        out.append(_bars("topics", "Items per topic", _top(topics), "items", True, table=topics))
+        out.append(("bars", ("topics", "Items per topic", _top(topics), "items", True, topics)))
         for _, blueprint in sorted(blueprints.items()):
-            plot = blueprint_plot(blueprint, questions)
-            if plot is not None:
-                out.append(plot)
+            chart = _blueprint_chart(blueprint, questions)
+            if chart is not None:
+                out.append(chart)
         for name in sorted({k for q in questions for k in q.fields}):   # the bank-declared fields
             values = Counter(v for q in questions for v in _values(q.fields.get(name)))
             if 0 < len(values) <= MAX_BARS:
-                out.append(_bars(f"field-{_slug(name)}", f"Items per {name}",
-                                 sorted(values.items(), key=lambda t: (-t[1], t[0])), "items", True))
+                out.append(("bars", (f"field-{_slug(name)}", f"Items per {name}",
+                                     sorted(values.items(), key=lambda t: (-t[1], t[0])), "items", True)))
         levels = Counter(q.difficulty or "not set" for q in questions)
-        out.append(_bars("difficulty", "Difficulty", [(d, levels[d]) for d in ("easy", "medium", "hard", "not set")
-                                                       if d in levels], "items"))
+        out.append(("bars", ("difficulty", "Difficulty", [(d, levels[d]) for d in ("easy", "medium", "hard", "not set")
+                                                           if d in levels], "items")))
         sizes = Counter(len(q.options) for q in questions)
-        out.append(_bars("option-counts", "Options per item", [(str(n), sizes[n]) for n in sorted(sizes)], "items"))
+        out.append(("bars", ("option-counts", "Options per item", [(str(n), sizes[n]) for n in sorted(sizes)],
+                             "items")))
     rules = Counter(f"{d.code} {d.name}" for d in diagnostics)
     if rules:
         ranked = sorted(rules.items(), key=lambda r: (-r[1], r[0]))
-        out.append(_bars("findings", "Findings per rule", _top(ranked), "findings", True, table=ranked))
+        out.append(("bars", ("findings", "Findings per rule", _top(ranked), "findings", True, ranked)))
     if stats is not None:
-        plot = stats_plot(stats, {q.id for q in questions})
-        if plot is not None:
-            out.append(plot)
+        chart = _stats_chart(stats, {q.id for q in questions})
+        if chart is not None:
+            out.append(chart)
     return out
+
+
+def warm() -> None:
+    """Import what ``draw`` needs (matplotlib: most of the time it takes)."""
+    _figure_module()
+
+
+def draw(charts_: list[Chart]) -> list[Plot]:
+    """The plots of ``charts`` (see ``charts``), drawn with matplotlib."""
+    painters = {"bars": _bars, "blueprint": _blueprint_plot, "stats": _stats_plot}
+    return [painters[kind](*args) for kind, args in charts_]
 
 
 def _plot_html(p: Plot) -> str:
