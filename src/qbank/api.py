@@ -416,10 +416,10 @@ def build_site(paths: Paths = None, out: str | os.PathLike[str] = "site", *, for
     that cannot be packaged ExportError (nothing is written then)."""
     from .pool import Helper
     from .site import make_site
-    from .site.dashboard import draw, warm
+    from .site.build import paint, warm
     from .site.item import make_items
 
-    with Helper(draw, warm) as painter:   # imports matplotlib while lint runs
+    with Helper(paint, warm) as painter:   # imports matplotlib and renders the rule pages while lint runs
         bank, config = _run(resolve_paths(paths), rules=True, jobs=jobs, cache=cache, select=(), ignore=(),
                             want_questions=True, then=make_items)
         result = make_site(bank, bank.diagnostics, Path(bank.root), Path(out), [Path(f) for f in forms],

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from ..bank import Bank
 from ..blueprint import Blueprint
@@ -22,7 +23,8 @@ from ..errors import OutputError
 from ..export.common import MediaFile, copy_media
 from ..fsutil import atomic_writer
 from ..pool import Helper
-from .dashboard import Plot, bank_level, charts, dashboard_page, draw, warm
+from . import dashboard
+from .dashboard import Chart, Plot, bank_level, charts, dashboard_page, draw
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
 from .item import SHARD, build_items, by_page, items_page, shard_data
@@ -124,13 +126,24 @@ class SiteWriter:
                     pass
 
 
+def warm() -> None:
+    """The painter's start-up: matplotlib imported, the rule pages rendered."""
+    dashboard.warm()
+    rule_pages("")
+
+
+def paint(charts_: list[Chart], name: str) -> tuple[list[Plot], dict[str, str]]:
+    """The painter's work: the dashboard's plots and the rule pages of the bank ``name``."""
+    return draw(charts_), rule_pages(name)
+
+
 def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, forms: list[Path] = (),
               jobs: int | None = None, blueprints: dict[str, Blueprint] | None = None,
               painter: Helper | None = None) -> SiteResult:
     """Write the site of ``bank`` (its questions loaded as `qbank export` loads them) with
     the findings of one lint run, ``diagnostics``, to ``out``. ``root`` is the bank root,
     ``blueprints`` its qbank.toml's (config.blueprints), plotted on the dashboard, ``painter``
-    a ``Helper(dashboard.draw, dashboard.warm)`` started early (one is started here if not).
+    a ``Helper(paint, warm)`` started early (one is started here if not).
     Every question is rendered before anything is written: an image that cannot be packaged
     raises ExportError (as in an export) and leaves ``out`` as it was."""
     out = Path(out)
@@ -153,29 +166,34 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     # The plots are drawn in a child meanwhile (matplotlib: ~1 s at 10,000 items, most of it its
     # import, which the caller's painter may have done already); a formula that does not
     # convert (QB031, found while rendering) is a finding too: they are drawn here then.
-    with painter or Helper(draw, warm) as drawing:
-        drawing.submit(charts(by_id, findings, blueprints or {}, stats))
+    with painter or Helper(paint, warm) as drawing:
+        drawing.submit(charts(by_id, findings, blueprints or {}, stats), bank.name)
         items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
                                           stats.items.get(q.id) if stats is not None else None)
                                          for q, key in zip(questions, keys)], bank.root, jobs, bank.made)
-        drawn = drawing.result() if not own else draw(charts(by_id, findings + own, blueprints or {}, stats))
-    own += problems
-    items.sort(key=lambda i: i.id)
-    chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
+        math = list(own)
+        own += problems
+        items.sort(key=lambda i: i.id)
+        chosen: list[Form] = [f for f in (read_form(Path(p), questions, own) for p in forms) if f is not None]
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        writer = SiteWriter(out)
-        pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, media, drawn)
-        writer.remove_stale()
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
+        def painted() -> tuple[list[Plot], dict[str, str]]:   # asked for after the item pages are written
+            if not math:
+                return drawing.result()
+            return paint(charts(by_id, findings + math, blueprints or {}, stats), bank.name)
+
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            writer = SiteWriter(out)
+            pages = _write_site(writer, bank.name, items, unloaded, bank_wide, stats, chosen, media, painted)
+            writer.remove_stale()
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write the site there ({exc.strerror or exc})") from exc
     return SiteResult(out, len(items), pages, list(diagnostics) + own)
 
 
 def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[Diagnostic],
                 bank_wide: list[Diagnostic], stats, forms: list[Form], media: dict[str, MediaFile],
-                drawn: list[Plot]) -> int:
+                painted: Callable[[], tuple[list[Plot], dict[str, str]]]) -> int:
     w.write(MARKER, "A site written by `qbank site`; the next build replaces what is in this folder.\n")
     assets = resources.files("qbank.site") / "assets"
     for asset in ASSETS:
@@ -189,13 +207,14 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
+    index = index_data(items, forms_data(forms))
+    drawn, rules = painted()
     for p in drawn:
         w.write(f"plots/{p.name}.svg", p.svg)
-    rules = rule_pages(name)
     for rel, text in rules.items():
         w.write(f"rules/{rel}", text)
     w.write("practice.html", practice_page(topics, tags, forms, name))
     w.write("dashboard.html", dashboard_page(items, drawn, bank_wide, stats, name))
-    w.write("data/index.js", index_data(items, forms_data(forms)))   # last: what links to the files above
+    w.write("data/index.js", index)   # last: what links to the files above
     w.write("index.html", index_page(items, unloaded, name))
     return 3 + len(grouped) + len(rules)
