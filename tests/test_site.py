@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -352,3 +357,29 @@ def test_near_duplicate_stems_are_shown_side_by_side_on_the_dashboard(tmp_path):
     assert "QB902 duplicate-stem" in found
     panes = re.findall(r'<div class="pane"><h4><a href="items/[0-9a-f]{2}\.html#(dup-[ab])">', found)
     assert sorted(panes) == ["dup-a", "dup-b"] and "most nights this week" in found
+
+
+def test_an_interrupted_build_stops_at_once_and_leaves_no_process_behind(tmp_path):
+    bank = tmp_path / "big"
+    for i in range(1500):
+        write(bank, f"q{i:05d}.yaml", item(f"q{i:05d}", f"Case {i}: a client reports trouble sleeping since job {i}. "
+                                                        "What should the social worker explore FIRST?"))
+    run = "import sys; from qbank.cli import main; main(['site', *sys.argv[1:]])"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    # Whenever Ctrl-C lands (lint workers, the painter child, writing), the build stops, and no
+    # worker or painter outlives it (they would hold its output open).
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        proc = subprocess.Popen([sys.executable, "-c", run, str(bank), "--out", str(tmp_path / "site"), "--no-cache"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)   # as a terminal sends it: to the whole group
+        proc.communicate(timeout=120)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"a process of the interrupted build (delay {delay} s) is still running")
