@@ -38,6 +38,7 @@ from .archive import add_media, guarded, parse_xml, read_file, xml_parser
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import number, points as to_points
 from .markup import data_images, html_to_markdown, plain_to_markdown
+from .write import new_text
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$$")  # `$course$`, `$system$`, `$module$`, `$cat1$`...
@@ -224,8 +225,6 @@ def _read_questions(questions: list[tuple[bytes, str]]) -> list[Read]:
     question (:func:`qbank.importers.write.new_text`; there is none with media to relink), or
     the Skip that keeps it out. The elements come serialised (a worker process gets plain bytes)
     from a file already parsed: there is nothing to check again."""
-    from .write import new_text
-
     parser = xml_parser()
     out: list[Read] = []
     for fragment, topic in questions:

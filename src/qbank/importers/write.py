@@ -34,8 +34,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
-from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
+# the direct writer's names: imported once here, not on each of its 150,000 calls in a large import
+from ..fmt import LONG, OPTION_BLOCK_FIELDS, OPTION_ORDER, TOP_BLOCK_FIELDS, TOP_ORDER, _not_text_to_yaml11
+from ..schema import Fields
 from .archive import media_filename, numbered
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import ascii_lower, slug_id
@@ -114,8 +116,6 @@ class _Slow(Exception):
 
 def _scalar(value: Any, block: bool, indent: str) -> str:
     """`` value`` as written after `key:` (with the leading space), or raise _Slow."""
-    from ..fmt import LONG, _not_text_to_yaml11
-
     if value is True or value is False:
         return " true" if value else " false"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -138,8 +138,6 @@ def _scalar(value: Any, block: bool, indent: str) -> str:
 
 
 def _fast_text(data: dict) -> str | None:
-    from ..fmt import OPTION_BLOCK_FIELDS, OPTION_ORDER, TOP_BLOCK_FIELDS, TOP_ORDER
-
     keys = [k for k in TOP_ORDER if k in data] + [k for k in data if k not in TOP_ORDER]
     out: list[str] = []
     try:
