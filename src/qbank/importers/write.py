@@ -449,7 +449,7 @@ def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLi
     return plan
 
 
-def asked_id(data: dict) -> tuple[str, bool]:
+def _asked_id(data: dict) -> tuple[str, bool]:
     """The id ``data`` asks for before any `-2`, `-3`: its own slugged, else one made from its
     stem ("" when neither gives one); and whether it is made up (the source has none)."""
     own = slug_id(data["id"]) if isinstance(data.get("id"), str) else ""
@@ -457,11 +457,11 @@ def asked_id(data: dict) -> tuple[str, bool]:
 
 
 def new_text(data: dict) -> str | None:
-    """The text of ``data`` as a new question under the id it asks for (:func:`asked_id`), which
+    """The text of ``data`` as a new question under the id it asks for (:func:`_asked_id`), which
     is what the plan writes when the bank has no such question and no media is relinked; None
     when it asks for none or cannot be written. Readers write it ahead in their worker processes
     (:attr:`ImportedItem.text`): it is most of a plan's time."""
-    qid = asked_id(data)[0]
+    qid = _asked_id(data)[0]
     if not qid:
         return None
     try:
@@ -479,7 +479,7 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
                by_path: dict[str, Existing], used: set[str], media: _Media) -> None:
     data = dict(item.data)
     folder = "/".join(s for s in (slug_folder(f) for f in item.folder) if s)
-    asked, made_up = asked_id(data)
+    asked, made_up = _asked_id(data)
     base = asked or f"q-{number}"
     for n in range(1, 100_000):
         qid = base if n == 1 else f"{base}-{n}"
