@@ -186,13 +186,16 @@ class Row:
         }
 
 
-def repeat(row: Row, reps: int, cmds: list[list[str]], cwd: Path, before: Callable[[int], None] | None = None,
-           ok_codes: tuple[int, ...] = OK_CODES) -> Row:
-    row.command = " ".join(cmds[0][:6]) + (" ..." if len(cmds[0]) > 6 or len(cmds) > 1 else "")
+def repeat(row: Row, reps: int, cmds: list[list[str]] | Callable[[int], list[list[str]]], cwd: Path,
+           before: Callable[[int], None] | None = None, ok_codes: tuple[int, ...] = OK_CODES) -> Row:
+    """``reps`` timed runs of ``cmds`` (or of ``cmds(i)``, the commands of run i) into ``row``."""
+    each = cmds if callable(cmds) else lambda i: cmds
+    first = each(0)
+    row.command = " ".join(first[0][:6]) + (" ..." if len(first[0]) > 6 or len(first) > 1 else "")
     for i in range(reps):
         if before:
             before(i)
-        sample = run_timed(row.label, cmds, cwd, ok_codes)
+        sample = run_timed(row.label, each(i), cwd, ok_codes)
         row.samples.append(sample)
         print(f"  {row.label:<40} run {i + 1}/{reps}: {sample.seconds:8.2f} s", flush=True)
     return row
@@ -508,7 +511,11 @@ IMPORT_MOODLE = "qbank import moodle (same questions)"
 
 def bench_import(cli: QbankCli, view: Path, n_view: int, reps: int) -> Row:
     """`qbank import moodle` of the file `export --moodle` wrote for the exportable questions,
-    into an empty bank each run: the issue holds it to at most 2x the export."""
+    into an empty bank each run: the issue holds it to at most 2x the export. Each run writes a
+    folder of its own (bank1, bank2...), all removed (untimed) once the row is timed: on ext4,
+    creating 10,000 files right after deleting 10,000 can cost ten times the system time, so
+    deleting the last run's bank before each run timed the disk, not the import. A sync before
+    each run (untimed) still lets the last run's files reach the disk first."""
     if not (cli.has("import") and cli.has("export", "--moodle")):
         print(f"  {IMPORT_MOODLE:<40} not available: {cli.problem or 'no `import` or `export --moodle`'}")
         return Row("import-moodle", IMPORT_MOODLE, n_view, note="not available: no `import` or `export --moodle`")
@@ -517,18 +524,14 @@ def bench_import(cli: QbankCli, view: Path, n_view: int, reps: int) -> Row:
         run_timed("qbank export --moodle (the file to import)",
                   [[str(cli.exe), "export", "--moodle", "--out", str(work / "xml"), "."]], view, ok_codes=(0,))
         [xml] = (work / "xml").glob("*.moodle.xml")
-        into = work / "bank"
-
-        def fresh(i: int) -> None:
-            shutil.rmtree(into, ignore_errors=True)
-            if hasattr(os, "sync"):
-                os.sync()  # untimed: the last run's 10,000 files reach the disk before this one starts
-
+        banks = [work / f"bank{i + 1}" for i in range(reps)]
         row = repeat(Row("import-moodle", IMPORT_MOODLE, n_view), reps,
-                     [[str(cli.exe), "import", "moodle", str(xml), "--into", str(into)]], work, fresh, ok_codes=(0,))
-        written = sum(1 for _ in into.rglob("*.yaml"))
-        if written != n_view:
-            raise CommandCrashed(f"{IMPORT_MOODLE}: wrote {written} questions of {n_view}")
+                     lambda i: [[str(cli.exe), "import", "moodle", str(xml), "--into", str(banks[i])]], work,
+                     lambda i: os.sync() if hasattr(os, "sync") else None, ok_codes=(0,))
+        for into in banks:
+            written = sum(1 for _ in into.rglob("*.yaml"))
+            if written != n_view:
+                raise CommandCrashed(f"{IMPORT_MOODLE}: wrote {written} questions of {n_view} into {into.name}")
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)

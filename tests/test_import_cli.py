@@ -76,3 +76,23 @@ def test_importing_the_bundled_banks_own_exports_back_changes_no_file(cli, tmp_p
         assert result["summary"] == {"added": 0, "updated": 0, "unchanged": len(before), "conflicting": 0,
                                      "skipped": {}}, fmt
     assert {p: p.read_bytes() for p in bank.rglob("*.yaml")} == before
+
+
+def test_worker_processes_import_the_same_files_with_the_same_report(cli, tmp_path, monkeypatch):
+    import qbank.pool as pool
+
+    body = MOODLE[MOODLE.index("<quiz>") + len("<quiz>"):MOODLE.index("</quiz>")]
+    src = tmp_path / "quiz.xml"
+    src.write_text(MOODLE.replace(body, body * 3), "utf-8")   # the same ids again: -2, -3
+
+    def run(into: str) -> tuple[str, dict[str, bytes]]:
+        out = cli("import", "moodle", src, "--into", tmp_path / into, "--format", "json")
+        files = {p.relative_to(tmp_path / into).as_posix(): p.read_bytes()
+                 for p in (tmp_path / into).rglob("*") if p.is_file()}
+        return out.output.replace(str(tmp_path / into), "BANK"), files
+
+    serial = run("serial")
+    monkeypatch.setattr(pool, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(pool, "workers_for", lambda jobs: 2)
+    assert run("parallel") == serial
+    assert len(serial[1]) == 7 and '"tf-1-3"' in serial[0]

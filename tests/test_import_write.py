@@ -209,3 +209,23 @@ def test_a_file_qbank_toml_excludes_is_not_a_question_of_the_bank(tmp_path):
     (tmp_path / "qbank.toml").write_text('exclude = ["drafts/**"]\n')
     plan = run(tmp_path, item("taken", folder=("live",)))
     assert [(e.state, e.path) for e in plan.entries] == [("added", "live/taken.yaml")]
+
+
+def test_a_text_the_reader_wrote_ahead_is_what_the_plan_would_write(tmp_path):
+    from dataclasses import replace
+
+    from qbank.importers.write import new_text
+
+    items = [item("Q 1"), item("q-1"), item(None, stem="No id here?"), item(None, stem="?"), item("q-2", topic="a/b")]
+    items += [replace(items[0]), replace(item("pic", stem="Which bar is ![the chart](x.png) missing?"),
+                                         media={"x.png": PNG})]   # the same id again; media to relink
+    (tmp_path / "bank").mkdir()
+    run(tmp_path / "bank", item("q-2", stem="Already here?"))   # an update: the bank has q-2
+    ahead = [replace(i, text=new_text(i.data)) for i in items]
+    assert [i.text is not None for i in ahead] == [True, True, True, False, True, True, True]
+    planned = [plan_import([("src.xml", ReadResult(items=list(given)))], tmp_path / "bank").entries
+               for given in (items, ahead)]
+    assert planned[0] == planned[1]
+    assert [(e.state, e.id) for e in planned[0]] == [
+        ("added", "q-1"), ("added", "q-1-2"), ("added", "no-id-here"), ("added", "q-4"), ("updated", "q-2"),
+        ("added", "q-1-3"), ("added", "pic")]

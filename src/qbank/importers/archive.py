@@ -163,6 +163,13 @@ def _entity_declaration(data: bytes) -> int | None:
     return m.start() if m else None
 
 
+def xml_parser() -> etree.XMLParser:
+    """The parser of :func:`parse_xml` (one per document or batch: lxml parsers are not shared
+    between threads)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
 def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic | None]:
     """The document's root, or the diagnostic that says why not: QB015 for an entity
     declaration (no LMS export has one; external entities and entity bombs arrive that way),
@@ -175,10 +182,8 @@ def parse_xml(data: bytes, at: str) -> tuple[etree._Element | None, Diagnostic |
                                 "refused: the file declares XML entities, which a question export never has "
                                 "(external entities and entity expansion are how hostile XML reads files or "
                                 "exhausts memory); nothing of it was imported")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 1, 1)
         return None, diagnostic("QB013", at, max(line or 1, 1), max(column or 1, 1),

@@ -26,13 +26,16 @@ class ImportedItem:
     absent when the source has none: the writer then makes one. ``media`` maps the file names
     the Markdown in ``data`` refers to onto their bytes. ``folder`` is the source category
     path (it becomes sub-folders of the bank); ``line`` is where the question starts in the
-    source file (1-based), for diagnostics.
+    source file (1-based), for diagnostics. ``text``, when a reader gives it, is
+    :func:`qbank.importers.write.new_text` of ``data``, written ahead in the reader's worker
+    processes.
     """
 
     data: dict
     line: int = 1
     folder: tuple[str, ...] = ()
     media: dict[str, bytes] = field(default_factory=dict)
+    text: str | None = None
 
 
 @dataclass

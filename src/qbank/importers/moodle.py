@@ -30,11 +30,15 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..diagnostics import diagnostic
-from .archive import add_media, guarded, parse_xml, read_file
+from lxml import etree
+
+from ..diagnostics import Diagnostic, diagnostic
+from .. import pool
+from .archive import add_media, guarded, parse_xml, read_file, xml_parser
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import number, points as to_points
 from .markup import data_images, html_to_markdown, plain_to_markdown
+from .write import new_text
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>)]*)")
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$$")  # `$course$`, `$system$`, `$module$`, `$cat1$`...
@@ -47,6 +51,9 @@ class Skip(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+    def __reduce__(self):  # it comes back from a worker process
+        return Skip, (self.code, str(self))
 
 
 def category_parts(path: str) -> list[str]:
@@ -74,11 +81,10 @@ def _text_of(el) -> str:
 class _Question:
     """One `<question>` element read into qbank data; media gathered under safe unique names."""
 
-    def __init__(self, el, options: ImportOptions) -> None:
+    def __init__(self, el) -> None:
         self.el = el
         self.media: dict[str, bytes] = {}
         self.names: dict[str, str] = {}   # `@@PLUGINFILE@@/` reference (decoded) -> media name
-        self.options = options
 
     def markdown(self, el) -> str:
         """The Markdown of a text element (`<questiontext format=..><text>..</text><file>..`)."""
@@ -208,10 +214,33 @@ def _fraction(value: str | None) -> float:
 
 
 def read(path: str | Path, options: ImportOptions) -> ReadResult:
-    return guarded(Path(path), lambda result: _read(read_file(path, options.max_bytes), str(path), options, result))
+    return guarded(Path(path), lambda result: _read(read_file(path, options.max_bytes), str(path), result))
 
 
-def _read(raw: bytes, name: str, options: ImportOptions, result: ReadResult) -> None:
+Read = tuple[dict, dict[str, bytes], str | None] | Skip   # data, media, new_text; or why not
+
+
+def _read_questions(questions: list[tuple[bytes, str]]) -> list[Read]:
+    """Each `<question>` element and its topic read into its data, media and the text of a new
+    question (:func:`qbank.importers.write.new_text`; there is none with media to relink), or
+    the Skip that keeps it out. The elements come serialised (a worker process gets plain bytes)
+    from a file already parsed: there is nothing to check again."""
+    parser = xml_parser()
+    out: list[Read] = []
+    for fragment, topic in questions:
+        q = _Question(etree.fromstring(fragment, parser))
+        try:
+            data = q.read()
+        except Skip as skip:
+            out.append(skip)
+            continue
+        if topic:
+            data["topic"] = topic   # fmt puts it in its place
+        out.append((data, q.media, None if q.media else new_text(data)))
+    return out
+
+
+def _read(raw: bytes, name: str, result: ReadResult) -> None:
     root, problem = parse_xml(raw, name)
     if problem is not None:
         result.diagnostics.append(problem)
@@ -220,6 +249,10 @@ def _read(raw: bytes, name: str, options: ImportOptions, result: ReadResult) -> 
         result.diagnostics.append(diagnostic("QB013", name, root.sourceline or 1, 1,
                                              f"this is not a Moodle XML file: its root is <{root.tag}>, not <quiz>"))
         return
+    # the file is walked here (categories apply to the questions after them); the questions'
+    # HTML-to-Markdown conversion and their text, most of an import's time, in the worker pool
+    steps: list[Diagnostic | tuple[int, tuple[str, ...]]] = []   # in file order: a skip, or a question's line and folder
+    questions: list[tuple[bytes, str]] = []
     folder: tuple[str, ...] = ()
     for el in root.iterfind("question"):
         qtype = el.get("type", "")
@@ -228,18 +261,22 @@ def _read(raw: bytes, name: str, options: ImportOptions, result: ReadResult) -> 
             folder = tuple(category_parts(_text_of(_field(el, "category"))))
             continue
         if qtype not in ("multichoice", "truefalse"):
-            result.diagnostics.append(diagnostic(
+            steps.append(diagnostic(
                 "QB012", name, line, 1,
                 f"{'an' if (qtype or 'u')[0] in 'aeiou' else 'a'} {qtype or 'untyped'} question; qbank holds single-answer multiple-choice questions only, "
                 "so it was skipped"))
             continue
-        q = _Question(el, options)
-        try:
-            data = q.read()
-        except Skip as skip:
-            result.diagnostics.append(diagnostic(skip.code, name, line, 1, f"{skip}; the question was skipped"))
+        steps.append((line, folder))
+        questions.append((etree.tostring(el, encoding="utf-8", with_tail=False), "/".join(folder)))
+    read = iter(list(pool.ordered_map(_read_questions, questions, min_items=pool.PARALLEL_MIN_ITEMS)))
+    for step in steps:
+        if isinstance(step, Diagnostic):
+            result.diagnostics.append(step)
             continue
-        if folder:
-            data["topic"] = "/".join(folder)   # fmt puts it in its place
-        result.items.append(ImportedItem(data=data, line=line, folder=folder, media=q.media))
-
+        line, folder = step
+        got = next(read)
+        if isinstance(got, Skip):
+            result.diagnostics.append(diagnostic(got.code, name, line, 1, f"{got}; the question was skipped"))
+            continue
+        data, media, text = got
+        result.items.append(ImportedItem(data=data, line=line, folder=folder, media=media, text=text))

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
-from ..schema import Fields
 from ..diagnostics import Diagnostic, diagnostic
+# the direct writer's names: imported once here, not on each of its 150,000 calls in a large import
+from ..fmt import LONG, OPTION_BLOCK_FIELDS, OPTION_ORDER, TOP_BLOCK_FIELDS, TOP_ORDER, _not_text_to_yaml11
+from ..schema import Fields
 from .archive import media_filename, numbered
 from .base import ImportedItem, ImportOptions, ReadResult
 from .itemdata import ascii_lower, slug_id
@@ -95,14 +97,17 @@ _PLAIN = re.compile(f"[A-Za-z0-9\u00c0-\u024f][{_INNER}]*")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
-# What fmt's _literal_ok refuses, as one pattern (a loop over characters costs more than the
-# rest of the writer): a text that starts with a space or line break, ends in two line breaks,
-# has a line ending in a space, or a character a literal block cannot carry.
-_NOT_LITERAL = re.compile("\\A[ \\n]|\\n\\n\\Z| \\n| \\Z|[^\\n -~\\xa0-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]|[\\x85\\u2028\\u2029\\ufeff]")
+# The characters a literal block cannot carry (fmt's _literal_ok: all but the line break, printable
+# ASCII, \xa0-\ud7ff, \ue000-\ufffd and beyond \uffff, less \x85, \u2028, \u2029 and \ufeff), as one
+# class: a loop over characters, or one pattern of alternatives, costs more than the rest of the writer.
+_NOT_LITERAL_CHAR = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\u2028\\u2029\\ufeff\\ufffe\\uffff]")
 
 
 def _literal_ok(value: str) -> bool:
-    return bool(value) and not _NOT_LITERAL.search(value)
+    """fmt's _literal_ok: no text that starts with a space or line break, ends in two line breaks,
+    has a line ending in a space, or holds a character a literal block cannot carry."""
+    return (bool(value) and value[0] not in " \n" and not value.endswith(("\n\n", " ")) and " \n" not in value
+            and not _NOT_LITERAL_CHAR.search(value))
 
 
 class _Slow(Exception):
@@ -111,8 +116,6 @@ class _Slow(Exception):
 
 def _scalar(value: Any, block: bool, indent: str) -> str:
     """`` value`` as written after `key:` (with the leading space), or raise _Slow."""
-    from ..fmt import LONG, _not_text_to_yaml11
-
     if value is True or value is False:
         return " true" if value else " false"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -135,8 +138,6 @@ def _scalar(value: Any, block: bool, indent: str) -> str:
 
 
 def _fast_text(data: dict) -> str | None:
-    from ..fmt import OPTION_BLOCK_FIELDS, OPTION_ORDER, TOP_BLOCK_FIELDS, TOP_ORDER
-
     keys = [k for k in TOP_ORDER if k in data] + [k for k in data if k not in TOP_ORDER]
     out: list[str] = []
     try:
@@ -448,6 +449,27 @@ def plan_import(results: Iterable[tuple[str, ReadResult]], root: str | os.PathLi
     return plan
 
 
+def _asked_id(data: dict) -> tuple[str, bool]:
+    """The id ``data`` asks for before any `-2`, `-3`: its own slugged, else one made from its
+    stem ("" when neither gives one); and whether it is made up (the source has none)."""
+    own = slug_id(data["id"]) if isinstance(data.get("id"), str) else ""
+    return own or stem_id(data.get("stem") if isinstance(data.get("stem"), str) else ""), not own
+
+
+def new_text(data: dict) -> str | None:
+    """The text of ``data`` as a new question under the id it asks for (:func:`_asked_id`), which
+    is what the plan writes when the bank has no such question and no media is relinked; None
+    when it asks for none or cannot be written. Readers write it ahead in their worker processes
+    (:attr:`ImportedItem.text`): it is most of a plan's time."""
+    qid = _asked_id(data)[0]
+    if not qid:
+        return None
+    try:
+        return canonical_text({**data, "id": qid})
+    except Exception:  # the plan writes it again, and says why it cannot
+        return None
+
+
 def _skip(plan: Plan, code: str, source: str, line: int, message: str) -> None:
     plan.diagnostics.append(diagnostic(code, source, line, 1, message))
     plan.skipped[code] = plan.skipped.get(code, 0) + 1
@@ -457,9 +479,8 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
                by_path: dict[str, Existing], used: set[str], media: _Media) -> None:
     data = dict(item.data)
     folder = "/".join(s for s in (slug_folder(f) for f in item.folder) if s)
-    own = slug_id(data["id"]) if isinstance(data.get("id"), str) else ""
-    base = own or stem_id(data.get("stem") if isinstance(data.get("stem"), str) else "") or f"q-{number}"
-    made_up = not own
+    asked, made_up = _asked_id(data)
+    base = asked or f"q-{number}"
     for n in range(1, 100_000):
         qid = base if n == 1 else f"{base}-{n}"
         if qid in used:
@@ -511,7 +532,12 @@ def _plan_item(plan: Plan, source: str, number: int, item: ImportedItem, bank: d
     if existing is not None:
         data = _merged(data, existing.data)
     try:
-        text = canonical_text(data) if existing is None else updated_text(existing, data)
+        if existing is not None:
+            text = updated_text(existing, data)
+        elif item.text is not None and qid == asked and not links:
+            text = item.text   # the reader wrote it for this very data (new_text)
+        else:
+            text = canonical_text(data)
     except Exception as exc:  # the reader handed over something YAML cannot hold
         _skip(plan, "QB013", source, item.line, f"the question cannot be written as YAML ({type(exc).__name__})")
         return
