@@ -118,7 +118,7 @@ class Cache:
       costs a small write; the base is rewritten only when the delta grows past
       ``REBASE_SHARE`` of the bank.
     - ``lint-<tag>.<rule>.json``: each bank rule's summaries by digest, read only when that
-      rule must run again.
+      rule (or one sharing its summaries: codes.summary_code) must run again.
     - ``lint-<tag>.<rule>.<part>.state``: what a stateful bank rule keeps between runs
       (QB902's stem index: its shingles, written by a full build only, and an index that
       names them), in the rule's own format, which the rule checks before using.

@@ -21,7 +21,7 @@ from . import suppress
 from .bank import Bank
 from .cache import Cache, RunFacts
 from .checker import FileResult, Job, check_file, check_paths, internal_error
-from .codes import CODES
+from .codes import CODES, summary_code
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
@@ -60,12 +60,12 @@ class Table:
     ids: list[str | None]
     lines: list[int]
     cols: list[int]
-    digests: dict[str, list[str | None]]   # bank rule -> summary digest per file
+    digests: dict[str, list[str | None]]   # summarizing bank rule (codes.summary_code) -> digest per file
     diags: dict[str, list[Diagnostic]]     # path -> findings, for files that have any
     sups: dict[str, list[suppress.Suppression]]
     fresh: dict[int, FileResult]           # row -> full result, for files checked this run
     touched: set[int]                      # rows from the cache whose stat had changed
-    summaries: dict[str, dict[str, Any]]   # bank rule -> digest -> summary computed this run
+    summaries: dict[str, dict[str, Any]]   # summarizing bank rule -> digest -> summary computed this run
 
     def facts(self, bank: dict[str, dict]) -> RunFacts:
         """This run as the cache records it (the columns themselves, not copies)."""
@@ -314,7 +314,7 @@ def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
     where = blake2b("\0".join(table.paths).encode("utf-8", "surrogateescape"), digest_size=8)
     where.update(array("q", table.lines).tobytes() + array("q", table.cols).tobytes())
     for code in recorded or list(rules):
-        column = table.digests.get(code, [])
+        column = table.digests.get(summary_code(code), [])
         h = where.copy()
         h.update("\0".join([d or "-" for d in column]).encode())
         if code.startswith(STATS_RULES):
@@ -336,9 +336,10 @@ def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], job: 
                    cache: Cache | None) -> list[Diagnostic]:
     """One bank rule over every file's summary; a stateful rule gets its state from the
     cache and leaves the new one there."""
+    kind = summary_code(rule.code)
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
-                     lambda i: _summary(table, i, rule.code, cache, job),
-                     lambda: _summaries(table, rule.code, cache, job), job.bank_root)
+                     lambda i: _summary(table, i, kind, cache, job),
+                     lambda: _summaries(table, kind, cache, job), job.bank_root)
     state = cache.rule_state(rule.code, rule.state_parts) if cache is not None and rule.stateful else None
     try:
         found, state = rule.check_incremental(bank, job.options, state)
