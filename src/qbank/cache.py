@@ -31,6 +31,7 @@ Stat = tuple[int, int, int, int]  # (size, mtime ns, ctime ns, inode), in this o
 MAX_BYTES = 256_000_000  # larger than any cache file qbank writes (~600 bytes a question): not ours
 SEAL = 33                # each file ends in "\n" and the BLAKE2b checksum (32 hex digits) of what precedes
 RACY_NS = 10**9          # a file changed this close before a run started is read again (see Cache)
+STORE_BATCH = 1000       # summaries encoded at once when a store is written
 
 
 def checksum(data: bytes | memoryview) -> bytes:
@@ -561,24 +562,36 @@ class Cache:
         self._delta_file.unlink(missing_ok=True)
 
     def _write_store(self, run: RunFacts, code: str, gen: str) -> set[str]:
-        """One rule's summaries, streamed (100,000 of them are never one string); returns
-        the digests it could not find a summary for."""
+        """One rule's summaries, streamed in batches (100,000 of them are never one string;
+        one encoder call per batch, not two per summary); returns the digests it could not
+        find a summary for."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
         column = run.digests[code]
+        fresh = run.summaries.get(code, {})
         seen: set[str] = set()
         lost: set[str] = set()
+        batch: dict[str, Any] = {}
         with _sealed_writer(self._store_file(code)) as write:
             write(b'{"tag":' + dumps(self._tag).encode() + b',"gen":' + dumps(gen).encode() + b',"s":{')
+
+            def flush() -> None:  # the batch's members, after those written before it
+                write(("," if len(seen) > len(batch) else "").encode() + dumps(batch)[1:-1].encode())
+                batch.clear()
+
             for i in run.keep:
                 digest = column[i]
                 if digest is None or digest in seen or digest in lost:
                     continue
-                value = self._value(run, code, digest)
+                value = fresh[digest] if digest in fresh else self._value(run, code, digest)
                 if value is _MISSING:
                     lost.add(digest)
                     continue
-                write(f'{"," if seen else ""}{dumps(digest)}:{dumps(value)}'.encode())
+                batch[digest] = value
                 seen.add(digest)
+                if len(batch) == STORE_BATCH:
+                    flush()
+            if batch:
+                flush()
             write(b"}}")
         return lost
 
