@@ -435,8 +435,11 @@ class Cache:
             pass
         return None
 
-    def save(self, run: RunFacts) -> None:
-        """Record this run: a new delta, or a new base when the delta has grown large."""
+    def save(self, run: RunFacts, settle: Callable[[], object] = lambda: None) -> None:
+        """Record this run: a new delta, or a new base when the delta has grown large.
+        ``settle()`` completes ``run.bank`` and the states to keep (a bank rule may still be
+        running apart, see engine._runs_apart): it is called once the summary stores, which
+        need neither, are written."""
         codes = sorted(run.digests)
         # Only files checked or re-read this run, or recorded in the delta, can differ from
         # the base; the others are base rows the run took as they were.
@@ -463,11 +466,12 @@ class Cache:
         try:
             if cache_folder(self._root) is None:
                 return  # something else stands in its place: never write through it
-            self._write_states()
             if (not self._paths or self._damaged
                     or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep))):
-                self._rebase(run, codes)
+                self._rebase(run, codes, settle)
             else:
+                settle()
+                self._write_states()
                 self._write_delta(run, delta)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
@@ -535,15 +539,17 @@ class Cache:
         except KeyError:
             return _MISSING
 
-    def _rebase(self, run: RunFacts, codes: list[str]) -> None:
+    def _rebase(self, run: RunFacts, codes: list[str], settle: Callable[[], object]) -> None:
         """Write every file worth recording as the new base of a new generation (and its
-        summary stores), and drop the delta."""
+        summary stores, then ``settle()``, the states), and drop the delta."""
         remove_stale_temps([self._folder], self._root, self._started / 1e9)  # of runs killed mid-write
         for old in self._folder.glob("lint-*"):
             if not old.name.startswith(f"lint-{self._tag}."):  # another qbank, schema or options
                 old.unlink(missing_ok=True)
         gen = os.urandom(8).hex()
         lost = {code: self._write_store(run, code, gen) for code in codes}
+        settle()
+        self._write_states()
         rows = run.keep
         if any(lost.values()):  # rows whose summaries no one has: their files are checked again
             rows = [i for i in rows if not any(run.digests[c][i] in missing for c, missing in lost.items() if missing)]
