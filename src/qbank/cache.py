@@ -548,8 +548,6 @@ class Cache:
                 old.unlink(missing_ok=True)
         gen = os.urandom(8).hex()
         lost = {code: self._write_store(run, code, gen) for code in codes}
-        settle()
-        self._write_states()
         rows = run.keep
         if any(lost.values()):  # rows whose summaries no one has: their files are checked again
             rows = [i for i in rows if not any(run.digests[c][i] in missing for c, missing in lost.items() if missing)]
@@ -560,11 +558,14 @@ class Cache:
             **{name: [column[i] for i in rows] for name, column in
                (("keys", run.keys), ("ids", run.ids), ("lines", run.lines), ("cols", run.cols))},
             "sd": {c: [run.digests[c][i] for i in rows] for c in codes},
-            "bank": run.bank,
         }
         blob["diags"], blob["sups"] = self._findings_by_key(run, keys)
+        # Encoded before ``settle()`` but for "bank", last: its closing brace is left off.
+        body = json.dumps(blob, separators=(",", ":")).encode()[:-1]
+        settle()
+        self._write_states()
         with _sealed_writer(self._file) as write:
-            write(json.dumps(blob, separators=(",", ":")).encode())
+            write(body + b',"bank":' + json.dumps(run.bank, separators=(",", ":")).encode() + b"}")
         self._delta_file.unlink(missing_ok=True)
 
     def _write_store(self, run: RunFacts, code: str, gen: str) -> set[str]:
