@@ -97,3 +97,11 @@ def test_near_codes_are_one_slip_away_and_names_point_to_their_code():
     assert codes.near("QB777") == []
     assert [c.code for c in codes.near("option-count")] == ["QB102"]
     assert [c.code for c in codes.near("longest-option")] == ["QB304"]
+
+
+def test_a_bank_rule_shares_only_a_summary_made_the_same_way():
+    rules = {r.code: r for r in bank_rules()}
+    for code, owner in codes.SHARED_SUMMARIES.items():
+        assert codes.summary_code(owner) == owner  # one step: the owner summarizes itself
+        assert type(rules[code]).summarize is type(rules[owner]).summarize
+        assert rules[code].needs == rules[owner].needs

@@ -9,6 +9,7 @@ import time
 from conftest import ALL_ABOVE, GOOD, defective_bank, write
 
 from qbank.cache import seal, unseal
+from qbank.pool import Helper
 
 
 def _json(path):
@@ -435,3 +436,40 @@ def test_cached_findings_of_items_with_errors_equal_a_run_without_cache(cli, ban
     warm = cli("lint", bank, "--format", "json").output
     assert "QB201" in baseline and "QB902" in baseline
     assert cold == warm == baseline
+
+
+def test_a_bank_rule_run_apart_reports_and_keeps_what_it_would_here(cli, bank, monkeypatch):
+    import qbank.engine as engine
+
+    defective_bank(bank, 40)
+    write(bank, "t9/copy.yaml", (bank / "t2" / "q002.yaml").read_text().replace("id: q002", "id: copy"))
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    assert '"QB902"' in expected
+    started = []
+    monkeypatch.setattr(engine, "APART_MIN_FILES", 0)
+    monkeypatch.setattr(engine, "Helper", lambda func: started.append(1) or Helper(func))
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert started and list((bank / ".qbank_cache").glob("*.QB902.index.state"))
+    near_copy = (bank / "t2" / "q002.yaml").read_text().replace("id: q002", "id: q001")
+    near_copy = near_copy.replace("  A ", "  Once more, a ", 1)
+    (bank / "t1" / "q001.yaml").write_text(near_copy)  # a near-duplicate: QB902 updates the child's index
+    warm = cli("lint", bank, "--format", "json").output
+    assert warm == cli("lint", bank, "--format", "json", "--no-cache").output != expected
+
+
+def test_a_bank_rule_whose_child_fails_runs_here(cli, bank, monkeypatch):
+    import qbank.engine as engine
+
+    defective_bank(bank, 40)
+    expected = cli("lint", bank, "--format", "json", "--no-cache").output
+    here, real = os.getpid(), engine._picklable
+
+    def only_here(*args):
+        if os.getpid() != here:
+            raise MemoryError("the child fails")
+        return real(*args)
+
+    monkeypatch.setattr(engine, "APART_MIN_FILES", 0)
+    monkeypatch.setattr(engine, "_picklable", only_here)
+    assert cli("lint", bank, "--format", "json").output == expected
+    assert list((bank / ".qbank_cache").glob("*.QB902.index.state"))

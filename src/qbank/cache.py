@@ -31,6 +31,7 @@ Stat = tuple[int, int, int, int]  # (size, mtime ns, ctime ns, inode), in this o
 MAX_BYTES = 256_000_000  # larger than any cache file qbank writes (~600 bytes a question): not ours
 SEAL = 33                # each file ends in "\n" and the BLAKE2b checksum (32 hex digits) of what precedes
 RACY_NS = 10**9          # a file changed this close before a run started is read again (see Cache)
+STORE_BATCH = 1000       # summaries encoded at once when a store is written
 
 
 def checksum(data: bytes | memoryview) -> bytes:
@@ -118,7 +119,7 @@ class Cache:
       costs a small write; the base is rewritten only when the delta grows past
       ``REBASE_SHARE`` of the bank.
     - ``lint-<tag>.<rule>.json``: each bank rule's summaries by digest, read only when that
-      rule must run again.
+      rule (or one sharing its summaries: codes.summary_code) must run again.
     - ``lint-<tag>.<rule>.<part>.state``: what a stateful bank rule keeps between runs
       (QB902's stem index: its shingles, written by a full build only, and an index that
       names them), in the rule's own format, which the rule checks before using.
@@ -434,8 +435,11 @@ class Cache:
             pass
         return None
 
-    def save(self, run: RunFacts) -> None:
-        """Record this run: a new delta, or a new base when the delta has grown large."""
+    def save(self, run: RunFacts, settle: Callable[[], object] = lambda: None) -> None:
+        """Record this run: a new delta, or a new base when the delta has grown large.
+        ``settle()`` completes ``run.bank`` and the states to keep (a bank rule may still be
+        running apart, see engine._runs_apart): it is called once the summary stores, which
+        need neither, are written."""
         codes = sorted(run.digests)
         # Only files checked or re-read this run, or recorded in the delta, can differ from
         # the base; the others are base rows the run took as they were.
@@ -462,11 +466,12 @@ class Cache:
         try:
             if cache_folder(self._root) is None:
                 return  # something else stands in its place: never write through it
-            self._write_states()
             if (not self._paths or self._damaged
                     or len(delta) + stale > max(self.REBASE_MIN, self.REBASE_SHARE * len(run.keep))):
-                self._rebase(run, codes)
+                self._rebase(run, codes, settle)
             else:
+                settle()
+                self._write_states()
                 self._write_delta(run, delta)
         except OSError:
             pass  # a read-only bank still lints; it just is not cached
@@ -534,9 +539,9 @@ class Cache:
         except KeyError:
             return _MISSING
 
-    def _rebase(self, run: RunFacts, codes: list[str]) -> None:
+    def _rebase(self, run: RunFacts, codes: list[str], settle: Callable[[], object]) -> None:
         """Write every file worth recording as the new base of a new generation (and its
-        summary stores), and drop the delta."""
+        summary stores, then ``settle()``, the states), and drop the delta."""
         remove_stale_temps([self._folder], self._root, self._started / 1e9)  # of runs killed mid-write
         for old in self._folder.glob("lint-*"):
             if not old.name.startswith(f"lint-{self._tag}."):  # another qbank, schema or options
@@ -553,32 +558,47 @@ class Cache:
             **{name: [column[i] for i in rows] for name, column in
                (("keys", run.keys), ("ids", run.ids), ("lines", run.lines), ("cols", run.cols))},
             "sd": {c: [run.digests[c][i] for i in rows] for c in codes},
-            "bank": run.bank,
         }
         blob["diags"], blob["sups"] = self._findings_by_key(run, keys)
+        # Encoded before ``settle()`` but for "bank", last: its closing brace is left off.
+        body = json.dumps(blob, separators=(",", ":")).encode()[:-1]
+        settle()
+        self._write_states()
         with _sealed_writer(self._file) as write:
-            write(json.dumps(blob, separators=(",", ":")).encode())
+            write(body + b',"bank":' + json.dumps(run.bank, separators=(",", ":")).encode() + b"}")
         self._delta_file.unlink(missing_ok=True)
 
     def _write_store(self, run: RunFacts, code: str, gen: str) -> set[str]:
-        """One rule's summaries, streamed (100,000 of them are never one string); returns
-        the digests it could not find a summary for."""
+        """One rule's summaries, streamed in batches (100,000 of them are never one string;
+        one encoder call per batch, not two per summary); returns the digests it could not
+        find a summary for."""
         dumps = json.JSONEncoder(separators=(",", ":")).encode
         column = run.digests[code]
+        fresh = run.summaries.get(code, {})
         seen: set[str] = set()
         lost: set[str] = set()
+        batch: dict[str, Any] = {}
         with _sealed_writer(self._store_file(code)) as write:
             write(b'{"tag":' + dumps(self._tag).encode() + b',"gen":' + dumps(gen).encode() + b',"s":{')
+
+            def flush() -> None:  # the batch's members, after those written before it
+                write(("," if len(seen) > len(batch) else "").encode() + dumps(batch)[1:-1].encode())
+                batch.clear()
+
             for i in run.keep:
                 digest = column[i]
                 if digest is None or digest in seen or digest in lost:
                     continue
-                value = self._value(run, code, digest)
+                value = fresh[digest] if digest in fresh else self._value(run, code, digest)
                 if value is _MISSING:
                     lost.add(digest)
                     continue
-                write(f'{"," if seen else ""}{dumps(digest)}:{dumps(value)}'.encode())
+                batch[digest] = value
                 seen.add(digest)
+                if len(batch) == STORE_BATCH:
+                    flush()
+            if batch:
+                flush()
             write(b"}}")
         return lost
 

@@ -36,7 +36,7 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
     has_media: bool = False
-    digests: dict[str, str] = field(default_factory=dict)  # bank rule -> hash of its summary
+    digests: dict[str, str] = field(default_factory=dict)  # summarizing bank rule -> hash of its summary
     question: Question | None = None
     key: str | None = None  # content key (digest.content_key) of what was checked
     made: Any = None        # what the run's ``Job.then`` made of the question (not cached)
@@ -159,7 +159,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
         except Exception:  # one broken rule must not hide the others' findings
             found.append(internal_error(path, rule.code))
     result.diagnostics.extend(found if valid else [d.not_fixable() for d in found])
-    for rule in rules.bank_rules():
+    for rule in rules.summarizers():
         if unknown and not unknown.isdisjoint(rule.needs):
             continue
         try:
@@ -169,7 +169,7 @@ def _check_file(result: FileResult, raw: bytes | None, job: Job) -> None:
             result.diagnostics.append(internal_error(path, rule.code))
 
 
-# json.dumps(..., sort_keys=True) builds an encoder per call; four summaries per file reuse this one.
+# json.dumps(..., sort_keys=True) builds an encoder per call; every summary of a file reuses this one.
 _SUMMARY_JSON = json.JSONEncoder(sort_keys=True)
 
 

@@ -184,6 +184,16 @@ CODES: dict[str, Code] = {c.code: c for c in (
 
 _BY_NAME = {c.name: c for c in CODES.values()}
 
+# Bank rules that read another rule's summary (the same ``summarize``): each file's is then
+# computed, hashed and cached once. Here, not on the rule classes, so that a warm run finds a
+# rule's summaries without importing it.
+SHARED_SUMMARIES = {code: "QB920" for code in ("QB921", "QB922", "QB923", "QB924")}
+
+
+def summary_code(code: str) -> str:
+    """The bank rule whose summaries ``code`` reads: its own, unless it shares one."""
+    return SHARED_SUMMARIES.get(code, code)
+
 
 def always_on(code: str) -> bool:
     """Whether ``code`` can never be switched off, suppressed or given another severity."""

@@ -13,7 +13,7 @@ import os
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
+from functools import cache as cache_result, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -21,12 +21,12 @@ from . import suppress
 from .bank import Bank
 from .cache import Cache, RunFacts
 from .checker import FileResult, Job, check_file, check_paths, internal_error
-from .codes import CODES
+from .codes import CODES, summary_code
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
 from .discover import discover_paths, nothing_to_check
-from .pool import ordered_map
+from .pool import Helper, ordered_map
 from .rules.base import BankInput, BankRule
 from .standby import MAX_FILES as STANDBY_MAX, Standby
 
@@ -60,12 +60,12 @@ class Table:
     ids: list[str | None]
     lines: list[int]
     cols: list[int]
-    digests: dict[str, list[str | None]]   # bank rule -> summary digest per file
+    digests: dict[str, list[str | None]]   # summarizing bank rule (codes.summary_code) -> digest per file
     diags: dict[str, list[Diagnostic]]     # path -> findings, for files that have any
     sups: dict[str, list[suppress.Suppression]]
     fresh: dict[int, FileResult]           # row -> full result, for files checked this run
     touched: set[int]                      # rows from the cache whose stat had changed
-    summaries: dict[str, dict[str, Any]]   # bank rule -> digest -> summary computed this run
+    summaries: dict[str, dict[str, Any]]   # summarizing bank rule -> digest -> summary computed this run
 
     def facts(self, bank: dict[str, dict]) -> RunFacts:
         """This run as the cache records it (the columns themselves, not copies)."""
@@ -120,10 +120,10 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
         table = _check_all(shown, job, jobs, cache, standby, progress)
         extra = list(config.diagnostics) + list(_duplicate_ids(table))
         bank_results: dict[str, dict] = {}
-        if lint:
-            extra += _run_bank_rules(table, job, cache, bank_results)
+        bank_findings = _run_bank_rules(table, job, jobs, cache, bank_results) if lint else list
         if cache is not None:
-            cache.save(table.facts(bank_results))
+            cache.save(table.facts(bank_results), settle=bank_findings)
+        extra += bank_findings()
         diags = _select(table, extra, config, lint)
     finally:
         if standby is not None:
@@ -300,13 +300,14 @@ def _stats_digest(root: str) -> bytes:
         return b"-"
 
 
-def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
-                    record: dict[str, dict]) -> list[Diagnostic]:
+def _run_bank_rules(table: Table, job: Job, jobs: int | None, cache: Cache | None,
+                    record: dict[str, dict]) -> Callable[[], list[Diagnostic]]:
     """Every bank rule over the per-file summaries. A rule whose inputs (each file's path,
     id position and summary digest; for the statistics rules, the store too) are those of the
     last run reuses its findings, so an edit that leaves the summaries alone (a comment, a
-    rationale) costs no bank work."""
-    out: list[Diagnostic] = []
+    rationale) costs no bank work. Returns the findings in code order, once every rule is
+    done (each rule's also in ``record``): the slowest may still run apart (_runs_apart)."""
+    results: list[tuple[str, str, Callable[[], list[Diagnostic]]]] = []
     stats: bytes | None = None
     recorded = cache.bank_codes() if cache is not None else []
     rules = None if recorded else _bank_rules_by_code()
@@ -314,7 +315,7 @@ def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
     where = blake2b("\0".join(table.paths).encode("utf-8", "surrogateescape"), digest_size=8)
     where.update(array("q", table.lines).tobytes() + array("q", table.cols).tobytes())
     for code in recorded or list(rules):
-        column = table.digests.get(code, [])
+        column = table.digests.get(summary_code(code), [])
         h = where.copy()
         h.update("\0".join([d or "-" for d in column]).encode())
         if code.startswith(STATS_RULES):
@@ -326,28 +327,75 @@ def _run_bank_rules(table: Table, job: Job, cache: Cache | None,
             rules = rules or _bank_rules_by_code()
             if code not in rules:
                 continue
-            found = _run_bank_rule(rules[code], table, column, job, cache)
-        record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
-        out.extend(found)
-    return out
+            results.append((code, digest, _start_bank_rule(rules[code], table, column, job, jobs, cache)))
+        else:
+            results.append((code, digest, partial(list, found)))
+
+    @cache_result
+    def findings() -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for code, digest, result in results:
+            found = result()
+            record[code] = {"digest": digest, "diags": [d.to_dict() for d in found]}
+            out.extend(found)
+        return out
+
+    return findings
+
+
+# A cold run's stem index (QB902) takes as long as the other bank rules and the cache's
+# summary stores together: over this many files it is built in a forked child meanwhile.
+APART_MIN_FILES = 1000
+
+
+def _start_bank_rule(rule: BankRule, table: Table, column: list[str | None], job: Job, jobs: int | None,
+                     cache: Cache | None) -> Callable[[], list[Diagnostic]]:
+    """One bank rule, run now or started in a forked child (_runs_apart); returns its findings
+    once it is done, and leaves the state of a stateful rule with the cache."""
+    work = partial(_run_bank_rule, rule, table, column, job, cache)
+    helper = None
+    if _runs_apart(rule, table, jobs):
+        helper = Helper(lambda: _picklable(*work()))  # a child that fails: result() runs it here
+        helper.submit()
+
+    def finish() -> list[Diagnostic]:
+        found, state = helper.result() if helper is not None else work()
+        if cache is not None and rule.stateful:
+            cache.keep_state(rule.code, state)
+        return found
+
+    return finish if helper is not None else partial(list, finish())
+
+
+def _runs_apart(rule: BankRule, table: Table, jobs: int | None) -> bool:
+    """Whether ``rule`` runs in a forked child while this process runs the others and
+    writes the cache: the stateful one (QB902's stem index, the slowest) over a large bank
+    whose every summary was made this run (so the child reads nothing from the cache:
+    what reading it finds must stay in this process), when a second core is free."""
+    return (rule.stateful and len(table.fresh) == len(table.paths) >= APART_MIN_FILES
+            and Standby.available(jobs))
+
+
+def _picklable(found: list[Diagnostic], state: dict[str, list[bytes | memoryview] | None] | None) -> tuple:
+    """A bank rule's findings and state, its chunks as bytes (a memoryview cannot be pickled)."""
+    return found, None if state is None else {
+        part: None if chunks is None else [bytes(c) for c in chunks] for part, chunks in state.items()}
 
 
 def _run_bank_rule(rule: BankRule, table: Table, column: list[str | None], job: Job,
-                   cache: Cache | None) -> list[Diagnostic]:
-    """One bank rule over every file's summary; a stateful rule gets its state from the
-    cache and leaves the new one there."""
+                   cache: Cache | None) -> tuple[list[Diagnostic], Any]:
+    """One bank rule over every file's summary, and the state it leaves (a stateful rule
+    gets the last one from the cache)."""
+    kind = summary_code(rule.code)
     bank = BankInput(table.paths, table.lines, table.cols, column or [None] * len(table.paths),
-                     lambda i: _summary(table, i, rule.code, cache, job),
-                     lambda: _summaries(table, rule.code, cache, job), job.bank_root)
+                     lambda i: _summary(table, i, kind, cache, job),
+                     lambda: _summaries(table, kind, cache, job), job.bank_root)
     state = cache.rule_state(rule.code, rule.state_parts) if cache is not None and rule.stateful else None
     try:
-        found, state = rule.check_incremental(bank, job.options, state)
+        return rule.check_incremental(bank, job.options, state)
     except Exception:
         have = [i for i, d in enumerate(column) if d is not None]
-        return [internal_error(table.paths[have[0]] if have else ".", rule.code)]
-    if cache is not None and rule.stateful:
-        cache.keep_state(rule.code, state)
-    return found
+        return [internal_error(table.paths[have[0]] if have else ".", rule.code)], None
 
 
 def _bank_rules_by_code() -> dict:

@@ -40,8 +40,7 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
         return
     import multiprocessing
 
-    size = max(low, min(len(items) // (workers * 4), high))
-    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    chunks = [list(items[i:j]) for i, j in _chunk_bounds(len(items), workers, low, high)]
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     try:
         pool = ctx.Pool(workers)
@@ -60,6 +59,21 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
         raise
     pool.close()
     pool.join()
+
+
+def _chunk_bounds(n: int, workers: int, low: int, high: int) -> list[tuple[int, int]]:
+    """Contiguous chunks of ``n`` items: each a quarter of a worker's share of what is left,
+    within (low, high), and at least a tenth of the first chunk: the chunks shrink towards
+    the end, so that the workers run out of work together (after a last chunk of the first
+    size, the others would wait idle while it runs)."""
+    first = max(low, min(n // (workers * 4), high))
+    floor = max(low, first // 10)
+    bounds, start = [], 0
+    while start < n:
+        size = max(floor, min((n - start) // (workers * 4), first))
+        bounds.append((start, min(start + size, n)))
+        start += size
+    return bounds
 
 
 def _kill(pool) -> None:

@@ -30,6 +30,12 @@ def bank_rules() -> list[BankRule]:
     return [_rule_class(entry)() for entry in codes.lint_rules("bank")]
 
 
+@lru_cache(maxsize=1)  # asked once per checked file
+def summarizers() -> list[BankRule]:
+    """The bank rules that summarize each file: those that share another's summary do not."""
+    return [r for r in bank_rules() if codes.summary_code(r.code) == r.code]
+
+
 def declared_options() -> dict[str, tuple[str, Option]]:
     """Every option of every rule, by its qbank.toml name: (rule code, Option)."""
     all_rules()  # importing each rule module declares its options

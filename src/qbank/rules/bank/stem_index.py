@@ -105,8 +105,7 @@ class StemIndex:
         earlier: dict[int, list[int]] = {}
         for k in slots:
             sketch = index._sketch(k)
-            shared = Counter(o for h in sketch for o in earlier.get(h, ()))
-            index._pair_up(k, [o for o, n in shared.items() if n >= 2 or index._enough(k, o, n)])
+            index._pair_up(k, index._candidates(k, Counter(o for h in sketch for o in earlier.get(h, ()))))
             for h in sketch:
                 earlier.setdefault(h, []).append(k)
         index._counts = None
@@ -156,8 +155,8 @@ class StemIndex:
         self._sketches = {}
         for k in sorted(again):
             mine = self._sketch(k)
-            shared = Counter(o for h in mine for o in self._holders(h) if o != k and h in self._sketch(o))
-            self._pair_up(k, [o for o, n in shared.items() if self._enough(k, o, n)])
+            self._pair_up(k, self._candidates(k, Counter(o for h in mine for o in self._holders(h)
+                                                         if o != k and h in self._sketch(o))))
         return self
 
     def _same_files(self, digests: list[str | None], summary: Callable[[int], Any]) -> tuple:
@@ -233,10 +232,15 @@ class StemIndex:
             sketch = self._sketches[k] = [h for h in self._pool(k) if self._count(h) <= self.cap][:SKETCH]
         return sketch
 
-    def _enough(self, k: int, other: int, shared: int) -> bool:
-        """Whether two stems whose sketches share ``shared`` hashes are candidates: two
-        shared hashes, or one when a sketch has only one."""
-        return shared >= min(2, len(self._sketch(k)), len(self._sketch(other)))
+    def _candidates(self, k: int, shared: Counter[int]) -> list[int]:
+        """The slots of ``shared`` (slot -> how many hashes its sketch shares with slot
+        ``k``'s, at least one) that are candidates for ``k``: two shared hashes, or one
+        when a sketch has only one. Every slot in ``shared`` has its sketch made by now;
+        most share one hash, so this is tested without a call per slot."""
+        if len(self._sketch(k)) <= 1:
+            return list(shared)
+        sketches = self._sketches
+        return [o for o, n in shared.items() if n >= 2 or len(sketches[o]) <= 1]
 
     def _pair_up(self, k: int, candidates: list[int]) -> None:
         """Record the near-duplicate pairs of slot ``k`` and its candidates (exact Jaccard)."""
@@ -245,7 +249,8 @@ class StemIndex:
         words: set[int] | None = None
         near = self.settings.similarity
         for other in candidates:
-            small, large = sorted((size, self.offsets[other + 1] - self.offsets[other]))
+            other_size = self.offsets[other + 1] - self.offsets[other]
+            small, large = (size, other_size) if size <= other_size else (other_size, size)
             if small < near * large:  # an exact bound: J <= |smaller| / |larger|
                 continue
             if words is None:
