@@ -51,8 +51,8 @@ def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs:
     try:
         for part in pool.imap(func, chunks):
             yield from part
-    except GeneratorExit:  # the consumer stopped early (`fmt --check` at its first finding)
-        pool.terminate()
+    except GeneratorExit:  # the consumer stopped early (`fmt --check` at its first finding, or Ctrl-C there)
+        _terminate(pool)
         raise
     except BaseException:  # Ctrl-C
         _kill(pool)
@@ -74,6 +74,20 @@ def _chunk_bounds(n: int, workers: int, low: int, high: int) -> list[tuple[int, 
         bounds.append((start, min(start + size, n)))
         start += size
     return bounds
+
+
+def _terminate(pool, wait: float = 5.0) -> None:
+    """``Pool.terminate()``, unless it hangs: a consumer that stopped because of Ctrl-C (which
+    the workers got too) can leave a worker killed in the middle of sending a result, and
+    terminate() then waits forever for the pool's result handler. After ``wait`` seconds the
+    workers are killed instead (``_kill``)."""
+    import threading
+
+    stopping = threading.Thread(target=pool.terminate, daemon=True)
+    stopping.start()
+    stopping.join(wait)
+    if stopping.is_alive():
+        _kill(pool)
 
 
 def _kill(pool) -> None:
