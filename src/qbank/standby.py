@@ -3,9 +3,10 @@
 A warm `qbank lint` spends most of its time on two independent things: reading the cache
 and stat-ing every file (the parent), and importing the YAML loader, the schema validator
 and the rules for the few files that changed (~30 ms of imports). So a warm run forks a
-child as it starts. The child walks the bank while the parent reads the cache, sends the
-file list, imports the checker while the parent works out which files changed, then
-checks those and sends the results back. With two cores or more the walk and the imports
+child as it starts. The child forks a walker, which walks the bank while the parent reads
+the cache and sends it the file list; the child meanwhile imports the checker and checks a
+built-in question (what the rules compile or load on first use), then checks the files the
+parent found changed and sends the results back. With two cores or more the walk and the imports
 leave the critical path. Messages are plain values through marshal (our own two
 processes, over private pipes). Anything unexpected (no fork, a child that died, a garbled
 reply) makes the parent do the work itself: the standby can only save time.
@@ -106,11 +107,21 @@ class Standby:
 
 
 def _serve(job: Job, discover: Callable[[], list[str]], requests: int, replies: int) -> None:
+    # The walk and the imports are each ~1/3 of the child's way to its answer: a second child
+    # walks while this one imports (the file list reaches the parent before it asks anything,
+    # so the two never write to the pipe at once).
     try:
-        found: list[str] | None = discover()
-    except Exception:  # the parent walks again and reports the problem itself
-        found = None
-    _send(replies, found)
+        walker = os.fork()
+    except OSError:
+        walker = -1
+    if walker <= 0:
+        try:
+            found: list[str] | None = discover()
+        except Exception:  # the parent walks again and reports the problem itself
+            found = None
+        _send(replies, found)
+        if walker == 0:
+            os._exit(0)
 
     import importlib
 
@@ -122,8 +133,11 @@ def _serve(job: Job, discover: Callable[[], list[str]], requests: int, replies: 
         importlib.import_module(f"qbank.{name}")
     rules.item_rules()
     schema.fast_is_valid()
+    check_file("warm-up.yaml", _WARM_UP, job)   # what the rules compile or load on first use (~30 ms)
     paths = _receive(requests)
     _send(replies, [check_file(p, None, job).to_wire() for p in paths])
+    if walker > 0:
+        os.waitpid(walker, 0)
 
 
 def _send(fd: int, value: Any) -> None:
@@ -146,3 +160,18 @@ def _read_exact(fd: int, n: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+# A question the standby checks before it is asked anything (never reported).
+_WARM_UP = b"""id: warm-up
+stem: A client reports trouble sleeping since starting a new job. What should the social worker explore FIRST?
+options:
+  - text: Recent changes in the client's daily routine
+    correct: true
+    rationale: Routine changes are a common, modifiable cause of new sleep problems.
+  - text: Family history of psychiatric hospitalization
+    rationale: Useful later, but it does not address the recent onset.
+  - text: Early childhood attachment patterns
+    rationale: They do not explain a problem that began with the job.
+explanation: The problem began with the new job, so its routine is explored first.
+"""
