@@ -12,7 +12,7 @@ import gc
 import os
 from array import array
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache as cache_result, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -146,7 +146,7 @@ def _with_questions(table: Table, job: Job, jobs: int | None) -> list[FileResult
     checked this run carry theirs; the files the cache answered are loaded (not linted) now."""
     answered = [i for i in range(len(table.paths)) if i not in table.fresh]
     loaded = dict(zip(answered, check_files([table.paths[i] for i in answered],
-                                            Job(job.bank_root, False, job.options, True, job.fields, job.then), jobs)))
+                                            replace(job, lint=False, want_questions=True), jobs)))
     return [table.fresh.get(i) or loaded[i] for i in range(len(table.paths))]
 
 

@@ -161,13 +161,13 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
     skip = set(bank_wide)
     loaded = set(keys)
     unloaded = [d for d in shown if d.path not in loaded and d not in skip]
-    by_id = sorted(questions, key=lambda q: q.id)
+    in_id_order = sorted(questions, key=lambda q: q.id)
     findings = [d for d in shown if d.path in loaded] + unloaded
     # The plots are drawn in a child meanwhile (matplotlib: ~1 s at 10,000 items, most of it its
     # import, which the caller's painter may have done already); a formula that does not
     # convert (QB031, found while rendering) is a finding too: they are drawn here then.
     with painter or Helper(paint, warm) as drawing:
-        drawing.submit(charts(by_id, findings, blueprints or {}, stats), bank.name)
+        drawing.submit(charts(in_id_order, findings, blueprints or {}, stats), bank.name)
         items, own, media = build_items([(q, bank.id_lines.get(q.path, 1), list(by_path.get(key, ())),
                                           stats.items.get(q.id) if stats is not None else None)
                                          for q, key in zip(questions, keys)], bank.root, jobs, bank.made)
@@ -179,7 +179,7 @@ def make_site(bank: Bank, diagnostics: list[Diagnostic], root: Path, out: Path, 
         def painted() -> tuple[list[Plot], dict[str, str]]:   # asked for after the item pages are written
             if not math:
                 return drawing.result()
-            return paint(charts(by_id, findings + math, blueprints or {}, stats), bank.name)
+            return paint(charts(in_id_order, findings + math, blueprints or {}, stats), bank.name)
 
         try:
             out.mkdir(parents=True, exist_ok=True)

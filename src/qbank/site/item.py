@@ -55,11 +55,8 @@ def _stats_panel(item: SiteItem) -> str:
     return _section(item.id, "stats", "Item statistics", f'<dl class="meta">{dl}</dl>{source}')
 
 
-def item_article(item: SiteItem) -> str:
-    """One item as its page shows it; ids inside it are ``<id>/...`` ("/" is in no item id,
-    so no two items on a page, nor the page's own ids, can collide)."""
-    return _head(item) + _findings(item) + _body(item)
-
+# An item's part of its page is _head + _findings + _body (see build_items); ids inside it are
+# ``<id>/...`` ("/" is in no item id, so no two items on a page, nor the page's own ids, collide).
 
 def _head(item: SiteItem) -> str:
     rq = item.rq

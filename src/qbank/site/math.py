@@ -100,4 +100,3 @@ class SiteRenderer(Renderer):
                 self.unrendered[text] = env["unrendered_math"]
             out = self._math[text] = _remote_images_as_links(out)
         return out
-

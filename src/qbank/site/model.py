@@ -16,8 +16,8 @@ class SiteItem:
     line: int                                   # the `id:` line of its file
     findings: list[Diagnostic] = field(default_factory=list)
     stats: dict[str, Any] | None = None         # its entry in qbank-stats.json
-    article: str = ""                           # its part of its item page (item.item_article)
-    data: str = ""                              # its practice data, JSON (item.practice_data)
+    article: str = ""                           # its part of its item page (item.build_items)
+    data: str = ""                              # its practice data, JSON (item.make_items)
     search: str = ""                            # what search looks in (search_text)
 
     @property
