@@ -16,23 +16,27 @@ DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("draft", "review", "approved", "retired")
 
 
-def index_data(items: list[SiteItem], forms: list[dict]) -> str:
+def index_data(items: list[SiteItem], forms: list[dict]) -> bytes:
     """``QB_INDEX``: topics and tags once, then per item [id, topic, difficulty, status, key
     letter, worst severity, worst code, worst message, tag numbers, search text, practice data
-    file number, item page file]; ``items`` sorted by id, as the practice data files are (SHARD each)."""
+    file number, item page file]; ``items`` sorted by id, as the practice data files are (SHARD
+    each). The search texts, most of the index, come encoded (SiteItem.search) and are joined in."""
     topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
     tags = sorted({t for i in items for t in i.rq.question.tags})
     topic_no = {t: n for n, t in enumerate(topics)}
     tag_no = {t: n for n, t in enumerate(tags)}
-    rows = []
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    rest = encode({"topics": topics, "tags": tags, "forms": forms})
+    out = [f'var QB_INDEX = {rest[:-1]},"items":['.encode()]
     for n, item in enumerate(items):
         q = item.rq.question
         w = item.worst
-        rows.append([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
-                     q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
-                     [tag_no[t] for t in q.tags], item.search, n // SHARD, page_of(q.id)])
-    data = {"topics": topics, "tags": tags, "items": rows, "forms": forms}
-    return "var QB_INDEX = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+        head = encode([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
+                       q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
+                       [tag_no[t] for t in q.tags]])
+        out += (b"," if n else b"", f"{head[:-1]},".encode(), item.search, f',{n // SHARD},"{page_of(q.id)}"]'.encode())
+    out.append(b"]};\n")
+    return b"".join(out)
 
 
 def select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tuple[tuple[str, str], ...] = (),

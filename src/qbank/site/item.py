@@ -20,7 +20,7 @@ from ..export.common import MediaFile, RenderedQuestion
 from ..fsutil import read_bounded
 from ..model import LETTERS, Question
 from ..pool import ordered_map
-from .layout import esc, finding, page
+from .layout import esc, finding, frame
 from .math import SiteRenderer
 from .model import SiteItem, search_text
 
@@ -110,10 +110,11 @@ def _section(qid: str, part: str, title: str, inner: str) -> str:
     return f'<section aria-labelledby="{ref}"><h2 id="{ref}">{esc(title)}</h2>{inner}</section>'
 
 
-def items_page(items: list[SiteItem], bank: str) -> str:
+def items_page(items: list[SiteItem], bank: str) -> bytes:
     """One page file of items (sorted by id), each an article its link targets."""
-    body = "".join(i.article for i in items) + '<p><a href="../index.html">All items</a></p>'
-    return page("Items", body, depth=1, bank=bank, scripts=("assets/item.js",))
+    before, after = frame("Items", depth=1, bank=bank, scripts=("assets/item.js",))
+    return b"".join([before.encode(), *(i.article for i in items),
+                     b'<p><a href="../index.html">All items</a></p>', after.encode()])
 
 
 def by_page(items: list[SiteItem]) -> dict[str, list[SiteItem]]:
@@ -132,11 +133,11 @@ def _data(item: SiteItem) -> dict:
             "options": [{"html": o, "rationale": r or ""} for o, r in zip(rq.options, rq.rationales)]}
 
 
-def shard_data(items: list[SiteItem]) -> str:
+def shard_data(items: list[SiteItem]) -> bytes:
     """Items for practice, SHARD to a file (data/items/<n>.js), as a script that hands them to
     practice.js: file:// forbids fetching JSON, a script file loads anywhere. Shards, not a
     file per item: creating files is the slow part of a build, and a shard is ~100 kB."""
-    return "QB.itemsLoaded([" + ",".join(i.data for i in items) + "]);\n"
+    return b"QB.itemsLoaded([" + b",".join(i.data for i in items) + b"]);\n"
 
 
 # --- building the items, where they are read -------------------------------------------------
@@ -174,8 +175,9 @@ def _texts(q: Question) -> list[str]:
 def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
     """For each (question, id line): its rendered parts (without the question: the caller has
     it), the images it uses, its QB031s, its page part before and after the findings (as without
-    statistics), its practice data (JSON) and search text; or, for an image that cannot be
-    packaged, the ExportError's message."""
+    statistics), its practice data (JSON) and search text (JSON); or, for an image that cannot be
+    packaged, the ExportError's message. The page parts, data and search text are UTF-8, as
+    they are written: sent as bytes, they are copied, not encoded and decoded on the way."""
     renderer = SiteRenderer(Path(root))
     out: list[Made | str] = []
     for q, line in work:
@@ -187,8 +189,9 @@ def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
         math = _math_findings(q, line, [tex for t in _texts(q) for tex in renderer.unrendered.get(t, ())])
         item = SiteItem(rq, line, math)
         out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
-                    [renderer.media[name] for name in rq.images.values()], math, _head(item), _body(item),
-                    json.dumps(_data(item), ensure_ascii=False, separators=(",", ":")), search_text(item)))
+                    [renderer.media[name] for name in rq.images.values()], math, _head(item).encode(),
+                    _body(item).encode(), json.dumps(_data(item), ensure_ascii=False, separators=(",", ":")).encode(),
+                    search_text(item).encode()))
     return out
 
 
@@ -212,7 +215,7 @@ def build_items(work: list[Work], root: Path, jobs: int | None = None, made: lis
             raise ExportError(m)
         parts, used, bad, head, body, data, search = m
         item = SiteItem(RenderedQuestion(q, *parts), line, findings + bad, stats, data=data, search=search)
-        item.article = head + _findings(item) + (body if stats is None else _body(item))
+        item.article = head + _findings(item).encode() + (body if stats is None else _body(item).encode())
         items.append(item)
         math += bad
         media.update((u.name, u) for u in used)

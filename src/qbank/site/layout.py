@@ -27,6 +27,13 @@ def page(title: str, body: str, *, depth: int = 0, current: str = "", scripts: I
          bank: str = "") -> str:
     """A whole HTML page; ``depth`` is how many folders below the site root it is written,
     ``scripts`` are site-relative paths loaded (deferred) in order."""
+    before, after = frame(title, depth=depth, current=current, scripts=scripts, bank=bank)
+    return before + body + after
+
+
+def frame(title: str, *, depth: int = 0, current: str = "", scripts: Iterable[str] = (),
+          bank: str = "") -> tuple[str, str]:
+    """What ``page`` puts before and after the body (for a body joined from parts as bytes)."""
     up = "../" * depth
     mark = ' aria-current="page"'
     nav = "".join(f'<li><a href="{up}{href}"{mark if href == current else ""}>{esc(label)}</a></li>'
@@ -41,8 +48,9 @@ def page(title: str, body: str, *, depth: int = 0, current: str = "", scripts: I
             f'<link rel="stylesheet" href="{up}assets/site.css">{tags}</head>\n'
             f'<body><a class="skip" href="#_main">Skip to content</a>'
             f'<header><p class="bank">{esc(bank)}</p><nav aria-label="Site"><ul>{nav}</ul></nav></header>\n'
-            f'<main id="_main">\n{body}\n</main>\n'
-            f"<footer><p>Built by qbank site from the bank's files; static, no network requests.</p></footer>"
+            f'<main id="_main">\n',
+            "\n</main>\n"
+            "<footer><p>Built by qbank site from the bank's files; static, no network requests.</p></footer>"
             "</body></html>\n")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +17,9 @@ class SiteItem:
     line: int                                   # the `id:` line of its file
     findings: list[Diagnostic] = field(default_factory=list)
     stats: dict[str, Any] | None = None         # its entry in qbank-stats.json
-    article: str = ""                           # its part of its item page (item.build_items)
-    data: str = ""                              # its practice data, JSON (item.make_items)
-    search: str = ""                            # what search looks in (search_text)
+    article: bytes = b""                        # its part of its item page (item.build_items), UTF-8
+    data: bytes = b""                           # its practice data, JSON (item.make_items), UTF-8
+    search: bytes = b""                         # what search looks in (search_text), JSON, UTF-8
 
     @property
     def id(self) -> str:
@@ -30,10 +31,12 @@ class SiteItem:
 
 
 def search_text(item: SiteItem) -> str:
-    """What full-text search looks in: the id, topic, tags and the Markdown of the stem,
-    options and explanation, lower-cased once at build time (markup marks are left in: a
-    search for words finds them all the same). A term never holds a space or newline, so
-    newlines become spaces and runs of spaces stay: cleaning more costs more than it saves."""
+    """What full-text search looks in, as a JSON string (made where the item is rendered, in a
+    worker process, so that the index is joined, not encoded, in the one that writes it): the
+    id, topic, tags and the Markdown of the stem, options and explanation, lower-cased once at
+    build time (markup marks are left in: a search for words finds them all the same). A term
+    never holds a space or newline, so newlines become spaces and runs of spaces stay:
+    cleaning more costs more than it saves."""
     q = item.rq.question
     parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
-    return " ".join(parts).replace("\n", " ").lower()
+    return json.dumps(" ".join(parts).replace("\n", " ").lower(), ensure_ascii=False)
