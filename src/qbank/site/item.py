@@ -25,6 +25,7 @@ from .math import SiteRenderer
 from .model import SiteItem, search_text
 
 SHARD = 50     # items per practice data file
+JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode   # one encoder for every item
 GROUPS = 256   # item page files, whatever the size of the bank
 
 
@@ -52,7 +53,7 @@ def _stats_panel(item: SiteItem) -> str:
             ("Discrimination (point-biserial)", _figure(s.get("rpb"))), ("Upper-lower index", _figure(s.get("upper_lower")))]
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     source = f"<p>From {esc(s.get('source', 'an import'))}, imported {esc(s.get('imported', ''))}.</p>"
-    return _section(item.id, "stats", "Item statistics", f'<dl class="meta">{dl}</dl>{source}')
+    return _section(esc(item.id), "stats", "Item statistics", f'<dl class="meta">{dl}</dl>{source}')
 
 
 # An item's part of its page is _head + _findings + _body (see build_items); ids inside it are
@@ -61,14 +62,14 @@ def _stats_panel(item: SiteItem) -> str:
 def _head(item: SiteItem) -> str:
     rq = item.rq
     q = rq.question
-    meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),
+    meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),   # (name as HTML, value)
             ("Tags", ", ".join(q.tags) if q.tags else None), ("Points", q.points), ("Author", q.author),
             ("Source", q.source), ("License", q.license),
-            *((name, ", ".join(map(str, v)) if isinstance(v, list) else v) for name, v in sorted(q.fields.items())),
+            *((esc(name), ", ".join(map(str, v)) if isinstance(v, list) else v) for name, v in sorted(q.fields.items())),
             ("Key", f"{q.key_letter} (position {q.key_index + 1} of {len(q.options)})"),
             ("Option order", "fixed as written" if not rq.order.shuffle else "shuffled in practice and exports"),
             ("File", f"{rq.relative_path}, line {item.line}")]
-    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta if v not in (None, ""))
+    dl = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in meta if v not in (None, ""))
     qid = esc(q.id)
     return (f'<article class="item" id="{qid}" aria-labelledby="{qid}/h"><h1 id="{qid}/h">Item {qid}</h1>'
             f'<dl class="meta">{dl}</dl>')
@@ -77,7 +78,7 @@ def _head(item: SiteItem) -> str:
 def _findings(item: SiteItem) -> str:
     found = ("<ul class=\"findings\">" + "".join(finding(d, 1) for d in item.findings) + "</ul>"
              if item.findings else "<p>No lint findings.</p>")
-    return _section(item.id, "findings", "Lint findings", found)
+    return _section(esc(item.id), "findings", "Lint findings", found)
 
 
 def _body(item: SiteItem) -> str:
@@ -97,17 +98,20 @@ def _body(item: SiteItem) -> str:
                     f'point-biserial {_figure(o.get("rpb"))}</p>')
         options.append(f'<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
                        f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
-    refs = (_section(q.id, "refs", "References", "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in q.references)
+    ref = esc(q.id)
+    refs = (_section(ref, "refs", "References", "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in q.references)
                      + "</ul>") if q.references else "")
-    return (_section(q.id, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
-            + _section(q.id, "options", "Options", f'<ol class="options">{"".join(options)}</ol>')
-            + _section(q.id, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>')
+    return (_section(ref, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
+            + _section(ref, "options", "Options", f'<ol class="options">{"".join(options)}</ol>')
+            + _section(ref, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>')
             + refs + _stats_panel(item) + "</article>")
 
 
 def _section(qid: str, part: str, title: str, inner: str) -> str:
-    ref = esc(f"{qid}/{part}")
-    return f'<section aria-labelledby="{ref}"><h2 id="{ref}">{esc(title)}</h2>{inner}</section>'
+    """A titled part of an item; ``qid`` is the item's id and ``title`` a heading, both as HTML
+    (escaped once an item, not once a part: this runs for every part of every item)."""
+    ref = f"{qid}/{part}"
+    return f'<section aria-labelledby="{ref}"><h2 id="{ref}">{title}</h2>{inner}</section>'
 
 
 def items_page(items: list[SiteItem], bank: str) -> bytes:
@@ -190,7 +194,7 @@ def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
         item = SiteItem(rq, line, math)
         out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
                     [renderer.media[name] for name in rq.images.values()], math, _head(item).encode(),
-                    _body(item).encode(), json.dumps(_data(item), ensure_ascii=False, separators=(",", ":")).encode(),
+                    _body(item).encode(), JSON(_data(item)).encode(),
                     search_text(item).encode()))
     return out
 

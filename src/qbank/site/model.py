@@ -39,4 +39,7 @@ def search_text(item: SiteItem) -> str:
     cleaning more costs more than it saves."""
     q = item.rq.question
     parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
-    return json.dumps(" ".join(parts).replace("\n", " ").lower(), ensure_ascii=False)
+    return _STRING(" ".join(parts).replace("\n", " ").lower())
+
+
+_STRING = json.JSONEncoder(ensure_ascii=False).encode
