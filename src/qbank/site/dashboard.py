@@ -63,7 +63,9 @@ def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.tight_layout()
+    # bbox_inches="tight" crops the saved figure to what is drawn, labels included, so nothing
+    # is cut off without tight_layout(), which would lay it out (draw it) once more: ~1/5 of
+    # the painter's drawing time.
     fig.savefig(buf, format="svg", transparent=True, metadata={"Date": None}, bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
