@@ -205,8 +205,8 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"items/{file}", items_page(on_page, name))
     for n in range(0, len(items), SHARD):
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
-    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
-    tags = sorted({t for i in items for t in i.rq.question.tags})
+    topics = sorted({i.question.topic for i in items if i.question.topic})
+    tags = sorted({t for i in items for t in i.question.tags})
     index = index_data(items, forms_data(forms))
     drawn, rules = painted()
     for p in drawn:

@@ -8,6 +8,7 @@ any background; the page loads them as images, which CSP allows and which run no
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -240,13 +241,13 @@ def _side_by_side(d: Diagnostic, by_path: dict[str, SiteItem]) -> str:
     if len(pair) < 2:
         return ""
     cells = "".join(f'<div class="pane"><h4><a href="{esc(item_href(i.id))}">{esc(i.id)}</a></h4>'
-                    f'{i.rq.localized("media/").stem}</div>' for i in pair[:2])
+                    f'{json.loads(i.data)["stem"]}</div>' for i in pair[:2])   # as practice shows it
     return f'<div class="side-by-side">{cells}</div>'
 
 
 def dashboard_page(items: list[SiteItem], plots_: list[Plot], bank_findings: list[Diagnostic],
                    stats: Stats | None, bank: str) -> str:
-    by_path = {i.rq.relative_path: i for i in items}
+    by_path = {i.relative_path: i for i in items}
     figures = "".join(_plot_html(p) for p in plots_)
     if bank_findings:
         findings = ('<ul class="findings">' + "".join(finding(d, 0, with_path=True, more=_side_by_side(d, by_path))

@@ -21,15 +21,15 @@ def index_data(items: list[SiteItem], forms: list[dict]) -> bytes:
     letter, worst severity, worst code, worst message, tag numbers, search text, practice data
     file number, item page file]; ``items`` sorted by id, as the practice data files are (SHARD
     each). The search texts, most of the index, come encoded (SiteItem.search) and are joined in."""
-    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
-    tags = sorted({t for i in items for t in i.rq.question.tags})
+    topics = sorted({i.question.topic for i in items if i.question.topic})
+    tags = sorted({t for i in items for t in i.question.tags})
     topic_no = {t: n for n, t in enumerate(topics)}
     tag_no = {t: n for n, t in enumerate(tags)}
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     rest = encode({"topics": topics, "tags": tags, "forms": forms})
     out = [f'var QB_INDEX = {rest[:-1]},"items":['.encode()]
     for n, item in enumerate(items):
-        q = item.rq.question
+        q = item.question
         w = item.worst
         head = encode([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
                        q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
@@ -49,8 +49,8 @@ def select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tu
 
 
 def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str) -> str:
-    topics = sorted({i.rq.question.topic for i in items if i.rq.question.topic})
-    tags = sorted({t for i in items for t in i.rq.question.tags})
+    topics = sorted({i.question.topic for i in items if i.question.topic})
+    tags = sorted({t for i in items for t in i.question.tags})
     filters = ('<form id="filters" class="filters" role="search" aria-label="Filter items">'
                '<div class="field wide"><label for="f-q">Search</label>'
                '<input id="f-q" name="q" type="search" autocomplete="off" placeholder="words in stem, options, explanation, id">'

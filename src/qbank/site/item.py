@@ -56,11 +56,11 @@ def _stats_panel(item: SiteItem) -> str:
     return _section(esc(item.id), "stats", "Item statistics", f'<dl class="meta">{dl}</dl>{source}')
 
 
-# An item's part of its page is _head + _findings + _body (see build_items); ids inside it are
-# ``<id>/...`` ("/" is in no item id, so no two items on a page, nor the page's own ids, collide).
+# An item's part of its page is _head + _findings + _body, with each option's statistics and
+# the statistics panel put in (see _article); ids inside it are ``<id>/...`` ("/" is in no item
+# id, so no two items on a page, nor the page's own ids, collide).
 
-def _head(item: SiteItem) -> str:
-    rq = item.rq
+def _head(rq: RenderedQuestion, line: int) -> str:
     q = rq.question
     meta = [("Topic", q.topic), ("Difficulty", q.difficulty), ("Status", q.status),   # (name as HTML, value)
             ("Tags", ", ".join(q.tags) if q.tags else None), ("Points", q.points), ("Author", q.author),
@@ -68,7 +68,7 @@ def _head(item: SiteItem) -> str:
             *((esc(name), ", ".join(map(str, v)) if isinstance(v, list) else v) for name, v in sorted(q.fields.items())),
             ("Key", f"{q.key_letter} (position {q.key_index + 1} of {len(q.options)})"),
             ("Option order", "fixed as written" if not rq.order.shuffle else "shuffled in practice and exports"),
-            ("File", f"{rq.relative_path}, line {item.line}")]
+            ("File", f"{rq.relative_path}, line {line}")]
     dl = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in meta if v not in (None, ""))
     qid = esc(q.id)
     return (f'<article class="item" id="{qid}" aria-labelledby="{qid}/h"><h1 id="{qid}/h">Item {qid}</h1>'
@@ -81,30 +81,45 @@ def _findings(item: SiteItem) -> str:
     return _section(esc(item.id), "findings", "Lint findings", found)
 
 
-def _body(item: SiteItem) -> str:
-    rq = item.rq.localized("../media/")
+def _body(rq: RenderedQuestion) -> list[str]:
+    """The stem, options, explanation and references, in len(options) + 1 pieces: option i's
+    statistics, if any, go between pieces i and i + 1 (at the end of its list item)."""
+    rq = rq.localized("../media/")
     q = rq.question
-    stats_options = (item.stats or {}).get("options") or []
-    options = []
+    ref = esc(q.id)
+    pieces = []
+    html = (_section(ref, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
+            + f'<section aria-labelledby="{ref}/options"><h2 id="{ref}/options">Options</h2><ol class="options">')
     for i, html_text in enumerate(rq.options):
         key = i == q.key_index
         label = '<strong class="key-mark">Key</strong> ' if key else ""
         rationale = rq.rationales[i]
         why = f'<div class="rationale"><h4>Why</h4>{rationale}</div>' if rationale else ""
-        rate = ""
-        if i < len(stats_options):
-            o = stats_options[i]
-            rate = (f'<p class="option-stats">Chosen by {_figure(o.get("rate"), ".0%")}; '
-                    f'point-biserial {_figure(o.get("rpb"))}</p>')
-        options.append(f'<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
-                       f'{label}</h3><div class="text">{html_text}</div>{why}{rate}</li>')
-    ref = esc(q.id)
+        pieces.append(f'{html}<li class="option{" key" if key else ""}"><h3><span class="letter">{LETTERS[i]}</span> '
+                      f'{label}</h3><div class="text">{html_text}</div>{why}')
+        html = "</li>"
     refs = (_section(ref, "refs", "References", "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in q.references)
                      + "</ul>") if q.references else "")
-    return (_section(ref, "stem", "Stem", f'<div class="stem">{rq.stem}</div>')
-            + _section(ref, "options", "Options", f'<ol class="options">{"".join(options)}</ol>')
-            + _section(ref, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>')
-            + refs + _stats_panel(item) + "</article>")
+    pieces.append(f"{html}</ol></section>"
+                  + _section(ref, "expl", "Explanation", f'<div class="explanation">{rq.explanation}</div>') + refs)
+    return pieces
+
+
+def _option_stats(item: SiteItem) -> list[str]:
+    """Each option's line of statistics (as many as the statistics have)."""
+    return [f'<p class="option-stats">Chosen by {_figure(o.get("rate"), ".0%")}; point-biserial {_figure(o.get("rpb"))}</p>'
+            for o in (item.stats or {}).get("options") or []]
+
+
+def _article(item: SiteItem, head: bytes, body: list[bytes]) -> tuple[bytes, ...]:
+    """The item's part of its page, in parts (joined with the rest of its page file)."""
+    parts = [head, _findings(item).encode()]
+    rates = _option_stats(item)[:len(body) - 1]
+    for piece, rate in zip(body, rates):
+        parts += (piece, rate.encode())
+    parts += body[len(rates):]
+    parts.append((_stats_panel(item) + "</article>").encode())
+    return tuple(parts)
 
 
 def _section(qid: str, part: str, title: str, inner: str) -> str:
@@ -117,8 +132,11 @@ def _section(qid: str, part: str, title: str, inner: str) -> str:
 def items_page(items: list[SiteItem], bank: str) -> bytes:
     """One page file of items (sorted by id), each an article its link targets."""
     before, after = frame("Items", depth=1, bank=bank, scripts=("assets/item.js",))
-    return b"".join([before.encode(), *(i.article for i in items),
-                     b'<p><a href="../index.html">All items</a></p>', after.encode()])
+    parts = [before.encode()]
+    for i in items:
+        parts += i.article
+    parts += (b'<p><a href="../index.html">All items</a></p>', after.encode())
+    return b"".join(parts)
 
 
 def by_page(items: list[SiteItem]) -> dict[str, list[SiteItem]]:
@@ -129,8 +147,8 @@ def by_page(items: list[SiteItem]) -> dict[str, list[SiteItem]]:
     return out
 
 
-def _data(item: SiteItem) -> dict:
-    rq = item.rq.localized("media/")
+def _data(rq: RenderedQuestion) -> dict:
+    rq = rq.localized("media/")
     q = rq.question
     return {"id": q.id, "topic": q.topic or "", "stem": rq.stem, "explanation": rq.explanation,
             "key": q.key_index, "shuffle": rq.order.shuffle, "fixed": list(rq.order.fixed),
@@ -177,11 +195,12 @@ def _texts(q: Question) -> list[str]:
 
 
 def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
-    """For each (question, id line): its rendered parts (without the question: the caller has
-    it), the images it uses, its QB031s, its page part before and after the findings (as without
-    statistics), its practice data (JSON) and search text (JSON); or, for an image that cannot be
-    packaged, the ExportError's message. The page parts, data and search text are UTF-8, as
-    they are written: sent as bytes, they are copied, not encoded and decoded on the way."""
+    """For each (question, id line): its file relative to the bank root, the images it uses,
+    its QB031s, its page part before the findings and its pieces after them (_body), its
+    practice data (JSON) and search text (JSON); or, for an image that cannot be packaged, the
+    ExportError's message. The page parts, data and search text are UTF-8, as they are
+    written: sent as bytes, they are copied, not encoded and decoded on the way (and the
+    rendered texts themselves are not sent: what the site shows of them is in these)."""
     renderer = SiteRenderer(Path(root))
     out: list[Made | str] = []
     for q, line in work:
@@ -191,11 +210,9 @@ def make_items(work: list[tuple[Question, int]], root: str) -> list[Made | str]:
             out.append(str(exc))
             continue
         math = _math_findings(q, line, [tex for t in _texts(q) for tex in renderer.unrendered.get(t, ())])
-        item = SiteItem(rq, line, math)
-        out.append(((rq.stem, rq.options, rq.explanation, rq.rationales, rq.relative_path, rq.images, rq.order),
-                    [renderer.media[name] for name in rq.images.values()], math, _head(item).encode(),
-                    _body(item).encode(), JSON(_data(item)).encode(),
-                    search_text(item).encode()))
+        out.append((rq.relative_path, [renderer.media[name] for name in rq.images.values()], math,
+                    _head(rq, line).encode(), [piece.encode() for piece in _body(rq)], JSON(_data(rq)).encode(),
+                    search_text(q).encode()))
     return out
 
 
@@ -217,9 +234,9 @@ def build_items(work: list[Work], root: Path, jobs: int | None = None, made: lis
             [m] = make_items([(q, line)], str(root))
         if isinstance(m, str):
             raise ExportError(m)
-        parts, used, bad, head, body, data, search = m
-        item = SiteItem(RenderedQuestion(q, *parts), line, findings + bad, stats, data=data, search=search)
-        item.article = head + _findings(item).encode() + (body if stats is None else _body(item).encode())
+        relative_path, used, bad, head, body, data, search = m
+        item = SiteItem(q, relative_path, line, findings + bad, stats, data=data, search=search)
+        item.article = _article(item, head, body)
         items.append(item)
         math += bad
         media.update((u.name, u) for u in used)

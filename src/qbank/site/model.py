@@ -7,37 +7,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..export.common import RenderedQuestion
+from ..model import Question
 from .layout import worst
 
 
 @dataclass
 class SiteItem:
-    rq: RenderedQuestion
+    question: Question
+    relative_path: str                          # its file, relative to the bank root
     line: int                                   # the `id:` line of its file
     findings: list[Diagnostic] = field(default_factory=list)
     stats: dict[str, Any] | None = None         # its entry in qbank-stats.json
-    article: bytes = b""                        # its part of its item page (item.build_items), UTF-8
+    article: tuple[bytes, ...] = ()             # its part of its item page, in parts (item.build_items), UTF-8
     data: bytes = b""                           # its practice data, JSON (item.make_items), UTF-8
     search: bytes = b""                         # what search looks in (search_text), JSON, UTF-8
 
     @property
     def id(self) -> str:
-        return self.rq.id
+        return self.question.id
 
     @property
     def worst(self) -> Diagnostic | None:
         return worst(self.findings)
 
 
-def search_text(item: SiteItem) -> str:
+def search_text(q: Question) -> str:
     """What full-text search looks in, as a JSON string (made where the item is rendered, in a
     worker process, so that the index is joined, not encoded, in the one that writes it): the
     id, topic, tags and the Markdown of the stem, options and explanation, lower-cased once at
     build time (markup marks are left in: a search for words finds them all the same). A term
     never holds a space or newline, so newlines become spaces and runs of spaces stay:
     cleaning more costs more than it saves."""
-    q = item.rq.question
     parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
     return _STRING(" ".join(parts).replace("\n", " ").lower())
 
