@@ -4,6 +4,8 @@ whatever happens to that checker, the findings are the same."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -81,3 +83,44 @@ def test_files_added_and_removed_between_runs_are_seen(cli, bank):
     warm = cli("lint", bank, "--format", "json").output
     assert "new.yaml" in warm  # an identical stem: QB902 names the new file
     assert warm == cli("lint", bank, "--format", "json", "--no-cache").output
+
+
+def test_the_standby_started_before_the_command_line_is_the_one_a_warm_run_uses(cli, bank, monkeypatch):
+    defective_bank(bank, 30)
+    cli("lint", bank)
+    edited = _edit_two(bank)
+    standby.start_early()   # what `qbank lint` does before it imports click
+    early = standby._early
+    assert early is not None and early.pid
+    used: list[tuple[Standby, list[str]]] = []
+    check = Standby.check
+
+    def spy(self, paths):
+        used.append((self, list(paths)))
+        results = check(self, paths)
+        assert results is not None  # the child, told the run's job late, answered
+        return results
+
+    monkeypatch.setattr(Standby, "check", spy)
+    warm = cli("lint", bank, "--format", "json").output
+    assert used == [(early, [str(p) for p in edited])] and standby._early is None
+    assert warm == cli("lint", bank, "--format", "json", "--no-cache").output
+
+
+def test_a_run_that_needs_no_standby_stops_the_one_started_early(cli, bank):
+    defective_bank(bank, 12)
+    standby.start_early()
+    early = standby._early
+    cli("lint", bank)   # cold: nothing for a standby to answer
+    assert standby._early is None and early.pid == 0
+
+
+def test_the_console_script_finds_what_the_run_in_process_finds(bank):
+    defective_bank(bank, 30)
+    qbank = [sys.executable, "-c", "from qbank.cli import entry; entry()"]
+    subprocess.run([*qbank, "lint", str(bank)], capture_output=True, check=False)
+    _edit_two(bank)
+    warm = subprocess.run([*qbank, "lint", str(bank), "--format", "json"], capture_output=True, text=True)
+    cold = subprocess.run([*qbank, "lint", str(bank), "--format", "json", "--no-cache"], capture_output=True, text=True)
+    assert warm.returncode == cold.returncode == 1 and json.loads(warm.stdout)
+    assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)

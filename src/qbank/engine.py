@@ -29,6 +29,7 @@ from .discover import discover_paths, nothing_to_check
 from .pool import Helper, ordered_map
 from .rules.base import BankInput, BankRule
 from .standby import MAX_FILES as STANDBY_MAX, Standby
+from .standby import claim as claim_standby, discard as discard_standby
 
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -103,9 +104,11 @@ def run(paths: list[Path], *, lint: bool, jobs: int | None = None, use_cache: bo
     # The standby checker sends results back without their questions.
     if cache is not None and not want_questions and cache.recorded() and Standby.available(jobs):
         try:
-            standby = Standby(job, find)  # walks the bank and imports the checker meanwhile
+            standby = claim_standby(job, find)  # walks the bank and imports the checker meanwhile
         except OSError:
             standby = None
+    else:
+        discard_standby()   # one `qbank lint` started for this run, if any
     # The run makes many long-lived objects and no garbage cycles worth collecting; the
     # cyclic collector would rescan them over and over (it is what makes 100k files slower
     # per file than 10k).

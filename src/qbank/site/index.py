@@ -5,11 +5,9 @@ its search text, lower-cased at build time, so a search is a substring scan."""
 
 from __future__ import annotations
 
-import json
-
 from ..diagnostics import Diagnostic
 from .layout import SEVERITIES, esc, finding, page
-from .item import SHARD, page_of
+from .item import JSON, SHARD, page_of
 from .model import SiteItem
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -25,13 +23,12 @@ def index_data(items: list[SiteItem], forms: list[dict]) -> bytes:
     tags = sorted({t for i in items for t in i.question.tags})
     topic_no = {t: n for n, t in enumerate(topics)}
     tag_no = {t: n for n, t in enumerate(tags)}
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    rest = encode({"topics": topics, "tags": tags, "forms": forms})
+    rest = JSON({"topics": topics, "tags": tags, "forms": forms})
     out = [f'var QB_INDEX = {rest[:-1]},"items":['.encode()]
     for n, item in enumerate(items):
         q = item.question
         w = item.worst
-        head = encode([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
+        head = JSON([q.id, topic_no.get(q.topic, -1) if q.topic else -1, q.difficulty or "", q.status or "",
                        q.key_letter, w.severity.value if w else "", w.code if w else "", w.message if w else "",
                        [tag_no[t] for t in q.tags]])
         out += (b"," if n else b"", f"{head[:-1]},".encode(), item.search, f',{n // SHARD},"{page_of(q.id)}"]'.encode())

@@ -1,4 +1,5 @@
-"""One item as the site shows it: the question rendered once, where it is, what lint found."""
+"""One item as the site shows it: the question, where it is, what lint found, and its parts of
+the site as made where it was rendered (UTF-8, as they are written)."""
 
 from __future__ import annotations
 
