@@ -22,6 +22,7 @@ import sys
 from array import array
 from bisect import bisect_left, insort
 from collections import Counter
+from itertools import chain
 from typing import Any, Callable, NamedTuple
 
 POOL = 16
@@ -97,15 +98,19 @@ class StemIndex:
             index._add_slot(i, shingles_of(found[i]))
         index.shingles, index.added = index.added, array("I")
         index.token, index.new_build = os.urandom(8).hex(), True
-        slots = range(len(index.slot_rows))
-        index.keys = array("Q", sorted((h << 32) | k for k in slots for h in index._pool(k)))
-        index._counts = Counter(h for k in slots for h in index._pool(k))
+        pools = [index._pool(k) for k in range(len(index.slot_rows))]
+        index.keys = array("Q", sorted([(h << 32) | k for k, pool in enumerate(pools) for h in pool]))
+        counts = index._counts = Counter(chain.from_iterable(pools))
         # Each pair once, from its later slot (slots are in path order here), against the
-        # earlier slots whose sketches hold the same hashes.
+        # earlier slots whose sketches hold the same hashes (what _sketch and _count would
+        # say, inline: this loop runs once per stem of the bank).
+        cap, sketches = index.cap, index._sketches
         earlier: dict[int, list[int]] = {}
-        for k in slots:
-            sketch = index._sketch(k)
-            index._pair_up(k, index._candidates(k, Counter(o for h in sketch for o in earlier.get(h, ()))))
+        for k, pool in enumerate(pools):
+            sketch = sketches[k] = [h for h in pool if counts[h] <= cap][:SKETCH]
+            shared = [earlier[h] for h in sketch if h in earlier]
+            if shared:
+                index._pair_up(k, index._candidates(k, Counter(chain.from_iterable(shared))))
             for h in sketch:
                 earlier.setdefault(h, []).append(k)
         index._counts = None
