@@ -26,7 +26,7 @@ from .config import Config, load_config
 from .diagnostics import Diagnostic, Severity, error
 from .digest import blake2b
 from .discover import discover_paths, nothing_to_check
-from .pool import Helper, ordered_map
+from .pool import Helper, ordered_map, side_by_side
 from .rules.base import BankInput, BankRule
 from .standby import MAX_FILES as STANDBY_MAX, Standby
 from .standby import claim as claim_standby, discard as discard_standby
@@ -375,8 +375,7 @@ def _runs_apart(rule: BankRule, table: Table, jobs: int | None) -> bool:
     writes the cache: the stateful one (QB902's stem index, the slowest) over a large bank
     whose every summary was made this run (so the child reads nothing from the cache:
     what reading it finds must stay in this process), when a second core is free."""
-    return (rule.stateful and len(table.fresh) == len(table.paths) >= APART_MIN_FILES
-            and Standby.available(jobs))
+    return rule.stateful and len(table.fresh) == len(table.paths) >= APART_MIN_FILES and side_by_side(jobs)
 
 
 def _picklable(found: list[Diagnostic], state: dict[str, list[bytes | memoryview] | None] | None) -> tuple:

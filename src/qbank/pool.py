@@ -23,6 +23,12 @@ def workers_for(jobs: int | None) -> int:
     return min(jobs or os.cpu_count() or 1, MAX_WORKERS)
 
 
+def side_by_side(jobs: int | None) -> bool:
+    """Whether a forked child can work beside this process: there is fork, a second core, and
+    ``--jobs`` does not ask for one process (Helper's callers and the standby checker ask)."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and jobs != 1
+
+
 def ordered_map(func: Callable[[list[T]], list[R]], items: Sequence[T], *, jobs: int | None = None,
                 min_items: int = PARALLEL_MIN_ITEMS, chunk: tuple[int, int] = (1, 500)) -> Iterator[R]:
     """``func`` over contiguous chunks of ``items``, flattened, in input order.

@@ -28,6 +28,8 @@ import os
 import signal
 from typing import TYPE_CHECKING, Any, Callable
 
+from .pool import side_by_side
+
 if TYPE_CHECKING:
     from .checker import FileResult, Job
 
@@ -58,9 +60,7 @@ class Standby:
         if job is not None and discover is not None:
             self._walk(discover)
 
-    @staticmethod
-    def available(jobs: int | None) -> bool:
-        return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and jobs != 1
+    available = staticmethod(side_by_side)
 
     def begin(self, job: Job, discover: Callable[[], list[str]]) -> None:
         """Give a checker started without a job the run's, and start the walk."""

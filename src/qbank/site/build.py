@@ -28,7 +28,7 @@ from .dashboard import Chart, Plot, bank_level, charts, dashboard_page, draw
 from .index import index_data, index_page
 from .inputs import Form, read_form, read_stats
 from .item import SHARD, build_items, by_page, items_page, shard_data
-from .model import SiteItem
+from .model import SiteItem, facets
 from .practice import forms_data, practice_page
 from .rules import rule_pages
 
@@ -205,9 +205,8 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
         w.write(f"items/{file}", items_page(on_page, name))
     for n in range(0, len(items), SHARD):
         w.write(f"data/items/{n // SHARD}.js", shard_data(items[n:n + SHARD]))
-    topics = sorted({i.question.topic for i in items if i.question.topic})
-    tags = sorted({t for i in items for t in i.question.tags})
-    index = index_data(items, forms_data(forms))
+    topics, tags = facets(items)
+    index = index_data(items, forms_data(forms), topics, tags)
     drawn, rules = painted()
     for p in drawn:
         w.write(f"plots/{p.name}.svg", p.svg)
@@ -216,5 +215,5 @@ def _write_site(w: SiteWriter, name: str, items: list[SiteItem], unloaded: list[
     w.write("practice.html", practice_page(topics, tags, forms, name))
     w.write("dashboard.html", dashboard_page(items, drawn, bank_wide, stats, name))
     w.write("data/index.js", index)   # last: what links to the files above
-    w.write("index.html", index_page(items, unloaded, name))
+    w.write("index.html", index_page(items, unloaded, name, topics, tags))
     return 3 + len(grouped) + len(rules)

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic
 from .layout import SEVERITIES, esc, finding, page
-from .item import JSON, SHARD, page_of
-from .model import SiteItem
+from .item import SHARD, page_of
+from .model import JSON, SiteItem, facets
 
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("draft", "review", "approved", "retired")
 
 
-def index_data(items: list[SiteItem], forms: list[dict]) -> bytes:
+def index_data(items: list[SiteItem], forms: list[dict], topics: list[str], tags: list[str]) -> bytes:
     """``QB_INDEX``: topics and tags once, then per item [id, topic, difficulty, status, key
     letter, worst severity, worst code, worst message, tag numbers, search text, practice data
     file number, item page file]; ``items`` sorted by id, as the practice data files are (SHARD
-    each). The search texts, most of the index, come encoded (SiteItem.search) and are joined in."""
-    topics = sorted({i.question.topic for i in items if i.question.topic})
-    tags = sorted({t for i in items for t in i.question.tags})
+    each); ``topics`` and ``tags`` are theirs (model.facets). The search texts, most of the index,
+    come encoded (SiteItem.search) and are joined in."""
     topic_no = {t: n for n, t in enumerate(topics)}
     tag_no = {t: n for n, t in enumerate(tags)}
     rest = JSON({"topics": topics, "tags": tags, "forms": forms})
@@ -45,9 +44,8 @@ def select(name: str, label: str, values: list[str] | tuple[str, ...], extra: tu
             f'<select id="{prefix}-{name}" name="{name}"><option value="">any</option>{options}</select></div>')
 
 
-def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str) -> str:
-    topics = sorted({i.question.topic for i in items if i.question.topic})
-    tags = sorted({t for i in items for t in i.question.tags})
+def index_page(items: list[SiteItem], unloaded: list[Diagnostic], bank: str, topics: list[str],
+               tags: list[str]) -> str:
     filters = ('<form id="filters" class="filters" role="search" aria-label="Filter items">'
                '<div class="field wide"><label for="f-q">Search</label>'
                '<input id="f-q" name="q" type="search" autocomplete="off" placeholder="words in stem, options, explanation, id">'

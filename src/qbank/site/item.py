@@ -7,7 +7,6 @@ tab after it); opened without one, it lists its items."""
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from functools import partial
@@ -22,10 +21,9 @@ from ..model import LETTERS, Question
 from ..pool import ordered_map
 from .layout import esc, finding, frame
 from .math import SiteRenderer
-from .model import SiteItem, search_text
+from .model import JSON, SiteItem, search_text
 
 SHARD = 50     # items per practice data file
-JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode   # one encoder for every item
 GROUPS = 256   # item page files, whatever the size of the bank
 
 

@@ -11,6 +11,8 @@ from ..diagnostics import Diagnostic
 from ..model import Question
 from .layout import worst
 
+JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode   # one encoder for every item
+
 
 @dataclass
 class SiteItem:
@@ -32,6 +34,12 @@ class SiteItem:
         return worst(self.findings)
 
 
+def facets(items: list[SiteItem]) -> tuple[list[str], list[str]]:
+    """The topics and the tags of ``items``, sorted: the index's and practice's filters."""
+    return (sorted({i.question.topic for i in items if i.question.topic}),
+            sorted({t for i in items for t in i.question.tags}))
+
+
 def search_text(q: Question) -> str:
     """What full-text search looks in, as a JSON string (made where the item is rendered, in a
     worker process, so that the index is joined, not encoded, in the one that writes it): the
@@ -40,7 +48,4 @@ def search_text(q: Question) -> str:
     never holds a space or newline, so newlines become spaces and runs of spaces stay:
     cleaning more costs more than it saves."""
     parts = [q.id, q.topic or "", " ".join(q.tags), q.stem, *(o.text for o in q.options), q.explanation]
-    return _STRING(" ".join(parts).replace("\n", " ").lower())
-
-
-_STRING = json.JSONEncoder(ensure_ascii=False).encode
+    return JSON(" ".join(parts).replace("\n", " ").lower())
